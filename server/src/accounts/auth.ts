@@ -1,0 +1,19 @@
+import type { Context, Next } from 'koa';
+import { UnauthorizedError } from '../http/errors';
+import { authenticate, type AuthContext, type AuthDeps } from './service';
+
+/** Requires a valid bearer token; puts { user, binding } on ctx.state.auth. */
+export function requireAuth(deps: AuthDeps) {
+  return async function auth(ctx: Context, next: Next): Promise<void> {
+    const header = ctx.get('Authorization');
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new UnauthorizedError();
+    ctx.state.token = match[1];
+    ctx.state.auth = await authenticate(deps, match[1]);
+    await next();
+  };
+}
+
+export function authOf(ctx: Context): AuthContext {
+  return ctx.state.auth as AuthContext;
+}

@@ -1,0 +1,77 @@
+import type { RouteDefinition } from '../http/route';
+import { input } from '../http/route';
+import { authOf, requireAuth } from './auth';
+import { userView, bindingView } from './model';
+import { changePassword, login, logout, refresh, type AuthDeps } from './service';
+import { changePasswordBody, loginBody, refreshBody } from './schemas';
+
+export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
+  const auth = requireAuth(deps);
+  return [
+    {
+      method: 'post',
+      path: '/auth/login',
+      summary: '登录（登录名、手机号或邮箱 + 密码）',
+      tags: ['账号'],
+      body: loginBody,
+      handler: async (ctx) => {
+        const { account, password } = input<{ account: string; password: string }>(ctx).body;
+        ctx.body = await login(deps, account, password);
+      },
+    },
+    {
+      method: 'post',
+      path: '/auth/refresh',
+      summary: '用刷新令牌换取新的令牌',
+      tags: ['账号'],
+      body: refreshBody,
+      handler: async (ctx) => {
+        ctx.body = await refresh(deps, input<{ refreshToken: string }>(ctx).body.refreshToken);
+      },
+    },
+    {
+      method: 'post',
+      path: '/auth/logout',
+      summary: '退出登录（吊销令牌）',
+      tags: ['账号'],
+      auth: true,
+      before: [auth],
+      handler: async (ctx) => {
+        await logout(ctx.state.token);
+        ctx.status = 204;
+      },
+    },
+    {
+      method: 'post',
+      path: '/auth/password',
+      summary: '修改密码',
+      tags: ['账号'],
+      auth: true,
+      before: [auth],
+      body: changePasswordBody,
+      handler: async (ctx) => {
+        const { oldPassword, newPassword } = input<{ oldPassword: string; newPassword: string }>(ctx).body;
+        await changePassword(authOf(ctx).user, oldPassword, newPassword);
+        ctx.status = 204;
+      },
+    },
+    {
+      method: 'get',
+      path: '/me',
+      summary: '当前用户、当前身份与尚未完成的首次登录步骤',
+      tags: ['账号'],
+      auth: true,
+      before: [auth],
+      handler: (ctx) => {
+        const { user, binding } = authOf(ctx);
+        const pendingSteps: string[] = [];
+        if (user.mustChangePassword) pendingSteps.push('changePassword');
+        ctx.body = {
+          user: userView(user),
+          activeBinding: binding ? bindingView(binding) : null,
+          pendingSteps,
+        };
+      },
+    },
+  ];
+}

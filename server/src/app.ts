@@ -1,0 +1,69 @@
+// The Koa application: middleware order, the route table, the OpenAPI document.
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+import { accountRoutes } from './accounts/routes';
+import type { AuthDeps } from './accounts/service';
+import type { Clock } from './clock';
+import { errorHandler } from './http/error-handler';
+import { buildOpenApi } from './http/openapi';
+import { requestContext } from './http/request-context';
+import { registerRoutes, type RouteDefinition } from './http/route';
+import { healthRoutes, type DatabaseInfo } from './health/routes';
+import type { Logger } from './logger';
+import { regionRoutes } from './regions/routes';
+
+export const API_VERSION = '0.1.0';
+export const API_PREFIX = '/api/v1';
+
+export interface AppDeps {
+  logger: Logger;
+  clock: Clock;
+  database: DatabaseInfo;
+  startedAt: Date;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  /** Extra routes (tests use this to add probes such as a slow request). */
+  extraRoutes?: RouteDefinition[];
+}
+
+export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] } {
+  const auth: AuthDeps = {
+    clock: deps.clock,
+    accessTokenTtlSeconds: deps.accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: deps.refreshTokenTtlSeconds,
+  };
+  const routes: RouteDefinition[] = [
+    ...healthRoutes({
+      database: deps.database,
+      startedAt: deps.startedAt,
+      clock: deps.clock,
+      version: API_VERSION,
+    }),
+    ...accountRoutes(auth),
+    ...regionRoutes(auth),
+    ...(deps.extraRoutes ?? []),
+  ];
+  const openapi = buildOpenApi(routes, { version: API_VERSION });
+  routes.push({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'OpenAPI 3 文档（由校验请求的同一批 JSON Schema 生成）',
+    tags: ['系统'],
+    handler: (ctx) => {
+      ctx.body = openapi;
+    },
+  });
+
+  const router = new Router({ prefix: API_PREFIX });
+  registerRoutes(router, routes);
+
+  const app = new Koa({ proxy: true });
+  // The request logger sits outside the error renderer so that it records the status actually sent.
+  app.use(requestContext(deps.logger));
+  app.use(errorHandler());
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '2mb', encoding: 'utf-8' }));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return { app, routes };
+}

@@ -1,0 +1,60 @@
+import type { Context, Next } from 'koa';
+import { AppError } from './errors';
+
+const messages = {
+  internal: '服务器内部错误，请稍后再试',
+  notFound: '接口不存在',
+  methodNotAllowed: '不支持该请求方法',
+  badJson: '请求体不是合法的 JSON',
+  tooLarge: '请求体过大',
+  badEncoding: '请求体编码不受支持',
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+/** Maps anything thrown below to an error envelope; unexpected errors become a 500 without internals. */
+export function errorHandler() {
+  return async function renderErrors(ctx: Context, next: Next): Promise<void> {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = envelope('NOT_FOUND', messages.notFound);
+      } else if (ctx.status === 405 && (ctx.body === undefined || typeof ctx.body === 'string')) {
+        ctx.status = 405;
+        ctx.body = envelope('METHOD_NOT_ALLOWED', messages.methodNotAllowed);
+      }
+    } catch (err) {
+      const rendered = toEnvelope(err);
+      ctx.status = rendered.status;
+      ctx.body = rendered.body;
+      if (rendered.status >= 500) {
+        ctx.state.log?.error({ err }, 'unhandled error');
+      }
+    }
+  };
+}
+
+function envelope(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
+  return details === undefined ? { error: { code, message } } : { error: { code, message, details } };
+}
+
+function toEnvelope(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof AppError) {
+    return { status: err.status, body: envelope(err.code, err.message, err.details) };
+  }
+  const e = err as { status?: number; type?: string; expose?: boolean };
+  // Errors raised by the body parser (http-errors with `expose`): client mistakes, never 500s.
+  if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    if (e.type === 'entity.parse.failed' || err instanceof SyntaxError)
+      return { status: 400, body: envelope('INVALID_JSON', messages.badJson) };
+    if (e.type === 'entity.too.large')
+      return { status: 413, body: envelope('PAYLOAD_TOO_LARGE', messages.tooLarge) };
+    if (e.type === 'encoding.unsupported' || e.status === 415)
+      return { status: e.status, body: envelope('UNSUPPORTED_ENCODING', messages.badEncoding) };
+    return { status: e.status, body: envelope('BAD_REQUEST', messages.badJson) };
+  }
+  return { status: 500, body: envelope('INTERNAL', messages.internal) };
+}

@@ -1,0 +1,64 @@
+// Typed errors: each carries an HTTP status and a stable code. One middleware (./error-handler.ts)
+// renders them as { error: { code, message, details } }.
+
+export type ErrorDetails = Record<string, unknown>;
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details?: ErrorDetails;
+
+  constructor(status: number, code: string, message: string, details?: ErrorDetails) {
+    super(message);
+    this.name = new.target.name;
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, details?: ErrorDetails, code = 'VALIDATION_FAILED') {
+    super(400, code, message, details);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = '请先登录', code = 'UNAUTHORIZED', details?: ErrorDetails) {
+    super(401, code, message, details);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(
+    message = '超出您的管辖范围或权限，无法执行此操作',
+    code = 'FORBIDDEN',
+    details?: ErrorDetails,
+  ) {
+    super(403, code, message, details);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message = '请求的资源不存在', code = 'NOT_FOUND', details?: ErrorDetails) {
+    super(404, code, message, details);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, code = 'CONFLICT', details?: ErrorDetails) {
+    super(409, code, message, details);
+  }
+}
+
+export class LockedError extends AppError {
+  constructor(message = '账号已被锁定，请稍后再试', code = 'ACCOUNT_LOCKED', details?: ErrorDetails) {
+    super(423, code, message, details);
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(message = '请求过于频繁，请稍后再试', code = 'RATE_LIMITED', details?: ErrorDetails) {
+    super(429, code, message, details);
+  }
+}

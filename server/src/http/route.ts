@@ -1,0 +1,71 @@
+// Declarative routes: one definition feeds both the Koa router and the OpenAPI document, so the
+// schemas that validate requests are exactly the schemas that are published.
+import type Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import { assertValid, compileValidator, type JsonSchema } from './validation';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteDefinition {
+  method: Method;
+  /** Koa path, e.g. `/regions/:code`; published as `/regions/{code}`. */
+  path: string;
+  summary: string;
+  tags?: string[];
+  /** Middleware run before validation, e.g. authentication. */
+  before?: Middleware[];
+  /** Marks the route as requiring a bearer token in the OpenAPI document. */
+  auth?: boolean;
+  params?: JsonSchema;
+  query?: JsonSchema;
+  body?: JsonSchema;
+  /** Status → description (and optional schema) for the document. */
+  responses?: Record<string, { description: string; schema?: JsonSchema }>;
+  handler: (ctx: Context) => Promise<void> | void;
+}
+
+export interface ValidatedRequest<B = any, Q = any, P = any> {
+  body: B;
+  query: Q;
+  params: P;
+}
+
+export function registerRoutes(router: Router, routes: RouteDefinition[]): void {
+  for (const route of routes) {
+    const validators = {
+      params: route.params && compileValidator('params', route.params),
+      query: route.query && compileValidator('query', route.query),
+      body: route.body && compileValidator('body', route.body),
+    };
+    const validate: Middleware = async (ctx, next) => {
+      const input: ValidatedRequest = { body: undefined, query: {}, params: {} };
+      // Every request part is checked: a route without a query schema accepts no query parameters.
+      const query = { ...ctx.query };
+      input.query = assertValid(
+        'query',
+        validators.query ?? noFields.query,
+        route.query ?? emptyObject,
+        query,
+      );
+      const params = { ...ctx.params };
+      input.params = route.params ? assertValid('params', validators.params!, route.params, params) : params;
+      if (route.body) {
+        const body = (ctx.request as any).body;
+        input.body = assertValid('body', validators.body!, route.body, body === undefined ? {} : body);
+      }
+      ctx.state.input = input;
+      await next();
+    };
+    const handler: Middleware = async (ctx) => {
+      await route.handler(ctx);
+    };
+    router[route.method](route.path, ...(route.before ?? []), validate, handler);
+  }
+}
+
+const emptyObject: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
+const noFields = { query: compileValidator('query', emptyObject) };
+
+export function input<B = any, Q = any, P = any>(ctx: Context): ValidatedRequest<B, Q, P> {
+  return ctx.state.input as ValidatedRequest<B, Q, P>;
+}

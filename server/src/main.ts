@@ -1,0 +1,45 @@
+// `npm start`: the whole backend on the embedded default (see README).
+import { loadConfig } from './config';
+import { startServer } from './server';
+
+const messages = {
+  listening: (url: string) => `进展通 EduProgress 已启动：${url}/api/v1/health`,
+  admin: (password: string) =>
+    `全国管理员 登录名 admin，初始密码 ${password}（仅显示这一次，首次登录须修改）`,
+  demoTitle: '演示账号（首次登录须修改密码）：',
+  stopping: '正在停止…',
+  failed: '启动失败：',
+};
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const server = await startServer(config);
+  const boot = server.bootstrap;
+  if (boot.admin?.generated && boot.admin.password) console.log(messages.admin(boot.admin.password));
+  if (boot.demo) {
+    console.log(messages.demoTitle);
+    for (const l of boot.demo.logins) console.log(`  ${l.label.padEnd(18)} ${l.loginName}  /  ${l.password}`);
+  }
+  console.log(messages.listening(server.url));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${messages.stopping}（${signal}）`);
+    server.close().then(
+      () => process.exit(0),
+      (err) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(messages.failed, err instanceof Error ? err.message : err);
+  process.exit(1);
+});

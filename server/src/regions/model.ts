@@ -1,0 +1,45 @@
+import mongoose, { Schema } from 'mongoose';
+import { REGION_LEVELS, type RegionLevel } from '@eduprogress/shared';
+
+export interface RegionDoc {
+  /** GB/T 2260 code, also the document id (an `_id` look-up is the fast path on every backend). */
+  _id: string;
+  name: string;
+  level: RegionLevel;
+  parentCode: string | null;
+  /** Ancestor codes from the national root down to the parent (the region itself excluded). */
+  path: string[];
+  /** Placeholder rows such as 市辖区 / 省直辖县级行政区划 from the data package. */
+  placeholder: boolean;
+  /** Reports at county level: every county, and the 不设区的地级市 that have no counties below them. */
+  countyLevel: boolean;
+}
+
+const regionSchema = new Schema<RegionDoc>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    level: { type: String, enum: REGION_LEVELS, required: true },
+    parentCode: { type: String, default: null },
+    path: { type: [String], default: [] },
+    placeholder: { type: Boolean, default: false },
+    countyLevel: { type: Boolean, default: false },
+  },
+  { versionKey: false, timestamps: false },
+);
+regionSchema.index({ parentCode: 1, _id: 1 });
+regionSchema.index({ path: 1 });
+
+export const Region = mongoose.model<RegionDoc>('Region', regionSchema, 'regions');
+
+export function regionView(r: RegionDoc) {
+  return {
+    code: r._id,
+    name: r.name,
+    level: r.level,
+    parentCode: r.parentCode,
+    path: r.path,
+    placeholder: r.placeholder,
+    countyLevel: r.countyLevel,
+  };
+}

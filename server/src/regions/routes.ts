@@ -1,0 +1,53 @@
+import type { AuthDeps } from '../accounts/service';
+import { authOf, requireAuth } from '../accounts/auth';
+import { School } from '../schools/model';
+import { input, type RouteDefinition } from '../http/route';
+import { regionView } from './model';
+import { childrenOf, getRegionWithin } from './service';
+
+const codeParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['code'],
+  properties: { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
+};
+
+export function regionRoutes(deps: AuthDeps): RouteDefinition[] {
+  const auth = requireAuth(deps);
+  return [
+    {
+      method: 'get',
+      path: '/regions/:code',
+      summary: '地区信息（级别、上级路径、下级与学校数量）',
+      tags: ['地区'],
+      auth: true,
+      before: [auth],
+      params: codeParams,
+      handler: async (ctx) => {
+        const { code } = input<unknown, unknown, { code: string }>(ctx).params;
+        const region = await getRegionWithin(authOf(ctx).binding, code);
+        const [children, schools, directSchools] = await Promise.all([
+          childrenOf(code).then((c) => c.length),
+          School.countDocuments({ regionPath: code }),
+          School.countDocuments({ regionCode: code }),
+        ]);
+        ctx.body = { ...regionView(region), counts: { children, schools, directSchools } };
+      },
+    },
+    {
+      method: 'get',
+      path: '/regions/:code/children',
+      summary: '直接下级地区',
+      tags: ['地区'],
+      auth: true,
+      before: [auth],
+      params: codeParams,
+      handler: async (ctx) => {
+        const { code } = input<unknown, unknown, { code: string }>(ctx).params;
+        await getRegionWithin(authOf(ctx).binding, code);
+        const children = await childrenOf(code);
+        ctx.body = { items: children.map(regionView), total: children.length };
+      },
+    },
+  ];
+}

@@ -1,0 +1,73 @@
+import mongoose, { Schema, Types } from 'mongoose';
+import { REPORT_STATES, type ReportState } from '@eduprogress/shared';
+
+/** One transition of a report, kept on the report itself: who, when, from, to, why. */
+export interface ReportTransition {
+  at: Date;
+  by?: Types.ObjectId;
+  from: ReportState | null;
+  to: ReportState;
+  reason?: string;
+  auto?: boolean;
+}
+
+export interface ReportDoc {
+  /** `<period>:<unit>` — e.g. `2026Q3:school:<schoolId>` or `2026Q3:region:350100`. */
+  _id: string;
+  period: string;
+  unitKind: 'school' | 'region';
+  schoolId?: Types.ObjectId;
+  regionCode: string;
+  regionPath: string[];
+  state: ReportState;
+  autoSubmitted: boolean;
+  /** "No change this cycle": the school confirmed instead of editing. */
+  confirmedNoChange: boolean;
+  formVersion: number;
+  data: Record<string, unknown>;
+  history: ReportTransition[];
+  submittedAt?: Date;
+  updatedAt: Date;
+  createdAt: Date;
+}
+
+const reportSchema = new Schema<ReportDoc>(
+  {
+    _id: { type: String, required: true },
+    period: { type: String, required: true },
+    unitKind: { type: String, enum: ['school', 'region'], required: true },
+    schoolId: { type: Schema.Types.ObjectId },
+    regionCode: { type: String, required: true },
+    regionPath: { type: [String], default: [] },
+    state: { type: String, enum: REPORT_STATES, required: true },
+    autoSubmitted: { type: Boolean, default: false },
+    confirmedNoChange: { type: Boolean, default: false },
+    formVersion: { type: Number, default: 1 },
+    data: { type: Schema.Types.Mixed, default: {} },
+    history: {
+      type: [
+        new Schema<ReportTransition>(
+          {
+            at: Date,
+            by: Schema.Types.ObjectId,
+            from: String,
+            to: String,
+            reason: String,
+            auto: Boolean,
+          },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
+    submittedAt: { type: Date },
+  },
+  { timestamps: true, versionKey: false, minimize: false },
+);
+reportSchema.index({ period: 1, regionPath: 1 });
+
+export const Report = mongoose.model<ReportDoc>('Report', reportSchema, 'reports');
+
+export function reportId(period: string, unit: { schoolId?: Types.ObjectId | string; regionCode?: string }) {
+  return unit.schoolId ? `${period}:school:${String(unit.schoolId)}` : `${period}:region:${unit.regionCode}`;
+}
