@@ -12,6 +12,12 @@ import { registerRoutes, type RouteDefinition } from './http/route';
 import { healthRoutes, type DatabaseInfo } from './health/routes';
 import type { Logger } from './logger';
 import { regionRoutes } from './regions/routes';
+import { requireAuth } from './accounts/auth';
+import { accountAdminRoutes } from './accounts/admin-routes';
+import type { FeatureDeps } from './app-deps';
+import { auditRoutes } from './audit/routes';
+import { permissionCodeRoutes } from './permission-codes/routes';
+import { schoolRoutes } from './schools/routes';
 
 export const API_VERSION = '0.1.0';
 export const API_PREFIX = '/api/v1';
@@ -33,6 +39,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     accessTokenTtlSeconds: deps.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: deps.refreshTokenTtlSeconds,
   };
+  const feature: FeatureDeps = { ...auth, auth: requireAuth(auth) };
   const routes: RouteDefinition[] = [
     ...healthRoutes({
       database: deps.database,
@@ -42,6 +49,10 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     }),
     ...accountRoutes(auth),
     ...regionRoutes(auth),
+    ...schoolRoutes(feature),
+    ...accountAdminRoutes(feature),
+    ...permissionCodeRoutes(feature),
+    ...auditRoutes(feature),
     ...(deps.extraRoutes ?? []),
   ];
   const openapi = buildOpenApi(routes, { version: API_VERSION });

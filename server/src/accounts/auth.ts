@@ -1,4 +1,5 @@
 import type { Context, Next } from 'koa';
+import type { Actor } from '../audit/service';
 import { UnauthorizedError } from '../http/errors';
 import { authenticate, type AuthContext, type AuthDeps } from './service';
 
@@ -16,4 +17,16 @@ export function requireAuth(deps: AuthDeps) {
 
 export function authOf(ctx: Context): AuthContext {
   return ctx.state.auth as AuthContext;
+}
+
+/** The acting person for the audit trail. */
+export function actorOf(ctx: Context): Actor {
+  const auth = ctx.state.auth as AuthContext | undefined;
+  return {
+    userId: auth?.user._id,
+    name: auth?.user.name,
+    bindingId: auth?.binding?._id,
+    requestId: ctx.state.requestId,
+    ip: ctx.ip,
+  };
 }

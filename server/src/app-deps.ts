@@ -1,0 +1,10 @@
+import type { Middleware } from 'koa';
+import type { AuthDeps } from './accounts/service';
+import type { Clock } from './clock';
+
+/** What every feature's routes receive. */
+export interface FeatureDeps extends AuthDeps {
+  clock: Clock;
+  /** The bearer-token middleware (puts { user, binding } on ctx.state.auth). */
+  auth: Middleware;
+}

@@ -1,0 +1,18 @@
+import type { JsonSchema } from './validation';
+
+/** Query properties every list accepts: `?page=1&pageSize=20`. */
+export const paginationQuery: Record<string, JsonSchema> = {
+  page: { type: 'integer', title: '页码', minimum: 1, maximum: 1_000_000, default: 1 },
+  pageSize: { type: 'integer', title: '每页条数', minimum: 1, maximum: 200, default: 20 },
+};
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export function skipOf(page: number, pageSize: number): number {
+  return (page - 1) * pageSize;
+}
