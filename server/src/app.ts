@@ -13,6 +13,9 @@ import { healthRoutes, type DatabaseInfo } from './health/routes';
 import type { Logger } from './logger';
 import { regionRoutes } from './regions/routes';
 import { requireAuth } from './accounts/auth';
+import { profileRoutes } from './accounts/profile-routes';
+import type { SmsProvider } from './accounts/sms';
+import type { WechatAuth } from './accounts/wechat';
 import { accountAdminRoutes } from './accounts/admin-routes';
 import type { FeatureDeps } from './app-deps';
 import { auditRoutes } from './audit/routes';
@@ -29,6 +32,8 @@ export interface AppDeps {
   startedAt: Date;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  sms: SmsProvider;
+  wechat: WechatAuth;
   /** Extra routes (tests use this to add probes such as a slow request). */
   extraRoutes?: RouteDefinition[];
 }
@@ -48,6 +53,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
       version: API_VERSION,
     }),
     ...accountRoutes(auth),
+    ...profileRoutes({ ...auth, sms: deps.sms, wechat: deps.wechat }),
     ...regionRoutes(auth),
     ...schoolRoutes(feature),
     ...accountAdminRoutes(feature),

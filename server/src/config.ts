@@ -26,6 +26,12 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   /** How long a graceful shutdown waits for in-flight requests, ms. */
   shutdownGraceMs: number;
+  /** Real SMS gateway; unset → the recording provider prints codes to the log (development). */
+  smsGatewayUrl?: string;
+  smsGatewayToken?: string;
+  /** Mini-program credentials for code2session; unset → the fake used in development and tests. */
+  wechatAppId?: string;
+  wechatSecret?: string;
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -50,5 +56,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlSeconds: intFrom(env.ACCESS_TOKEN_TTL, 2 * 3600, 'ACCESS_TOKEN_TTL'),
     refreshTokenTtlSeconds: intFrom(env.REFRESH_TOKEN_TTL, 30 * 24 * 3600, 'REFRESH_TOKEN_TTL'),
     shutdownGraceMs: intFrom(env.SHUTDOWN_GRACE_MS, 10_000, 'SHUTDOWN_GRACE_MS'),
+    smsGatewayUrl: env.SMS_GATEWAY_URL || undefined,
+    smsGatewayToken: env.SMS_GATEWAY_TOKEN || undefined,
+    wechatAppId: env.WECHAT_APP_ID || undefined,
+    wechatSecret: env.WECHAT_APP_SECRET || undefined,
   };
 }

@@ -10,6 +10,8 @@ import { databaseUri, describeServer, provisionDatabase, type ProvisionedDatabas
 import { syncAllIndexes } from './db/indexes';
 import type { DatabaseInfo } from './health/routes';
 import { createLogger, type Logger } from './logger';
+import { HttpSmsProvider, RecordingSmsProvider, type SmsProvider } from './accounts/sms';
+import { Code2SessionClient, FakeWechatAuth, type WechatAuth } from './accounts/wechat';
 
 export interface RunningServer {
   url: string;
@@ -28,6 +30,9 @@ export interface StartOptions {
   /** Use this server instead of provisioning one (tests share one database server). */
   database?: ProvisionedDatabase;
   extraRoutes?: AppDeps['extraRoutes'];
+  /** SMS and WeChat adapters; default from the environment (recording / fake in development). */
+  sms?: SmsProvider;
+  wechat?: WechatAuth;
   /** Printed lines (backend choice, first-start credentials); defaults to stdout. */
   print?: (line: string) => void;
 }
@@ -74,6 +79,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       accessTokenTtlSeconds: config.accessTokenTtlSeconds,
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       extraRoutes: options.extraRoutes,
+      sms:
+        options.sms ??
+        (config.smsGatewayUrl
+          ? new HttpSmsProvider(config.smsGatewayUrl, config.smsGatewayToken ?? '')
+          : new RecordingSmsProvider((line) => logger.warn(line))),
+      wechat:
+        options.wechat ??
+        (config.wechatAppId && config.wechatSecret
+          ? new Code2SessionClient(config.wechatAppId, config.wechatSecret)
+          : new FakeWechatAuth()),
     });
     const server = http.createServer(app.callback());
     await new Promise<void>((resolve, reject) => {

@@ -29,7 +29,7 @@ describe('accounts: login, tokens, password (first-start administrator)', functi
     });
     const me = await server.api('/me', { token: res.body.accessToken });
     expect(me.status).to.equal(200);
-    expect(me.body.pendingSteps).to.deep.equal(['changePassword']);
+    expect(me.body.pendingSteps).to.deep.equal(['changePassword', 'completeProfile']);
     expect(me.body.activeBinding).to.deep.include({ regionCode: '000000' });
   });
 

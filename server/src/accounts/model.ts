@@ -27,6 +27,16 @@ export interface UserDoc {
   failedLogins: number;
   lockedUntil?: Date;
   bindings: Binding[];
+  /** First-login personal info (seed 000 §4.1, §6.3). */
+  gender?: 'male' | 'female';
+  officePhone?: string;
+  address?: string;
+  postcode?: string;
+  qq?: string;
+  mobileVerified: boolean;
+  profileCompleted: boolean;
+  /** WeChat mini-program identity linked after a password login. */
+  wechatOpenId?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -55,11 +65,20 @@ const userSchema = new Schema<UserDoc>(
     failedLogins: { type: Number, default: 0 },
     lockedUntil: { type: Date },
     bindings: { type: [bindingSchema], default: [] },
+    gender: { type: String, enum: ['male', 'female'] },
+    officePhone: { type: String },
+    address: { type: String },
+    postcode: { type: String },
+    qq: { type: String },
+    mobileVerified: { type: Boolean, default: false },
+    profileCompleted: { type: Boolean, default: false },
+    wechatOpenId: { type: String },
   },
   { timestamps: true, versionKey: false },
 );
 userSchema.index({ mobile: 1 });
 userSchema.index({ email: 1 });
+userSchema.index({ wechatOpenId: 1 });
 userSchema.index({ 'bindings.schoolId': 1 });
 userSchema.index({ 'bindings.regionCode': 1 });
 

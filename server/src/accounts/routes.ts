@@ -1,3 +1,4 @@
+import { hit } from '../http/rate-limit';
 import type { RouteDefinition } from '../http/route';
 import { input } from '../http/route';
 import { authOf, requireAuth } from './auth';
@@ -16,6 +17,9 @@ export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
       body: loginBody,
       handler: async (ctx) => {
         const { account, password } = input<{ account: string; password: string }>(ctx).body;
+        // Per IP and per account, counted in the database so every instance shares the limits.
+        await hit(deps.clock, `login:ip:${ctx.ip}`, 60, 60);
+        await hit(deps.clock, `login:account:${account.trim().toLowerCase()}`, 20, 60);
         ctx.body = await login(deps, account, password);
       },
     },
@@ -66,6 +70,10 @@ export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
         const { user, binding } = authOf(ctx);
         const pendingSteps: string[] = [];
         if (user.mustChangePassword) pendingSteps.push('changePassword');
+        // Administrators complete their personal info at first login (seed 000 §4.1, §6.3).
+        if (!user.profileCompleted && user.bindings.some((b) => b.active && b.kind !== 'teacher')) {
+          pendingSteps.push('completeProfile');
+        }
         ctx.body = {
           user: userView(user),
           activeBinding: binding ? bindingView(binding) : null,

@@ -127,10 +127,17 @@ export async function logout(accessToken: string): Promise<void> {
   if (session) await Session.deleteMany({ family: session.family });
 }
 
-export function checkPasswordStrength(password: string): void {
+export function checkPasswordStrength(password: string, property = 'newPassword'): void {
   if (password.length < 8 || !/[A-Za-z]/.test(password) || !/\d/.test(password)) {
-    throw new ValidationError(messages.weakPassword, { property: 'newPassword' }, 'WEAK_PASSWORD');
+    throw new ValidationError(messages.weakPassword, { property }, 'WEAK_PASSWORD');
   }
+}
+
+/** A fresh token pair for a user who proved who they are by other means (registration, WeChat). */
+export async function issueTokensFor(deps: AuthDeps, user: UserDoc) {
+  const binding = user.bindings.find((b) => b.active);
+  const tokens = await issueTokens(deps, user, binding?._id);
+  return { ...tokens, user: userView(user) };
 }
 
 export async function changePassword(user: UserDoc, oldPassword: string, newPassword: string): Promise<void> {

@@ -1,0 +1,145 @@
+import { recordAudit } from '../audit/service';
+import { hit } from '../http/rate-limit';
+import { input, type RouteDefinition } from '../http/route';
+import { actorOf, authOf, requireAuth } from './auth';
+import { userView } from './model';
+import {
+  forgotPassword,
+  linkWechat,
+  register,
+  requestSmsCode,
+  updateProfile,
+  wechatLogin,
+  type ProfileDeps,
+  type ProfileInput,
+} from './profile-service';
+import {
+  forgotPasswordBody,
+  profileBody,
+  registerBody,
+  smsCodeBody,
+  wechatCodeBody,
+} from './profile-schemas';
+import type { VerificationPurpose } from './verification';
+
+export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
+  const auth = requireAuth(deps);
+  return [
+    {
+      method: 'post',
+      path: '/auth/sms-code',
+      summary: '发送短信验证码（注册、验证手机号、找回密码）',
+      tags: ['账号'],
+      body: smsCodeBody,
+      handler: async (ctx) => {
+        const { mobile, purpose } = input<{ mobile: string; purpose: VerificationPurpose }>(ctx).body;
+        await hit(deps.clock, `sms:ip:${ctx.ip}`, 30, 3600);
+        await requestSmsCode(deps, purpose, mobile);
+        ctx.status = 204;
+      },
+    },
+    {
+      method: 'post',
+      path: '/auth/register',
+      summary: '手机号注册（短信验证码 + 密码）',
+      tags: ['账号'],
+      body: registerBody,
+      responses: { 201: { description: '注册成功，已登录' } },
+      handler: async (ctx) => {
+        const body = input<{ mobile: string; code: string; password: string; name: string }>(ctx).body;
+        const result = await register(deps, body);
+        await recordAudit(
+          deps.clock,
+          { ...actorOf(ctx), name: body.name },
+          {
+            action: 'user.register',
+            targetType: 'user',
+            targetId: result.user.id,
+            regionPath: [],
+            after: { loginName: result.user.loginName, name: body.name },
+          },
+        );
+        ctx.status = 201;
+        ctx.body = result;
+      },
+    },
+    {
+      method: 'post',
+      path: '/auth/forgot-password',
+      summary: '通过已验证的手机号找回密码',
+      tags: ['账号'],
+      body: forgotPasswordBody,
+      handler: async (ctx) => {
+        await forgotPassword(deps, input<{ mobile: string; code: string; newPassword: string }>(ctx).body);
+        ctx.status = 204;
+      },
+    },
+    {
+      method: 'put',
+      path: '/me/profile',
+      summary: '完善/修改个人信息（首次登录必填：姓名、性别、手机号、邮箱；新手机号须短信验证）',
+      tags: ['账号'],
+      auth: true,
+      before: [auth],
+      body: profileBody,
+      handler: async (ctx) => {
+        const { user, binding } = authOf(ctx);
+        const updated = await updateProfile(deps, user, input<ProfileInput>(ctx).body);
+        const pick = (u: typeof user) => ({
+          name: u.name,
+          gender: u.gender,
+          mobile: u.mobile,
+          email: u.email,
+          officePhone: u.officePhone,
+          address: u.address,
+          postcode: u.postcode,
+          qq: u.qq,
+        });
+        await recordAudit(deps.clock, actorOf(ctx), {
+          action: 'user.updateProfile',
+          targetType: 'user',
+          targetId: String(user._id),
+          regionPath: binding
+            ? [...binding.regionPath, ...(binding.regionCode ? [binding.regionCode] : [])]
+            : [],
+          before: pick(user),
+          after: pick(updated),
+        });
+        ctx.body = { user: userView(updated) };
+      },
+    },
+    {
+      method: 'post',
+      path: '/auth/wechat/login',
+      summary: '小程序登录：用 wx.login 的 code 登录已绑定微信的账号',
+      tags: ['账号'],
+      body: wechatCodeBody,
+      handler: async (ctx) => {
+        await hit(deps.clock, `login:ip:${ctx.ip}`, 60, 60);
+        ctx.body = await wechatLogin(deps, input<{ code: string }>(ctx).body.code);
+      },
+    },
+    {
+      method: 'post',
+      path: '/me/wechat',
+      summary: '把当前微信绑定到已登录的账号',
+      tags: ['账号'],
+      auth: true,
+      before: [auth],
+      body: wechatCodeBody,
+      handler: async (ctx) => {
+        const { user } = authOf(ctx);
+        await linkWechat(deps, user._id, input<{ code: string }>(ctx).body.code);
+        await recordAudit(deps.clock, actorOf(ctx), {
+          action: 'user.linkWechat',
+          targetType: 'user',
+          targetId: String(user._id),
+          regionPath: [],
+          before: { wechatLinked: Boolean(user.wechatOpenId) },
+          after: { wechatLinked: true },
+        });
+        ctx.status = 204;
+      },
+    },
+  ];
+}

@@ -1,0 +1,58 @@
+import type { JsonSchema } from '../http/validation';
+
+const mobile = { type: 'string', title: '手机号', pattern: '^1\\d{10}$' };
+const smsCode = { type: 'string', title: '短信验证码', pattern: '^\\d{6}$' };
+const password = { type: 'string', title: '密码', minLength: 8, maxLength: 128 };
+
+export const smsCodeBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['mobile', 'purpose'],
+  properties: {
+    mobile,
+    purpose: { type: 'string', title: '用途', enum: ['register', 'profile', 'reset'] },
+  },
+};
+
+export const registerBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['mobile', 'code', 'password', 'name'],
+  properties: {
+    mobile,
+    code: smsCode,
+    password,
+    name: { type: 'string', title: '姓名', minLength: 1, maxLength: 50 },
+  },
+};
+
+export const forgotPasswordBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['mobile', 'code', 'newPassword'],
+  properties: { mobile, code: smsCode, newPassword: { ...password, title: '新密码' } },
+};
+
+export const profileBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'gender', 'mobile', 'email'],
+  properties: {
+    name: { type: 'string', title: '真实姓名', minLength: 1, maxLength: 50 },
+    gender: { type: 'string', title: '性别', enum: ['male', 'female'] },
+    mobile,
+    smsCode,
+    email: { type: 'string', title: '电子邮箱', format: 'email', maxLength: 100 },
+    officePhone: { type: 'string', title: '办公电话', pattern: '^[0-9-]{5,20}$' },
+    address: { type: 'string', title: '通讯地址', maxLength: 200 },
+    postcode: { type: 'string', title: '邮政编码', pattern: '^\\d{6}$' },
+    qq: { type: 'string', title: 'QQ', pattern: '^\\d{5,12}$' },
+  },
+};
+
+export const wechatCodeBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['code'],
+  properties: { code: { type: 'string', title: '微信登录凭证', minLength: 1, maxLength: 200 } },
+};
