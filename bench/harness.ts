@@ -1,0 +1,54 @@
+// Shared parts of the benchmarks: a real server over HTTP on a provisioned database, and percentiles.
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { loadConfig, repoRoot } from '../server/src/config';
+import { provisionDatabase, type ProvisionedDatabase } from '../server/src/db/provision';
+import { createLogger } from '../server/src/logger';
+import { startServer, type RunningServer } from '../server/src/server';
+
+export interface BenchServer {
+  server: RunningServer;
+  database: ProvisionedDatabase;
+  stop(): Promise<void>;
+}
+
+/** Provisions a database exactly as the tests do (MONGODB_URI wins) and starts a server on it. */
+export async function startBenchServer(
+  dbName: string,
+  env: Record<string, string> = {},
+): Promise<BenchServer> {
+  const database = await provisionDatabase({
+    purpose: 'test',
+    dataDir: path.join(repoRoot, 'data'),
+    cacheDir: process.env.CACHE_DIR || path.join(repoRoot, '.cache'),
+    log: (line) => console.log(`  ${line}`),
+  });
+  const config = loadConfig({
+    DEMO_DATA: '0',
+    ADMIN_INITIAL_PASSWORD: 'Admin12345',
+    ...env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+  });
+  config.dbName = dbName;
+  const server = await startServer(config, { database, logger: createLogger('silent'), print: () => {} });
+  return {
+    server,
+    database,
+    async stop() {
+      await mongoose.connection.dropDatabase().catch(() => {});
+      await server.close();
+      await database.stop();
+    },
+  };
+}
+
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)];
+}
+
+export function fmt(ms: number): string {
+  return `${ms.toFixed(1)} ms`;
+}

@@ -1,0 +1,26 @@
+// `npm run bench [name…]`: runs the benchmarks and prints their figures (no pass/fail: targets are in
+// the issues; the figures go into the closing notes with the backend that produced them).
+import { benchLogin } from './login';
+
+const benches: Record<string, () => Promise<void>> = {
+  login: benchLogin,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length ? wanted : Object.keys(benches);
+  for (const name of names) {
+    const bench = benches[name];
+    if (!bench) throw new Error(`未知的基准测试：${name}（可选：${Object.keys(benches).join('、')}）`);
+    console.log(`== ${name}`);
+    await bench();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
