@@ -1,3 +1,4 @@
 export * from './domain';
 export * from './regions';
 export * from './masking';
+export * from './calendar';
