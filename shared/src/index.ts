@@ -2,3 +2,5 @@ export * from './domain';
 export * from './regions';
 export * from './masking';
 export * from './calendar';
+export * from './forms';
+export * from './suspected-issues';
