@@ -1,0 +1,49 @@
+import mongoose, { Schema } from 'mongoose';
+
+export const EVENT_TYPES = [
+  'window.opened',
+  'deadline.reminder',
+  'deadline.passed',
+  'report.returned',
+  'withdrawal.decided',
+  'notice.published',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * One event for the bot, written once (its `_id` is the idempotency key, e.g.
+ * `deadline.passed:2026Q3:county:350102`) and never lost: the bot drains it and acknowledges.
+ */
+export interface OutboxEventDoc {
+  _id: string;
+  type: EventType;
+  /** The region whose admin groups should hear it (the event's scope). */
+  regionCode: string;
+  regionPath: string[];
+  payload: Record<string, unknown>;
+  createdAt: Date;
+  /** Set by the bot when delivered; undelivered events are handed out again after the lease expires. */
+  deliveredAt?: Date;
+  leaseOwner?: string;
+  leaseUntil?: Date;
+  attempts: number;
+}
+
+const outboxSchema = new Schema<OutboxEventDoc>(
+  {
+    _id: { type: String, required: true },
+    type: { type: String, required: true },
+    regionCode: { type: String, required: true },
+    regionPath: { type: [String], default: [] },
+    payload: { type: Schema.Types.Mixed, default: {} },
+    createdAt: { type: Date, required: true },
+    deliveredAt: { type: Date },
+    leaseOwner: { type: String },
+    leaseUntil: { type: Date },
+    attempts: { type: Number, default: 0 },
+  },
+  { versionKey: false, minimize: false },
+);
+outboxSchema.index({ deliveredAt: 1, createdAt: 1 });
+
+export const OutboxEvent = mongoose.model<OutboxEventDoc>('OutboxEvent', outboxSchema, 'outbox');

@@ -1,0 +1,30 @@
+import type { Clock } from '../clock';
+import { OutboxEvent, type EventType } from './model';
+
+export interface NewEvent {
+  /** Idempotency key: the same key is written once however often it is emitted. */
+  key: string;
+  type: EventType;
+  regionCode: string;
+  regionPath: string[];
+  payload: Record<string, unknown>;
+}
+
+/** Writes the event unless one with the same key exists. Returns true when this call wrote it. */
+export async function emitEvent(clock: Clock, event: NewEvent): Promise<boolean> {
+  const res = await OutboxEvent.updateOne(
+    { _id: event.key },
+    {
+      $setOnInsert: {
+        type: event.type,
+        regionCode: event.regionCode,
+        regionPath: event.regionPath,
+        payload: event.payload,
+        createdAt: clock(),
+        attempts: 0,
+      },
+    },
+    { upsert: true },
+  );
+  return res.upsertedCount === 1;
+}
