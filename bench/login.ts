@@ -4,7 +4,8 @@ import { hashPassword } from '../server/src/accounts/passwords';
 import { startBenchServer } from './harness';
 
 export async function benchLogin(): Promise<void> {
-  const bench = await startBenchServer('bench_login');
+  // Behind a load balancer each client has its own address: trust X-Forwarded-For to model that.
+  const bench = await startBenchServer('bench_login', { TRUST_PROXY: '1' });
   try {
     const users = 50;
     const hash = await hashPassword('Bench12345');

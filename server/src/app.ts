@@ -32,6 +32,7 @@ export interface AppDeps {
   startedAt: Date;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  trustProxy?: boolean;
   sms: SmsProvider;
   wechat: WechatAuth;
   /** Extra routes (tests use this to add probes such as a slow request). */
@@ -75,7 +76,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
   const router = new Router({ prefix: API_PREFIX });
   registerRoutes(router, routes);
 
-  const app = new Koa({ proxy: true });
+  const app = new Koa({ proxy: deps.trustProxy ?? false });
   // The request logger sits outside the error renderer so that it records the status actually sent.
   app.use(requestContext(deps.logger));
   app.use(errorHandler());

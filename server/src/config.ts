@@ -26,6 +26,8 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   /** How long a graceful shutdown waits for in-flight requests, ms. */
   shutdownGraceMs: number;
+  /** Trust X-Forwarded-For (only behind a load balancer that sets it): per-IP limits then see the client. */
+  trustProxy: boolean;
   /** Real SMS gateway; unset → the recording provider prints codes to the log (development). */
   smsGatewayUrl?: string;
   smsGatewayToken?: string;
@@ -56,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlSeconds: intFrom(env.ACCESS_TOKEN_TTL, 2 * 3600, 'ACCESS_TOKEN_TTL'),
     refreshTokenTtlSeconds: intFrom(env.REFRESH_TOKEN_TTL, 30 * 24 * 3600, 'REFRESH_TOKEN_TTL'),
     shutdownGraceMs: intFrom(env.SHUTDOWN_GRACE_MS, 10_000, 'SHUTDOWN_GRACE_MS'),
+    trustProxy: ['1', 'true', 'yes', 'on'].includes((env.TRUST_PROXY ?? '').toLowerCase()),
     smsGatewayUrl: env.SMS_GATEWAY_URL || undefined,
     smsGatewayToken: env.SMS_GATEWAY_TOKEN || undefined,
     wechatAppId: env.WECHAT_APP_ID || undefined,

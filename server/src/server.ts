@@ -79,6 +79,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       accessTokenTtlSeconds: config.accessTokenTtlSeconds,
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       extraRoutes: options.extraRoutes,
+      trustProxy: config.trustProxy,
       sms:
         options.sms ??
         (config.smsGatewayUrl

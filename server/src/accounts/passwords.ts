@@ -1,8 +1,14 @@
-import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { hash, verify, type Options } from '@node-rs/argon2';
 
 // argon2id (OWASP's baseline: 19 MiB, 2 passes), native and run off the event loop on libuv's pool, so
 // logins on one instance use every core. The binary arrives as a platform package: no install script.
-const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+// `Algorithm.Argon2id` is an ambient const enum (unusable under isolatedModules); its value is 2.
+const OPTIONS: Options = {
+  algorithm: 2 as Options['algorithm'],
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+};
 
 export function hashPassword(plain: string): Promise<string> {
   return hash(plain, OPTIONS);

@@ -1,5 +1,6 @@
-// `tsx server/src/cli/generate.ts --schools-per-county N --teachers-per-school M [--provinces 35,36|all]
-// [--seed S] [--school-admins] [--batch-size B] [--dry-run]`: benchmark-scale synthetic data.
+// Benchmark-scale synthetic data:
+//   tsx server/src/cli/generate.ts --schools-per-county N --teachers-per-school M [--provinces 35,36|all]
+//     [--seed S] [--school-admins] [--batch-size B] [--concurrency C] [--dry-run]
 // Writes to MONGODB_URI (database DB_NAME, default eduprogress_scale, when the URI names none), or to
 // a throw-away database server provisioned like the tests do. --dry-run only generates, to measure
 // the generator's speed and memory without a database.
@@ -22,7 +23,7 @@ import {
 const messages = {
   usage:
     '用法：tsx server/src/cli/generate.ts --schools-per-county N --teachers-per-school M ' +
-    '[--provinces 35,36|all] [--seed 1] [--school-admins] [--batch-size 1000] [--dry-run]',
+    '[--provinces 35,36|all] [--seed 1] [--school-admins] [--batch-size 1000] [--concurrency 2] [--dry-run]',
   badInteger: (flag: string, value: string) => `参数 --${flag} 应为非负整数，当前为「${value}」`,
   plan: (c: ScaleCounts, dryRun: boolean) =>
     `计划生成：学校 ${c.schools}，教师 ${c.teachers}，学校管理员 ${c.users}${dryRun ? '（仅生成，不写库）' : ''}`,
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
       provinces: { type: 'string', default: 'all' },
       seed: { type: 'string' },
       'batch-size': { type: 'string' },
+      concurrency: { type: 'string' },
       'school-admins': { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -144,7 +146,8 @@ async function main(): Promise<void> {
       if (existing > 0) throw new Error(messages.notEmpty(existing));
       let lastReport = performance.now();
       // Timed by writeScale itself: provisioning and index creation are not part of the figure.
-      const result = await writeScale(opts, (p) => {
+      const concurrency = integerFlag(values, 'concurrency', 2) || 1;
+      const result = await writeScale({ ...opts, concurrency }, (p) => {
         const now = performance.now();
         if (now - lastReport > 5000) {
           lastReport = now;

@@ -241,6 +241,7 @@ const PATTERNS: Record<string, readonly Pattern[]> = {
   特教: [(n) => city(`${n.full}特殊教育学校`), (n) => city(`${n.stem}${n.place()}特殊教育学校`)],
   幼儿园: [
     (n) => city(`${n.full}实验幼儿园`),
+    (n) => city(`${n.full}机关幼儿园`),
     (n) => city(`${n.stem}第${n.ordinal('幼儿园')}实验幼儿园`),
     (n) => town(`${n.town()}中心幼儿园`),
     (n) => city(`${n.stem}${n.kinder()}幼儿园`),
@@ -283,7 +284,8 @@ export class SchoolNamer {
     expectedSchools = 12,
   ) {
     this.full = regionName;
-    this.stem = regionStem(regionName);
+    // 「福建省第一中学」, but 「闽侯第一中学」: a province keeps its suffix in school names.
+    this.stem = level === 'province' ? regionName : regionStem(regionName);
     // A county has a dozen or so towns; bigger synthetic counties get more, so names stay varied.
     const townCount = Math.max(4, Math.ceil(expectedSchools / 6));
     const seen = new Set<string>();
@@ -331,6 +333,8 @@ export class SchoolNamer {
     const patterns = PATTERNS[type] ?? PATTERNS['小学'];
     for (let attempt = 0; attempt < 12; attempt++) {
       const candidate = this.rng.pick(patterns)(this);
+      // Province- and city-run schools sit in the city, not in some town of it.
+      if (this.level !== 'county' && candidate.locale !== 'city' && attempt < 8) continue;
       if (!this.used.has(candidate.name)) {
         this.used.add(candidate.name);
         return candidate;

@@ -12,7 +12,7 @@ import {
   buildSchool,
   buildSchoolAdmin,
   buildTeacher,
-  countiesOf,
+  countyLevelRegionsOf,
   countySchoolTypes,
   regionTree,
   schoolNamerFor,
@@ -86,7 +86,7 @@ export function scaleProvinces(provinces: ScaleOptions['provinces'] = 'all'): Re
 
 export function scaleCounties(provinces: ScaleOptions['provinces']): RegionDoc[] {
   const tree = regionTree();
-  return scaleProvinces(provinces).flatMap((p) => countiesOf(tree, p._id));
+  return scaleProvinces(provinces).flatMap((p) => countyLevelRegionsOf(tree, p._id));
 }
 
 /** What a run will produce, known before it starts (progress, and tests). */

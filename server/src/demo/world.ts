@@ -37,13 +37,13 @@ const messages = {
   autoSubmitted: '逾期未报，系统自动上报',
   confirmedNoChange: '本期无变化，确认上报',
   returnReasons: [
-    '在校生人数与上期差异较大，请核实',
-    '多媒体教室数量与基础信息不符，请核实',
-    '宽带接入带宽填写有误，请修改',
-    '教师信息化培训人数超过专任教师数，请核实',
-    '终端数量填写有误，请修改',
+    '在校生人数与上期差异较大',
+    '多媒体教室数量与基础信息不符',
+    '宽带接入带宽填写有误',
+    '教师信息化培训人数超过专任教师数',
+    '终端数量填写有误',
   ],
-  returnDeadline: (date: string) => `，请于 ${date} 前修改后重新上报`,
+  returnDeadline: (date: string) => `，请核实修改后于 ${date}前重新上报`,
   withdrawalReasons: [
     '发现数据填报错误，申请撤报修改',
     '学校基础信息已变更，申请撤报更新',
@@ -101,8 +101,10 @@ export function syntheticObjectId(
 export function teacherMobile(carriers: readonly string[], regionIndex: number, seq: number): string {
   if (seq < 0 || seq >= 100_000) throw new Error(`单个地区教师序号超出范围：${seq}`);
   const x = regionIndex * 100_000 + seq;
-  // 7919 is coprime with 10^9, so this affine map permutes 0…10^9−1 (and looks random).
-  const y = (x * 7919 + 31_415_926) % 1_000_000_000;
+  // 3^18 is coprime with 10^9, so x ↦ 3^18·x + c permutes 0…10^9−1 and hides the sequence. The
+  // product is split in two so every intermediate stays an exact double.
+  const M = 1_000_000_000;
+  const y = (((x * 38_742) % M) * 10_000 + x * 489 + 31_415_926) % M;
   return `1${carriers[x % carriers.length]}${String(y).padStart(9, '0')}`;
 }
 
@@ -138,10 +140,16 @@ export function regionTree(): RegionTree {
   return cachedTree;
 }
 
-/** Every county under a province (through its cities), in code order. */
-export function countiesOf(tree: RegionTree, provinceCode: string): RegionDoc[] {
+/**
+ * Every county-level region under a province, in code order: its counties, and the 不设区的地级市
+ * (东莞, 中山, 儋州) that report at county level themselves.
+ */
+export function countyLevelRegionsOf(tree: RegionTree, provinceCode: string): RegionDoc[] {
   const out: RegionDoc[] = [];
-  for (const c of tree.children.get(provinceCode) ?? []) out.push(...(tree.children.get(c._id) ?? []));
+  for (const city of tree.children.get(provinceCode) ?? []) {
+    if (city.countyLevel) out.push(city);
+    out.push(...(tree.children.get(city._id) ?? []));
+  }
   return out;
 }
 
@@ -236,9 +244,7 @@ const PROVINCE_DIRECT_TYPES: readonly SchoolType[] = [
   '幼儿园',
   '机构',
   '机构',
-  '小学',
-  '初中',
-  '九年一贯制',
+  '幼儿园',
 ];
 
 const STATUS_WEIGHTS: Weights<SchoolStatus> = [
@@ -286,7 +292,7 @@ export interface SchoolGenContext {
 }
 
 export function schoolNamerFor(rng: Rng, region: RegionDoc, expectedSchools: number): SchoolNamer {
-  const level = region.level === 'province' || region.level === 'city' ? region.level : 'county';
+  const level = region.countyLevel ? 'county' : region.level === 'province' ? 'province' : 'city';
   return new SchoolNamer(rng, region.name, level, expectedSchools);
 }
 
@@ -339,6 +345,9 @@ export function buildSchoolAdmin(
     mustChangePassword: true,
     locked: false,
     failedLogins: 0,
+    // Demo and generated admins have not done their first login (profile, mobile check) yet.
+    mobileVerified: false,
+    profileCompleted: false,
     bindings: [
       {
         _id: syntheticObjectId('binding', seed, school.regionCode, seq),
@@ -571,8 +580,9 @@ export function buildDemoWorld(
   const quarter = lastCompletedQuarter(now);
   const tree = regionTree();
   const province = tree.byCode.get(DEMO_PROVINCE)!;
-  const cities = (tree.children.get(DEMO_PROVINCE) ?? []).filter((c) => !c.placeholder);
-  const counties = countiesOf(tree, DEMO_PROVINCE);
+  // A 不设区的地级市 is handled with the counties (it reports at county level), never twice.
+  const cities = (tree.children.get(DEMO_PROVINCE) ?? []).filter((c) => !c.placeholder && !c.countyLevel);
+  const counties = countyLevelRegionsOf(tree, DEMO_PROVINCE);
 
   const schools: SchoolDoc[] = [];
   const users: UserDoc[] = [];
@@ -604,6 +614,8 @@ export function buildDemoWorld(
         mustChangePassword: true,
         locked: false,
         failedLogins: 0,
+        mobileVerified: false,
+        profileCompleted: false,
         bindings: [binding],
         createdAt,
         updatedAt: createdAt,
@@ -707,7 +719,7 @@ export function buildDemoWorld(
   // province to the nation.
   const regionReportRng = Rng.derive(seed, 'region-reports');
   for (const region of [...counties, ...cities, province]) {
-    const level = region.level as 'county' | 'city' | 'province';
+    const level = region.countyLevel ? 'county' : (region.level as 'city' | 'province');
     reports.push(
       buildReport(
         regionReportRng,

@@ -26,11 +26,20 @@ export async function hit(clock: Clock, key: string, limit: number, windowSecond
   const now = clock().getTime();
   const windowStart = Math.floor(now / (windowSeconds * 1000)) * windowSeconds * 1000;
   const id = `${key}:${windowStart}`;
-  const doc = await RateCounter.findOneAndUpdate(
-    { _id: id },
-    { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date(windowStart + windowSeconds * 1000) } },
-    { upsert: true, returnDocument: 'after' },
-  ).lean();
+  const bump = () =>
+    RateCounter.findOneAndUpdate(
+      { _id: id },
+      { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date(windowStart + windowSeconds * 1000) } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean();
+  let doc;
+  try {
+    doc = await bump();
+  } catch (err) {
+    // Two first hits of a window raced to insert it: the loser simply counts again on the winner's doc.
+    if ((err as { code?: number }).code !== 11000) throw err;
+    doc = await bump();
+  }
   if (doc && doc.count > limit) {
     const retry = Math.max(1, Math.ceil((windowStart + windowSeconds * 1000 - now) / 1000));
     throw new TooManyRequestsError(messages.limited(retry), 'RATE_LIMITED', { retryAfterSeconds: retry });
