@@ -1,7 +1,148 @@
-// PLACEHOLDER — school-admin account management (helper) replaces this file.
-import type { RouteDefinition } from '../http/route';
+// School-admin account management (seed 000 part 3) and switching the active binding.
+import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
+import { input, type RouteDefinition } from '../http/route';
+import {
+  addSchoolAdminBody,
+  exportQuery,
+  regionCodeParams,
+  schoolAdminListQuery,
+  schoolAdminParams,
+  schoolIdParams,
+  switchBindingBody,
+  userIdParams,
+} from './admin-schemas';
+import {
+  addSchoolAdmin,
+  listSchoolAdmins,
+  lockSchoolAdmin,
+  openSchoolAdminExport,
+  removeSchoolAdmin,
+  resetSchoolAdminPassword,
+  switchBinding,
+  unlockSchoolAdmin,
+  type ActionContext,
+} from './admin-service';
+import { actorOf, authOf } from './auth';
 
-export function accountAdminRoutes(_deps: FeatureDeps): RouteDefinition[] {
-  return [];
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
+  const action = (ctx: Context): ActionContext => ({
+    clock: deps.clock,
+    actor: actorOf(ctx),
+    binding: authOf(ctx).binding,
+  });
+  const common = { tags: ['学校管理员账号'], auth: true, before: [deps.auth] };
+  return [
+    {
+      ...common,
+      method: 'get',
+      path: '/schools/:id/admins',
+      summary: '学校管理员账号列表（在任者在前；管辖该校的地区管理员可见完整联系方式）',
+      params: schoolIdParams,
+      query: schoolAdminListQuery,
+      handler: async (ctx) => {
+        const { params, query } = input<unknown, { page: number; pageSize: number }, { id: string }>(ctx);
+        ctx.body = await listSchoolAdmins(authOf(ctx).binding, params.id, query.page, query.pageSize);
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/schools/:id/admins',
+      summary: '新增学校管理员（更换管理员：原管理员失效，初始密码 123456）',
+      params: schoolIdParams,
+      body: addSchoolAdminBody,
+      responses: { 201: { description: '已新增，返回登录名与初始密码' } },
+      handler: async (ctx) => {
+        const { params, body } = input<{ name?: string }, unknown, { id: string }>(ctx);
+        ctx.body = await addSchoolAdmin(action(ctx), params.id, body.name);
+        ctx.status = 201;
+      },
+    },
+    {
+      ...common,
+      method: 'delete',
+      path: '/schools/:id/admins/:userId',
+      summary: '移除学校的在任管理员（之后可发放新的权限码）',
+      params: schoolAdminParams,
+      handler: async (ctx) => {
+        const { params } = input<unknown, unknown, { id: string; userId: string }>(ctx);
+        ctx.body = await removeSchoolAdmin(action(ctx), params.id, params.userId);
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/users/:id/reset-password',
+      summary: '重置学校管理员密码（随机 6 位一次性密码，仅显示一次，登录后须修改）',
+      params: userIdParams,
+      handler: async (ctx) => {
+        const { params } = input<unknown, unknown, { id: string }>(ctx);
+        ctx.body = await resetSchoolAdminPassword(action(ctx), params.id);
+        ctx.set('Cache-Control', 'no-store');
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/users/:id/lock',
+      summary: '锁定学校管理员账号（锁定后不能登录）',
+      params: userIdParams,
+      handler: async (ctx) => {
+        ctx.body = await lockSchoolAdmin(action(ctx), input<unknown, unknown, { id: string }>(ctx).params.id);
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/users/:id/unlock',
+      summary: '解锁学校管理员账号（已新增接替管理员后不能解锁）',
+      params: userIdParams,
+      handler: async (ctx) => {
+        ctx.body = await unlockSchoolAdmin(
+          action(ctx),
+          input<unknown, unknown, { id: string }>(ctx).params.id,
+        );
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/regions/:code/school-admins/export',
+      summary: '导出学校管理员账号（XLSX，流式；默认仅直管学校）',
+      params: regionCodeParams,
+      query: exportQuery,
+      responses: { 200: { description: 'XLSX 文件' } },
+      handler: async (ctx) => {
+        const { params, query } = input<unknown, { direct: boolean }, { code: string }>(ctx);
+        const { filename, stream } = await openSchoolAdminExport(
+          authOf(ctx).binding,
+          params.code,
+          query.direct,
+        );
+        ctx.set('Content-Type', XLSX_TYPE);
+        ctx.set(
+          'Content-Disposition',
+          `attachment; filename="school-admins-${params.code}.xlsx"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+        );
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = stream;
+      },
+    },
+    {
+      ...common,
+      tags: ['账号'],
+      method: 'post',
+      path: '/me/binding',
+      summary: '切换当前身份（同一人持有多个地区/学校身份时）',
+      body: switchBindingBody,
+      handler: async (ctx) => {
+        const { user } = authOf(ctx);
+        const { bindingId } = input<{ bindingId: string }>(ctx).body;
+        ctx.body = await switchBinding(action(ctx), user, ctx.state.token as string, bindingId);
+      },
+    },
+  ];
 }

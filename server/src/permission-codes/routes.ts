@@ -1,7 +1,114 @@
-// PLACEHOLDER — permission codes and activation progress (helper) replace this file.
-import type { RouteDefinition } from '../http/route';
+// Permission codes (seed 003 权限码), removing bound region admins, activation progress.
+import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
+import type { ActionContext } from '../accounts/admin-service';
+import { actorOf, authOf } from '../accounts/auth';
+import { input, type RouteDefinition } from '../http/route';
+import {
+  bindCodeBody,
+  codeIdParams,
+  createCodeBody,
+  listCodesQuery,
+  regionAdminParams,
+  regionParams,
+} from './schemas';
+import {
+  activationProgress,
+  bindCode,
+  createCode,
+  listCodes,
+  removeRegionAdmin,
+  revokeCode,
+  type BindInput,
+  type CreateCodeInput,
+  type ListCodesQuery,
+} from './service';
 
-export function permissionCodeRoutes(_deps: FeatureDeps): RouteDefinition[] {
-  return [];
+export function permissionCodeRoutes(deps: FeatureDeps): RouteDefinition[] {
+  const action = (ctx: Context): ActionContext => ({
+    clock: deps.clock,
+    actor: actorOf(ctx),
+    binding: authOf(ctx).binding,
+  });
+  const common = { tags: ['权限码'], auth: true, before: [deps.auth] };
+  return [
+    {
+      ...common,
+      method: 'post',
+      path: '/permission-codes',
+      summary: '发放权限码（一次性，明文只在此次响应中出现）',
+      body: createCodeBody,
+      responses: { 201: { description: '已生成' } },
+      handler: async (ctx) => {
+        ctx.body = await createCode(action(ctx), input<CreateCodeInput>(ctx).body);
+        ctx.status = 201;
+        ctx.set('Cache-Control', 'no-store');
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/permission-codes',
+      summary: '辖区内的权限码（权限码已打码；状态：未使用/已使用/已撤销/已过期）',
+      query: listCodesQuery,
+      handler: async (ctx) => {
+        ctx.body = await listCodes(
+          authOf(ctx).binding,
+          input<unknown, ListCodesQuery>(ctx).query,
+          deps.clock(),
+        );
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/permission-codes/:id/revoke',
+      summary: '撤销未使用的权限码',
+      params: codeIdParams,
+      handler: async (ctx) => {
+        ctx.body = await revokeCode(action(ctx), input<unknown, unknown, { id: string }>(ctx).params.id);
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/permission-codes/bind',
+      summary: '绑定权限码（登录后填写权限码与个人信息，获得对应身份）',
+      body: bindCodeBody,
+      handler: async (ctx) => {
+        ctx.body = await bindCode(
+          action(ctx),
+          authOf(ctx).user,
+          ctx.state.token as string,
+          input<BindInput>(ctx).body,
+        );
+      },
+    },
+    {
+      ...common,
+      tags: ['地区'],
+      method: 'delete',
+      path: '/regions/:code/admins/:userId',
+      summary: '删除地区的已绑定管理员（之后可发放新的权限码）',
+      params: regionAdminParams,
+      handler: async (ctx) => {
+        const { code, userId } = input<unknown, unknown, { code: string; userId: string }>(ctx).params;
+        ctx.body = await removeRegionAdmin(action(ctx), code, userId);
+      },
+    },
+    {
+      ...common,
+      tags: ['地区'],
+      method: 'get',
+      path: '/regions/:code/activation',
+      summary: '辖区内各级管理员激活进度（按直接下级地区与直属学校；点击下级地区再次调用即下钻）',
+      params: regionParams,
+      handler: async (ctx) => {
+        ctx.body = await activationProgress(
+          authOf(ctx).binding,
+          input<unknown, unknown, { code: string }>(ctx).params.code,
+        );
+      },
+    },
+  ];
 }
