@@ -537,8 +537,9 @@ function buildReport(rng: Rng, q: QuarterPeriod, now: Date, unit: ReportUnit, pl
     autoSubmitted: plan.auto,
     confirmedNoChange: plan.noChange,
     formVersion: 1,
-    // The report form is defined elsewhere; the demo leaves the content empty rather than guess it.
-    data: {},
+    data: unit.unitKind === 'school' ? demoSchoolReportData(rng) : demoRegionReportData(rng),
+    issues: [],
+    ...(plan.state === 'returned' ? { returnDeadline: new Date(t + 3 * DAY) } : {}),
     history,
     createdAt: first,
     updatedAt: last,
@@ -786,5 +787,50 @@ export async function loadDemoWorld(
       teachers: world.teachers.length,
       reports: world.reports.length,
     },
+  };
+}
+
+/** Plausible school-form values (shared/src/forms/school.ts), consistent enough to raise no suspected issue. */
+export function demoSchoolReportData(rng: Rng): Record<string, unknown> {
+  const classes = rng.int(3, 36);
+  const students = classes * rng.int(20, 45);
+  const teachers = Math.max(2, Math.round(students / rng.int(12, 18)));
+  const classrooms = classes + rng.int(0, 4);
+  const multimedia = rng.int(0, classrooms);
+  const interactive = rng.int(0, classrooms - multimedia);
+  const campusNetwork = rng.chance(0.9);
+  return {
+    classes,
+    teachers,
+    students,
+    minoritySchool: rng.chance(0.03),
+    campusNetwork,
+    bandwidthMbps: campusNetwork ? rng.pick([50, 100, 200, 500, 1000]) : 0,
+    computerRooms: rng.int(0, 3),
+    recordingRooms: rng.int(0, 1),
+    classrooms,
+    multimediaWithNetwork: campusNetwork ? multimedia : 0,
+    multimediaWithoutNetwork: campusNetwork ? 0 : multimedia,
+    interactiveWithNetwork: campusNetwork ? interactive : 0,
+    interactiveWithoutNetwork: campusNetwork ? 0 : interactive,
+    teacherTerminals: { desktop: rng.int(0, teachers), laptop: rng.int(0, teachers), tablet: rng.int(0, teachers) },
+    studentTerminals: {
+      desktop: rng.int(0, Math.floor(students / 4)),
+      laptop: 0,
+      tablet: rng.int(0, Math.floor(students / 4)),
+    },
+    teacherSpaces: rng.int(0, teachers),
+    studentSpaces: rng.int(0, students),
+  };
+}
+
+/** Plausible region-form values (shared/src/forms/region.ts). */
+export function demoRegionReportData(rng: Rng): Record<string, unknown> {
+  const metroNetwork = rng.chance(0.7);
+  return {
+    platformUsed: true,
+    platformSource: rng.pick(['省级提供', '国家级提供', '自建']),
+    metroNetwork,
+    ...(metroNetwork ? { metroBandwidth: rng.pick(['1G', '4G', '10G']), carriers: ['电信', '移动'] } : {}),
   };
 }

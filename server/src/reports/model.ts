@@ -1,6 +1,16 @@
 import mongoose, { Schema, Types } from 'mongoose';
 import { REPORT_STATES, type ReportState } from '@eduprogress/shared';
 
+export interface ReportIssue {
+  code: string;
+  kind: 'basic' | 'report';
+  message: string;
+  fields: string[];
+  /** open: to fix or confirm; confirmed: the school says the value is right (with a note). */
+  status: 'open' | 'confirmed';
+  note?: string;
+}
+
 /** One transition of a report, kept on the report itself: who, when, from, to, why. */
 export interface ReportTransition {
   at: Date;
@@ -27,6 +37,15 @@ export interface ReportDoc {
   data: Record<string, unknown>;
   history: ReportTransition[];
   submittedAt?: Date;
+  /** Set when the upper level returns the report: edits and resubmission allowed until then (限时修改). */
+  returnDeadline?: Date;
+  /** The state a withdrawal request came from, restored when the request is rejected. */
+  stateBeforeWithdrawal?: ReportState;
+  /** Suspected issues found in `data` (school reports). */
+  issues: ReportIssue[];
+  updatedBy?: Types.ObjectId;
+  /** Bumped by every change; each version is claimed once (see claims.ts). */
+  version: number;
   updatedAt: Date;
   createdAt: Date;
 }
@@ -61,6 +80,26 @@ const reportSchema = new Schema<ReportDoc>(
       default: [],
     },
     submittedAt: { type: Date },
+    returnDeadline: { type: Date },
+    stateBeforeWithdrawal: { type: String, enum: REPORT_STATES },
+    issues: {
+      type: [
+        new Schema<ReportIssue>(
+          {
+            code: String,
+            kind: { type: String, enum: ['basic', 'report'] },
+            message: String,
+            fields: [String],
+            status: { type: String, enum: ['open', 'confirmed'], default: 'open' },
+            note: String,
+          },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
+    updatedBy: { type: Schema.Types.ObjectId },
+    version: { type: Number, default: 0 },
   },
   { timestamps: true, versionKey: false, minimize: false },
 );

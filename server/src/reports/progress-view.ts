@@ -1,0 +1,186 @@
+// GET /regions/{code}/progress and /supervision: answered from the rollups (`_id` look-ups) and the
+// region reports (`_id` look-ups), so a change is visible as soon as its request returns.
+import {
+  REPORT_STATE_LABELS,
+  parsePeriod,
+  reportingStateAt,
+  type CalendarConfig,
+  type ReportState,
+  type ReportingLevel,
+} from '@eduprogress/shared';
+import { User, type UserDoc } from '../accounts/model';
+import type { AuthContext } from '../accounts/service';
+import type { Clock } from '../clock';
+import { ForbiddenError, NotFoundError } from '../http/errors';
+import { Region, type RegionDoc } from '../regions/model';
+import { Report, reportId, type ReportDoc } from './model';
+import { ProgressRollup, recountProgress, rollupId, type RollupDoc } from './progress';
+import { governs, levelDeadline, reportingLevelOf } from './rules';
+
+const messages = {
+  notFound: (code: string) => `地区 ${code} 不存在`,
+  outside: '该地区不在您的管辖范围内',
+  direct: '直属学校',
+};
+
+export interface ProgressDeps {
+  clock: Clock;
+  calendar: CalendarConfig;
+}
+
+interface Counts {
+  units: number;
+  submitted: number;
+  autoSubmitted: number;
+  confirmed: number;
+  initialized: number;
+  overdue: number;
+  rate: number | null;
+}
+
+export async function regionWithin(auth: AuthContext, code: string): Promise<RegionDoc> {
+  const region = await Region.findById(code).lean<RegionDoc>();
+  if (!region) throw new NotFoundError(messages.notFound(code), 'REGION_NOT_FOUND');
+  if (!governs(auth.binding, region._id, region.path))
+    throw new ForbiddenError(messages.outside, 'OUTSIDE_JURISDICTION');
+  return region;
+}
+
+export function defaultPeriod(deps: ProgressDeps): string {
+  return reportingStateAt(deps.clock(), deps.calendar).period.name;
+}
+
+async function rollupsFor(deps: ProgressDeps, period: string, region: RegionDoc, children: RegionDoc[]) {
+  const ids = [
+    rollupId(period, region._id),
+    rollupId(period, region._id, true),
+    ...children.map((c) => rollupId(period, c._id)),
+  ];
+  let docs = await ProgressRollup.find({ _id: { $in: ids } }).lean<RollupDoc[]>();
+  // Never counted for this period (first look, or a new period): count once, then $inc keeps it current.
+  if (!docs.find((d) => d._id === ids[0])?.recountedAt) {
+    await recountProgress(deps.clock, period, region._id);
+    docs = await ProgressRollup.find({ _id: { $in: ids } }).lean<RollupDoc[]>();
+  }
+  return new Map(docs.map((d) => [d._id, d]));
+}
+
+/**
+ * Schools are due by the deadline of the level that manages them: the county's for a subtree (most
+ * schools), the region's own level for its direct schools. Past it, whatever is not reported is overdue.
+ */
+function counts(
+  deps: ProgressDeps,
+  period: string,
+  doc: RollupDoc | undefined,
+  dueLevel: ReportingLevel,
+): Counts {
+  const units = doc?.units ?? 0;
+  const submitted = Math.min(units, Math.max(0, doc?.submitted ?? 0));
+  const past = deps.clock() >= levelDeadline(period, dueLevel, deps.calendar);
+  return {
+    units,
+    submitted,
+    autoSubmitted: doc?.autoSubmitted ?? 0,
+    confirmed: doc?.confirmed ?? 0,
+    initialized: doc?.initialized ?? 0,
+    overdue: past ? units - submitted : 0,
+    rate: units ? Math.round((submitted / units) * 10_000) / 10_000 : null,
+  };
+}
+
+function reportSummary(r: ReportDoc | undefined) {
+  const state: ReportState = r?.state ?? 'draft';
+  return {
+    state,
+    stateLabel: REPORT_STATE_LABELS[state],
+    autoSubmitted: r?.autoSubmitted ?? false,
+    saved: !!r,
+  };
+}
+
+export async function getProgress(deps: ProgressDeps, auth: AuthContext, code: string, periodName?: string) {
+  const region = await regionWithin(auth, code);
+  const period = periodName ?? defaultPeriod(deps);
+  parsePeriod(period);
+  const children = await Region.find({ parentCode: code }).sort({ _id: 1 }).lean<RegionDoc[]>();
+  const rollups = await rollupsFor(deps, period, region, children);
+  const reports = new Map(
+    (
+      await Report.find({
+        _id: { $in: [region, ...children].map((r) => reportId(period, { regionCode: r._id })) },
+      }).lean<ReportDoc[]>()
+    ).map((r) => [r.regionCode, r]),
+  );
+  // Totals count schools; each child row is that child's subtree, plus the region's own direct schools.
+  const ownLevel = reportingLevelOf(region) ?? 'province';
+  return {
+    region: { code: region._id, name: region.name, level: region.level },
+    period,
+    totals: counts(deps, period, rollups.get(rollupId(period, region._id)), 'county'),
+    report: reportSummary(reports.get(region._id)),
+    children: [
+      ...children.map((c) => ({
+        code: c._id,
+        name: c.name,
+        level: c.level,
+        direct: false,
+        ...counts(deps, period, rollups.get(rollupId(period, c._id)), 'county'),
+        report: reportSummary(reports.get(c._id)),
+      })),
+      {
+        code: `${region._id}:direct`,
+        name: messages.direct,
+        level: region.level,
+        direct: true,
+        ...counts(deps, period, rollups.get(rollupId(period, region._id, true)), ownLevel),
+        report: null,
+      },
+    ],
+  };
+}
+
+/** 填报管理 / 更新管理 (seed 000 §4.2): per child, admins and schools initialized and reported. */
+export async function getSupervision(
+  deps: ProgressDeps,
+  auth: AuthContext,
+  code: string,
+  periodName?: string,
+) {
+  const progress = await getProgress(deps, auth, code, periodName);
+  const childCodes = progress.children.filter((c) => !c.direct).map((c) => c.code);
+  const admins = await User.find(
+    { 'bindings.regionCode': { $in: childCodes } },
+    { bindings: 1, profileCompleted: 1, mustChangePassword: 1 },
+  ).lean<UserDoc[]>();
+  const adminStats = new Map<string, { total: number; initialized: number }>();
+  for (const u of admins) {
+    for (const b of u.bindings) {
+      if (!b.active || b.kind !== 'region' || !b.regionCode || !childCodes.includes(b.regionCode)) continue;
+      const s = adminStats.get(b.regionCode) ?? { total: 0, initialized: 0 };
+      s.total++;
+      s.initialized += Number(!!u.profileCompleted && !u.mustChangePassword);
+      adminStats.set(b.regionCode, s);
+    }
+  }
+  const rate = (a: number, b: number) => (b ? Math.round((a / b) * 10_000) / 10_000 : null);
+  return {
+    region: progress.region,
+    period: progress.period,
+    rows: progress.children.map((c) => ({
+      code: c.code,
+      name: c.name,
+      direct: c.direct,
+      admins: c.direct ? null : (adminStats.get(c.code) ?? { total: 0, initialized: 0 }),
+      schools: c.units,
+      schoolsInitialized: c.initialized,
+      initializationRate: rate(c.initialized, c.units),
+      schoolsReported: c.submitted,
+      schoolsConfirmedNoChange: c.confirmed,
+      schoolsAutoSubmitted: c.autoSubmitted,
+      reportRate: c.rate,
+      overdue: c.overdue,
+      regionReport: c.report,
+    })),
+  };
+}

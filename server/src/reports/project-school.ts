@@ -1,0 +1,65 @@
+// 项目学校 (教学点数字教育资源全覆盖, seed 000 §4.3): the school declares, the county confirms or overrides.
+import type { AuthContext } from '../accounts/service';
+import { recordAudit, type Actor } from '../audit/service';
+import type { Clock } from '../clock';
+import { ForbiddenError } from '../http/errors';
+import { School, type SchoolDoc } from '../schools/model';
+import { holdsRole } from './rules';
+import { schoolUnit } from './service';
+
+const messages = {
+  schoolOnly: '只有本校学校管理员可以申报项目学校',
+  countyOnly: '只有学校所属区县的管理员可以确认项目学校',
+};
+
+async function setProject(
+  clock: Clock,
+  actor: Actor,
+  school: SchoolDoc,
+  value: 'declared' | 'confirmed' | null,
+  action: string,
+) {
+  await School.updateOne(
+    { _id: school._id },
+    value ? { $set: { projectSchool: value } } : { $unset: { projectSchool: 1 } },
+  );
+  await recordAudit(clock, actor, {
+    action,
+    targetType: 'school',
+    targetId: String(school._id),
+    regionPath: school.regionPath,
+    before: { projectSchool: school.projectSchool ?? null },
+    after: { projectSchool: value },
+  });
+  return { schoolId: String(school._id), projectSchool: value };
+}
+
+export async function declareProjectSchool(
+  clock: Clock,
+  auth: AuthContext,
+  actor: Actor,
+  schoolId: string,
+  declared: boolean,
+) {
+  const u = await schoolUnit(schoolId);
+  if (u.kind !== 'school') throw new Error('unreachable');
+  const b = auth.binding;
+  if (!(b?.kind === 'school' && b.role === 'admin' && b.schoolId?.equals(u.school._id))) {
+    throw new ForbiddenError(messages.schoolOnly, 'NOT_OWN_UNIT');
+  }
+  return setProject(clock, actor, u.school, declared ? 'declared' : null, 'school.project.declare');
+}
+
+export async function confirmProjectSchool(
+  clock: Clock,
+  auth: AuthContext,
+  actor: Actor,
+  schoolId: string,
+  isProject: boolean,
+) {
+  const u = await schoolUnit(schoolId);
+  if (u.kind !== 'school') throw new Error('unreachable');
+  if (!holdsRole(auth.binding, u.school.regionCode, ['admin']))
+    throw new ForbiddenError(messages.countyOnly, 'UPPER_LEVEL_ONLY');
+  return setProject(clock, actor, u.school, isProject ? 'confirmed' : null, 'school.project.confirm');
+}

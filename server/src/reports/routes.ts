@@ -1,0 +1,341 @@
+import {
+  REGION_FORMS,
+  REGION_FORM_CURRENT_VERSION,
+  SCHOOL_FORMS,
+  SCHOOL_FORM_CURRENT_VERSION,
+  SCHOOL_FORM_GROUPS,
+  reportingStateAt,
+  toShanghaiIso,
+  type CalendarConfig,
+} from '@eduprogress/shared';
+import type { Context } from 'koa';
+import { actorOf, authOf } from '../accounts/auth';
+import type { FeatureDeps } from '../app-deps';
+import { NotFoundError } from '../http/errors';
+import { input, type RouteDefinition } from '../http/route';
+import { recountProgress } from './progress';
+import { getProgress, getSupervision, regionWithin } from './progress-view';
+import { confirmProjectSchool, declareProjectSchool } from './project-school';
+import {
+  confirmIssue,
+  confirmNoChange,
+  decideWithdrawal,
+  getReport,
+  regionUnit,
+  requestWithdrawal,
+  returnReport,
+  saveReport,
+  schoolUnit,
+  submitReport,
+  type ReportDeps,
+  type Unit,
+} from './service';
+import * as s from './schemas';
+
+const messages = {
+  noSuchVersion: (v: number) => `表单版本 ${v} 不存在`,
+};
+
+export interface ReportRouteDeps extends FeatureDeps {
+  calendar: CalendarConfig;
+}
+
+type UnitParams = { id?: string; code?: string; period: string };
+
+export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
+  const rd: ReportDeps = { clock: deps.clock, calendar: deps.calendar };
+  const auth = deps.auth;
+
+  // The same workflow serves schools (`/schools/:id/…`) and regions (`/regions/:code/…`).
+  const unitOf = (ctx: Context): Promise<Unit> => {
+    const p = input<unknown, unknown, UnitParams>(ctx).params;
+    return p.id ? schoolUnit(p.id) : regionUnit(p.code!);
+  };
+  const periodOf = (ctx: Context) => input<unknown, unknown, UnitParams>(ctx).params.period;
+
+  const workflow = (
+    base: string,
+    params: typeof s.schoolReportParams,
+    tag: string,
+    who: string,
+  ): RouteDefinition[] => [
+    {
+      method: 'get',
+      path: `${base}/reports/:period`,
+      summary: `${who}某期报表（未保存时以上期数据预填）`,
+      tags: [tag],
+      auth: true,
+      before: [auth],
+      params,
+      handler: async (ctx) => {
+        ctx.body = await getReport(rd, authOf(ctx), await unitOf(ctx), periodOf(ctx));
+      },
+    },
+    {
+      method: 'put',
+      path: `${base}/reports/:period`,
+      summary: `保存${who}报表草稿（按表单 JSON Schema 校验，并检查疑似问题）`,
+      tags: [tag],
+      auth: true,
+      before: [auth],
+      params,
+      body: s.saveReportBody,
+      handler: async (ctx) => {
+        const { data } = input<{ data: Record<string, unknown> }>(ctx).body;
+        ctx.body = await saveReport(rd, authOf(ctx), actorOf(ctx), await unitOf(ctx), periodOf(ctx), data);
+      },
+    },
+    {
+      method: 'post',
+      path: `${base}/reports/:period/submit`,
+      summary: `上报${who}报表（上报后锁定）`,
+      tags: [tag],
+      auth: true,
+      before: [auth],
+      params,
+      handler: async (ctx) => {
+        ctx.body = await submitReport(rd, authOf(ctx), actorOf(ctx), await unitOf(ctx), periodOf(ctx));
+      },
+    },
+    {
+      method: 'post',
+      path: `${base}/reports/:period/withdrawal`,
+      summary: `向上级提交${who}报表的撤报申请`,
+      tags: [tag],
+      auth: true,
+      before: [auth],
+      params,
+      body: s.withdrawalBody,
+      handler: async (ctx) => {
+        const { reason } = input<{ reason: string }>(ctx).body;
+        ctx.body = await requestWithdrawal(
+          rd,
+          authOf(ctx),
+          actorOf(ctx),
+          await unitOf(ctx),
+          periodOf(ctx),
+          reason,
+        );
+      },
+    },
+    {
+      method: 'post',
+      path: `${base}/reports/:period/withdrawal/decision`,
+      summary: `上级审批${who}的撤报申请（批准后报表重新开放）`,
+      tags: [tag],
+      auth: true,
+      before: [auth],
+      params,
+      body: s.decisionBody,
+      handler: async (ctx) => {
+        const { approve, reason } = input<{ approve: boolean; reason?: string }>(ctx).body;
+        ctx.body = await decideWithdrawal(
+          rd,
+          authOf(ctx),
+          actorOf(ctx),
+          await unitOf(ctx),
+          periodOf(ctx),
+          approve,
+          reason,
+        );
+      },
+    },
+    {
+      method: 'post',
+      path: `${base}/reports/:period/return`,
+      summary: `上级退回${who}报表（附原因与限时修改截止时间）`,
+      tags: [tag],
+      auth: true,
+      before: [auth],
+      params,
+      body: s.returnBody,
+      handler: async (ctx) => {
+        const { reason, deadline } = input<{ reason: string; deadline: string }>(ctx).body;
+        ctx.body = await returnReport(
+          rd,
+          authOf(ctx),
+          actorOf(ctx),
+          await unitOf(ctx),
+          periodOf(ctx),
+          reason,
+          new Date(deadline),
+        );
+      },
+    },
+  ];
+
+  return [
+    {
+      method: 'get',
+      path: '/periods/current',
+      summary: '当前上报期次、各级上报时间窗口与截止时间',
+      tags: ['上报'],
+      handler: (ctx) => {
+        const state = reportingStateAt(deps.clock(), deps.calendar);
+        ctx.body = {
+          period: state.period.name,
+          cycle: deps.calendar.cycle,
+          periodStart: toShanghaiIso(state.period.start),
+          periodEnd: toShanghaiIso(state.period.end),
+          windows: state.windows.map((w) => ({
+            level: w.level,
+            opensAt: toShanghaiIso(w.opensAt),
+            closesAt: toShanghaiIso(w.closesAt),
+            deadline: toShanghaiIso(w.closesAt),
+            open: state.openLevels.includes(w.level),
+          })),
+          openLevels: state.openLevels,
+          now: toShanghaiIso(deps.clock()),
+        };
+      },
+    },
+    {
+      method: 'get',
+      path: '/forms/:kind',
+      summary: '填报表单的 JSON Schema（含中文标签、单位、说明与取值范围）',
+      tags: ['上报'],
+      params: s.formKindParams,
+      query: s.formVersionQuery,
+      handler: (ctx) => {
+        const { kind } = input<unknown, unknown, { kind: 'school' | 'region' }>(ctx).params;
+        const forms = kind === 'school' ? SCHOOL_FORMS : REGION_FORMS;
+        const version =
+          input<unknown, { version?: number }>(ctx).query.version ??
+          (kind === 'school' ? SCHOOL_FORM_CURRENT_VERSION : REGION_FORM_CURRENT_VERSION);
+        const schema = forms[version];
+        if (!schema) throw new NotFoundError(messages.noSuchVersion(version), 'FORM_VERSION_NOT_FOUND');
+        ctx.body = { kind, version, schema, groups: kind === 'school' ? SCHOOL_FORM_GROUPS : undefined };
+      },
+    },
+    ...workflow('/schools/:id', s.schoolReportParams, '学校上报', '学校'),
+    {
+      method: 'post',
+      path: '/schools/:id/reports/:period/confirm',
+      summary: '确认本期“无变化”（复制上期已上报数据并上报）',
+      tags: ['学校上报'],
+      auth: true,
+      before: [auth],
+      params: s.schoolReportParams,
+      handler: async (ctx) => {
+        ctx.body = await confirmNoChange(rd, authOf(ctx), actorOf(ctx), await unitOf(ctx), periodOf(ctx));
+      },
+    },
+    {
+      method: 'post',
+      path: '/schools/:id/reports/:period/issues/:code/confirm',
+      summary: '学校确认疑似问题（数据无误，附说明）',
+      tags: ['学校上报'],
+      auth: true,
+      before: [auth],
+      params: s.issueParams,
+      body: s.confirmIssueBody,
+      handler: async (ctx) => {
+        const { id, period, code } = input<unknown, unknown, { id: string; period: string; code: string }>(
+          ctx,
+        ).params;
+        const { note } = input<{ note: string }>(ctx).body;
+        ctx.body = await confirmIssue(
+          rd,
+          authOf(ctx),
+          actorOf(ctx),
+          await schoolUnit(id),
+          period,
+          code,
+          note,
+        );
+      },
+    },
+    {
+      method: 'put',
+      path: '/schools/:id/project-school',
+      summary: '学校申报是否为“教学点数字教育资源全覆盖”项目学校',
+      tags: ['学校上报'],
+      auth: true,
+      before: [auth],
+      params: s.schoolIdParams,
+      body: s.projectDeclareBody,
+      handler: async (ctx) => {
+        const { id } = input<unknown, unknown, { id: string }>(ctx).params;
+        ctx.body = await declareProjectSchool(
+          deps.clock,
+          authOf(ctx),
+          actorOf(ctx),
+          id,
+          input<{ declared: boolean }>(ctx).body.declared,
+        );
+      },
+    },
+    {
+      method: 'post',
+      path: '/schools/:id/project-school/confirm',
+      summary: '区县管理员确认或更正项目学校',
+      tags: ['学校上报'],
+      auth: true,
+      before: [auth],
+      params: s.schoolIdParams,
+      body: s.projectConfirmBody,
+      handler: async (ctx) => {
+        const { id } = input<unknown, unknown, { id: string }>(ctx).params;
+        const { isProjectSchool } = input<{ isProjectSchool: boolean }>(ctx).body;
+        ctx.body = await confirmProjectSchool(deps.clock, authOf(ctx), actorOf(ctx), id, isProjectSchool);
+      },
+    },
+    ...workflow('/regions/:code', s.regionReportParams, '地区上报', '本级地区'),
+    {
+      method: 'get',
+      path: '/regions/:code/progress',
+      summary: '上报进度：本地区合计、各直接下级与直属学校（由实时汇总数据回答）',
+      tags: ['督促'],
+      auth: true,
+      before: [auth],
+      params: s.regionCodeParams,
+      query: s.periodQuery,
+      handler: async (ctx) => {
+        const { code } = input<unknown, unknown, { code: string }>(ctx).params;
+        ctx.body = await getProgress(
+          rd,
+          authOf(ctx),
+          code,
+          input<unknown, { period?: string }>(ctx).query.period,
+        );
+      },
+    },
+    {
+      method: 'get',
+      path: '/regions/:code/supervision',
+      summary: '填报管理/更新管理：下级管理员与学校的初始化、上报情况',
+      tags: ['督促'],
+      auth: true,
+      before: [auth],
+      params: s.regionCodeParams,
+      query: s.periodQuery,
+      handler: async (ctx) => {
+        const { code } = input<unknown, unknown, { code: string }>(ctx).params;
+        ctx.body = await getSupervision(
+          rd,
+          authOf(ctx),
+          code,
+          input<unknown, { period?: string }>(ctx).query.period,
+        );
+      },
+    },
+    {
+      method: 'post',
+      path: '/regions/:code/progress/recount',
+      summary: '重新统计本地区的上报进度（修复汇总数据的偏差）',
+      tags: ['督促'],
+      auth: true,
+      before: [auth],
+      params: s.regionCodeParams,
+      query: s.periodQuery,
+      handler: async (ctx) => {
+        const { code } = input<unknown, unknown, { code: string }>(ctx).params;
+        await regionWithin(authOf(ctx), code);
+        const period =
+          input<unknown, { period?: string }>(ctx).query.period ??
+          reportingStateAt(deps.clock(), deps.calendar).period.name;
+        ctx.body = { period, ...(await recountProgress(deps.clock, period, code)) };
+      },
+    },
+  ];
+}

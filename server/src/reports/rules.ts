@@ -1,0 +1,71 @@
+// Who may do what to a report, and when: pure functions over bindings, regions and the calendar.
+import {
+  deadlineFor,
+  parsePeriod,
+  periodContaining,
+  previousPeriod,
+  windowsFor,
+  type CalendarConfig,
+  type ReportState,
+  type ReportingLevel,
+} from '@eduprogress/shared';
+import type { Binding } from '../accounts/model';
+import type { RegionDoc } from '../regions/model';
+
+/** States in which a report counts as reported (上报) for progress and the school list. */
+export const REPORTED_STATES: readonly ReportState[] = ['submitted', 'locked', 'withdrawalRequested'];
+export const isReported = (state: ReportState | undefined | null) =>
+  !!state && REPORTED_STATES.includes(state);
+
+/** States in which the unit itself may still edit its report. */
+export const EDITABLE_STATES: readonly ReportState[] = ['draft', 'returned'];
+
+/** The calendar level a region reports at; 不设区的地级市 report with the counties. */
+export function reportingLevelOf(region: Pick<RegionDoc, 'level' | 'countyLevel'>): ReportingLevel | null {
+  if (region.level === 'county') return 'county';
+  if (region.level === 'city') return region.countyLevel ? 'county' : 'city';
+  if (region.level === 'province') return 'province';
+  return null;
+}
+
+/** Periods a unit may work on at `now`: the one being reported and the one under way. */
+export function workablePeriods(now: Date, calendar: CalendarConfig): string[] {
+  const current = periodContaining(now, calendar.cycle);
+  return [previousPeriod(current).name, current.name];
+}
+
+export function periodMatchesCycle(period: string, calendar: CalendarConfig): boolean {
+  return parsePeriod(period).cycle === calendar.cycle;
+}
+
+export function levelDeadline(period: string, level: ReportingLevel, calendar: CalendarConfig): Date {
+  return deadlineFor(parsePeriod(period), level, calendar);
+}
+
+export function levelWindow(period: string, level: ReportingLevel, calendar: CalendarConfig) {
+  return windowsFor(parsePeriod(period), calendar).find((w) => w.level === level)!;
+}
+
+/** A region binding of one of `roles` for exactly `regionCode`. */
+export function holdsRole(
+  binding: Binding | undefined,
+  regionCode: string,
+  roles: readonly string[],
+): boolean {
+  return (
+    !!binding &&
+    binding.kind === 'region' &&
+    binding.regionCode === regionCode &&
+    roles.includes(binding.role)
+  );
+}
+
+/** A region binding over `regionCode`'s subtree (the region itself or an ancestor). */
+export function governs(
+  binding: Binding | undefined,
+  regionCode: string,
+  regionPath: readonly string[],
+): boolean {
+  if (!binding || binding.kind !== 'region' || !binding.regionCode) return false;
+  return regionCode === binding.regionCode || regionPath.includes(binding.regionCode);
+}

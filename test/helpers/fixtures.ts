@@ -1,0 +1,61 @@
+import { Types } from 'mongoose';
+import { User } from '../../server/src/accounts/model';
+import { hashPassword } from '../../server/src/accounts/passwords';
+import { Region } from '../../server/src/regions/model';
+import { School, type SchoolDoc } from '../../server/src/schools/model';
+
+export const PASSWORD = 'Pass12345';
+let cachedHash: Promise<string> | undefined;
+const passwordHash = () => (cachedHash ??= hashPassword(PASSWORD));
+
+/** A user bound to a role of a region; logs in with PASSWORD. */
+export async function regionUser(loginName: string, regionCode: string, role: string) {
+  const region = await Region.findById(regionCode).lean();
+  if (!region) throw new Error(`no region ${regionCode}`);
+  return User.create({
+    loginName,
+    name: loginName,
+    passwordHash: await passwordHash(),
+    mustChangePassword: false,
+    bindings: [{ kind: 'region', role, regionCode, regionPath: region.path }],
+  });
+}
+
+/** A school managed by `regionCode` (a county, or a city/province for direct schools). */
+export async function school(name: string, regionCode: string, extra: Partial<SchoolDoc> = {}) {
+  const region = await Region.findById(regionCode).lean();
+  if (!region) throw new Error(`no region ${regionCode}`);
+  return School.create({
+    name,
+    type: '小学',
+    regionCode,
+    regionPath: [...region.path, regionCode],
+    ...extra,
+  });
+}
+
+export async function schoolAdmin(
+  loginName: string,
+  s: { _id: Types.ObjectId; regionCode: string; regionPath: string[] },
+) {
+  return User.create({
+    loginName,
+    name: loginName,
+    passwordHash: await passwordHash(),
+    mustChangePassword: false,
+    bindings: [
+      { kind: 'school', role: 'admin', schoolId: s._id, regionCode: s.regionCode, regionPath: s.regionPath },
+    ],
+  });
+}
+
+/** A clock tests move by hand. */
+export function manualClock(iso: string) {
+  let now = new Date(iso);
+  const clock = () => new Date(now);
+  return Object.assign(clock, {
+    set(next: string) {
+      now = new Date(next);
+    },
+  });
+}
