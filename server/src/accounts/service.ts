@@ -112,11 +112,14 @@ export async function authenticate(deps: AuthDeps, accessToken: string): Promise
 
 export async function refresh(deps: AuthDeps, refreshToken: string) {
   const id = tokenHash(refreshToken);
-  // Single use: whoever deletes the refresh session first gets the new pair.
-  const session = await Session.findOneAndDelete({ _id: id, kind: 'refresh' }).lean();
-  if (!session || session.expiresAt <= deps.clock()) {
+  const session = await Session.findById(id).lean();
+  if (!session || session.kind !== 'refresh' || session.expiresAt <= deps.clock()) {
     throw new UnauthorizedError(messages.invalidToken, 'TOKEN_INVALID');
   }
+  // Single use: only the request whose delete removed it gets the new pair. (deleteOne's count is
+  // exact on FerretDB too, unlike findOneAndDelete, which two racing requests can both "win".)
+  const { deletedCount } = await Session.deleteOne({ _id: id });
+  if (deletedCount !== 1) throw new UnauthorizedError(messages.invalidToken, 'TOKEN_INVALID');
   const user = await User.findById(session.userId).lean<UserDoc>();
   if (!user || user.locked) throw new UnauthorizedError(messages.invalidToken, 'TOKEN_INVALID');
   return issueTokens(deps, user, session.bindingId, session.family);

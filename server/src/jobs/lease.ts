@@ -11,6 +11,8 @@ interface LeaseDoc {
   until: Date;
   done: boolean;
   doneAt?: Date;
+  /** Bumped at each take-over of an expired lease; each generation is claimed once (see below). */
+  generation: number;
   /** Free-form progress a resumed run can pick up from. */
   progress?: Record<string, unknown>;
 }
@@ -22,11 +24,17 @@ const leaseSchema = new Schema<LeaseDoc>(
     until: Date,
     done: { type: Boolean, default: false },
     doneAt: Date,
+    generation: { type: Number, default: 0 },
     progress: { type: Schema.Types.Mixed },
   },
   { versionKey: false },
 );
 export const Lease = mongoose.model<LeaseDoc>('Lease', leaseSchema, 'leases');
+
+// Taking over an expired lease claims its next generation by inserting `<key>#<generation>`: on FerretDB
+// a conditional update is not atomic (two instances could both "win" it), but a duplicate insert fails.
+const claimSchema = new Schema<{ _id: string; at: Date }>({ _id: String, at: Date }, { versionKey: false });
+const LeaseClaim = mongoose.model('LeaseClaim', claimSchema, 'lease_claims');
 
 /** Identifies this process among the instances (one per server start). */
 export const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -51,20 +59,27 @@ export async function runOnce(
   let acquired = false;
   if (!existing) {
     try {
-      await Lease.create({ _id: key, owner, until, done: false });
+      await Lease.create({ _id: key, owner, until, done: false, generation: 0 });
       acquired = true;
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;
     }
   }
   if (!acquired) {
-    const res = await Lease.updateOne(
-      { _id: key, done: false, $or: [{ until: { $lte: now } }, { owner }] },
-      { $set: { owner, until } },
-    );
-    if (res.modifiedCount !== 1 && res.matchedCount !== 1) {
-      const again = await Lease.findById(key).lean();
-      return again?.done ? 'done-before' : 'held-elsewhere';
+    const current = await Lease.findById(key).lean();
+    if (!current || current.done) return 'done-before';
+    if (current.owner !== owner) {
+      if (current.until > now) return 'held-elsewhere';
+      const generation = (current.generation ?? 0) + 1;
+      try {
+        await LeaseClaim.create({ _id: `${key}#${generation}`, at: now });
+      } catch (err) {
+        if ((err as { code?: number }).code === 11000) return 'held-elsewhere';
+        throw err;
+      }
+      await Lease.updateOne({ _id: key }, { $set: { owner, until, generation } });
+    } else {
+      await Lease.updateOne({ _id: key }, { $set: { until } });
     }
   }
   await task();

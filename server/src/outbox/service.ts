@@ -25,6 +25,10 @@ export async function emitEvent(clock: Clock, event: NewEvent): Promise<boolean>
       },
     },
     { upsert: true },
-  );
+  ).catch((err) => {
+    // Two emitters raced to insert the same key: the other one wrote it.
+    if ((err as { code?: number }).code === 11000) return { upsertedCount: 0 };
+    throw err;
+  });
   return res.upsertedCount === 1;
 }
