@@ -6,7 +6,7 @@ import { JobState, runDueDeadlines } from '../../server/src/reports/autosubmit';
 import { Report } from '../../server/src/reports/model';
 import { Region } from '../../server/src/regions/model';
 import { School } from '../../server/src/schools/model';
-import { goodSchoolReport } from '../shared/forms.test';
+import { goodSchoolReport } from '../helpers/reports';
 import { useTestDatabase } from '../helpers/db';
 import { manualClock } from '../helpers/fixtures';
 

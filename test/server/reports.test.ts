@@ -4,7 +4,7 @@ import { ProgressRollup } from '../../server/src/reports/progress';
 import { School } from '../../server/src/schools/model';
 import { AuditEntry } from '../../server/src/audit/model';
 import { OutboxEvent } from '../../server/src/outbox/model';
-import { goodSchoolReport } from '../shared/forms.test';
+import { goodSchoolReport } from '../helpers/reports';
 import { manualClock, PASSWORD, regionUser, school, schoolAdmin } from '../helpers/fixtures';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -352,7 +352,10 @@ describe('reporting workflow over HTTP', function () {
         (await server.api('/regions/350102/progress?period=x', { token: t.countyAdmin })).status,
       ).to.equal(400);
       // A school was added after the first count (units are refreshed by the recount, see docs).
-      await server.api('/regions/350100/progress/recount?period=2026Q4', { method: 'POST', token: t.cityAdmin });
+      await server.api('/regions/350100/progress/recount?period=2026Q4', {
+        method: 'POST',
+        token: t.cityAdmin,
+      });
       const before = (await server.api('/regions/350100/progress?period=2026Q4', { token: t.cityAdmin }))
         .body;
       await ProgressRollup.updateOne({ _id: '2026Q4:350100' }, { $set: { submitted: 999, units: 5 } });

@@ -9,29 +9,10 @@ import {
   schoolFieldLabel,
   type SchoolReportData,
 } from '../../shared/src';
+import { goodSchoolReport } from '../helpers/reports';
 
 const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
-
-export const goodSchoolReport: SchoolReportData = {
-  classes: 12,
-  teachers: 30,
-  students: 480,
-  minoritySchool: false,
-  campusNetwork: true,
-  bandwidthMbps: 200,
-  computerRooms: 1,
-  recordingRooms: 0,
-  classrooms: 12,
-  multimediaWithNetwork: 10,
-  multimediaWithoutNetwork: 0,
-  interactiveWithNetwork: 2,
-  interactiveWithoutNetwork: 0,
-  teacherTerminals: { desktop: 20, laptop: 10, tablet: 0 },
-  studentTerminals: { desktop: 50, laptop: 0, tablet: 40 },
-  teacherSpaces: 30,
-  studentSpaces: 300,
-};
 
 describe('forms as data', () => {
   it('the school form accepts a plausible report and labels every field in Chinese', () => {
