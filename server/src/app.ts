@@ -21,6 +21,10 @@ import type { FeatureDeps } from './app-deps';
 import { auditRoutes } from './audit/routes';
 import { permissionCodeRoutes } from './permission-codes/routes';
 import { schoolRoutes } from './schools/routes';
+import { reportRoutes } from './reports/routes';
+import { noticeRoutes } from './notices/routes';
+import { botRoutes } from './bot-api/routes';
+import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
 
 export const API_VERSION = '0.1.0';
 export const API_PREFIX = '/api/v1';
@@ -33,8 +37,14 @@ export interface AppDeps {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   trustProxy?: boolean;
+  /** The reporting calendar; the 2019 quarterly rules by default. */
+  calendar?: CalendarConfig;
   sms: SmsProvider;
   wechat: WechatAuth;
+  /** Where notice attachments are stored (DATA_DIR/attachments). */
+  attachmentsDir: string;
+  /** BOT_TOKEN for the bot API; unset → the bot API answers 401. */
+  botToken?: string;
   /** Extra routes (tests use this to add probes such as a slow request). */
   extraRoutes?: RouteDefinition[];
 }
@@ -45,7 +55,11 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     accessTokenTtlSeconds: deps.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: deps.refreshTokenTtlSeconds,
   };
-  const feature: FeatureDeps = { ...auth, auth: requireAuth(auth) };
+  const feature: FeatureDeps = {
+    ...auth,
+    calendar: deps.calendar ?? DEFAULT_CALENDAR,
+    auth: requireAuth(auth),
+  };
   const routes: RouteDefinition[] = [
     ...healthRoutes({
       database: deps.database,
@@ -57,9 +71,12 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     ...profileRoutes({ ...auth, sms: deps.sms, wechat: deps.wechat }),
     ...regionRoutes(auth),
     ...schoolRoutes(feature),
+    ...reportRoutes(feature),
     ...accountAdminRoutes(feature),
     ...permissionCodeRoutes(feature),
     ...auditRoutes(feature),
+    ...noticeRoutes({ ...feature, attachmentsDir: deps.attachmentsDir }),
+    ...botRoutes({ ...feature, botToken: deps.botToken }),
     ...(deps.extraRoutes ?? []),
   ];
   const openapi = buildOpenApi(routes, { version: API_VERSION });

@@ -1,6 +1,8 @@
 // Configuration from the environment, with the documented defaults (README「配置」).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CalendarConfig } from '@eduprogress/shared';
+import { calendarFromEnv } from './reports-events/calendar-config';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -34,6 +36,10 @@ export interface Config {
   /** Mini-program credentials for code2session; unset → the fake used in development and tests. */
   wechatAppId?: string;
   wechatSecret?: string;
+  /** Secret the group-chat bot presents (`Authorization: Bot <token>`); unset → the bot API answers 401. */
+  botToken?: string;
+  /** Reporting calendar from REPORT_CYCLE, REPORT_WINDOWS, REMINDER_DAYS (default: the 2019 rules). */
+  calendar: CalendarConfig;
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -63,5 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsGatewayToken: env.SMS_GATEWAY_TOKEN || undefined,
     wechatAppId: env.WECHAT_APP_ID || undefined,
     wechatSecret: env.WECHAT_APP_SECRET || undefined,
+    botToken: env.BOT_TOKEN || undefined,
+    calendar: calendarFromEnv(env),
   };
 }

@@ -1,6 +1,7 @@
 // Starts the whole backend: database (provisioned or given), indexes, first-start data, HTTP.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import mongoose from 'mongoose';
 import { createApp, type AppDeps } from './app';
 import { bootstrap, type BootstrapResult } from './bootstrap';
@@ -12,6 +13,8 @@ import type { DatabaseInfo } from './health/routes';
 import { createLogger, type Logger } from './logger';
 import { HttpSmsProvider, RecordingSmsProvider, type SmsProvider } from './accounts/sms';
 import { Code2SessionClient, FakeWechatAuth, type WechatAuth } from './accounts/wechat';
+import { startEventScheduler } from './reports-events/scheduler';
+import { startReportScheduler } from './reports/scheduler';
 
 export interface RunningServer {
   url: string;
@@ -35,6 +38,8 @@ export interface StartOptions {
   wechat?: WechatAuth;
   /** Printed lines (backend choice, first-start credentials); defaults to stdout. */
   print?: (line: string) => void;
+  /** Run the minute job that writes calendar events to the outbox (default true; tests turn it off). */
+  scheduler?: boolean;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -80,6 +85,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       extraRoutes: options.extraRoutes,
       trustProxy: config.trustProxy,
+      calendar: config.calendar,
+      attachmentsDir: path.join(config.dataDir, 'attachments'),
+      botToken: config.botToken,
       sms:
         options.sms ??
         (config.smsGatewayUrl
@@ -98,6 +106,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     const port = (server.address() as AddressInfo).port;
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    // Calendar events for the bot, and auto-submission at deadlines (both safe with several instances).
+    const schedulers =
+      options.scheduler === false
+        ? []
+        : [
+            startEventScheduler({ clock, calendar: config.calendar, logger }),
+            startReportScheduler({ clock, calendar: config.calendar }, logger),
+          ];
 
     let closing: Promise<void> | undefined;
     const close = () =>
@@ -107,6 +123,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
         await done;
         clearTimeout(force);
+        for (const scheduler of schedulers) await scheduler.stop();
         await mongoose.disconnect();
         if (ownsDatabase) await provisioned.stop();
         ownsDatabase = false;

@@ -36,6 +36,7 @@ export async function startTestServer(
     database: testServer(),
     logger: createLogger(process.env.LOG_LEVEL ?? 'silent'),
     print: () => {},
+    scheduler: false,
     ...opts.options,
   });
   const api: TestServer['api'] = async (path, init = {}) => {

@@ -539,6 +539,7 @@ function buildReport(rng: Rng, q: QuarterPeriod, now: Date, unit: ReportUnit, pl
     formVersion: 1,
     data: unit.unitKind === 'school' ? demoSchoolReportData(rng) : demoRegionReportData(rng),
     issues: [],
+    version: history.length,
     ...(plan.state === 'returned' ? { returnDeadline: new Date(t + 3 * DAY) } : {}),
     history,
     createdAt: first,
@@ -813,7 +814,11 @@ export function demoSchoolReportData(rng: Rng): Record<string, unknown> {
     multimediaWithoutNetwork: campusNetwork ? 0 : multimedia,
     interactiveWithNetwork: campusNetwork ? interactive : 0,
     interactiveWithoutNetwork: campusNetwork ? 0 : interactive,
-    teacherTerminals: { desktop: rng.int(0, teachers), laptop: rng.int(0, teachers), tablet: rng.int(0, teachers) },
+    teacherTerminals: {
+      desktop: rng.int(0, teachers),
+      laptop: rng.int(0, teachers),
+      tablet: rng.int(0, teachers),
+    },
     studentTerminals: {
       desktop: rng.int(0, Math.floor(students / 4)),
       laptop: 0,

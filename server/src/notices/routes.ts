@@ -1,0 +1,273 @@
+// HTTP surface of notices: auth → validate → handler; uploads and downloads stream.
+import type { IncomingMessage } from 'node:http';
+import type { Context } from 'koa';
+import { actorOf, authOf } from '../accounts/auth';
+import type { FeatureDeps } from '../app-deps';
+import { AppError, ValidationError } from '../http/errors';
+import { input, type RouteDefinition } from '../http/route';
+import {
+  ATTACHMENT_MAX_BYTES,
+  AttachmentStore,
+  AttachmentTooLargeError,
+  checkAttachmentName,
+  contentDisposition,
+  contentProblem,
+  type CheckedName,
+} from './attachments';
+import {
+  attachmentParams,
+  createNoticeBody,
+  listNoticesQuery,
+  noticeIdParams,
+  uploadAttachmentQuery,
+} from './schemas';
+import {
+  attachmentTarget,
+  createNotice,
+  getNotice,
+  listNotices,
+  markRead,
+  openAttachment,
+  publishNotice,
+  readCounts,
+  removeAttachment,
+  storeAttachment,
+  type CreateNoticeInput,
+  type ListNoticesQuery,
+  type NoticeCaller,
+  type NoticeDeps,
+} from './service';
+
+const messages = {
+  tags: ['通知公告'],
+  filenameRequired: '直接上传文件内容时，请在查询参数 filename 中给出文件名',
+  bodyParsed: '请以文件自身的类型（如 application/pdf）或 multipart/form-data 上传附件，不要用 JSON',
+  badMultipart: '上传内容无法解析，请重新选择文件上传',
+  noFile: '没有收到文件，请以 file 字段上传附件',
+  filenameWithMultipart: 'multipart/form-data 上传时文件名取自所选文件，请不要再给出 filename 参数',
+};
+
+type UploadedFile = Exclude<ReturnType<FormData['get']>, string | null>;
+
+/** Room for multipart boundaries and headers around one maximal file. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+export interface NoticeRouteDeps extends FeatureDeps {
+  /** Where attachment files are kept (DATA_DIR/attachments). */
+  attachmentsDir: string;
+}
+
+function callerOf(ctx: Context): NoticeCaller {
+  const auth = authOf(ctx);
+  return { user: auth.user, binding: auth.binding, actor: actorOf(ctx) };
+}
+
+/** The request body, refused once it passes `limit` bytes (the multipart parser buffers what it reads). */
+async function* limited(req: IncomingMessage, limit: number): AsyncGenerator<Uint8Array> {
+  let size = 0;
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new AttachmentTooLargeError();
+    yield chunk as Buffer;
+  }
+}
+
+/** Lets a refused upload's remaining bytes drain, so the client reads our answer instead of a reset. */
+function drain(req: IncomingMessage): void {
+  if (!req.readableEnded) req.resume();
+}
+
+function declaredLength(ctx: Context): number {
+  return Number(ctx.get('Content-Length') || 0);
+}
+
+async function uploadAttachments(deps: NoticeDeps, ctx: Context) {
+  const caller = callerOf(ctx);
+  const { params, query } = input<unknown, { filename?: string }, { id: string }>(ctx);
+  // The JSON body parser ran first and consumed the stream: a file sent as application/json.
+  if ((ctx.request as any).rawBody !== undefined) {
+    throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', messages.bodyParsed);
+  }
+  try {
+    if (ctx.request.is('multipart/form-data')) {
+      if (query.filename !== undefined) {
+        throw new ValidationError(
+          messages.filenameWithMultipart,
+          { property: 'filename' },
+          'VALIDATION_FAILED',
+        );
+      }
+      await attachmentTarget(caller, params.id);
+      if (declaredLength(ctx) > ATTACHMENT_MAX_BYTES + MULTIPART_OVERHEAD)
+        throw new AttachmentTooLargeError();
+      let form: FormData;
+      try {
+        form = await new Request('http://upload.invalid/', {
+          method: 'POST',
+          headers: { 'Content-Type': ctx.get('Content-Type') },
+          body: limited(ctx.req, ATTACHMENT_MAX_BYTES + MULTIPART_OVERHEAD) as any,
+          duplex: 'half',
+        } as RequestInit).formData();
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        const cause = (err as { cause?: unknown }).cause;
+        if (cause instanceof AppError) throw cause;
+        throw new ValidationError(messages.badMultipart, { property: 'file' }, 'UPLOAD_INVALID');
+      }
+      const files = [...form.values()].filter((v): v is UploadedFile => typeof v !== 'string');
+      if (files.length === 0)
+        throw new ValidationError(messages.noFile, { property: 'file' }, 'UPLOAD_NO_FILE');
+      // Every file is checked before any is stored: one bad file stores nothing.
+      const notice = await attachmentTarget(caller, params.id, files.length);
+      const checked: { file: UploadedFile; name: CheckedName }[] = [];
+      for (const file of files) {
+        const name = checkAttachmentName(file.name, 'file');
+        const head = new Uint8Array(await file.slice(0, 8192).arrayBuffer());
+        const problem = contentProblem(name, head, file.size);
+        if (problem) throw problem;
+        checked.push({ file, name });
+      }
+      const stored = [];
+      for (const { file, name } of checked) {
+        stored.push(await storeAttachment(deps, caller, notice, name, file.stream() as any));
+      }
+      return stored;
+    }
+    if (query.filename === undefined) {
+      throw new ValidationError(messages.filenameRequired, { property: 'filename' }, 'VALIDATION_FAILED');
+    }
+    const name = checkAttachmentName(query.filename);
+    const notice = await attachmentTarget(caller, params.id);
+    if (declaredLength(ctx) > ATTACHMENT_MAX_BYTES) throw new AttachmentTooLargeError();
+    return [await storeAttachment(deps, caller, notice, name, ctx.req.iterator({ destroyOnReturn: false }))];
+  } catch (err) {
+    drain(ctx.req);
+    throw err;
+  }
+}
+
+export function noticeRoutes(deps: NoticeRouteDeps): RouteDefinition[] {
+  const service: NoticeDeps = { clock: deps.clock, store: new AttachmentStore(deps.attachmentsDir) };
+  const common = { tags: messages.tags, auth: true, before: [deps.auth] };
+  return [
+    {
+      ...common,
+      method: 'get',
+      path: '/notices',
+      summary: '通知公告：box=received 为发给我的（带已读标记），box=sent 为本地区发出的（含草稿）',
+      query: listNoticesQuery,
+      handler: async (ctx) => {
+        ctx.body = await listNotices(callerOf(ctx), input<unknown, ListNoticesQuery>(ctx).query);
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/notices',
+      summary:
+        '创建通知公告（标题、富文本内容、接收范围：本级及下级的地区管理员级别与学校类型）；draft=true 先存草稿，上传附件后再发布',
+      body: createNoticeBody,
+      responses: { 201: { description: '已创建（默认同时发布）' } },
+      handler: async (ctx) => {
+        ctx.body = await createNotice(service, callerOf(ctx), input<CreateNoticeInput>(ctx).body);
+        ctx.status = 201;
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/notices/:id',
+      summary: '通知详情（接收人与发布地区的管理员可见）',
+      params: noticeIdParams,
+      handler: async (ctx) => {
+        ctx.body = await getNotice(callerOf(ctx), input<unknown, unknown, { id: string }>(ctx).params.id);
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/notices/:id/publish',
+      summary: '发布草稿（已发布的再次调用无副作用）',
+      params: noticeIdParams,
+      handler: async (ctx) => {
+        ctx.body = await publishNotice(
+          service,
+          callerOf(ctx),
+          input<unknown, unknown, { id: string }>(ctx).params.id,
+        );
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/notices/:id/read',
+      summary: '标记已读（重复调用结果相同）',
+      params: noticeIdParams,
+      handler: async (ctx) => {
+        ctx.body = await markRead(
+          service,
+          callerOf(ctx),
+          input<unknown, unknown, { id: string }>(ctx).params.id,
+        );
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/notices/:id/reads',
+      summary: '阅读情况：按直接下级地区（及本级与直属学校）统计接收人数与已读人数',
+      params: noticeIdParams,
+      handler: async (ctx) => {
+        ctx.body = await readCounts(callerOf(ctx), input<unknown, unknown, { id: string }>(ctx).params.id);
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/notices/:id/attachments',
+      summary:
+        '上传附件（单个不超过 20 MB；pdf、doc(x)、xls(x)、ppt(x)、jpg、png、zip、txt）：以文件内容为请求体并给出 filename，或 multipart/form-data 的 file 字段',
+      params: noticeIdParams,
+      query: uploadAttachmentQuery,
+      responses: { 201: { description: '已上传：{ items: [附件] }' } },
+      handler: async (ctx) => {
+        const items = await uploadAttachments(service, ctx);
+        ctx.body = { items };
+        ctx.status = 201;
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/notices/:id/attachments/:attachmentId',
+      summary: '下载附件（流式）',
+      params: attachmentParams,
+      responses: { 200: { description: '附件文件' } },
+      handler: async (ctx) => {
+        const { id, attachmentId } = input<unknown, unknown, { id: string; attachmentId: string }>(
+          ctx,
+        ).params;
+        const file = await openAttachment(service, callerOf(ctx), id, attachmentId);
+        ctx.set('Content-Disposition', contentDisposition(file.filename));
+        ctx.set('X-Content-Type-Options', 'nosniff');
+        ctx.set('Cache-Control', 'private, no-store');
+        ctx.type = file.contentType;
+        ctx.length = file.size;
+        ctx.body = file.stream;
+      },
+    },
+    {
+      ...common,
+      method: 'delete',
+      path: '/notices/:id/attachments/:attachmentId',
+      summary: '删除附件',
+      params: attachmentParams,
+      handler: async (ctx) => {
+        const { id, attachmentId } = input<unknown, unknown, { id: string; attachmentId: string }>(
+          ctx,
+        ).params;
+        ctx.body = await removeAttachment(service, callerOf(ctx), id, attachmentId);
+      },
+    },
+  ];
+}

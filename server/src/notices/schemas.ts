@@ -1,0 +1,86 @@
+// Request shapes of notices (seed 000 §6.4 通知公告).
+import { REGION_LEVELS, SCHOOL_TYPES } from '@eduprogress/shared';
+import { paginationQuery } from '../http/pagination';
+import type { JsonSchema } from '../http/validation';
+
+const objectId: JsonSchema = { type: 'string', pattern: '^[0-9a-fA-F]{24}$' };
+
+export const NOTICE_CONTENT_MAX = 100_000;
+
+export const scopeSchema: JsonSchema = {
+  type: 'object',
+  title: '接收范围',
+  additionalProperties: false,
+  properties: {
+    levels: {
+      type: 'array',
+      title: '地区管理员级别',
+      items: { type: 'string', title: '级别', enum: REGION_LEVELS },
+      uniqueItems: true,
+      default: [],
+    },
+    schoolTypes: {
+      type: 'array',
+      title: '学校类型',
+      items: { type: 'string', title: '学校类型', enum: SCHOOL_TYPES },
+      uniqueItems: true,
+      default: [],
+    },
+  },
+};
+
+export const createNoticeBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['title', 'content', 'scope'],
+  properties: {
+    title: { type: 'string', title: '标题', minLength: 1, maxLength: 100, pattern: '\\S' },
+    content: { type: 'string', title: '内容', minLength: 1, maxLength: NOTICE_CONTENT_MAX },
+    scope: scopeSchema,
+    draft: { type: 'boolean', title: '保存为草稿（上传附件后再发布）', default: false },
+  },
+};
+
+export const listNoticesQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    box: {
+      type: 'string',
+      title: '收件箱（received）或本地区发出的通知（sent）',
+      enum: ['received', 'sent'],
+      default: 'received',
+    },
+    ...paginationQuery,
+  },
+};
+
+export const noticeIdParams: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: { ...objectId, title: '通知编号' } },
+};
+
+export const attachmentParams: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'attachmentId'],
+  properties: {
+    id: { ...objectId, title: '通知编号' },
+    attachmentId: { ...objectId, title: '附件编号' },
+  },
+};
+
+export const uploadAttachmentQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    filename: {
+      type: 'string',
+      title: '附件文件名（直接以文件内容为请求体上传时必填）',
+      minLength: 1,
+      maxLength: 200,
+    },
+  },
+};

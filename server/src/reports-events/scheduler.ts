@@ -1,0 +1,129 @@
+// Calendar events for the bot: "a level's window opened" and "N days before a deadline", written to the
+// outbox once per key. Every instance runs the same minute job; the outbox key makes the second writer a
+// no-op, and because each run derives what is due from the clock alone, a run after downtime catches up.
+import schedule from 'node-schedule';
+import {
+  NATIONAL_CODE,
+  periodContaining,
+  previousPeriod,
+  toShanghaiIso,
+  windowsFor,
+  type CalendarConfig,
+  type ReportingLevel,
+} from '@eduprogress/shared';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import { emitPendingNoticeEvents } from '../notices/service';
+import type { NewEvent } from '../outbox/service';
+import { emitEvent as emitEventOnce } from '../outbox/service';
+
+const messages = {
+  tickFailed: 'calendar event run failed',
+};
+
+const DAY_MS = 86_400_000;
+
+/** Every minute: windows open at midnight, so an event is at most a minute late. */
+const EVERY_MINUTE = '* * * * *';
+
+export interface DueCalendarEvent extends NewEvent {
+  type: 'window.opened' | 'deadline.reminder';
+}
+
+/**
+ * What should be in the outbox at `now` (pure). An event stays due while it is still relevant:
+ * `window.opened` while the window is open, a reminder from its moment until the deadline — and of a
+ * level's reminders only the latest due one (after downtime, "2 days left" is moot once "1 day left" is due).
+ */
+export function dueCalendarEvents(now: Date, config: CalendarConfig): DueCalendarEvent[] {
+  const t = now.getTime();
+  const current = periodContaining(now, config.cycle);
+  const out: DueCalendarEvent[] = [];
+  // The period being reported now, and the current one: a long reminder can precede its window's month.
+  for (const period of [previousPeriod(current), current]) {
+    for (const w of windowsFor(period, config)) {
+      const base = {
+        regionCode: NATIONAL_CODE,
+        regionPath: [] as string[],
+      };
+      const facts = {
+        period: period.name,
+        cycle: period.cycle,
+        level: w.level as ReportingLevel,
+        opensAt: toShanghaiIso(w.opensAt),
+        deadline: toShanghaiIso(w.closesAt),
+      };
+      const closes = w.closesAt.getTime();
+      if (t >= w.opensAt.getTime() && t < closes) {
+        out.push({
+          ...base,
+          key: `window.opened:${period.name}:${w.level}`,
+          type: 'window.opened',
+          payload: facts,
+        });
+      }
+      const due = config.reminderDaysBefore.filter((n) => t >= closes - n * DAY_MS && t < closes);
+      if (due.length > 0) {
+        const daysBefore = Math.min(...due);
+        out.push({
+          ...base,
+          key: `deadline.reminder:${period.name}:${w.level}:${daysBefore}`,
+          type: 'deadline.reminder',
+          payload: { ...facts, daysBefore },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Writes the due calendar events; returns the keys this call wrote (others were already there). */
+export async function emitCalendarEvents(clock: Clock, config: CalendarConfig): Promise<string[]> {
+  const written: string[] = [];
+  for (const event of dueCalendarEvents(clock(), config)) {
+    if (await emitEventOnce(clock, event)) written.push(event.key);
+  }
+  return written;
+}
+
+export interface EventScheduler {
+  /** One run now (also what the minute job calls); concurrent calls share the run in progress. */
+  tick(): Promise<void>;
+  /** Cancels the job and waits for a run in progress, so the database can be closed after it. */
+  stop(): Promise<void>;
+}
+
+export function startEventScheduler(opts: {
+  clock: Clock;
+  calendar: CalendarConfig;
+  logger: Logger;
+}): EventScheduler {
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const tick = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    running ??= (async () => {
+      try {
+        await emitCalendarEvents(opts.clock, opts.calendar);
+        // Finishes notice publications interrupted between the notice write and its event.
+        await emitPendingNoticeEvents(opts.clock);
+      } catch (err) {
+        opts.logger.error({ err }, messages.tickFailed);
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  };
+  const job = schedule.scheduleJob(EVERY_MINUTE, () => void tick());
+  // Catch up at start: whatever fell due while no instance was running.
+  void tick();
+  return {
+    tick,
+    async stop() {
+      stopped = true;
+      job?.cancel();
+      await running;
+    },
+  };
+}
