@@ -153,3 +153,31 @@ export async function recountProgress(
     await ProgressRollup.bulkWrite(ops.slice(i, i + 1000), { ordered: false });
   return { regions: regions.length, schools };
 }
+
+/**
+ * Keeps the school counts of existing rollups current when schools are created, deleted or moved
+ * (the recount would otherwise be the first to notice). Only rollups already counted are touched.
+ */
+export async function applySchoolUnits(
+  periods: string[],
+  school: { regionCode: string; regionPath: string[]; initialized?: boolean },
+  delta: 1 | -1,
+  reportedIn: Map<string, ReportedFacts> = new Map(),
+): Promise<void> {
+  const ops = periods.flatMap((period) => {
+    const facts = reportedIn.get(period) ?? { reported: false, auto: false, confirmed: false };
+    const inc = {
+      units: delta,
+      initialized: school.initialized ? delta : 0,
+      submitted: facts.reported ? delta : 0,
+      autoSubmitted: facts.auto ? delta : 0,
+      confirmed: facts.confirmed ? delta : 0,
+    };
+    const ids = [
+      ...school.regionPath.map((code) => rollupId(period, code)),
+      rollupId(period, school.regionCode, true),
+    ];
+    return ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $inc: inc } } }));
+  });
+  if (ops.length) await ProgressRollup.bulkWrite(ops, { ordered: false });
+}
