@@ -10,6 +10,42 @@ import {
   type UrbanRuralType,
 } from '@eduprogress/shared';
 
+/** 学制 (seed 000 §2.4). */
+export const SCHOOL_SYSTEMS = [
+  '六三制',
+  '五四制',
+  '五三制',
+  '九年一贯制',
+  '十二年一贯制',
+  '三年制',
+  '四年制',
+  '五年制',
+  '其他',
+] as const;
+export type SchoolSystem = (typeof SCHOOL_SYSTEMS)[number];
+
+/** 项目学校 (教学点数字教育资源全覆盖): the school declares, the county confirms. */
+export const PROJECT_SCHOOL_STATES = ['declared', 'confirmed'] as const;
+export type ProjectSchoolState = (typeof PROJECT_SCHOOL_STATES)[number];
+
+/** Open suspected-issue rule codes: basic-info anomalies and report-info anomalies (seed 000 §4.3). */
+export interface SchoolIssueFlags {
+  basic: string[];
+  report: string[];
+}
+
+/**
+ * A transfer in progress. The school is moved first and carries this marker until every derived
+ * document (users' bindings, teachers, reports) follows; re-running the transfer finishes it.
+ */
+export interface SchoolTransfer {
+  from: string;
+  fromPath: string[];
+  to: string;
+  toPath: string[];
+  startedAt: Date;
+}
+
 export interface SchoolDoc {
   _id: Types.ObjectId;
   name: string;
@@ -25,9 +61,31 @@ export interface SchoolDoc {
   weak: boolean;
   /** First login + first report done; an initialized school can no longer be deleted. */
   initialized: boolean;
+  // The fields below are optional because older and generated documents may lack them.
+  schoolSystem?: SchoolSystem;
+  address?: string;
+  postcode?: string;
+  projectSchool?: ProjectSchoolState;
+  /** Last change of the school's own data (basic info or report): the list's 最后更新时间. */
+  lastUpdatedAt?: Date;
+  issueFlags?: SchoolIssueFlags;
+  /** Set while the school's admin account is still being created (no transactions: see service). */
+  setup?: 'pendingAdmin';
+  transfer?: SchoolTransfer;
   createdAt: Date;
   updatedAt: Date;
 }
+
+const transferSchema = new Schema<SchoolTransfer>(
+  {
+    from: { type: String, required: true },
+    fromPath: { type: [String], default: [] },
+    to: { type: String, required: true },
+    toPath: { type: [String], default: [] },
+    startedAt: { type: Date, required: true },
+  },
+  { _id: false },
+);
 
 const schoolSchema = new Schema<SchoolDoc>(
   {
@@ -40,11 +98,84 @@ const schoolSchema = new Schema<SchoolDoc>(
     urbanRural: { type: String, enum: URBAN_RURAL_TYPES, default: '城区' },
     weak: { type: Boolean, default: false },
     initialized: { type: Boolean, default: false },
+    schoolSystem: { type: String, enum: SCHOOL_SYSTEMS },
+    address: { type: String },
+    postcode: { type: String },
+    projectSchool: { type: String, enum: PROJECT_SCHOOL_STATES },
+    lastUpdatedAt: { type: Date },
+    issueFlags: {
+      type: new Schema<SchoolIssueFlags>(
+        { basic: { type: [String], default: [] }, report: { type: [String], default: [] } },
+        { _id: false },
+      ),
+      default: () => ({ basic: [], report: [] }),
+    },
+    setup: { type: String, enum: ['pendingAdmin'] },
+    transfer: { type: transferSchema },
   },
   { timestamps: true, versionKey: false },
 );
-// A region never holds two schools of the same name (imports rely on it).
+// A region never holds two schools of the same name (imports and transfers rely on it).
 schoolSchema.index({ regionCode: 1, name: 1 }, { unique: true });
 schoolSchema.index({ regionPath: 1 });
 
 export const School = mongoose.model<SchoolDoc>('School', schoolSchema, 'schools');
+
+/**
+ * One batch import, written before its schools and admin accounts and marked done after them, so a
+ * crash in between can be finished (resumeSchoolWrites) without touching thousands of documents.
+ */
+export interface SchoolImportDoc {
+  _id: string;
+  state: 'writing' | 'done';
+  /** The schools the import writes, until it is done. */
+  schoolIds?: Types.ObjectId[];
+  created: number;
+  startedAt: Date;
+  finishedAt?: Date;
+}
+
+const schoolImportSchema = new Schema<SchoolImportDoc>(
+  {
+    _id: { type: String, required: true },
+    state: { type: String, enum: ['writing', 'done'], required: true },
+    schoolIds: { type: [Schema.Types.ObjectId], default: undefined },
+    created: { type: Number, required: true },
+    startedAt: { type: Date, required: true },
+    finishedAt: { type: Date },
+  },
+  { versionKey: false },
+);
+
+export const SchoolImport = mongoose.model<SchoolImportDoc>(
+  'SchoolImport',
+  schoolImportSchema,
+  'school_imports',
+);
+
+/** The fields a client sees (and the audit trail compares). */
+export function schoolView(s: SchoolDoc) {
+  return {
+    id: String(s._id),
+    name: s.name,
+    type: s.type,
+    regionCode: s.regionCode,
+    regionPath: s.regionPath,
+    status: s.status,
+    ownership: s.ownership,
+    urbanRural: s.urbanRural,
+    weak: s.weak,
+    initialized: s.initialized,
+    schoolSystem: s.schoolSystem ?? null,
+    address: s.address ?? null,
+    postcode: s.postcode ?? null,
+    projectSchool: s.projectSchool ?? null,
+    lastUpdatedAt: s.lastUpdatedAt ?? null,
+    issueFlags: { basic: s.issueFlags?.basic ?? [], report: s.issueFlags?.report ?? [] },
+    transferPending: Boolean(s.transfer),
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  };
+}
+
+export type SchoolView = ReturnType<typeof schoolView>;

@@ -1,7 +1,241 @@
-// PLACEHOLDER — the schools feature (helper) replaces this file.
-import type { RouteDefinition } from '../http/route';
+// HTTP surface of school management: each route reads as auth → validate → handler, and handlers
+// only translate between HTTP and the service.
+import type { IncomingMessage } from 'node:http';
+import { PassThrough } from 'node:stream';
+import type { Context } from 'koa';
+import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
+import { AppError, ValidationError } from '../http/errors';
+import { input, type RouteDefinition } from '../http/route';
+import {
+  createSchoolBody,
+  deleteSchoolQuery,
+  exportSchoolsQuery,
+  importSchoolsQuery,
+  listSchoolsQuery,
+  regionCodeParams,
+  schoolIdParams,
+  transferSchoolBody,
+  updateSchoolBody,
+} from './schemas';
+import {
+  checkImportAccess,
+  createSchool,
+  deleteSchool,
+  exportableRegion,
+  getSchool,
+  importSchools,
+  listSchools,
+  regionsUnder,
+  regionSchoolsCursor,
+  schoolAdminsByRegion,
+  templateRegions,
+  transferSchool,
+  updateSchool,
+  type Caller,
+  type CreateSchoolInput,
+  type DeleteSchoolOptions,
+  type ListSchoolsQuery,
+  type UpdateSchoolInput,
+} from './service';
+import { buildImportTemplate, exportFileName, readImportRows, writeSchoolsExport, XLSX_MIME } from './xlsx';
 
-export function schoolRoutes(_deps: FeatureDeps): RouteDefinition[] {
-  return [];
+const messages = {
+  tags: ['学校管理'],
+  templateFile: '学校批量导入模板.xlsx',
+  tooLarge: (mb: number) => `上传的文件过大，请不要超过 ${mb} MB`,
+  mediaType: `请上传 XLSX 文件：以 multipart/form-data 的 file 字段上传，或直接以 ${XLSX_MIME} 作为请求体`,
+  badMultipart: '上传内容无法解析，请重新选择文件上传',
+  noFile: '没有收到文件，请以 file 字段上传 XLSX 文件',
+  exportFailed: 'school export stream failed',
+};
+
+/** Upload limit: a 50,000-row import file stays well below it. */
+const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+
+function callerOf(ctx: Context): Caller {
+  return { binding: authOf(ctx).binding, actor: actorOf(ctx) };
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new AppError(413, 'PAYLOAD_TOO_LARGE', messages.tooLarge(limit / 1024 / 1024));
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The uploaded XLSX: a raw XLSX body, or the `file` part of a multipart/form-data upload. */
+async function readUpload(ctx: Context): Promise<Buffer> {
+  if (Number(ctx.get('Content-Length') || 0) > MAX_UPLOAD_BYTES) {
+    throw new AppError(413, 'PAYLOAD_TOO_LARGE', messages.tooLarge(MAX_UPLOAD_BYTES / 1024 / 1024));
+  }
+  const type = ctx.request.type;
+  if (type === XLSX_MIME || type === 'application/octet-stream') return readBody(ctx.req, MAX_UPLOAD_BYTES);
+  if (type !== 'multipart/form-data') throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', messages.mediaType);
+  // Buffered (bounded) first, then parsed by the platform's own multipart parser.
+  const body = await readBody(ctx.req, MAX_UPLOAD_BYTES);
+  let form: FormData;
+  try {
+    form = await new Request('http://upload.invalid/', {
+      method: 'POST',
+      headers: { 'Content-Type': ctx.get('Content-Type') },
+      body,
+    }).formData();
+  } catch {
+    throw new ValidationError(messages.badMultipart, { property: 'file' }, 'UPLOAD_INVALID');
+  }
+  const file = form.get('file') ?? [...form.values()].find((v) => typeof v !== 'string');
+  if (!file || typeof file === 'string')
+    throw new ValidationError(messages.noFile, { property: 'file' }, 'UPLOAD_NO_FILE');
+  return Buffer.from(await file.arrayBuffer());
+}
+
+export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
+  const before = [deps.auth];
+  const common = { tags: messages.tags, auth: true, before };
+  return [
+    {
+      ...common,
+      method: 'get',
+      path: '/schools',
+      summary:
+        '学校列表（管辖范围内；按地区、直管、类型、初始化、填报、疑似问题、办别、状态、最后更新时间、名称筛选）',
+      query: listSchoolsQuery,
+      handler: async (ctx) => {
+        ctx.body = await listSchools(deps, callerOf(ctx), input<unknown, ListSchoolsQuery>(ctx).query);
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/schools',
+      summary: '新增学校（同时生成学校管理员账号，初始密码 123456）',
+      body: createSchoolBody,
+      responses: { 201: { description: '已创建：{ school, admin: { loginName, initialPassword } }' } },
+      handler: async (ctx) => {
+        ctx.body = await createSchool(deps, callerOf(ctx), input<CreateSchoolInput>(ctx).body);
+        ctx.status = 201;
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/schools/import-template',
+      summary: '下载学校批量导入模板（XLSX）',
+      responses: { 200: { description: XLSX_MIME } },
+      handler: async (ctx) => {
+        const regions = await templateRegions(callerOf(ctx));
+        ctx.body = await buildImportTemplate(regions);
+        ctx.attachment(messages.templateFile);
+        ctx.type = XLSX_MIME;
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/schools/import',
+      summary:
+        '批量导入学校（multipart/form-data 的 file 字段，或 XLSX 请求体）：逐行校验，任何一行有误则不导入，成功时返回各校管理员账号',
+      query: importSchoolsQuery,
+      responses: {
+        201: {
+          description: '已导入：{ created, initialPassword, schools: [{ id, name, regionCode, loginName }] }',
+        },
+      },
+      handler: async (ctx) => {
+        const { regionCode } = input<unknown, { regionCode?: string }>(ctx).query;
+        await checkImportAccess(callerOf(ctx), regionCode);
+        const file = await readUpload(ctx);
+        const rows = await readImportRows(file);
+        ctx.body = await importSchools(deps, callerOf(ctx), rows, { defaultRegionCode: regionCode });
+        ctx.status = 201;
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/schools/:id',
+      summary: '学校基本信息',
+      params: schoolIdParams,
+      handler: async (ctx) => {
+        ctx.body = await getSchool(
+          deps,
+          callerOf(ctx),
+          input<unknown, unknown, { id: string }>(ctx).params.id,
+        );
+      },
+    },
+    {
+      ...common,
+      method: 'patch',
+      path: '/schools/:id',
+      summary: '修改学校基本信息与学校状态（正常、暂停招生、被合并、撤销）',
+      params: schoolIdParams,
+      body: updateSchoolBody,
+      handler: async (ctx) => {
+        const { body, params } = input<UpdateSchoolInput, unknown, { id: string }>(ctx);
+        ctx.body = await updateSchool(deps, callerOf(ctx), params.id, body);
+      },
+    },
+    {
+      ...common,
+      method: 'delete',
+      path: '/schools/:id',
+      summary: '删除未初始化的学校及其管理员账号（已初始化的学校只有全国管理员可强制删除，须填原因）',
+      params: schoolIdParams,
+      query: deleteSchoolQuery,
+      handler: async (ctx) => {
+        const { query, params } = input<unknown, DeleteSchoolOptions, { id: string }>(ctx);
+        ctx.body = await deleteSchool(deps, callerOf(ctx), params.id, query);
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/schools/:id/transfer',
+      summary: '学校转移（须由原所属地区与转入地区的共同上级管理员操作）',
+      params: schoolIdParams,
+      body: transferSchoolBody,
+      handler: async (ctx) => {
+        const { body, params } = input<{ regionCode: string }, unknown, { id: string }>(ctx);
+        ctx.body = await transferSchool(deps, callerOf(ctx), params.id, body.regionCode);
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/regions/:code/schools/export',
+      summary: '导出地区（直管）学校及学校管理员账号（XLSX，流式）',
+      params: regionCodeParams,
+      query: exportSchoolsQuery,
+      responses: { 200: { description: XLSX_MIME } },
+      handler: async (ctx) => {
+        const { params, query } = input<unknown, { direct: boolean }, { code: string }>(ctx);
+        const region = await exportableRegion(callerOf(ctx), params.code);
+        const [admins, regions] = await Promise.all([
+          schoolAdminsByRegion(region._id, query.direct),
+          query.direct ? Promise.resolve([region]) : regionsUnder(region._id),
+        ]);
+        const out = new PassThrough();
+        ctx.attachment(exportFileName(region, query.direct));
+        ctx.type = XLSX_MIME;
+        ctx.body = out;
+        // The workbook is written while Koa pipes `out` to the client.
+        writeSchoolsExport(out, {
+          region,
+          direct: query.direct,
+          schools: regionSchoolsCursor(region._id, query.direct),
+          admins,
+          regionNames: new Map(regions.map((r) => [r._id, r.name])),
+        }).catch((err: unknown) => {
+          ctx.state.log?.error({ err }, messages.exportFailed);
+          out.destroy(err as Error);
+        });
+      },
+    },
+  ];
 }
