@@ -2,10 +2,12 @@
 // the issues; the figures go into the closing notes with the backend that produced them).
 import { benchGenerator } from './generator';
 import { benchLogin } from './login';
+import { benchProgress } from './progress';
 
 const benches: Record<string, () => Promise<void>> = {
   generator: benchGenerator,
   login: benchLogin,
+  progress: benchProgress,
 };
 
 async function main(): Promise<void> {

@@ -277,6 +277,16 @@ describe('reporting workflow over HTTP', function () {
       expect(res.body.state).to.equal('submitted');
       expect((await Report.findById(`2026Q4:school:${schoolA}`).lean())?.state).to.equal('locked');
       expect((await Report.findById(`2026Q4:school:${schoolB}`).lean())?.state).to.equal('locked');
+      const city = await server.api('/regions/350100/progress?period=2026Q4', { token: t.cityAdmin });
+      const gulou = city.body.children.find((c: { code: string }) => c.code === '350102');
+      expect(gulou.report).to.deep.include({
+        state: 'submitted',
+        stateLabel: '已上报',
+        autoSubmitted: false,
+      });
+      expect(city.body.children.find((c: { code: string }) => c.code === '350103').report.state).to.equal(
+        'draft',
+      );
     });
 
     it('a city submitting before its window opens is refused (409) with the window in Chinese', async () => {
@@ -358,7 +368,10 @@ describe('reporting workflow over HTTP', function () {
       });
       const before = (await server.api('/regions/350100/progress?period=2026Q4', { token: t.cityAdmin }))
         .body;
-      await ProgressRollup.updateOne({ _id: '2026Q4:350100' }, { $set: { submitted: 999, units: 5 } });
+      await ProgressRollup.collection.updateOne(
+        { _id: '2026Q4:350100' as any },
+        { $set: { 'totals.submitted': 999, 'totals.units': 5 } },
+      );
       const corrupted = (await server.api('/regions/350100/progress?period=2026Q4', { token: t.cityAdmin }))
         .body;
       expect(corrupted.totals.units).to.equal(5);

@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { NATIONAL_CODE, toSixDigitCode } from '@eduprogress/shared';
 import { Region, type RegionDoc } from './model';
+import { invalidateRegionTree } from './tree';
 
 const require = createRequire(import.meta.url);
 
@@ -113,5 +114,6 @@ export async function seedRegions(): Promise<SeedResult> {
   for (let i = 0; i < ops.length; i += 1000) {
     await Region.bulkWrite(ops.slice(i, i + 1000), { ordered: false });
   }
+  if (inserted || updated) invalidateRegionTree();
   return { total: docs.length, inserted, updated };
 }

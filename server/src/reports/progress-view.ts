@@ -13,8 +13,15 @@ import type { AuthContext } from '../accounts/service';
 import type { Clock } from '../clock';
 import { ForbiddenError, NotFoundError } from '../http/errors';
 import { Region, type RegionDoc } from '../regions/model';
-import { Report, reportId, type ReportDoc } from './model';
-import { ProgressRollup, recountProgress, rollupId, type RollupDoc } from './progress';
+import { cachedChildren } from '../regions/tree';
+import {
+  ProgressRollup,
+  recountProgress,
+  rollupId,
+  type Counts as RollupCounts,
+  type RegionReportFacts,
+  type RollupDoc,
+} from './progress';
 import { governs, levelDeadline, reportingLevelOf } from './rules';
 
 const messages = {
@@ -50,19 +57,14 @@ export function defaultPeriod(deps: ProgressDeps): string {
   return reportingStateAt(deps.clock(), deps.calendar).period.name;
 }
 
-async function rollupsFor(deps: ProgressDeps, period: string, region: RegionDoc, children: RegionDoc[]) {
-  const ids = [
-    rollupId(period, region._id),
-    rollupId(period, region._id, true),
-    ...children.map((c) => rollupId(period, c._id)),
-  ];
-  let docs = await ProgressRollup.find({ _id: { $in: ids } }).lean<RollupDoc[]>();
+async function rollupFor(deps: ProgressDeps, period: string, region: RegionDoc): Promise<RollupDoc> {
+  let doc = await ProgressRollup.findById(rollupId(period, region._id)).lean<RollupDoc>();
   // Never counted for this period (first look, or a new period): count once, then $inc keeps it current.
-  if (!docs.find((d) => d._id === ids[0])?.recountedAt) {
+  if (!doc?.recountedAt) {
     await recountProgress(deps.clock, period, region._id);
-    docs = await ProgressRollup.find({ _id: { $in: ids } }).lean<RollupDoc[]>();
+    doc = await ProgressRollup.findById(rollupId(period, region._id)).lean<RollupDoc>();
   }
-  return new Map(docs.map((d) => [d._id, d]));
+  return doc!;
 }
 
 /**
@@ -72,75 +74,61 @@ async function rollupsFor(deps: ProgressDeps, period: string, region: RegionDoc,
 function counts(
   deps: ProgressDeps,
   period: string,
-  doc: RollupDoc | undefined,
+  c: Partial<RollupCounts> | undefined,
   dueLevel: ReportingLevel,
 ): Counts {
-  const units = doc?.units ?? 0;
-  const submitted = Math.min(units, Math.max(0, doc?.submitted ?? 0));
+  const units = c?.units ?? 0;
+  const submitted = Math.min(units, Math.max(0, c?.submitted ?? 0));
   const past = deps.clock() >= levelDeadline(period, dueLevel, deps.calendar);
   return {
     units,
     submitted,
-    autoSubmitted: doc?.autoSubmitted ?? 0,
-    confirmed: doc?.confirmed ?? 0,
-    initialized: doc?.initialized ?? 0,
+    autoSubmitted: c?.autoSubmitted ?? 0,
+    confirmed: c?.confirmed ?? 0,
+    initialized: c?.initialized ?? 0,
     overdue: past ? units - submitted : 0,
     rate: units ? Math.round((submitted / units) * 10_000) / 10_000 : null,
   };
 }
 
-function reportSummary(r: ReportDoc | undefined) {
+function reportSummary(r: RegionReportFacts | undefined) {
   const state: ReportState = r?.state ?? 'draft';
-  return {
-    state,
-    stateLabel: REPORT_STATE_LABELS[state],
-    autoSubmitted: r?.autoSubmitted ?? false,
-    saved: !!r,
-  };
+  return { state, stateLabel: REPORT_STATE_LABELS[state], autoSubmitted: r?.autoSubmitted ?? false };
 }
 
+/** One rollup read answers the whole page: totals, each direct child, the direct schools. */
 export async function getProgress(deps: ProgressDeps, auth: AuthContext, code: string, periodName?: string) {
   const region = await regionWithin(auth, code);
   const period = periodName ?? defaultPeriod(deps);
   parsePeriod(period);
-  const children = await Region.find({ parentCode: code }).sort({ _id: 1 }).lean<RegionDoc[]>();
-  const rollups = await rollupsFor(deps, period, region, children);
-  const reports = new Map(
-    (
-      await Report.find({
-        _id: { $in: [region, ...children].map((r) => reportId(period, { regionCode: r._id })) },
-      }).lean<ReportDoc[]>()
-    ).map((r) => [r.regionCode, r]),
-  );
-  // Totals count schools; each child row is that child's subtree, plus the region's own direct schools.
+  const [children, rollup] = await Promise.all([cachedChildren(code), rollupFor(deps, period, region)]);
   const ownLevel = reportingLevelOf(region) ?? 'province';
   return {
     region: { code: region._id, name: region.name, level: region.level },
     period,
-    totals: counts(deps, period, rollups.get(rollupId(period, region._id)), 'county'),
-    report: reportSummary(reports.get(region._id)),
+    totals: counts(deps, period, rollup.totals, 'county'),
+    report: reportSummary(rollup.ownReport),
     children: [
       ...children.map((c) => ({
         code: c._id,
         name: c.name,
         level: c.level,
         direct: false,
-        ...counts(deps, period, rollups.get(rollupId(period, c._id)), 'county'),
-        report: reportSummary(reports.get(c._id)),
+        ...counts(deps, period, rollup.children?.[c._id], 'county'),
+        report: reportSummary(rollup.childReports?.[c._id]),
       })),
       {
         code: `${region._id}:direct`,
         name: messages.direct,
         level: region.level,
         direct: true,
-        ...counts(deps, period, rollups.get(rollupId(period, region._id, true)), ownLevel),
+        ...counts(deps, period, rollup.direct, ownLevel),
         report: null,
       },
     ],
   };
 }
 
-/** 填报管理 / 更新管理 (seed 000 §4.2): per child, admins and schools initialized and reported. */
 export async function getSupervision(
   deps: ProgressDeps,
   auth: AuthContext,

@@ -1,18 +1,17 @@
-// Progress rollups: one document per (period, region) — `_id` `<period>:<code>` for the region's whole
-// subtree and `<period>:<code>:direct` for its direct schools — kept current by $inc on every school
-// report that starts or stops counting as reported, and rebuilt by a full recount that repairs drift.
+// Progress rollups: one document per (period, region), `_id` `<period>:<code>`, holding the region's
+// totals over its whole subtree, its direct schools, each direct child's totals and each child's own
+// region-report state — so a progress page is a single `_id` look-up (the fast path on FerretDB). Kept
+// current by $inc on every school report that starts or stops counting as reported (and $set on every
+// region report transition), and rebuilt by a full recount that repairs any drift.
 import mongoose, { Schema } from 'mongoose';
+import type { ReportState } from '@eduprogress/shared';
 import type { Clock } from '../clock';
 import { Region, type RegionDoc } from '../regions/model';
 import { School } from '../schools/model';
 import { Report } from './model';
 import { isReported } from './rules';
 
-export interface RollupDoc {
-  _id: string;
-  period: string;
-  regionCode: string;
-  direct: boolean;
+export interface Counts {
   /** Schools in scope, and how many are initialized. */
   units: number;
   initialized: number;
@@ -20,6 +19,23 @@ export interface RollupDoc {
   submitted: number;
   autoSubmitted: number;
   confirmed: number;
+}
+
+export interface RegionReportFacts {
+  state: ReportState;
+  autoSubmitted: boolean;
+}
+
+export interface RollupDoc {
+  _id: string;
+  period: string;
+  regionCode: string;
+  totals: Counts;
+  direct: Counts;
+  children: Record<string, Counts>;
+  /** The region's own report, and each direct child's. */
+  ownReport?: RegionReportFacts;
+  childReports: Record<string, RegionReportFacts>;
   recountedAt?: Date;
 }
 
@@ -28,20 +44,26 @@ const rollupSchema = new Schema<RollupDoc>(
     _id: String,
     period: String,
     regionCode: String,
-    direct: Boolean,
-    units: { type: Number, default: 0 },
-    initialized: { type: Number, default: 0 },
-    submitted: { type: Number, default: 0 },
-    autoSubmitted: { type: Number, default: 0 },
-    confirmed: { type: Number, default: 0 },
+    totals: { type: Schema.Types.Mixed },
+    direct: { type: Schema.Types.Mixed },
+    children: { type: Schema.Types.Mixed },
+    ownReport: { type: Schema.Types.Mixed },
+    childReports: { type: Schema.Types.Mixed },
     recountedAt: Date,
   },
-  { versionKey: false },
+  { versionKey: false, minimize: false },
 );
 export const ProgressRollup = mongoose.model<RollupDoc>('ProgressRollup', rollupSchema, 'progress_rollups');
 
-export const rollupId = (period: string, code: string, direct = false) =>
-  `${period}:${code}${direct ? ':direct' : ''}`;
+export const rollupId = (period: string, code: string) => `${period}:${code}`;
+
+export const zeroCounts = (): Counts => ({
+  units: 0,
+  initialized: 0,
+  submitted: 0,
+  autoSubmitted: 0,
+  confirmed: 0,
+});
 
 export interface ReportedFacts {
   reported: boolean;
@@ -56,6 +78,32 @@ export const factsOf = (
   return { reported, auto: reported && !!r?.autoSubmitted, confirmed: reported && !!r?.confirmedNoChange };
 };
 
+/** `$inc` operations that add `inc` to every rollup above a school (totals, child rows, direct row). */
+function incOps(
+  period: string,
+  school: { regionCode: string; regionPath: string[] },
+  inc: Partial<Counts>,
+  upsert: boolean,
+): any[] {
+  const path = school.regionPath;
+  return path.map((code, i) => {
+    const update: Record<string, number> = {};
+    for (const [k, v] of Object.entries(inc)) {
+      if (!v) continue;
+      update[`totals.${k}`] = v;
+      if (i + 1 < path.length) update[`children.${path[i + 1]}.${k}`] = v;
+      if (code === school.regionCode) update[`direct.${k}`] = v;
+    }
+    return {
+      updateOne: {
+        filter: { _id: rollupId(period, code) },
+        update: { $inc: update, ...(upsert ? { $setOnInsert: { period, regionCode: code } } : {}) },
+        upsert,
+      },
+    };
+  });
+}
+
 /** Applies the change of one school report's facts to every rollup above the school. */
 export async function applySchoolDelta(
   period: string,
@@ -69,89 +117,37 @@ export async function applySchoolDelta(
     confirmed: Number(after.confirmed) - Number(before.confirmed),
   };
   if (!inc.submitted && !inc.autoSubmitted && !inc.confirmed) return;
-  const ids: [string, string, boolean][] = school.regionPath.map((code) => [
-    rollupId(period, code),
-    code,
-    false,
-  ]);
-  ids.push([rollupId(period, school.regionCode, true), school.regionCode, true]);
-  await ProgressRollup.bulkWrite(
-    ids.map(([_id, regionCode, direct]) => ({
-      updateOne: {
-        filter: { _id },
-        update: { $inc: inc, $setOnInsert: { period, regionCode, direct } },
-        upsert: true,
-      },
-    })),
-    { ordered: false },
-  );
+  await ProgressRollup.collection.bulkWrite(incOps(period, school, inc, true), { ordered: false });
 }
 
-/**
- * Recounts every rollup of `period` under `rootCode` from the schools and reports themselves.
- * Absolute values are written, so running it twice, or on two instances, gives the same result.
- */
-export async function recountProgress(
-  clock: Clock,
+/** Records a region report's new state on its own rollup and on its parent's. */
+export async function applyRegionReport(
   period: string,
-  rootCode: string,
-): Promise<{ regions: number; schools: number }> {
-  const regions = await Region.find({ $or: [{ _id: rootCode }, { path: rootCode }] }, { _id: 1 }).lean<
-    Pick<RegionDoc, '_id'>[]
-  >();
-  const counts = new Map<
-    string,
-    Omit<RollupDoc, '_id' | 'period' | 'regionCode' | 'direct' | 'recountedAt'>
-  >();
-  const zero = () => ({ units: 0, initialized: 0, submitted: 0, autoSubmitted: 0, confirmed: 0 });
-  for (const r of regions) {
-    counts.set(rollupId(period, r._id), zero());
-    counts.set(rollupId(period, r._id, true), zero());
-  }
-  const reports = new Map<string, ReportedFacts>();
-  const cursor = Report.find(
-    { period, unitKind: 'school', regionPath: rootCode },
-    { schoolId: 1, state: 1, autoSubmitted: 1, confirmedNoChange: 1 },
-  )
-    .lean()
-    .cursor();
-  for await (const r of cursor) reports.set(String(r.schoolId), factsOf(r));
-
-  let schools = 0;
-  const schoolCursor = School.find({ regionPath: rootCode }, { regionPath: 1, regionCode: 1, initialized: 1 })
-    .lean()
-    .cursor();
-  for await (const s of schoolCursor) {
-    schools++;
-    const facts = reports.get(String(s._id)) ?? { reported: false, auto: false, confirmed: false };
-    const keys = s.regionPath
-      .filter((code: string) => counts.has(rollupId(period, code)))
-      .map((code: string) => rollupId(period, code));
-    keys.push(rollupId(period, s.regionCode, true));
-    for (const key of keys) {
-      const c = counts.get(key);
-      if (!c) continue;
-      c.units++;
-      c.initialized += Number(!!s.initialized);
-      c.submitted += Number(facts.reported);
-      c.autoSubmitted += Number(facts.auto);
-      c.confirmed += Number(facts.confirmed);
-    }
-  }
-  const now = clock();
-  const ops = [...counts.entries()].map(([_id, c]) => {
-    const [, regionCode, direct] = _id.split(':');
-    return {
+  region: { _id: string; parentCode: string | null },
+  facts: RegionReportFacts,
+): Promise<void> {
+  const ops: any[] = [
+    {
       updateOne: {
-        filter: { _id },
-        update: { $set: { ...c, period, regionCode, direct: direct === 'direct', recountedAt: now } },
+        filter: { _id: rollupId(period, region._id) },
+        update: { $set: { ownReport: facts }, $setOnInsert: { period, regionCode: region._id } },
         upsert: true,
       },
-    };
-  });
-  for (let i = 0; i < ops.length; i += 1000)
-    await ProgressRollup.bulkWrite(ops.slice(i, i + 1000), { ordered: false });
-  return { regions: regions.length, schools };
+    },
+  ];
+  if (region.parentCode) {
+    ops.push({
+      updateOne: {
+        filter: { _id: rollupId(period, region.parentCode) },
+        update: {
+          $set: { [`childReports.${region._id}`]: facts },
+          $setOnInsert: { period, regionCode: region.parentCode },
+        },
+        upsert: true,
+      },
+    });
+  }
+  await ProgressRollup.collection.bulkWrite(ops, { ordered: false });
 }
 
 /**
@@ -166,18 +162,118 @@ export async function applySchoolUnits(
 ): Promise<void> {
   const ops = periods.flatMap((period) => {
     const facts = reportedIn.get(period) ?? { reported: false, auto: false, confirmed: false };
-    const inc = {
-      units: delta,
-      initialized: school.initialized ? delta : 0,
-      submitted: facts.reported ? delta : 0,
-      autoSubmitted: facts.auto ? delta : 0,
-      confirmed: facts.confirmed ? delta : 0,
-    };
-    const ids = [
-      ...school.regionPath.map((code) => rollupId(period, code)),
-      rollupId(period, school.regionCode, true),
-    ];
-    return ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $inc: inc } } }));
+    return incOps(
+      period,
+      school,
+      {
+        units: delta,
+        initialized: school.initialized ? delta : 0,
+        submitted: facts.reported ? delta : 0,
+        autoSubmitted: facts.auto ? delta : 0,
+        confirmed: facts.confirmed ? delta : 0,
+      },
+      false,
+    );
   });
-  if (ops.length) await ProgressRollup.bulkWrite(ops, { ordered: false });
+  if (ops.length) await ProgressRollup.collection.bulkWrite(ops, { ordered: false });
+}
+
+/**
+ * Recounts every rollup of `period` under `rootCode` from the schools and reports themselves.
+ * Absolute values are written, so running it twice, or on two instances, gives the same result.
+ */
+export async function recountProgress(
+  clock: Clock,
+  period: string,
+  rootCode: string,
+): Promise<{ regions: number; schools: number }> {
+  const regions = await Region.find(
+    { $or: [{ _id: rootCode }, { path: rootCode }] },
+    { _id: 1, parentCode: 1 },
+  ).lean<Pick<RegionDoc, '_id' | 'parentCode'>[]>();
+  const docs = new Map<string, Omit<RollupDoc, '_id' | 'recountedAt'>>();
+  for (const r of regions) {
+    docs.set(r._id, {
+      period,
+      regionCode: r._id,
+      totals: zeroCounts(),
+      direct: zeroCounts(),
+      children: {},
+      childReports: {},
+    });
+  }
+  for (const r of regions) {
+    if (r.parentCode && docs.has(r.parentCode)) docs.get(r.parentCode)!.children[r._id] = zeroCounts();
+  }
+
+  const reported = new Map<string, ReportedFacts>();
+  const reportCursor = Report.find(
+    { period, regionPath: rootCode },
+    { unitKind: 1, schoolId: 1, regionCode: 1, state: 1, autoSubmitted: 1, confirmedNoChange: 1 },
+  )
+    .lean()
+    .cursor();
+  const regionReports: { regionCode: string; facts: RegionReportFacts }[] = [];
+  for await (const r of reportCursor) {
+    if (r.unitKind === 'school') reported.set(String(r.schoolId), factsOf(r));
+    else
+      regionReports.push({
+        regionCode: r.regionCode,
+        facts: { state: r.state, autoSubmitted: !!r.autoSubmitted },
+      });
+  }
+  const own = await Report.findById(`${period}:region:${rootCode}`, {
+    state: 1,
+    autoSubmitted: 1,
+    regionCode: 1,
+  }).lean();
+  if (own)
+    regionReports.push({
+      regionCode: rootCode,
+      facts: { state: own.state, autoSubmitted: !!own.autoSubmitted },
+    });
+  const parentOf = new Map(regions.map((r) => [r._id, r.parentCode]));
+  for (const { regionCode, facts } of regionReports) {
+    const doc = docs.get(regionCode);
+    if (doc) doc.ownReport = facts;
+    const parent = parentOf.get(regionCode);
+    if (parent && docs.has(parent) && regionCode !== rootCode)
+      docs.get(parent)!.childReports[regionCode] = facts;
+  }
+
+  let schools = 0;
+  const add = (c: Counts, f: ReportedFacts, initialized: boolean) => {
+    c.units++;
+    c.initialized += Number(initialized);
+    c.submitted += Number(f.reported);
+    c.autoSubmitted += Number(f.auto);
+    c.confirmed += Number(f.confirmed);
+  };
+  const schoolCursor = School.find({ regionPath: rootCode }, { regionPath: 1, regionCode: 1, initialized: 1 })
+    .lean()
+    .cursor();
+  for await (const s of schoolCursor) {
+    schools++;
+    const f = reported.get(String(s._id)) ?? { reported: false, auto: false, confirmed: false };
+    const path: string[] = s.regionPath;
+    path.forEach((code, i) => {
+      const doc = docs.get(code);
+      if (!doc) return;
+      add(doc.totals, f, !!s.initialized);
+      if (i + 1 < path.length) add((doc.children[path[i + 1]] ??= zeroCounts()), f, !!s.initialized);
+      if (code === s.regionCode) add(doc.direct, f, !!s.initialized);
+    });
+  }
+  const now = clock();
+  const ops = [...docs.entries()].map(([code, doc]) => ({
+    replaceOne: {
+      filter: { _id: rollupId(period, code) },
+      replacement: { ...doc, recountedAt: now },
+      upsert: true,
+    },
+  }));
+  for (let i = 0; i < ops.length; i += 500) {
+    await ProgressRollup.collection.bulkWrite(ops.slice(i, i + 500) as any, { ordered: false });
+  }
+  return { regions: regions.length, schools };
 }

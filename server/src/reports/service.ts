@@ -28,7 +28,7 @@ import { Region, type RegionDoc } from '../regions/model';
 import { School, type SchoolDoc } from '../schools/model';
 import { Report, reportId, type ReportDoc, type ReportIssue } from './model';
 import { mutateReport } from './claims';
-import { applySchoolDelta, factsOf } from './progress';
+import { applyRegionReport, applySchoolDelta, factsOf } from './progress';
 import {
   EDITABLE_STATES,
   governs,
@@ -327,6 +327,7 @@ export async function transition(
   if (opts.unset?.length) update.$unset = Object.fromEntries(opts.unset.map((k) => [k, 1]));
   const after = await mutateReport(deps.clock, before, update);
   if (u.kind === 'school') await applySchoolDelta(period, u.school, factsOf(before), factsOf(after));
+  else await applyRegionReport(period, u.region, { state: after.state, autoSubmitted: after.autoSubmitted });
   return after;
 }
 
