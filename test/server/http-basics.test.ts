@@ -1,4 +1,8 @@
 import { expect } from 'chai';
+import { RecordingSmsProvider } from '../../server/src/accounts/sms';
+import { FakeWechatAuth } from '../../server/src/accounts/wechat';
+import { createApp } from '../../server/src/app';
+import { createLogger } from '../../server/src/logger';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 describe('HTTP basics: health, error envelope, validation, OpenAPI', function () {
@@ -85,6 +89,33 @@ describe('HTTP basics: health, error envelope, validation, OpenAPI', function ()
     expect(res.status).to.equal(400);
     expect(res.body.error.details.property).to.equal('code');
     expect(res.body.error.message).to.match(/^路径参数不合法：地区代码（code）/);
+  });
+
+  it('the OpenAPI document lists every endpoint the server routes', async () => {
+    const doc = (await server.api('/openapi.json')).body;
+    const published = new Set(
+      Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+        Object.keys(ops).map((m) => `${m} ${path}`),
+      ),
+    );
+    const { routes } = createApp({
+      logger: createLogger('silent'),
+      clock: () => new Date(),
+      database: { name: 'x', version: 'x', kind: 'x', description: 'x' },
+      startedAt: new Date(),
+      accessTokenTtlSeconds: 1,
+      refreshTokenTtlSeconds: 1,
+      sms: new RecordingSmsProvider(),
+      wechat: new FakeWechatAuth(),
+      attachmentsDir: '/tmp',
+    });
+    expect(routes.length).to.be.greaterThan(60);
+    for (const r of routes.filter((r) => r.path !== '/openapi.json')) {
+      expect(
+        published.has(`${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`),
+        `${r.method} ${r.path}`,
+      ).to.equal(true);
+    }
   });
 
   it('serves an OpenAPI 3 document generated from the validating schemas', async () => {
