@@ -15,11 +15,12 @@ describe('database provisioning', function () {
 
   it('MONGODB_URI wins: nothing is started and the given server is described', async () => {
     const lines: string[] = [];
+    const emptyCache = await fs.mkdtemp(path.join(os.tmpdir(), 'edu-empty-cache-'));
     const db = await provisionDatabase({
       purpose: 'test',
       dataDir: os.tmpdir(),
       // A cache folder with nothing in it: had the order been wrong, a build would be attempted here.
-      cacheDir: await fs.mkdtemp(path.join(os.tmpdir(), 'edu-empty-cache-')),
+      cacheDir: emptyCache,
       env: { MONGODB_URI: testServer().uri, PATH: '' },
       log: (l) => lines.push(l),
     });
@@ -29,6 +30,8 @@ describe('database provisioning', function () {
     expect(lines).to.have.length(1);
     expect(lines[0]).to.match(/^数据库: 外部 (FerretDB|MongoDB)/);
     await db.stop();
+    expect(await fs.readdir(emptyCache)).to.deep.equal([]); // nothing was built or downloaded
+    await fs.rm(emptyCache, { recursive: true, force: true });
   });
 
   it('fails with a clear message when no backend is possible', async () => {
@@ -48,6 +51,7 @@ describe('database provisioning', function () {
     }
     expect(error?.message).to.match(/无法提供数据库/);
     expect(error?.message).to.match(/MONGODB_URI/);
+    await fs.rm(empty, { recursive: true, force: true });
   });
 
   it('starts a local server on a free port and stops every process it started, by pid', async function () {
