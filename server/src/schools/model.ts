@@ -117,7 +117,8 @@ const schoolSchema = new Schema<SchoolDoc>(
 );
 // A region never holds two schools of the same name (imports and transfers rely on it).
 schoolSchema.index({ regionCode: 1, name: 1 }, { unique: true });
-schoolSchema.index({ regionPath: 1 });
+// Jurisdiction-scoped lists sorted by name: on MongoDB the first page is an index walk.
+schoolSchema.index({ regionPath: 1, name: 1 });
 
 export const School = mongoose.model<SchoolDoc>('School', schoolSchema, 'schools');
 

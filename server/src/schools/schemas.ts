@@ -1,0 +1,129 @@
+// One JSON Schema per request shape of the schools feature; titles are the zh-CN field labels that
+// validation messages quote.
+import { SCHOOL_OWNERSHIPS, SCHOOL_STATUSES, SCHOOL_TYPES, URBAN_RURAL_TYPES } from '@eduprogress/shared';
+import { paginationQuery } from '../http/pagination';
+import type { JsonSchema } from '../http/validation';
+import { SCHOOL_SYSTEMS } from './model';
+
+const regionCode = (title: string): JsonSchema => ({ type: 'string', title, pattern: '^\\d{6}$' });
+const month = (title: string): JsonSchema => ({
+  type: 'string',
+  title,
+  pattern: '^\\d{4}-(0[1-9]|1[0-2])$',
+});
+
+export const PERIOD_PATTERN = '^\\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))$';
+
+export const SCHOOL_SORTS = ['name', '-name', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt'] as const;
+export type SchoolSort = (typeof SCHOOL_SORTS)[number];
+
+export const ISSUE_FILTERS = ['none', 'any', 'basic', 'report'] as const;
+export type IssueFilter = (typeof ISSUE_FILTERS)[number];
+
+const schoolName: JsonSchema = { type: 'string', title: '学校名称', minLength: 2, maxLength: 60 };
+
+/** Fields of the basic information (seed 000 §2.4) that create and edit share. */
+const basicInfo: Record<string, JsonSchema> = {
+  type: { type: 'string', title: '学校类型', enum: [...SCHOOL_TYPES] },
+  weak: { type: 'boolean', title: '是否薄弱学校' },
+  schoolSystem: { type: 'string', title: '学制', enum: [...SCHOOL_SYSTEMS] },
+  ownership: { type: 'string', title: '办别', enum: [...SCHOOL_OWNERSHIPS] },
+  urbanRural: { type: 'string', title: '城乡类型', enum: [...URBAN_RURAL_TYPES] },
+  address: { type: 'string', title: '学校地址', maxLength: 200 },
+  postcode: { type: 'string', title: '学校邮编', pattern: '^(\\d{6})?$' },
+};
+
+export const schoolIdParams: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: { type: 'string', title: '学校编号', pattern: '^[0-9a-fA-F]{24}$' } },
+};
+
+export const regionCodeParams: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['code'],
+  properties: { code: regionCode('地区代码') },
+};
+
+export const listSchoolsQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    region: regionCode('地区代码'),
+    direct: { type: 'boolean', title: '只显示直管学校' },
+    type: basicInfo.type,
+    status: { type: 'string', title: '学校状态', enum: [...SCHOOL_STATUSES] },
+    ownership: basicInfo.ownership,
+    urbanRural: basicInfo.urbanRural,
+    weak: basicInfo.weak,
+    initialized: { type: 'boolean', title: '是否已初始化' },
+    reported: { type: 'boolean', title: '是否已填报' },
+    period: { type: 'string', title: '填报周期', pattern: PERIOD_PATTERN },
+    issue: { type: 'string', title: '疑似问题', enum: [...ISSUE_FILTERS] },
+    updatedMonth: month('最后更新月份'),
+    updatedBefore: month('最后更新早于该月'),
+    q: { type: 'string', title: '学校名称关键字', minLength: 1, maxLength: 60 },
+    sort: { type: 'string', title: '排序', enum: [...SCHOOL_SORTS], default: 'name' },
+    ...paginationQuery,
+  },
+};
+
+export const createSchoolBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'type', 'regionCode'],
+  properties: {
+    name: schoolName,
+    regionCode: regionCode('所属地区代码'),
+    ...basicInfo,
+  },
+};
+
+export const updateSchoolBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    name: schoolName,
+    ...basicInfo,
+    status: { type: 'string', title: '学校状态', enum: [...SCHOOL_STATUSES] },
+  },
+};
+
+export const deleteSchoolQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    force: { type: 'boolean', title: '强制删除（仅全国管理员）' },
+    reason: { type: 'string', title: '强制删除原因', minLength: 2, maxLength: 500 },
+  },
+  // A forced delete must say why: it is recorded in the audit trail.
+  // `type` here too: query text is coerced per subschema, and `if` may run before `properties`.
+  if: { required: ['force'], properties: { force: { type: 'boolean', const: true } } },
+  then: { required: ['reason'] },
+};
+
+export const transferSchoolBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['regionCode'],
+  properties: { regionCode: regionCode('转入地区代码') },
+};
+
+export const importSchoolsQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    regionCode: regionCode('默认所属地区代码（表中未填时使用）'),
+  },
+};
+
+export const exportSchoolsQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    direct: { type: 'boolean', title: '只导出直管学校', default: true },
+  },
+};
