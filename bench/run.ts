@@ -3,11 +3,13 @@
 import { benchGenerator } from './generator';
 import { benchLogin } from './login';
 import { benchProgress } from './progress';
+import { benchSchools } from './schools';
 
 const benches: Record<string, () => Promise<void>> = {
   generator: benchGenerator,
   login: benchLogin,
   progress: benchProgress,
+  schools: benchSchools,
 };
 
 async function main(): Promise<void> {

@@ -37,3 +37,16 @@ export async function cachedChildren(code: string): Promise<RegionDoc[]> {
 export function invalidateRegionTree(): void {
   cache = undefined;
 }
+
+/** Every region below `code` (not `code` itself), depth first. */
+export async function cachedDescendants(code: string): Promise<RegionDoc[]> {
+  const out: RegionDoc[] = [];
+  const walk = async (c: string) => {
+    for (const child of await cachedChildren(c)) {
+      out.push(child);
+      await walk(child._id);
+    }
+  };
+  await walk(code);
+  return out;
+}

@@ -157,7 +157,7 @@ export async function applyRegionReport(
 export async function applySchoolUnits(
   periods: string[],
   school: { regionCode: string; regionPath: string[]; initialized?: boolean },
-  delta: 1 | -1,
+  delta: number,
   reportedIn: Map<string, ReportedFacts> = new Map(),
 ): Promise<void> {
   const ops = periods.flatMap((period) => {

@@ -1,9 +1,11 @@
 // Scheduled reporting jobs: every minute, the deadlines that passed (auto-submission, under leases);
-// every ten minutes, a full recount of the period being reported (repairs any rollup drift).
+// every ten minutes, a full recount of the period being reported (repairs any rollup drift); hourly,
+// a rebuild of the school list's read model.
 import schedule from 'node-schedule';
 import { reportingStateAt } from '@eduprogress/shared';
 import { NATIONAL_CODE } from '@eduprogress/shared';
 import { runOnce } from '../jobs/lease';
+import { rebuildSchoolIndex } from '../schools/list-index';
 import type { Logger } from '../logger';
 import { runDueDeadlines } from './autosubmit';
 import { recountProgress } from './progress';
@@ -28,7 +30,18 @@ export function startReportScheduler(deps: ReportDeps, logger: Logger): ReportSc
       await recountProgress(deps.clock, period, NATIONAL_CODE);
     });
   });
-  const jobs = [schedule.scheduleJob('* * * * *', deadlines), schedule.scheduleJob('*/10 * * * *', recount)];
+  // The school list's read model is written on every change; the hourly rebuild repairs what a crash left.
+  const listIndex = guard('school-list-index', async () => {
+    const slot = Math.floor(deps.clock().getTime() / 3_600_000);
+    await runOnce(deps.clock, `school-list-index:${slot}`, async () => {
+      await rebuildSchoolIndex(deps.clock, NATIONAL_CODE);
+    });
+  });
+  const jobs = [
+    schedule.scheduleJob('* * * * *', deadlines),
+    schedule.scheduleJob('*/10 * * * *', recount),
+    schedule.scheduleJob('17 * * * *', listIndex),
+  ];
   deadlines(); // catch up at start with deadlines missed while down
   return {
     async stop() {

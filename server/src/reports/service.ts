@@ -27,6 +27,7 @@ import { emitEvent } from '../outbox/service';
 import { Region, type RegionDoc } from '../regions/model';
 import { School, type SchoolDoc } from '../schools/model';
 import { Report, reportId, type ReportDoc, type ReportIssue } from './model';
+import { indexReportState, indexSchools } from '../schools/list-index';
 import { mutateReport } from './claims';
 import { applyRegionReport, applySchoolDelta, factsOf } from './progress';
 import {
@@ -326,8 +327,11 @@ export async function transition(
   };
   if (opts.unset?.length) update.$unset = Object.fromEntries(opts.unset.map((k) => [k, 1]));
   const after = await mutateReport(deps.clock, before, update);
-  if (u.kind === 'school') await applySchoolDelta(period, u.school, factsOf(before), factsOf(after));
-  else await applyRegionReport(period, u.region, { state: after.state, autoSubmitted: after.autoSubmitted });
+  if (u.kind === 'school') {
+    await applySchoolDelta(period, u.school, factsOf(before), factsOf(after));
+    await indexReportState(u.school, period, after.state);
+  } else
+    await applyRegionReport(period, u.region, { state: after.state, autoSubmitted: after.autoSubmitted });
   return after;
 }
 
@@ -386,6 +390,7 @@ async function refreshSchoolFlags(u: Unit, issues: ReportIssue[]) {
       },
     },
   );
+  await indexSchools([u.school._id]);
 }
 
 function issuesFor(
@@ -483,11 +488,13 @@ export async function submitReport(
     unset: ['returnDeadline'],
   });
   if (u.kind === 'region') await lockBelow(deps, u, period, auth.user._id);
-  if (u.kind === 'school')
+  if (u.kind === 'school') {
     await School.updateOne(
       { _id: u.school._id },
       { $set: { initialized: true, lastUpdatedAt: deps.clock() } },
     );
+    await indexSchools([u.school._id]);
+  }
   await audit(deps, actor, u, period, 'report.submit', existing, after);
   return view(deps, u, period, after, null);
 }
@@ -522,11 +529,13 @@ export async function confirmNoChange(
     set: { submittedAt: deps.clock(), autoSubmitted: false, confirmedNoChange: true },
     unset: ['returnDeadline'],
   });
-  if (u.kind === 'school')
+  if (u.kind === 'school') {
     await School.updateOne(
       { _id: u.school._id },
       { $set: { initialized: true, lastUpdatedAt: deps.clock() } },
     );
+    await indexSchools([u.school._id]);
+  }
   await audit(deps, actor, u, period, 'report.confirm', existing, after);
   return view(deps, u, period, after, null);
 }

@@ -7,11 +7,13 @@
 import { randomInt } from 'node:crypto';
 import { Types, type QueryFilter } from 'mongoose';
 import {
+  DEFAULT_CALENDAR,
   NATIONAL_CODE,
   REGION_ROLE_LABELS,
   SCHOOL_OWNERSHIPS,
   SCHOOL_TYPES,
   URBAN_RURAL_TYPES,
+  type CalendarConfig,
   type RegionRole,
   type ReportState,
   type SchoolOwnership,
@@ -28,6 +30,8 @@ import { skipOf, type Page } from '../http/pagination';
 import { Region, type RegionDoc } from '../regions/model';
 import { governsRegion } from '../regions/service';
 import { Report, reportId } from '../reports/model';
+import { applySchoolUnits, factsOf, type ReportedFacts } from '../reports/progress';
+import { workablePeriods } from '../reports/rules';
 import { Teacher } from '../teachers/model';
 import {
   School,
@@ -39,6 +43,7 @@ import {
   type SchoolSystem,
   type SchoolView,
 } from './model';
+import { indexedRows, indexSchoolDocs, indexSchools, unindexSchool, type ListRow } from './list-index';
 import type { IssueFilter, SchoolSort } from './schemas';
 
 const messages = {
@@ -86,11 +91,32 @@ const messages = {
 /** Seed 000 §2.1: a new school admin's initial password; changed at first login. */
 export const INITIAL_PASSWORD = '123456';
 /** Report states that count as 已填报 for the list: submitted upward (withdrawal pending keeps it so). */
-export const REPORTED_STATES: readonly ReportState[] = ['submitted', 'locked', 'withdrawalRequested'];
+export { REPORTED_STATES } from '../reports/rules';
+import { REPORTED_STATES } from '../reports/rules';
 const ERROR_ROWS_SHOWN = 500;
 
 export interface SchoolDeps {
   clock: Clock;
+  /** The reporting calendar (which periods' progress counts a new or removed school changes). */
+  calendar?: CalendarConfig;
+}
+
+/** Periods whose progress rollups follow school creation and removal at once (others: the recount). */
+function openPeriods(deps: SchoolDeps): string[] {
+  return workablePeriods(deps.clock(), deps.calendar ?? DEFAULT_CALENDAR);
+}
+
+async function reportedFacts(
+  deps: SchoolDeps,
+  schoolId: Types.ObjectId,
+): Promise<Map<string, ReportedFacts>> {
+  const periods = openPeriods(deps);
+  const reports = await Promise.all(
+    periods.map((p) =>
+      Report.findById(reportId(p, { schoolId }), { state: 1, autoSubmitted: 1, confirmedNoChange: 1 }).lean(),
+    ),
+  );
+  return new Map(periods.map((p, i) => [p, factsOf(reports[i])]));
 }
 
 /** Who is calling: the active binding decides jurisdiction, the actor goes into the audit trail. */
@@ -353,6 +379,46 @@ function sortOf(sort: SchoolSort = 'name'): Record<string, 1 | -1> {
   return { [field]: desc ? -1 : 1, _id: desc ? -1 : 1 };
 }
 
+/** The list filter of `listFilter`, applied to index rows (same meaning, checked by the list tests). */
+function filterRows(rows: ListRow[], query: ListSchoolsQuery, period: string): ListRow[] {
+  const month = query.updatedMonth ? monthRange(query.updatedMonth) : undefined;
+  const before = query.updatedBefore ? monthRange(query.updatedBefore).start : undefined;
+  const q = query.q?.trim().toLowerCase();
+  return rows.filter((r) => {
+    for (const key of ['type', 'status', 'ownership', 'urbanRural', 'weak', 'initialized'] as const) {
+      if (query[key] !== undefined && r[key] !== query[key]) return false;
+    }
+    if (query.issue === 'basic' && !r.basicIssues) return false;
+    if (query.issue === 'report' && !r.reportIssues) return false;
+    if (query.issue === 'any' && !(r.basicIssues || r.reportIssues)) return false;
+    if (query.issue === 'none' && (r.basicIssues || r.reportIssues)) return false;
+    const updated = r.lastUpdatedAt ? new Date(r.lastUpdatedAt) : undefined;
+    if (month && !(updated && updated >= month.start && updated < month.end)) return false;
+    if (before && updated && updated >= before) return false;
+    if (q && !r.name.toLowerCase().includes(q)) return false;
+    if (query.reported !== undefined) {
+      const state = r.reports?.[period];
+      if ((!!state && REPORTED_STATES.includes(state)) !== query.reported) return false;
+    }
+    return true;
+  });
+}
+
+function sortRows(rows: ListRow[], sort: SchoolSort = 'name'): ListRow[] {
+  const desc = sort.startsWith('-');
+  const field = (desc ? sort.slice(1) : sort) as 'name' | 'createdAt' | 'updatedAt';
+  const key = (r: ListRow) =>
+    field === 'name' ? r.name : new Date((r[field] as Date | null | undefined) ?? 0).getTime();
+  const cmp = (a: ListRow, b: ListRow) => {
+    const ka = key(a);
+    const kb = key(b);
+    // Code-point order, as MongoDB sorts strings (no collation), then the id, for a stable order.
+    const c = ka < kb ? -1 : ka > kb ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    return desc ? -c : c;
+  };
+  return [...rows].sort(cmp);
+}
+
 async function reportStates(period: string, schools: SchoolDoc[]): Promise<(ReportState | null)[]> {
   // One `_id` look-up each: the only query FerretDB's SQLite backend answers without a full scan.
   const reports = await Promise.all(
@@ -401,7 +467,19 @@ export async function listSchools(
   const skip = skipOf(query.page, query.pageSize);
   let schools: SchoolDoc[];
   let total: number;
-  if (query.reported === undefined && !(await scansEveryQuery())) {
+  if (await scansEveryQuery()) {
+    // FerretDB: the per-region list documents (`_id` look-ups), filtered and sorted here.
+    const binding = caller.binding!;
+    const own = binding.kind === 'school' ? String(binding.schoolId) : undefined;
+    const code = own ? binding.regionCode! : (query.region ?? binding.regionCode!);
+    let rows = await indexedRows(deps.clock, code, own ? true : !!query.direct);
+    if (own) rows = rows.filter((r) => r.id === own);
+    const matching = sortRows(filterRows(rows, query, period), query.sort);
+    total = matching.length;
+    schools = await schoolsByIds(
+      matching.slice(skip, skip + query.pageSize).map((r) => new Types.ObjectId(r.id)),
+    );
+  } else if (query.reported === undefined) {
     [schools, total] = await Promise.all([
       School.find(filter, LIST_PROJECTION).sort(sort).skip(skip).limit(query.pageSize).lean<SchoolDoc[]>(),
       School.countDocuments(filter),
@@ -567,6 +645,8 @@ export async function createSchool(
   }
   await School.updateOne({ _id: school._id }, { $unset: { setup: 1 } });
   delete school.setup;
+  await indexSchools([school._id]);
+  await applySchoolUnits(openPeriods(deps), school, 1);
   await recordAudit(deps.clock, caller.actor, {
     action: 'school.create',
     targetType: 'school',
@@ -656,6 +736,7 @@ export async function updateSchool(
     );
   }
   if (!updated) throw new NotFoundError(messages.schoolNotFound, 'SCHOOL_NOT_FOUND');
+  await indexSchools([updated._id]);
   if (after.name !== undefined) {
     // The admin account is named after the school: keep it readable (seed 000 §3.1).
     await User.updateMany(
@@ -715,7 +796,10 @@ export async function deleteSchool(
     await Session.deleteMany({ userId: { $in: ids } });
     await User.deleteMany({ _id: { $in: ids } });
   }
+  const facts = await reportedFacts(deps, school._id);
   await School.deleteOne({ _id: school._id });
+  await unindexSchool(school._id, school.regionCode);
+  await applySchoolUnits(openPeriods(deps), school, -1, facts);
   await recordAudit(deps.clock, caller.actor, {
     action: opts.force ? 'school.forceDelete' : 'school.delete',
     targetType: 'school',
@@ -744,9 +828,10 @@ export async function deleteSchool(
 
 /** Moves every document derived from the school to its new region, then clears the marker. */
 async function finishTransfer(
+  deps: SchoolDeps,
   school: SchoolDoc & { transfer: NonNullable<SchoolDoc['transfer']> },
 ): Promise<void> {
-  const { to, toPath } = school.transfer;
+  const { to, toPath, from, fromPath } = school.transfer;
   const users = await User.find({ 'bindings.schoolId': school._id }, { bindings: 1 }).lean<
     { _id: Types.ObjectId; bindings: Binding[] }[]
   >();
@@ -766,7 +851,14 @@ async function finishTransfer(
     { schoolId: school._id, unitKind: 'school' },
     { $set: { regionCode: to, regionPath: toPath } },
   );
+  // The list rows and the progress counts follow the school (a resumed transfer may count twice;
+  // the periodic recount repairs that).
+  await unindexSchool(school._id, from);
+  const facts = await reportedFacts(deps, school._id);
+  await applySchoolUnits(openPeriods(deps), { ...school, regionCode: from, regionPath: fromPath }, -1, facts);
+  await applySchoolUnits(openPeriods(deps), { ...school, regionCode: to, regionPath: toPath }, 1, facts);
   await School.updateOne({ _id: school._id, 'transfer.to': to }, { $unset: { transfer: 1 } });
+  await indexSchools([school._id]);
 }
 
 export async function transferSchool(
@@ -795,7 +887,7 @@ export async function transferSchool(
 
   if (school.transfer) {
     // An earlier transfer stopped half-way: finish it before anything else.
-    await finishTransfer(school as SchoolDoc & { transfer: NonNullable<SchoolDoc['transfer']> });
+    await finishTransfer(deps, school as SchoolDoc & { transfer: NonNullable<SchoolDoc['transfer']> });
     school = await findSchool(id);
   }
   if (school.regionCode === target._id) return schoolView(school);
@@ -821,7 +913,7 @@ export async function transferSchool(
     });
   }
   if (!moved) throw new ConflictError(messages.schoolNotFound, 'SCHOOL_CHANGED');
-  await finishTransfer(moved as SchoolDoc & { transfer: NonNullable<SchoolDoc['transfer']> });
+  await finishTransfer(deps, moved as SchoolDoc & { transfer: NonNullable<SchoolDoc['transfer']> });
   delete moved.transfer;
   await recordAudit(deps.clock, caller.actor, {
     action: 'school.transfer',
@@ -868,7 +960,7 @@ export async function resumeSchoolWrites(
   }
   const moving = await School.find({ transfer: { $exists: true } }).lean<SchoolDoc[]>();
   for (const school of moving) {
-    await finishTransfer(school as SchoolDoc & { transfer: NonNullable<SchoolDoc['transfer']> });
+    await finishTransfer(deps, school as SchoolDoc & { transfer: NonNullable<SchoolDoc['transfer']> });
   }
   return { admins: pending.length, imports: imports.length, transfers: moving.length };
 }
@@ -1180,6 +1272,16 @@ export async function importSchools(
       throw new ConflictError(messages.importConflict, 'IMPORT_CONFLICT');
     }
     throw err;
+  }
+  await indexSchoolDocs(schools as SchoolDoc[]);
+  const perRegion = new Map<string, { school: SchoolDoc; n: number }>();
+  for (const sc of schools as SchoolDoc[]) {
+    const entry = perRegion.get(sc.regionCode) ?? { school: sc, n: 0 };
+    entry.n++;
+    perRegion.set(sc.regionCode, entry);
+  }
+  for (const { school: sc, n } of perRegion.values()) {
+    await applySchoolUnits(openPeriods(deps), { ...sc, initialized: false }, n);
   }
   await SchoolImport.updateOne(
     { _id: importId },
