@@ -488,15 +488,16 @@ export async function submitReport(
     unset: ['returnDeadline'],
   });
   if (u.kind === 'region') await lockBelow(deps, u, period, auth.user._id);
-  if (u.kind === 'school') {
-    await School.updateOne(
-      { _id: u.school._id },
-      { $set: { initialized: true, lastUpdatedAt: deps.clock() } },
-    );
-    await indexSchools([u.school._id]);
-  }
+  await markInitialized(deps, u);
   await audit(deps, actor, u, period, 'report.submit', existing, after);
   return view(deps, u, period, after, null);
+}
+
+/** A school's first report makes it initialized (it can no longer be deleted, seed 000 §2). */
+async function markInitialized(deps: ReportDeps, u: Unit): Promise<void> {
+  if (u.kind !== 'school') return;
+  await School.updateOne({ _id: u.school._id }, { $set: { initialized: true, lastUpdatedAt: deps.clock() } });
+  await indexSchools([u.school._id]);
 }
 
 /** "无变化": the school confirms its data is unchanged — last period's data is copied and reported. */
@@ -529,13 +530,7 @@ export async function confirmNoChange(
     set: { submittedAt: deps.clock(), autoSubmitted: false, confirmedNoChange: true },
     unset: ['returnDeadline'],
   });
-  if (u.kind === 'school') {
-    await School.updateOne(
-      { _id: u.school._id },
-      { $set: { initialized: true, lastUpdatedAt: deps.clock() } },
-    );
-    await indexSchools([u.school._id]);
-  }
+  await markInitialized(deps, u);
   await audit(deps, actor, u, period, 'report.confirm', existing, after);
   return view(deps, u, period, after, null);
 }
