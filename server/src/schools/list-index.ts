@@ -78,13 +78,11 @@ export async function indexSchoolDocs(schools: SchoolDoc[]): Promise<void> {
   for (const s of schools) byRegion.set(s.regionCode, [...(byRegion.get(s.regionCode) ?? []), s]);
   for (const [regionCode, list] of byRegion) {
     const current = await SchoolListIndex.findById(docId(regionCode)).lean<IndexDoc>();
+    // Never built for this region: the first list read builds it (with these schools) from scratch.
+    if (!current) continue;
     const $set: Record<string, unknown> = {};
-    for (const s of list) $set[`rows.${s._id}`] = rowOf(s, current?.rows?.[String(s._id)]?.reports ?? {});
-    await SchoolListIndex.collection.updateOne(
-      { _id: docId(regionCode) as any },
-      { $set, $setOnInsert: { regionCode } },
-      { upsert: true },
-    );
+    for (const s of list) $set[`rows.${s._id}`] = rowOf(s, current.rows?.[String(s._id)]?.reports ?? {});
+    await SchoolListIndex.collection.updateOne({ _id: docId(regionCode) as any }, { $set });
   }
 }
 
@@ -153,7 +151,19 @@ export async function rebuildSchoolIndex(
 /** The rows of the schools managed by `code` (direct) or anywhere under it; built on first use. */
 export async function indexedRows(clock: Clock, code: string, direct: boolean): Promise<ListRow[]> {
   const codes = direct ? [code] : [code, ...(await cachedDescendants(code)).map((r) => r._id)];
-  const read = () => Promise.all(codes.map((c) => SchoolListIndex.findById(docId(c)).lean<IndexDoc>()));
+  // A few documents: exact `_id` look-ups. Many (a province has ~100): one pass over this small
+  // collection beats a hundred round trips (measured on FerretDB/SQLite: 26 ms against 340–400 ms).
+  const read = async (): Promise<(IndexDoc | null)[]> => {
+    if (codes.length <= 12)
+      return Promise.all(codes.map((c) => SchoolListIndex.findById(docId(c)).lean<IndexDoc>()));
+    const found = new Map(
+      (await SchoolListIndex.find({ _id: { $in: codes.map(docId) } }).lean<IndexDoc[]>()).map((d) => [
+        d._id,
+        d,
+      ]),
+    );
+    return codes.map((c) => found.get(docId(c)) ?? null);
+  };
   let docs = await read();
   if (docs.some((d) => !d?.builtAt)) {
     await rebuildSchoolIndex(clock, code);
