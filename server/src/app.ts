@@ -24,6 +24,8 @@ import { schoolRoutes } from './schools/routes';
 import { reportRoutes } from './reports/routes';
 import { noticeRoutes } from './notices/routes';
 import { botRoutes } from './bot-api/routes';
+import { trainingRoutes } from './training/routes';
+import { teacherRoutes } from './teachers/routes';
 import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
 
 export const API_VERSION = '0.1.0';
@@ -75,6 +77,8 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     ...accountAdminRoutes(feature),
     ...permissionCodeRoutes(feature),
     ...auditRoutes(feature),
+    ...trainingRoutes(feature),
+    ...teacherRoutes(feature),
     ...noticeRoutes({ ...feature, attachmentsDir: deps.attachmentsDir }),
     ...botRoutes({ ...feature, botToken: deps.botToken }),
     ...(deps.extraRoutes ?? []),

@@ -4,3 +4,4 @@ export * from './masking';
 export * from './calendar';
 export * from './forms';
 export * from './suspected-issues';
+export * from './training-stats';

@@ -1,0 +1,80 @@
+// HTTP surface of teachers: verification by the school admin, the teacher's own application and status.
+import type { Context } from 'koa';
+import { actorOf, authOf } from '../accounts/auth';
+import type { FeatureDeps } from '../app-deps';
+import { input, type RouteDefinition } from '../http/route';
+import { applicationBody, schoolParams, schoolTeachersQuery, teacherParams, verifyBody } from './schemas';
+import {
+  applyAsTeacher,
+  listSchoolTeachers,
+  myTeacher,
+  verifyTeacher,
+  type ApplicationInput,
+  type Caller,
+  type SchoolTeacherQuery,
+  type VerifyInput,
+} from './service';
+
+const messages = {
+  tags: ['教师认证'],
+};
+
+function callerOf(ctx: Context): Caller {
+  return { binding: authOf(ctx).binding, actor: actorOf(ctx) };
+}
+
+export function teacherRoutes(deps: FeatureDeps): RouteDefinition[] {
+  const common = { tags: messages.tags, auth: true, before: [deps.auth] };
+  return [
+    {
+      ...common,
+      method: 'get',
+      path: '/schools/:id/teachers',
+      summary: '学校的教师（按审核状态、职称、学段筛选，附各项计数；证件号、手机号脱敏）',
+      params: schoolParams,
+      query: schoolTeachersQuery,
+      handler: async (ctx) => {
+        const { params, query } = input<unknown, SchoolTeacherQuery, { id: string }>(ctx);
+        ctx.body = await listSchoolTeachers(callerOf(ctx), params.id, query);
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/teachers/:id/verify',
+      summary: '审核教师认证（通过 / 不通过，不通过须填写原因；学校管理员）',
+      params: teacherParams,
+      body: verifyBody,
+      handler: async (ctx) => {
+        const { params, body } = input<VerifyInput, unknown, { id: string }>(ctx);
+        ctx.body = await verifyTeacher(deps, callerOf(ctx), params.id, body);
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/me/teacher-application',
+      summary: '申请（或重新申请）教师认证；学校不在列表中时 schoolId 填 other',
+      body: applicationBody,
+      responses: { 201: { description: '已提交，待学校管理员审核' } },
+      handler: async (ctx) => {
+        ctx.body = await applyAsTeacher(
+          deps,
+          authOf(ctx).user,
+          actorOf(ctx),
+          input<ApplicationInput>(ctx).body,
+        );
+        ctx.status = 201;
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/me/teacher',
+      summary: '我的教师认证状态（待审核 / 已通过 / 未通过及原因）',
+      handler: async (ctx) => {
+        ctx.body = await myTeacher(authOf(ctx).user);
+      },
+    },
+  ];
+}

@@ -1,0 +1,636 @@
+// Teachers: applying (or re-applying) as a teacher, verification by the school admin (seed 003 part 4
+// §2), the teacher's own status, and the teacher directory the training import resolves accounts with.
+import { Types } from 'mongoose';
+import { maskMobile, VERIFICATION_LABELS, type VerificationState } from '@eduprogress/shared';
+import { User, type Binding, type UserDoc } from '../accounts/model';
+import { recordAudit, type Actor } from '../audit/service';
+import type { Clock } from '../clock';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
+import { skipOf, type Page } from '../http/pagination';
+import { Region, type RegionDoc } from '../regions/model';
+import { governsRegion } from '../regions/service';
+import { School, type SchoolDoc } from '../schools/model';
+import { syncTeacherTrainings, type TeacherFacts } from '../training/stats';
+import {
+  directoryBuckets,
+  managingRegionOf,
+  protectIdNumber,
+  Teacher,
+  TeacherAccount,
+  TeacherDirectory,
+  TeacherDirectoryPatch,
+  type DirectoryBucketDoc,
+  type IdType,
+  type TeacherDirectoryDoc,
+  type TeacherDoc,
+} from './model';
+
+const messages = {
+  teacherNotFound: '教师不存在',
+  schoolNotFound: '学校不存在',
+  regionNotFound: (code: string) => `地区 ${code} 不存在`,
+  notYourSchool: '该教师不属于您管理的学校，无法审核',
+  schoolOutside: '该学校不在您的管辖范围内',
+  notPending: (label: string) => `该教师的认证状态为「${label}」，只能审核待审核的申请`,
+  reasonRequired: '审核不通过时必须填写原因',
+  mobileRequired: '请先在个人信息中填写并验证手机号，再申请教师认证',
+  schoolNotInRegion: '所选学校不在所选地区，请重新选择',
+  regionTooHigh: '请选择学校所在的县（区）或直管学校的市、省',
+  alreadyApproved: '您的教师认证已通过，信息没有变化，无需重新申请',
+  claimedByOther: '该手机号对应的教师已被其他账号认领，请联系学校管理员',
+  notTeacher: '您还没有申请教师认证',
+};
+
+export interface Caller {
+  binding?: Binding;
+  actor: Actor;
+}
+
+export interface TeacherServiceDeps {
+  clock: Clock;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The teacher directory
+
+/** What an import needs about a teacher, from one directory line. */
+export interface DirectoryEntry {
+  mobile: string;
+  teacherId: string;
+  name: string;
+  /** Managing region (the school's, or the one chosen with 「其他」). */
+  region: string;
+  schoolId: string;
+  schoolName: string;
+  stage: string;
+  subject: string;
+  verified: 0 | 1;
+}
+
+const clean = (s: string | undefined) => (s ?? '').replace(/[\t\r\n]/g, ' ');
+
+export function directoryLine(e: DirectoryEntry): string {
+  return [
+    e.mobile,
+    e.teacherId,
+    clean(e.name),
+    e.region,
+    e.schoolId,
+    clean(e.schoolName),
+    clean(e.stage),
+    clean(e.subject),
+    e.verified,
+  ].join('\t');
+}
+
+export function parseDirectoryLine(line: string): DirectoryEntry {
+  const f = line.split('\t');
+  return {
+    mobile: f[0],
+    teacherId: f[1],
+    name: f[2],
+    region: f[3],
+    schoolId: f[4],
+    schoolName: f[5],
+    stage: f[6],
+    subject: f[7],
+    verified: f[8] === '1' ? 1 : 0,
+  };
+}
+
+export function directoryEntryOf(t: TeacherDoc, schoolName: string): DirectoryEntry {
+  return {
+    mobile: t.mobile,
+    teacherId: String(t._id),
+    name: t.name,
+    region: managingRegionOf(t),
+    schoolId: t.schoolId ? String(t.schoolId) : '',
+    schoolName,
+    stage: t.stage,
+    subject: t.subject,
+    verified: t.verification === 'approved' ? 1 : 0,
+  };
+}
+
+export function directoryBucketOf(mobile: string): string {
+  return `b:${mobile.slice(-3).padStart(3, '0')}`;
+}
+
+/** Account → teacher, lines parsed on first use (an import touches a third of a province's teachers). */
+export class TeacherLookup {
+  constructor(
+    private readonly lines: Map<string, string>,
+    private readonly patches: Map<string, string>,
+  ) {}
+  get(mobile: string): DirectoryEntry | undefined {
+    const line = this.patches.get(mobile) ?? this.lines.get(mobile);
+    return line ? parseDirectoryLine(line) : undefined;
+  }
+}
+
+/** Above this many buckets an import reads the whole generation in one pass: on FerretDB/SQLite each
+ * `_id` look-up reads the whole collection anyway (see viewCollections in training/model.ts). */
+const PARTIAL_LOAD_MAX_BUCKETS = 4;
+
+async function currentDirectory(clock: Clock): Promise<TeacherDirectoryDoc> {
+  const meta = await TeacherDirectory.findById('meta').lean<TeacherDirectoryDoc>();
+  if (meta) return meta;
+  await rebuildTeacherDirectory(clock);
+  return (await TeacherDirectory.findById('meta').lean<TeacherDirectoryDoc>())!;
+}
+
+/**
+ * The directory (built first if it never was) with the patches laid over. Given the mobiles a file
+ * names, a small import reads only their buckets; a large one reads the whole generation in one pass
+ * (~1,000 single-field documents: cheap everywhere, unlike 150,000 look-ups).
+ */
+export async function loadTeacherDirectory(clock: Clock, mobiles?: Iterable<string>): Promise<TeacherLookup> {
+  const meta = await currentDirectory(clock);
+  const buckets = directoryBuckets(meta.gen);
+  const lines = new Map<string, string>();
+  const take = (doc: DirectoryBucketDoc | null) => {
+    if (!doc?.data) return;
+    for (const line of doc.data.split('\n')) lines.set(line.slice(0, line.indexOf('\t')), line);
+  };
+  const wanted = mobiles ? new Set([...mobiles].map(directoryBucketOf)) : undefined;
+  if (wanted && wanted.size <= PARTIAL_LOAD_MAX_BUCKETS) {
+    for (const doc of await Promise.all([...wanted].map((id) => buckets.findOne({ _id: id })))) take(doc);
+  } else {
+    for await (const doc of buckets.find({})) take(doc);
+  }
+  const patches = new Map<string, string>();
+  for (const patch of await TeacherDirectoryPatch.find({}).sort({ at: 1 }).lean())
+    patches.set(patch._id, patch.line);
+  return new TeacherLookup(lines, patches);
+}
+
+/**
+ * Rebuilds the directory from the teachers (a full read: minutes at a province's scale on
+ * FerretDB/SQLite, so a nightly job, and on first use). `source` lets bulk generators feed the
+ * documents they just wrote instead. Patches older than the build are dropped.
+ */
+export async function rebuildTeacherDirectory(
+  clock: Clock,
+  source?: AsyncIterable<TeacherDoc> | Iterable<TeacherDoc>,
+  schoolNames?: Map<string, string>,
+): Promise<{ teachers: number; buckets: number }> {
+  const startedAt = clock();
+  const names = schoolNames ?? new Map<string, string>();
+  if (!schoolNames) {
+    for await (const s of School.find({}, { name: 1 }).lean<Pick<SchoolDoc, '_id' | 'name'>[]>().cursor())
+      names.set(String(s._id), s.name);
+  }
+  const lines = new Map<string, string[]>();
+  let teachers = 0;
+  const teacherSource =
+    source ??
+    Teacher.find(
+      {},
+      {
+        name: 1,
+        mobile: 1,
+        schoolId: 1,
+        regionPath: 1,
+        regionCode: 1,
+        stage: 1,
+        subject: 1,
+        verification: 1,
+      },
+    )
+      .lean<TeacherDoc[]>()
+      .cursor();
+  for await (const t of teacherSource) {
+    const entry = directoryEntryOf(t, t.schoolId ? (names.get(String(t.schoolId)) ?? '') : '');
+    const id = directoryBucketOf(t.mobile);
+    const list = lines.get(id);
+    if (list) list.push(directoryLine(entry));
+    else lines.set(id, [directoryLine(entry)]);
+    teachers++;
+  }
+  const previous = await TeacherDirectory.findById('meta').lean<TeacherDirectoryDoc>();
+  const gen = (previous?.gen ?? 0) + 1;
+  const buckets = directoryBuckets(gen);
+  await buckets.drop().catch(() => {}); // left behind by a build that died
+  const docs = [...lines].map(([id, list]) => ({ _id: id, data: list.join('\n'), n: list.length }));
+  for (let i = 0; i < docs.length; i += 100)
+    await buckets.insertMany(docs.slice(i, i + 100), { ordered: false });
+  await TeacherDirectory.replaceOne(
+    { _id: 'meta' },
+    { _id: 'meta', gen, builtAt: startedAt, teachers, buckets: docs.length },
+    { upsert: true },
+  );
+  // The previous generation stays for imports still reading it; older ones go.
+  const db = TeacherDirectory.db.db!;
+  for (const c of await db.listCollections({}, { nameOnly: true }).toArray()) {
+    const m = /^teacher_directory_(\d+)$/.exec(c.name);
+    if (m && Number(m[1]) < gen - 1) await db.dropCollection(c.name).catch(() => {});
+  }
+  await TeacherDirectoryPatch.deleteMany({ at: { $lte: startedAt } });
+  return { teachers, buckets: docs.length };
+}
+
+/** Keeps the directory current after a teacher was written through this service. */
+async function patchDirectory(clock: Clock, teacher: TeacherDoc, previousMobile?: string): Promise<void> {
+  const schoolName = teacher.schoolId
+    ? ((await School.findById(teacher.schoolId, { name: 1 }).lean())?.name ?? '')
+    : '';
+  const at = clock();
+  await TeacherDirectoryPatch.replaceOne(
+    { _id: teacher.mobile },
+    { _id: teacher.mobile, line: directoryLine(directoryEntryOf(teacher, schoolName)), at },
+    { upsert: true },
+  );
+  if (previousMobile && previousMobile !== teacher.mobile) {
+    await TeacherDirectoryPatch.replaceOne(
+      { _id: previousMobile },
+      { _id: previousMobile, line: '', at },
+      { upsert: true },
+    );
+  }
+}
+
+/**
+ * For code that writes teachers directly (bulk generators, other features): brings their directory
+ * entries up to date. One `_id` look-up per teacher.
+ */
+export async function refreshTeacherDirectoryEntries(
+  clock: Clock,
+  teacherIds: Types.ObjectId[],
+): Promise<void> {
+  for (const id of teacherIds) {
+    const t = await Teacher.findById(id).lean<TeacherDoc>();
+    if (t) await patchDirectory(clock, t);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views
+
+const iso = (d?: Date) => (d ? new Date(d).toISOString() : null);
+
+export function teacherListItem(t: TeacherDoc) {
+  return {
+    id: String(t._id),
+    account: maskMobile(t.mobile),
+    name: t.name,
+    idType: t.idType ?? null,
+    idNumber: t.idNumberMasked ?? null,
+    title: t.title,
+    stage: t.stage,
+    subject: t.subject,
+    appliedAt: iso(t.appliedAt ?? t.createdAt),
+    verification: t.verification,
+    verificationLabel: VERIFICATION_LABELS[t.verification],
+    reason: t.verificationReason ?? null,
+  };
+}
+
+function teacherFacts(t: TeacherDoc, schoolName: string): TeacherFacts {
+  return {
+    teacherId: String(t._id),
+    account: maskMobile(t.mobile) ?? '',
+    name: t.name,
+    region: managingRegionOf(t),
+    regionPath: t.regionPath,
+    schoolId: t.schoolId ? String(t.schoolId) : '',
+    schoolName,
+    stage: t.stage,
+    subject: t.subject,
+    verified: t.verification === 'approved' ? 1 : 0,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// School admin: list and verify
+
+export interface SchoolTeacherQuery {
+  status?: VerificationState;
+  title?: string;
+  stage?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** The school, if the caller administers it or governs its region; 403 otherwise. */
+async function schoolWithin(caller: Caller, schoolId: string): Promise<SchoolDoc> {
+  const school = Types.ObjectId.isValid(schoolId) ? await School.findById(schoolId).lean<SchoolDoc>() : null;
+  if (!school) throw new NotFoundError(messages.schoolNotFound, 'SCHOOL_NOT_FOUND');
+  const b = caller.binding;
+  const ownSchool = b?.kind === 'school' && b.schoolId && String(b.schoolId) === String(school._id);
+  const governs = governsRegion(b, { _id: school.regionCode, path: school.regionPath.slice(0, -1) });
+  if (!ownSchool && !governs) throw new ForbiddenError(messages.schoolOutside, 'OUTSIDE_JURISDICTION');
+  return school;
+}
+
+/**
+ * The school's teachers with counts per status, title and stage (each dimension counted with the
+ * other two filters applied, as the seed's filter bar shows them). `{schoolId}` is an indexed query on
+ * MongoDB; FerretDB/SQLite scans the teachers.
+ */
+export async function listSchoolTeachers(caller: Caller, schoolId: string, query: SchoolTeacherQuery) {
+  const school = await schoolWithin(caller, schoolId);
+  const all = await Teacher.find({ schoolId: school._id })
+    .sort({ appliedAt: -1, _id: 1 })
+    .lean<TeacherDoc[]>();
+  const match = (t: TeacherDoc, skip: 'status' | 'title' | 'stage' | null) =>
+    (skip === 'status' || !query.status || t.verification === query.status) &&
+    (skip === 'title' || !query.title || t.title === query.title) &&
+    (skip === 'stage' || !query.stage || t.stage === query.stage);
+  const countBy = (skip: 'status' | 'title' | 'stage', key: (t: TeacherDoc) => string) => {
+    const out: Record<string, number> = {};
+    let total = 0;
+    for (const t of all) {
+      if (!match(t, skip)) continue;
+      out[key(t)] = (out[key(t)] ?? 0) + 1;
+      total++;
+    }
+    return { total, ...out };
+  };
+  const items = all.filter((t) => match(t, null));
+  const page: Page<ReturnType<typeof teacherListItem>> = {
+    items: items
+      .slice(skipOf(query.page, query.pageSize), skipOf(query.page, query.pageSize) + query.pageSize)
+      .map(teacherListItem),
+    total: items.length,
+    page: query.page,
+    pageSize: query.pageSize,
+  };
+  return {
+    school: { id: String(school._id), name: school.name },
+    counts: {
+      status: { pending: 0, approved: 0, rejected: 0, ...countBy('status', (t) => t.verification) },
+      title: countBy('title', (t) => t.title),
+      stage: countBy('stage', (t) => t.stage),
+    },
+    ...page,
+  };
+}
+
+export interface VerifyInput {
+  decision: 'approve' | 'reject';
+  reason?: string;
+}
+
+export async function verifyTeacher(
+  deps: TeacherServiceDeps,
+  caller: Caller,
+  teacherId: string,
+  input: VerifyInput,
+) {
+  const teacher = Types.ObjectId.isValid(teacherId)
+    ? await Teacher.findById(teacherId).lean<TeacherDoc>()
+    : null;
+  if (!teacher) throw new NotFoundError(messages.teacherNotFound, 'TEACHER_NOT_FOUND');
+  const b = caller.binding;
+  if (!(b?.kind === 'school' && b.schoolId && teacher.schoolId && b.schoolId.equals(teacher.schoolId))) {
+    throw new ForbiddenError(messages.notYourSchool, 'OUTSIDE_JURISDICTION');
+  }
+  if (teacher.verification !== 'pending') {
+    throw new ConflictError(
+      messages.notPending(VERIFICATION_LABELS[teacher.verification]),
+      'TEACHER_NOT_PENDING',
+    );
+  }
+  const reason = input.reason?.trim();
+  if (input.decision === 'reject' && !reason) {
+    throw new ValidationError(messages.reasonRequired, { property: 'reason' }, 'REASON_REQUIRED');
+  }
+  const now = deps.clock();
+  const verification: VerificationState = input.decision === 'approve' ? 'approved' : 'rejected';
+  const update =
+    verification === 'approved'
+      ? {
+          $set: { verification, verifiedAt: now, verifiedBy: caller.actor.userId, updatedAt: now },
+          $unset: { verificationReason: 1 },
+        }
+      : {
+          $set: {
+            verification,
+            verificationReason: reason,
+            verifiedAt: now,
+            verifiedBy: caller.actor.userId,
+            updatedAt: now,
+          },
+        };
+  await Teacher.updateOne({ _id: teacher._id }, update);
+  const after = {
+    ...teacher,
+    verification,
+    verificationReason: verification === 'rejected' ? reason : undefined,
+    verifiedAt: now,
+  };
+  await afterTeacherWrite(deps, teacher, after);
+  await recordAudit(deps.clock, caller.actor, {
+    action: verification === 'approved' ? 'teacher.approve' : 'teacher.reject',
+    targetType: 'teacher',
+    targetId: String(teacher._id),
+    regionPath: teacher.regionPath,
+    before: { verification: teacher.verification },
+    after: { verification, reason: after.verificationReason },
+    reason,
+  });
+  return { teacher: teacherListItem(after) };
+}
+
+/** Directory and training views follow every teacher write made here. */
+async function afterTeacherWrite(
+  deps: TeacherServiceDeps,
+  before: TeacherDoc | null,
+  after: TeacherDoc,
+): Promise<void> {
+  await patchDirectory(deps.clock, after, before?.mobile);
+  if (!before) return;
+  const schoolName = async (t: TeacherDoc) =>
+    t.schoolId ? ((await School.findById(t.schoolId, { name: 1 }).lean())?.name ?? '') : '';
+  await syncTeacherTrainings(
+    deps.clock,
+    teacherFacts(before, await schoolName(before)),
+    teacherFacts(after, await schoolName(after)),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The teacher's own side
+
+export interface ApplicationInput {
+  schoolId: string;
+  regionCode: string;
+  name: string;
+  stage: string;
+  subject: string;
+  title: string;
+  idType: IdType;
+  idNumber: string;
+}
+
+/** The teacher linked to this user, if any (`_id` look-ups only). */
+export async function teacherOfUser(userId: Types.ObjectId): Promise<TeacherDoc | null> {
+  const link = await TeacherAccount.findById(String(userId)).lean();
+  return link ? Teacher.findById(link.teacherId).lean<TeacherDoc>() : null;
+}
+
+/**
+ * Applies (or re-applies after a rejection, or after moving school) as a teacher. The school may be
+ * 「其他」 when it is not in the system yet (seed 003 Q1): the teacher then hangs on the chosen region.
+ */
+export async function applyAsTeacher(
+  deps: TeacherServiceDeps,
+  user: UserDoc,
+  actor: Actor,
+  input: ApplicationInput,
+) {
+  if (!user.mobile)
+    throw new ValidationError(messages.mobileRequired, { property: 'mobile' }, 'MOBILE_REQUIRED');
+  const region = await Region.findById(input.regionCode).lean<RegionDoc>();
+  if (!region) throw new NotFoundError(messages.regionNotFound(input.regionCode), 'REGION_NOT_FOUND');
+  if (region.level === 'national')
+    throw new ValidationError(messages.regionTooHigh, { property: 'regionCode' }, 'REGION_TOO_HIGH');
+  let school: SchoolDoc | null = null;
+  if (input.schoolId !== 'other') {
+    school = Types.ObjectId.isValid(input.schoolId)
+      ? await School.findById(input.schoolId).lean<SchoolDoc>()
+      : null;
+    if (!school) throw new NotFoundError(messages.schoolNotFound, 'SCHOOL_NOT_FOUND');
+    if (school.regionCode !== region._id) {
+      throw new ValidationError(messages.schoolNotInRegion, { property: 'schoolId' }, 'SCHOOL_NOT_IN_REGION');
+    }
+  }
+  const now = deps.clock();
+  const fields = {
+    name: input.name.trim(),
+    mobile: user.mobile,
+    schoolId: school?._id,
+    regionCode: region._id,
+    regionPath: school ? school.regionPath : [...region.path, region._id],
+    stage: input.stage,
+    subject: input.subject.trim(),
+    title: input.title,
+    idType: input.idType,
+    ...protectIdNumber(input.idNumber.trim().toUpperCase()),
+    userId: user._id,
+  };
+  // The user's own teacher, else a teacher already on file with this mobile (imported or generated).
+  const existing =
+    (await teacherOfUser(user._id)) ?? (await Teacher.findOne({ mobile: user.mobile }).lean<TeacherDoc>());
+  if (existing?.userId && !existing.userId.equals(user._id)) {
+    throw new ConflictError(messages.claimedByOther, 'TEACHER_CLAIMED');
+  }
+  if (existing?.verification === 'approved' && sameApplication(existing, fields)) {
+    throw new ConflictError(messages.alreadyApproved, 'TEACHER_ALREADY_APPROVED');
+  }
+  let after: TeacherDoc;
+  if (existing) {
+    await Teacher.updateOne(
+      { _id: existing._id },
+      {
+        $set: { ...fields, verification: 'pending', appliedAt: now, updatedAt: now },
+        $unset: { verificationReason: 1, verifiedAt: 1, verifiedBy: 1, ...(school ? {} : { schoolId: 1 }) },
+      },
+    );
+    after = (await Teacher.findById(existing._id).lean<TeacherDoc>())!;
+  } else {
+    after = (
+      await Teacher.create({
+        ...fields,
+        verification: 'pending',
+        appliedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+    ).toObject();
+  }
+  await TeacherAccount.replaceOne(
+    { _id: String(user._id) },
+    { _id: String(user._id), teacherId: after._id, linkedAt: now },
+    { upsert: true },
+  );
+  await bindTeacher(user, after);
+  await afterTeacherWrite(deps, existing, after);
+  await recordAudit(deps.clock, actor, {
+    action: existing ? 'teacher.reapply' : 'teacher.apply',
+    targetType: 'teacher',
+    targetId: String(after._id),
+    regionPath: after.regionPath,
+    before: existing ? applicationSnapshot(existing) : null,
+    after: applicationSnapshot(after),
+  });
+  return myTeacherView(after, school?.name ?? null);
+}
+
+function sameApplication(t: TeacherDoc, f: Partial<TeacherDoc>): boolean {
+  return (
+    t.name === f.name &&
+    String(t.schoolId ?? '') === String(f.schoolId ?? '') &&
+    managingRegionOf(t) === f.regionCode &&
+    t.stage === f.stage &&
+    t.subject === f.subject &&
+    t.title === f.title &&
+    t.idType === f.idType &&
+    t.idNumberMasked === f.idNumberMasked
+  );
+}
+
+function applicationSnapshot(t: TeacherDoc) {
+  return {
+    name: t.name,
+    schoolId: t.schoolId ? String(t.schoolId) : null,
+    regionCode: managingRegionOf(t),
+    stage: t.stage,
+    subject: t.subject,
+    title: t.title,
+    idType: t.idType ?? null,
+    idNumber: t.idNumberMasked ?? null,
+    verification: t.verification,
+  };
+}
+
+/** One active teacher binding on the user, pointing at the teacher's school and region. */
+async function bindTeacher(user: UserDoc, teacher: TeacherDoc): Promise<void> {
+  const fresh = await User.findById(user._id).lean<UserDoc>();
+  if (!fresh) return;
+  const existing = fresh.bindings.find((b) => b.kind === 'teacher');
+  const binding = {
+    _id: existing?._id ?? new Types.ObjectId(),
+    kind: 'teacher' as const,
+    role: 'teacher',
+    regionCode: managingRegionOf(teacher),
+    regionPath: teacher.regionPath,
+    schoolId: teacher.schoolId,
+    active: true,
+  };
+  const bindings = existing
+    ? fresh.bindings.map((b) => (b._id.equals(existing._id) ? binding : b))
+    : [...fresh.bindings, binding];
+  await User.updateOne({ _id: user._id }, { $set: { bindings } });
+}
+
+export function myTeacherView(t: TeacherDoc, schoolName: string | null) {
+  return {
+    status: t.verification,
+    statusLabel: VERIFICATION_LABELS[t.verification],
+    reason: t.verificationReason ?? null,
+    teacher: {
+      id: String(t._id),
+      name: t.name,
+      account: maskMobile(t.mobile),
+      schoolId: t.schoolId ? String(t.schoolId) : null,
+      schoolName,
+      otherSchool: !t.schoolId,
+      regionCode: managingRegionOf(t),
+      stage: t.stage,
+      subject: t.subject,
+      title: t.title,
+      idType: t.idType ?? null,
+      idNumber: t.idNumberMasked ?? null,
+      appliedAt: iso(t.appliedAt ?? t.createdAt),
+      verifiedAt: iso(t.verifiedAt),
+    },
+  };
+}
+
+export async function myTeacher(user: UserDoc) {
+  const t = await teacherOfUser(user._id);
+  if (!t) return { status: 'none', statusLabel: messages.notTeacher, reason: null, teacher: null };
+  const school = t.schoolId ? await School.findById(t.schoolId, { name: 1 }).lean() : null;
+  return myTeacherView(t, school?.name ?? null);
+}

@@ -1,0 +1,349 @@
+// HTTP surface of teacher training (seed 003): auth → validate → handler; uploads and downloads stream.
+import { PassThrough, Readable } from 'node:stream';
+import type { Context } from 'koa';
+import { actorOf, authOf } from '../accounts/auth';
+import type { FeatureDeps } from '../app-deps';
+import { recordAudit } from '../audit/service';
+import { AppError, ValidationError } from '../http/errors';
+import { input, type RouteDefinition } from '../http/route';
+import {
+  writeStatsWorkbook,
+  writeTeachersWorkbook,
+  statsFileName,
+  teachersFileName,
+  XLSX_TYPE,
+} from './export';
+import { importTrainingRecords, readFullTimeRows } from './import';
+import {
+  teachersExportQuery,
+  createTrainingBody,
+  fullTimeBody,
+  listTrainingsQuery,
+  regionParams,
+  schoolStatsQuery,
+  statsQuery,
+  teachersQuery,
+  trainingIdParams,
+  trainingSchoolParams,
+} from './schemas';
+import {
+  assertCanRecount,
+  createTraining,
+  fullTimeRegion,
+  getFullTimeTeachers,
+  getTraining,
+  listTrainings,
+  listTrainingTeachers,
+  myTrainings,
+  putFullTimeTeachers,
+  regionStats,
+  schoolStats,
+  teacherRow,
+  teacherScope,
+  visibleTraining,
+  type Caller,
+  type CreateTrainingInput,
+  type ListTrainingsQuery,
+  type StatsFilters,
+  type TeacherListQuery,
+} from './service';
+import { recountTraining, setFullTimeCounts, streamRoster, type RosterLine } from './stats';
+
+const messages = {
+  tags: ['教师研修'],
+  tooLarge: (mb: number) => `上传的文件过大，请不要超过 ${mb} MB`,
+  mediaType:
+    '请上传 CSV 或 XLSX 文件：直接以 text/csv 或 XLSX 类型作为请求体，或以 multipart/form-data 的 file 字段上传',
+  badMultipart: '上传内容无法解析，请重新选择文件上传',
+  noFile: '没有收到文件，请以 file 字段上传 CSV 或 XLSX 文件',
+  exportFailed: 'training export stream failed',
+};
+
+/** A 150,000-row platform export is ~10 MB as CSV. */
+const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+const RAW_TYPES = [
+  'text/csv',
+  'application/csv',
+  'text/plain',
+  'application/vnd.ms-excel',
+  XLSX_TYPE,
+  'application/octet-stream',
+];
+
+function callerOf(ctx: Context): Caller {
+  const { user, binding } = authOf(ctx);
+  return { user, binding, actor: actorOf(ctx) };
+}
+
+async function* limited(source: AsyncIterable<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
+  let size = 0;
+  for await (const chunk of source) {
+    size += chunk.length;
+    if (size > limit) throw new AppError(413, 'PAYLOAD_TOO_LARGE', messages.tooLarge(limit / 1024 / 1024));
+    yield chunk;
+  }
+}
+
+/** The uploaded table as a stream: the raw body, or the `file` part of a multipart/form-data upload. */
+async function uploadedFile(ctx: Context): Promise<AsyncIterable<Uint8Array>> {
+  if (Number(ctx.get('Content-Length') || 0) > MAX_UPLOAD_BYTES) {
+    throw new AppError(413, 'PAYLOAD_TOO_LARGE', messages.tooLarge(MAX_UPLOAD_BYTES / 1024 / 1024));
+  }
+  const type = ctx.request.type;
+  if (RAW_TYPES.includes(type)) return limited(ctx.req, MAX_UPLOAD_BYTES);
+  if (type !== 'multipart/form-data') throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', messages.mediaType);
+  let form: FormData;
+  try {
+    form = await new Request('http://upload.invalid/', {
+      method: 'POST',
+      headers: { 'Content-Type': ctx.get('Content-Type') },
+      body: limited(ctx.req, MAX_UPLOAD_BYTES) as any,
+      duplex: 'half',
+    } as RequestInit).formData();
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new ValidationError(messages.badMultipart, { property: 'file' }, 'UPLOAD_INVALID');
+  }
+  const file = form.get('file') ?? [...form.values()].find((v) => typeof v !== 'string');
+  if (!file || typeof file === 'string')
+    throw new ValidationError(messages.noFile, { property: 'file' }, 'UPLOAD_NO_FILE');
+  return Readable.fromWeb(file.stream() as any);
+}
+
+/** Streams a workbook as the response; an error after the headers went out can only cut the download. */
+function sendWorkbook(ctx: Context, fileName: string, write: (out: PassThrough) => Promise<unknown>): void {
+  const out = new PassThrough();
+  ctx.type = XLSX_TYPE;
+  ctx.attachment(fileName);
+  ctx.body = out;
+  write(out).catch((err) => {
+    ctx.state.log?.error({ err }, messages.exportFailed);
+    out.destroy(err as Error);
+  });
+}
+
+export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
+  const common = { tags: messages.tags, auth: true, before: [deps.auth] };
+  return [
+    {
+      ...common,
+      method: 'post',
+      path: '/trainings',
+      summary: '创建培训（国家级、省级的超级管理员、专项管理员或管理员）',
+      body: createTrainingBody,
+      responses: { 201: { description: '已创建' } },
+      handler: async (ctx) => {
+        ctx.body = await createTraining(deps, callerOf(ctx), input<CreateTrainingInput>(ctx).body);
+        ctx.status = 201;
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/trainings',
+      summary: '培训列表（管辖范围内可见的培训；状态由当前时间得出：未开始/进行中/已结束）',
+      query: listTrainingsQuery,
+      handler: async (ctx) => {
+        ctx.body = await listTrainings(deps, callerOf(ctx), input<unknown, ListTrainingsQuery>(ctx).query);
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/trainings/:id',
+      summary: '培训详情',
+      params: trainingIdParams,
+      handler: async (ctx) => {
+        ctx.body = await getTraining(
+          deps,
+          callerOf(ctx),
+          input<unknown, unknown, { id: string }>(ctx).params.id,
+        );
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/trainings/:id/stats',
+      summary:
+        '按区域统计：当前区域、直接下级与「直属学校」的参训人数、参训率、学习人数、学习率、人均学时、完成学时人数及占比（比率为百分数，两位小数）',
+      params: trainingIdParams,
+      query: statsQuery,
+      handler: async (ctx) => {
+        const { params, query } = input<unknown, StatsFilters, { id: string }>(ctx);
+        ctx.body = await regionStats(deps, callerOf(ctx), params.id, query);
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/trainings/:id/stats/export',
+      summary: '导出按区域统计（XLSX）',
+      params: trainingIdParams,
+      query: statsQuery,
+      responses: { 200: { description: XLSX_TYPE } },
+      handler: async (ctx) => {
+        const { params, query } = input<unknown, StatsFilters, { id: string }>(ctx);
+        const stats = await regionStats(deps, callerOf(ctx), params.id, query);
+        sendWorkbook(ctx, statsFileName(stats), (out) => writeStatsWorkbook(out, stats));
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/trainings/:id/teachers',
+      summary:
+        '按学员查看：账号（脱敏）、姓名、学校、区域、学段、学科、获得学时、实际学习时长；按姓名搜索、分页',
+      params: trainingIdParams,
+      query: teachersQuery,
+      handler: async (ctx) => {
+        const { params, query } = input<unknown, TeacherListQuery, { id: string }>(ctx);
+        ctx.body = await listTrainingTeachers(callerOf(ctx), params.id, query);
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/trainings/:id/teachers/export',
+      summary: '导出按学员明细（XLSX，流式）',
+      params: trainingIdParams,
+      query: teachersExportQuery,
+      responses: { 200: { description: XLSX_TYPE } },
+      handler: async (ctx) => {
+        const { params, query } = input<unknown, Omit<TeacherListQuery, 'page' | 'pageSize'>, { id: string }>(
+          ctx,
+        );
+        const caller = callerOf(ctx);
+        const { training, regions } = await visibleTraining(caller, params.id);
+        const { label, match, chunk } = await teacherScope(caller, training, regions, query);
+        const cap = Math.round(training.hourCap * 100);
+        async function* rows() {
+          for await (const line of streamRoster(training, chunk) as AsyncIterable<RosterLine>) {
+            if (match(line)) yield teacherRow(line, regions, cap);
+          }
+        }
+        sendWorkbook(ctx, teachersFileName(training.name, label), (out) =>
+          writeTeachersWorkbook(out, rows()),
+        );
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/trainings/:id/schools/:schoolId/stats',
+      summary: '学校的培训统计：总体情况、各学段与各学科参训分布',
+      params: trainingSchoolParams,
+      query: schoolStatsQuery,
+      handler: async (ctx) => {
+        const { params, query } = input<
+          unknown,
+          { includeUnverified: boolean },
+          { id: string; schoolId: string }
+        >(ctx);
+        ctx.body = await schoolStats(deps, callerOf(ctx), params.id, params.schoolId, query);
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/trainings/:id/records/import',
+      summary:
+        '导入学习平台导出的学时记录（CSV 或 XLSX；请求体直接为文件，或 multipart/form-data 的 file 字段）。按（培训，教师）幂等更新，逐行报告错误',
+      params: trainingIdParams,
+      handler: async (ctx) => {
+        const id = input<unknown, unknown, { id: string }>(ctx).params.id;
+        try {
+          ctx.body = await importTrainingRecords(deps, callerOf(ctx), id, await uploadedFile(ctx));
+        } catch (err) {
+          ctx.req.resume(); // let a refused upload drain, so the client reads the answer
+          throw err;
+        }
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/trainings/:id/recount',
+      summary: '按学时记录重新统计（重建汇总与名册；定时任务每晚也会执行）',
+      params: trainingIdParams,
+      handler: async (ctx) => {
+        const caller = callerOf(ctx);
+        const { training, regions } = await visibleTraining(
+          caller,
+          input<unknown, unknown, { id: string }>(ctx).params.id,
+        );
+        assertCanRecount(caller, training, regions);
+        const result = await recountTraining(deps.clock, training._id);
+        await recordAudit(deps.clock, caller.actor, {
+          action: 'training.recount',
+          targetType: 'training',
+          targetId: String(training._id),
+          regionPath: [...training.regionPath, training.regionCode],
+          after: { records: result.records, factsFixed: result.factsFixed },
+        });
+        ctx.body = result;
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/me/trainings',
+      summary: '我的研修：每个培训的获得学时、学时上限、实际学习时长、是否完成',
+      handler: async (ctx) => {
+        ctx.body = await myTrainings(deps, authOf(ctx).user);
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/regions/:code/full-time-teachers',
+      summary: '专任教师数：本地区与直接下级（参训率的分母）',
+      params: regionParams,
+      handler: async (ctx) => {
+        ctx.body = await getFullTimeTeachers(
+          callerOf(ctx),
+          input<unknown, unknown, { code: string }>(ctx).params.code,
+        );
+      },
+    },
+    {
+      ...common,
+      method: 'put',
+      path: '/regions/:code/full-time-teachers',
+      summary: '设置专任教师数（省级或国家级管理员，管辖范围内；null 表示清除）',
+      params: regionParams,
+      body: fullTimeBody,
+      handler: async (ctx) => {
+        const { params, body } = input<{ count: number | null }, unknown, { code: string }>(ctx);
+        ctx.body = await putFullTimeTeachers(deps, callerOf(ctx), params.code, body.count);
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/regions/:code/full-time-teachers/import',
+      summary: '导入专任教师数（CSV 或 XLSX，列：地区代码、专任教师数；省级或国家级管理员）',
+      params: regionParams,
+      handler: async (ctx) => {
+        const caller = callerOf(ctx);
+        const code = input<unknown, unknown, { code: string }>(ctx).params.code;
+        try {
+          const { region } = await fullTimeRegion(caller, code, true);
+          const { valid, errors, rows } = await readFullTimeRows(await uploadedFile(ctx), region);
+          await setFullTimeCounts(deps.clock, valid);
+          await recordAudit(deps.clock, caller.actor, {
+            action: 'region.fullTimeTeachers.import',
+            targetType: 'region',
+            targetId: code,
+            regionPath: [...region.path, code],
+            after: { rows, applied: valid.length, failed: rows - valid.length },
+          });
+          ctx.body = { rows, applied: valid.length, failed: rows - valid.length, errors };
+        } catch (err) {
+          ctx.req.resume();
+          throw err;
+        }
+      },
+    },
+  ];
+}

@@ -1,0 +1,115 @@
+// One JSON Schema per request shape of the training feature; titles are the zh-CN labels that
+// validation messages quote.
+import { TEACHER_STAGES, TRAINING_STATUSES } from '@eduprogress/shared';
+import { paginationQuery } from '../http/pagination';
+import type { JsonSchema } from '../http/validation';
+
+const objectId = (title: string): JsonSchema => ({ type: 'string', title, pattern: '^[0-9a-fA-F]{24}$' });
+const regionCode: JsonSchema = { type: 'string', title: '地区代码', pattern: '^\\d{6}$' };
+const stage: JsonSchema = { type: 'string', title: '学段', enum: [...TEACHER_STAGES] };
+const subject: JsonSchema = { type: 'string', title: '学科领域', minLength: 1, maxLength: 20 };
+const includeUnverified: JsonSchema = {
+  type: 'boolean',
+  title: '包含未通过认证的教师',
+  default: true,
+};
+// A date (the whole day, Asia/Shanghai) or an ISO 8601 instant with its offset.
+const dateOrInstant = (title: string): JsonSchema => ({
+  type: 'string',
+  title,
+  anyOf: [{ format: 'date' }, { format: 'date-time' }],
+});
+
+export const trainingIdParams: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: objectId('培训编号') },
+};
+
+export const trainingSchoolParams: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'schoolId'],
+  properties: { id: objectId('培训编号'), schoolId: objectId('学校编号') },
+};
+
+export const regionParams: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['code'],
+  properties: { code: regionCode },
+};
+
+export const createTrainingBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'startAt', 'endAt', 'hourCap'],
+  properties: {
+    name: { type: 'string', title: '培训名称', minLength: 2, maxLength: 80 },
+    startAt: dateOrInstant('开始时间'),
+    endAt: dateOrInstant('结束时间'),
+    hourCap: { type: 'number', title: '获得学时上限', exclusiveMinimum: 0, maximum: 1000, multipleOf: 0.01 },
+    regionCode,
+  },
+};
+
+export const listTrainingsQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    status: { type: 'string', title: '培训状态', enum: [...TRAINING_STATUSES] },
+    q: { type: 'string', title: '关键词', maxLength: 40 },
+    from: { type: 'string', title: '开始日期', format: 'date' },
+    to: { type: 'string', title: '结束日期', format: 'date' },
+    ...paginationQuery,
+  },
+};
+
+export const statsQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { region: regionCode, includeUnverified, stage, subject },
+};
+
+export const teachersQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    region: regionCode,
+    school: objectId('学校编号'),
+    direct: { type: 'boolean', title: '只看直属学校', default: false },
+    q: { type: 'string', title: '姓名', maxLength: 20 },
+    stage,
+    subject,
+    ...paginationQuery,
+  },
+};
+
+export const teachersExportQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    region: regionCode,
+    school: objectId('学校编号'),
+    direct: { type: 'boolean', title: '只看直属学校', default: false },
+    q: { type: 'string', title: '姓名', maxLength: 20 },
+    stage,
+    subject,
+  },
+};
+
+export const schoolStatsQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { includeUnverified },
+};
+
+export const fullTimeBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['count'],
+  properties: {
+    count: { type: ['integer', 'null'], title: '专任教师数', minimum: 0, maximum: 20_000_000 },
+  },
+};
