@@ -4,12 +4,14 @@ import { benchGenerator } from './generator';
 import { benchLogin } from './login';
 import { benchProgress } from './progress';
 import { benchSchools } from './schools';
+import { benchTraining } from './training';
 
 const benches: Record<string, () => Promise<void>> = {
   generator: benchGenerator,
   login: benchLogin,
   progress: benchProgress,
   schools: benchSchools,
+  training: benchTraining,
 };
 
 async function main(): Promise<void> {
