@@ -10,7 +10,7 @@ import type { Clock } from '../clock';
 import { Region } from '../regions/model';
 import { cachedDescendants } from '../regions/tree';
 import { Report } from '../reports/model';
-import { School, type SchoolDoc } from './model';
+import { School, schoolView, type SchoolDoc, type SchoolView } from './model';
 
 export interface ListRow {
   id: string;
@@ -28,6 +28,8 @@ export interface ListRow {
   updatedAt?: Date | null;
   /** Report state per period name. */
   reports: Record<string, ReportState>;
+  /** The list item itself (`schoolView`), so a page needs no further look-ups. */
+  view: SchoolView;
 }
 
 interface IndexDoc {
@@ -68,6 +70,7 @@ function rowOf(s: SchoolDoc, reports: Record<string, ReportState> = {}): ListRow
     createdAt: s.createdAt ?? null,
     updatedAt: s.updatedAt ?? null,
     reports,
+    view: schoolView(s),
   };
 }
 
