@@ -464,6 +464,7 @@ describe('training statistics over HTTP (seed 003 part 3 §2)', function () {
       ['xm', `${t}/records/import`, 'POST'],
       ['xm', '/regions/350100/full-time-teachers'],
       ['fz', '/regions/350100/full-time-teachers', 'PUT'],
+      ['fz', '/regions/350100/full-time-teachers/import', 'POST'],
     ];
     for (const [who, path, method] of cases) {
       const res = await server.api(path, {
@@ -530,5 +531,32 @@ describe('training statistics over HTTP (seed 003 part 3 §2)', function () {
     });
     expect(bad.status).to.equal(400);
     expect(bad.body.error.details.property).to.equal('endAt');
+  });
+
+  it('imports full-time teacher counts, reporting bad rows and refusing regions outside', async () => {
+    const csv = [
+      '地区代码,地区名称,专任教师数',
+      '350200,厦门市,4',
+      '360000,江西省,9',
+      '350203,思明区,abc',
+      '999999,无,1',
+    ];
+    const res = await server.api('/regions/350000/full-time-teachers/import', {
+      token: token.fj,
+      body: csv.join('\n'),
+      headers: { 'Content-Type': 'text/csv' },
+    });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body).to.deep.include({ rows: 4, applied: 1, failed: 3 });
+    expect(res.body.errors).to.deep.equal([
+      { row: 3, message: '第 3 行：江西省 不在「福建省」范围内' },
+      { row: 4, message: '第 4 行：专任教师数「abc」应为非负整数' },
+      { row: 5, message: '第 5 行：地区代码「999999」不存在' },
+    ]);
+    const counts = await server.api('/regions/350000/full-time-teachers', { token: token.fj });
+    expect(counts.body.region).to.deep.include({ code: '350000', count: 20 });
+    expect(counts.body.children.find((c: any) => c.code === '350200').count).to.equal(4);
+    const xiamen = (await stats('')).body.children.find((r: any) => r.code === '350200');
+    expect(xiamen).to.deep.include({ fullTimeTeachers: 4, participationRate: 25 });
   });
 });

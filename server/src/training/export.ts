@@ -83,7 +83,18 @@ export async function writeStatsWorkbook(out: Writable, stats: RegionStats): Pro
   await workbook.commit();
 }
 
-/** One row per participant; waits for the client whenever the response buffer is full. */
+/**
+ * exceljs hands rows to the zip's deflate stream without waiting for it: left alone, a fast producer
+ * queues the whole sheet uncompressed. So every few hundred rows wait for the deflate stream and for
+ * the client.
+ */
+async function backpressure(sheet: ExcelJS.Worksheet, out: Writable): Promise<void> {
+  const deflate = (sheet as unknown as { stream?: { pipes?: Writable[] } }).stream?.pipes?.[0];
+  if (deflate?.writableNeedDrain) await once(deflate, 'drain');
+  if (out.writableNeedDrain) await once(out, 'drain');
+}
+
+/** One row per participant, streamed. */
 export async function writeTeachersWorkbook(out: Writable, rows: AsyncIterable<TeacherRow>): Promise<number> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: out,
@@ -98,7 +109,7 @@ export async function writeTeachersWorkbook(out: Writable, rows: AsyncIterable<T
   let n = 0;
   for await (const r of rows) {
     sheet.addRow([r.account, r.name, r.school, r.region, r.stage, r.subject, r.hours, r.studyTime]).commit();
-    if (++n % 1000 === 0 && out.writableNeedDrain) await once(out, 'drain');
+    if (++n % 500 === 0) await backpressure(sheet, out);
   }
   sheet.commit();
   await workbook.commit();

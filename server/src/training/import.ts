@@ -366,11 +366,16 @@ const IN_PLACE_MAX = 2000;
 
 type Records = ReturnType<typeof recordsCollection>;
 
-/** Inserts in batches, two in flight: the server encodes one while the database commits the other. */
-async function insertRecords(records: Records, docs: TrainingRecordDoc[]): Promise<void> {
+/** Inserts in batches, two in flight (the server encodes one while the database commits the other);
+ * documents are made batch by batch, so memory holds two batches, not 150,000 records. */
+async function insertRecords<T>(
+  records: Records,
+  items: T[],
+  toDoc: (item: T) => TrainingRecordDoc,
+): Promise<void> {
   let pending: Promise<unknown> | undefined;
-  for (let i = 0; i < docs.length; i += 2000) {
-    const next = records.insertMany(docs.slice(i, i + 2000), { ordered: false });
+  for (let i = 0; i < items.length; i += 2000) {
+    const next = records.insertMany(items.slice(i, i + 2000).map(toDoc), { ordered: false });
     next.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
     if (pending) await pending;
     pending = next;
@@ -552,7 +557,7 @@ export async function importTrainingRecords(
         recordsGen++;
         const next = recordsCollection(training._id, recordsGen);
         await next.drop().catch(() => {}); // left behind by a run that died
-        await insertRecords(next, lines.map(recordOfLine));
+        await insertRecords(next, lines, recordOfLine);
       } else {
         await upsertRecords(recordsCollection(training._id, recordsGen), [
           ...[...created.values()].map(recordOfLine),

@@ -54,7 +54,9 @@ export interface RegionIndex {
   within(code: string, ancestor: string): boolean;
 }
 
-let regionCache: Promise<RegionIndex> | undefined;
+let regionCache: { index: Promise<RegionIndex>; at: number } | undefined;
+/** Regions added or renamed (seed 003 Q4) show within this long on every instance. */
+const REGION_CACHE_MS = 10 * 60_000;
 mongoose.connection.on('connected', () => {
   regionCache = undefined;
 });
@@ -64,7 +66,10 @@ async function loadRegionIndex(): Promise<RegionIndex> {
   const children = new Map<string, RegionDoc[]>();
   for (const r of await Region.find({}).sort({ _id: 1 }).lean<RegionDoc[]>()) {
     byCode.set(r._id, r);
-    if (r.parentCode) children.set(r.parentCode, [...(children.get(r.parentCode) ?? []), r]);
+    if (!r.parentCode) continue;
+    const list = children.get(r.parentCode);
+    if (list) list.push(r);
+    else children.set(r.parentCode, [r]);
   }
   const paths = new Map<string, string[]>();
   const names = new Map<string, string>();
@@ -97,11 +102,14 @@ async function loadRegionIndex(): Promise<RegionIndex> {
 }
 
 export async function regionIndex(): Promise<RegionIndex> {
-  regionCache ??= loadRegionIndex().catch((err) => {
-    regionCache = undefined;
-    throw err;
-  });
-  const index = await regionCache;
+  if (!regionCache || Date.now() - regionCache.at > REGION_CACHE_MS) {
+    const index = loadRegionIndex();
+    regionCache = { index, at: Date.now() };
+    index.catch(() => {
+      regionCache = undefined;
+    });
+  }
+  const index = await regionCache.index;
   if (index.byCode.size === 0) regionCache = undefined; // not seeded yet: look again next time
   return index;
 }
@@ -317,7 +325,8 @@ export async function* streamRoster(
       }
     }
   }
-  for await (const doc of roster.find({})) {
+  // A few chunks per batch: the driver would otherwise fetch up to 16 MB of them at once.
+  for await (const doc of roster.find({}, { batchSize: 4 })) {
     if (doc._id === 'meta') {
       order = (doc.chunks ?? [])
         .map((c) => c.split(' ')[0])
