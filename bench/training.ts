@@ -30,9 +30,11 @@ const pack = (t: TeacherDoc) =>
     t.stage,
     t.subject,
     t.verification,
+    t.title,
+    t.createdAt.getTime(),
   ].join('\t');
 function unpack(p: Packed): TeacherDoc {
-  const [mobile, id, name, path, schoolId, stage, subject, verification] = p.split('\t');
+  const [mobile, id, name, path, schoolId, stage, subject, verification, title, createdAt] = p.split('\t');
   return {
     _id: id,
     mobile,
@@ -42,6 +44,8 @@ function unpack(p: Packed): TeacherDoc {
     stage,
     subject,
     verification,
+    title,
+    createdAt: new Date(Number(createdAt)),
   } as unknown as TeacherDoc;
 }
 
@@ -308,6 +312,47 @@ export async function benchTraining(): Promise<void> {
         `by-teacher ${label} (${query}): first ${fmt(times[0])}, p50 ${fmt(percentile(times, 50))}, p95 ${fmt(percentile(times, 95))} of 20; total ${total}`,
       );
     }
+
+    // ---- a school admin's verification page and one verification: `{schoolId}` and `_id` queries on
+    // the 450,000 teachers (indexed on MongoDB; see the notes on FerretDB/SQLite in training/model.ts)
+    const someSchool = await School.findOne({ regionCode: counties[0] }).lean();
+    await User.create({
+      loginName: 'bench-school',
+      name: '学校管理员',
+      passwordHash: await hashPassword('Bench12345'),
+      bindings: [
+        {
+          kind: 'school',
+          role: 'admin',
+          schoolId: someSchool!._id,
+          regionCode: someSchool!.regionCode,
+          regionPath: someSchool!.regionPath,
+        },
+      ],
+    });
+    const schoolLogin = await fetch(`${url}/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ account: 'bench-school', password: 'Bench12345' }),
+    }).then((r) => r.json() as Promise<{ accessToken: string }>);
+    const schoolAuth = { Authorization: `Bearer ${schoolLogin.accessToken}` };
+    let t1 = performance.now();
+    const pendingList = await fetch(`${url}/schools/${someSchool!._id}/teachers?status=pending`, {
+      headers: schoolAuth,
+    }).then((r) => r.json() as Promise<{ total: number; items: { id: string }[] }>);
+    const listMs = performance.now() - t1;
+    t1 = performance.now();
+    const verified = pendingList.items[0]
+      ? await fetch(`${url}/teachers/${pendingList.items[0].id}/verify`, {
+          method: 'POST',
+          headers: { ...schoolAuth, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ decision: 'approve' }),
+        }).then((r) => r.status)
+      : 0;
+    console.log(
+      `school verification page (${pendingList.total} pending): ${fmt(listMs)}; one approval (teacher, directory, ` +
+        `training record, rollups, roster patch): ${fmt(performance.now() - t1)}, status ${verified}`,
+    );
 
     // ---- a second server instance, fresh: the first by-teacher page decodes the roster there, and the
     // export's memory is that process's own (this one also holds the generator's data)

@@ -3,7 +3,7 @@ import { User } from '../../server/src/accounts/model';
 import { hashPassword } from '../../server/src/accounts/passwords';
 import { School, type SchoolDoc } from '../../server/src/schools/model';
 import { openIdNumber, Teacher } from '../../server/src/teachers/model';
-import { rebuildTeacherDirectory } from '../../server/src/teachers/service';
+import { rebuildTeacherDirectory, refreshTeacherDirectoryEntries } from '../../server/src/teachers/service';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const PASSWORD = 'Pass12345';
@@ -299,6 +299,26 @@ describe('teachers: application, verification by the school admin, own status (s
       token: token.fj,
     });
     expect(after.body.total).to.deep.include({ participants: 2, learners: 2, completers: 1 });
+  });
+
+  it('lists teachers written by other code once they are brought into the teacher directory', async () => {
+    const direct = await Teacher.create({
+      name: '周老师',
+      mobile: '19800006666',
+      schoolId: school._id,
+      regionPath: GULOU,
+      stage: '高中',
+      subject: '物理',
+      title: '二级教师',
+      verification: 'pending',
+    });
+    const list = () =>
+      server
+        .api(`/schools/${school._id}/teachers?status=pending`, { token: token.admin1 })
+        .then((r) => r.body);
+    expect((await list()).items.map((t: any) => t.name)).to.not.include('周老师');
+    await refreshTeacherDirectoryEntries(() => new Date(), [direct._id]);
+    expect((await list()).items.map((t: any) => t.name)).to.include('周老师');
   });
 
   it('answers 403 outside the jurisdiction, per endpoint', async () => {

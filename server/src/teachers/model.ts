@@ -130,6 +130,11 @@ export function directoryBuckets(gen: number) {
   return mongoose.connection.collection<DirectoryBucketDoc>(`teacher_directory_${gen}`);
 }
 
+/** The same lines grouped by school (`_id` = school id): a school's verification page is one read. */
+export function directorySchools(gen: number) {
+  return mongoose.connection.collection<DirectoryBucketDoc>(`teacher_directory_${gen}_schools`);
+}
+
 /** A teacher written since the last directory build (`_id` = mobile; an empty line removes it). */
 export interface TeacherDirectoryPatchDoc {
   _id: string;

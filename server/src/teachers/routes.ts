@@ -35,7 +35,7 @@ export function teacherRoutes(deps: FeatureDeps): RouteDefinition[] {
       query: schoolTeachersQuery,
       handler: async (ctx) => {
         const { params, query } = input<unknown, SchoolTeacherQuery, { id: string }>(ctx);
-        ctx.body = await listSchoolTeachers(callerOf(ctx), params.id, query);
+        ctx.body = await listSchoolTeachers(deps, callerOf(ctx), params.id, query);
       },
     },
     {

@@ -13,6 +13,7 @@ import { School, type SchoolDoc } from '../schools/model';
 import { syncTeacherTrainings, type TeacherFacts } from '../training/stats';
 import {
   directoryBuckets,
+  directorySchools,
   managingRegionOf,
   protectIdNumber,
   Teacher,
@@ -53,7 +54,7 @@ export interface TeacherServiceDeps {
 // ---------------------------------------------------------------------------------------------
 // The teacher directory
 
-/** What an import needs about a teacher, from one directory line. */
+/** A teacher as the directory holds it: what an import needs, and what the verification page lists. */
 export interface DirectoryEntry {
   mobile: string;
   teacherId: string;
@@ -64,10 +65,20 @@ export interface DirectoryEntry {
   schoolName: string;
   stage: string;
   subject: string;
+  verification: VerificationState;
+  /** 1 when approved: what the statistics call verified. */
   verified: 0 | 1;
+  title: string;
+  reason: string;
+  idType: string;
+  idNumberMasked: string;
+  /** ms since epoch; 0 when unknown. */
+  appliedAt: number;
 }
 
 const clean = (s: string | undefined) => (s ?? '').replace(/[\t\r\n]/g, ' ');
+const VERIFICATION_CODES: Record<VerificationState, string> = { pending: 'p', approved: 'a', rejected: 'r' };
+const VERIFICATION_OF: Record<string, VerificationState> = { p: 'pending', a: 'approved', r: 'rejected' };
 
 export function directoryLine(e: DirectoryEntry): string {
   return [
@@ -79,12 +90,18 @@ export function directoryLine(e: DirectoryEntry): string {
     clean(e.schoolName),
     clean(e.stage),
     clean(e.subject),
-    e.verified,
+    VERIFICATION_CODES[e.verification],
+    clean(e.title),
+    clean(e.reason),
+    clean(e.idType),
+    clean(e.idNumberMasked),
+    e.appliedAt,
   ].join('\t');
 }
 
 export function parseDirectoryLine(line: string): DirectoryEntry {
   const f = line.split('\t');
+  const verification = VERIFICATION_OF[f[8]] ?? 'pending';
   return {
     mobile: f[0],
     teacherId: f[1],
@@ -94,7 +111,13 @@ export function parseDirectoryLine(line: string): DirectoryEntry {
     schoolName: f[5],
     stage: f[6],
     subject: f[7],
-    verified: f[8] === '1' ? 1 : 0,
+    verification,
+    verified: verification === 'approved' ? 1 : 0,
+    title: f[9] ?? '',
+    reason: f[10] ?? '',
+    idType: f[11] ?? '',
+    idNumberMasked: f[12] ?? '',
+    appliedAt: Number(f[13] ?? 0) || 0,
   };
 }
 
@@ -108,7 +131,13 @@ export function directoryEntryOf(t: TeacherDoc, schoolName: string): DirectoryEn
     schoolName,
     stage: t.stage,
     subject: t.subject,
+    verification: t.verification,
     verified: t.verification === 'approved' ? 1 : 0,
+    title: t.title ?? '',
+    reason: t.verificationReason ?? '',
+    idType: t.idType ?? '',
+    idNumberMasked: t.idNumberMasked ?? '',
+    appliedAt: new Date(t.appliedAt ?? t.createdAt ?? 0).getTime() || 0,
   };
 }
 
@@ -147,20 +176,26 @@ async function currentDirectory(clock: Clock): Promise<TeacherDirectoryDoc> {
 export async function loadTeacherDirectory(clock: Clock, mobiles?: Iterable<string>): Promise<TeacherLookup> {
   const meta = await currentDirectory(clock);
   const buckets = directoryBuckets(meta.gen);
+  // Only the teachers asked for are kept: a province's directory is three times its participants.
+  const keep = mobiles ? new Set(mobiles) : undefined;
   const lines = new Map<string, string>();
   const take = (doc: DirectoryBucketDoc | null) => {
     if (!doc?.data) return;
-    for (const line of doc.data.split('\n')) lines.set(line.slice(0, line.indexOf('\t')), line);
+    for (const line of doc.data.split('\n')) {
+      const mobile = line.slice(0, line.indexOf('\t'));
+      if (!keep || keep.has(mobile)) lines.set(mobile, line);
+    }
   };
-  const wanted = mobiles ? new Set([...mobiles].map(directoryBucketOf)) : undefined;
+  const wanted = keep ? new Set([...keep].map(directoryBucketOf)) : undefined;
   if (wanted && wanted.size <= PARTIAL_LOAD_MAX_BUCKETS) {
     for (const doc of await Promise.all([...wanted].map((id) => buckets.findOne({ _id: id })))) take(doc);
   } else {
-    for await (const doc of buckets.find({})) take(doc);
+    for await (const doc of buckets.find({}, { batchSize: 50 })) take(doc);
   }
   const patches = new Map<string, string>();
-  for (const patch of await TeacherDirectoryPatch.find({}).sort({ at: 1 }).lean())
+  for (const patch of await TeacherDirectoryPatch.find({}).sort({ at: 1 }).lean()) {
     patches.set(patch._id, patch.line);
+  }
   return new TeacherLookup(lines, patches);
 }
 
@@ -184,36 +219,33 @@ export async function rebuildTeacherDirectory(
   let teachers = 0;
   const teacherSource =
     source ??
-    Teacher.find(
-      {},
-      {
-        name: 1,
-        mobile: 1,
-        schoolId: 1,
-        regionPath: 1,
-        regionCode: 1,
-        stage: 1,
-        subject: 1,
-        verification: 1,
-      },
-    )
-      .lean<TeacherDoc[]>()
-      .cursor();
+    // Everything but the sealed ID number (FerretDB/SQLite decodes whole documents anyway).
+    Teacher.find({}, { idNumberSealed: 0 }).lean<TeacherDoc[]>().cursor();
+  const bySchool = new Map<string, string[]>();
+  const add = (map: Map<string, string[]>, key: string, line: string) => {
+    const list = map.get(key);
+    if (list) list.push(line);
+    else map.set(key, [line]);
+  };
   for await (const t of teacherSource) {
-    const entry = directoryEntryOf(t, t.schoolId ? (names.get(String(t.schoolId)) ?? '') : '');
-    const id = directoryBucketOf(t.mobile);
-    const list = lines.get(id);
-    if (list) list.push(directoryLine(entry));
-    else lines.set(id, [directoryLine(entry)]);
+    const line = directoryLine(directoryEntryOf(t, t.schoolId ? (names.get(String(t.schoolId)) ?? '') : ''));
+    add(lines, directoryBucketOf(t.mobile), line);
+    if (t.schoolId) add(bySchool, String(t.schoolId), line);
     teachers++;
   }
   const previous = await TeacherDirectory.findById('meta').lean<TeacherDirectoryDoc>();
   const gen = (previous?.gen ?? 0) + 1;
   const buckets = directoryBuckets(gen);
-  await buckets.drop().catch(() => {}); // left behind by a build that died
+  const schools = directorySchools(gen);
+  // Left behind by a build that died.
+  await Promise.all([buckets.drop().catch(() => {}), schools.drop().catch(() => {})]);
   const docs = [...lines].map(([id, list]) => ({ _id: id, data: list.join('\n'), n: list.length }));
   for (let i = 0; i < docs.length; i += 100)
     await buckets.insertMany(docs.slice(i, i + 100), { ordered: false });
+  const schoolDocs = [...bySchool].map(([id, list]) => ({ _id: id, data: list.join('\n'), n: list.length }));
+  for (let i = 0; i < schoolDocs.length; i += 500) {
+    await schools.insertMany(schoolDocs.slice(i, i + 500), { ordered: false });
+  }
   await TeacherDirectory.replaceOne(
     { _id: 'meta' },
     { _id: 'meta', gen, builtAt: startedAt, teachers, buckets: docs.length },
@@ -222,7 +254,7 @@ export async function rebuildTeacherDirectory(
   // The previous generation stays for imports still reading it; older ones go.
   const db = TeacherDirectory.db.db!;
   for (const c of await db.listCollections({}, { nameOnly: true }).toArray()) {
-    const m = /^teacher_directory_(\d+)$/.exec(c.name);
+    const m = /^teacher_directory_(\d+)(_schools)?$/.exec(c.name);
     if (m && Number(m[1]) < gen - 1) await db.dropCollection(c.name).catch(() => {});
   }
   await TeacherDirectoryPatch.deleteMany({ at: { $lte: startedAt } });
@@ -322,21 +354,62 @@ async function schoolWithin(caller: Caller, schoolId: string): Promise<SchoolDoc
   return school;
 }
 
+/** A school's teachers as the directory holds them: its school document plus any patches. */
+async function directoryOfSchool(clock: Clock, schoolId: string): Promise<DirectoryEntry[]> {
+  const meta = await currentDirectory(clock);
+  const doc = await directorySchools(meta.gen).findOne({ _id: schoolId });
+  const byMobile = new Map<string, DirectoryEntry>();
+  for (const line of doc?.data ? doc.data.split('\n') : []) {
+    const e = parseDirectoryLine(line);
+    byMobile.set(e.mobile, e);
+  }
+  // Patches: teachers who applied, were verified or moved since the build.
+  for (const patch of await TeacherDirectoryPatch.find({}).sort({ at: 1 }).lean()) {
+    const e = patch.line ? parseDirectoryLine(patch.line) : undefined;
+    if (e?.schoolId === schoolId) byMobile.set(patch._id, e);
+    else byMobile.delete(patch._id);
+  }
+  return [...byMobile.values()];
+}
+
+export function entryListItem(e: DirectoryEntry) {
+  return {
+    id: e.teacherId,
+    account: maskMobile(e.mobile),
+    name: e.name,
+    idType: e.idType || null,
+    idNumber: e.idNumberMasked || null,
+    title: e.title,
+    stage: e.stage,
+    subject: e.subject,
+    appliedAt: e.appliedAt ? new Date(e.appliedAt).toISOString() : null,
+    verification: e.verification,
+    verificationLabel: VERIFICATION_LABELS[e.verification],
+    reason: e.reason || null,
+  };
+}
+
 /**
  * The school's teachers with counts per status, title and stage (each dimension counted with the
- * other two filters applied, as the seed's filter bar shows them). `{schoolId}` is an indexed query on
- * MongoDB; FerretDB/SQLite scans the teachers.
+ * other two filters applied, as the seed's filter bar shows them), newest applications first. Read
+ * from the teacher directory: a `{schoolId}` query would scan every teacher on FerretDB/SQLite (a
+ * minute at a province's 450,000).
  */
-export async function listSchoolTeachers(caller: Caller, schoolId: string, query: SchoolTeacherQuery) {
+export async function listSchoolTeachers(
+  deps: TeacherServiceDeps,
+  caller: Caller,
+  schoolId: string,
+  query: SchoolTeacherQuery,
+) {
   const school = await schoolWithin(caller, schoolId);
-  const all = await Teacher.find({ schoolId: school._id })
-    .sort({ appliedAt: -1, _id: 1 })
-    .lean<TeacherDoc[]>();
-  const match = (t: TeacherDoc, skip: 'status' | 'title' | 'stage' | null) =>
+  const all = (await directoryOfSchool(deps.clock, String(school._id))).sort(
+    (a, b) => b.appliedAt - a.appliedAt || (a.teacherId < b.teacherId ? -1 : 1),
+  );
+  const match = (t: DirectoryEntry, skip: 'status' | 'title' | 'stage' | null) =>
     (skip === 'status' || !query.status || t.verification === query.status) &&
     (skip === 'title' || !query.title || t.title === query.title) &&
     (skip === 'stage' || !query.stage || t.stage === query.stage);
-  const countBy = (skip: 'status' | 'title' | 'stage', key: (t: TeacherDoc) => string) => {
+  const countBy = (skip: 'status' | 'title' | 'stage', key: (t: DirectoryEntry) => string) => {
     const out: Record<string, number> = {};
     let total = 0;
     for (const t of all) {
@@ -347,10 +420,9 @@ export async function listSchoolTeachers(caller: Caller, schoolId: string, query
     return { total, ...out };
   };
   const items = all.filter((t) => match(t, null));
-  const page: Page<ReturnType<typeof teacherListItem>> = {
-    items: items
-      .slice(skipOf(query.page, query.pageSize), skipOf(query.page, query.pageSize) + query.pageSize)
-      .map(teacherListItem),
+  const from = skipOf(query.page, query.pageSize);
+  const page: Page<ReturnType<typeof entryListItem>> = {
+    items: items.slice(from, from + query.pageSize).map(entryListItem),
     total: items.length,
     page: query.page,
     pageSize: query.pageSize,

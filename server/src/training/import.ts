@@ -59,12 +59,24 @@ export interface TableRow {
  * the first worksheet of an XLSX; which one is told by the file's first bytes. */
 export async function* readTable(source: AsyncIterable<Uint8Array>): AsyncGenerator<TableRow> {
   const it = source[Symbol.asyncIterator]();
-  const first = await it.next();
-  if (first.done) return;
-  const head = Buffer.from(first.value);
+  // Enough of the start to tell XLSX from CSV and UTF-8 from GB18030, however the body was chunked.
+  const parts: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < 64 * 1024) {
+    const next = await it.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    parts.push(Buffer.from(next.value));
+    size += next.value.length;
+  }
+  if (!size) return;
+  const head = Buffer.concat(parts);
   async function* all(): AsyncGenerator<Buffer> {
     yield head;
-    for (;;) {
+    while (!done) {
       const next = await it.next();
       if (next.done) return;
       yield Buffer.from(next.value);
@@ -85,6 +97,8 @@ function decoderFor(head: Buffer): { decoder: TextDecoder; skip: number } {
     return { decoder: new TextDecoder('gb18030'), skip: 0 };
   }
 }
+
+const ORDINARY = /[^,\r\n"]+/y;
 
 async function* readCsv(chunks: AsyncIterable<Buffer>, head: Buffer): AsyncGenerator<TableRow> {
   const { decoder, skip } = decoderFor(head);
@@ -113,8 +127,15 @@ async function* readCsv(chunks: AsyncIterable<Buffer>, head: Buffer): AsyncGener
         if (ch === '\n') continue;
       }
       if (state === 2) {
-        if (ch === '"') state = 3;
-        else field += ch;
+        if (ch === '"') {
+          state = 3;
+        } else {
+          // The run of quoted text up to the next quote, in one slice.
+          const end = text.indexOf('"', i);
+          const stop = end < 0 ? text.length : end;
+          field += text.slice(i, stop);
+          i = stop - 1;
+        }
         continue;
       }
       if (state === 3) {
@@ -133,10 +154,15 @@ async function* readCsv(chunks: AsyncIterable<Buffer>, head: Buffer): AsyncGener
         pendingCR = ch === '\r';
         out.push(endRow());
         state = 0;
-      } else if (ch === '"' && state === 0) {
-        state = 2;
+      } else if (ch === '"') {
+        if (state === 0) state = 2;
+        else field += ch; // a stray quote inside an unquoted field is text
       } else {
-        field += ch;
+        // The run of ordinary characters up to the next delimiter, in one slice.
+        ORDINARY.lastIndex = i;
+        ORDINARY.test(text);
+        field += text.slice(i, ORDINARY.lastIndex);
+        i = ORDINARY.lastIndex - 1;
         state = 1;
       }
     }
