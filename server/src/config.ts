@@ -23,6 +23,8 @@ export interface Config {
   /** Load the demo world into an empty database. */
   demoData: boolean;
   logLevel: string;
+  /** Database commands slower than this are logged (0: off). */
+  slowCommandMs: number;
   /** Lifetime of access tokens, seconds. */
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -61,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminInitialPassword: env.ADMIN_INITIAL_PASSWORD || undefined,
     demoData: !['0', 'false', 'off', 'no'].includes(demo.toLowerCase()),
     logLevel: env.LOG_LEVEL || 'info',
+    slowCommandMs: intFrom(env.SLOW_COMMAND_MS, 1000, 'SLOW_COMMAND_MS'),
     accessTokenTtlSeconds: intFrom(env.ACCESS_TOKEN_TTL, 2 * 3600, 'ACCESS_TOKEN_TTL'),
     refreshTokenTtlSeconds: intFrom(env.REFRESH_TOKEN_TTL, 30 * 24 * 3600, 'REFRESH_TOKEN_TTL'),
     shutdownGraceMs: intFrom(env.SHUTDOWN_GRACE_MS, 10_000, 'SHUTDOWN_GRACE_MS'),

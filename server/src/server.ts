@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { databaseUri, describeServer, provisionDatabase, type ProvisionedDatabase } from './db/provision';
 import { syncAllIndexes } from './db/indexes';
+import { logSlowCommands } from './db/slow-commands';
 import type { DatabaseInfo } from './health/routes';
 import { createLogger, type Logger } from './logger';
 import { HttpSmsProvider, RecordingSmsProvider, type SmsProvider } from './accounts/sms';
@@ -61,7 +62,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // A MONGODB_URI that names a database keeps it; otherwise DB_NAME (default "eduprogress").
     const namedDb = new URL(provisioned.uri).pathname.replace(/^\//, '');
     const uri = namedDb && !options.database ? provisioned.uri : databaseUri(provisioned.uri, config.dbName);
-    await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
+    await mongoose.connect(uri, {
+      serverSelectionTimeoutMS: 10_000,
+      autoIndex: false,
+      monitorCommands: config.slowCommandMs > 0,
+    });
+    if (config.slowCommandMs > 0) logSlowCommands(mongoose.connection, logger, config.slowCommandMs);
     await syncAllIndexes();
     const boot = await bootstrap({
       adminInitialPassword: config.adminInitialPassword,

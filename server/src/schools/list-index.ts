@@ -4,8 +4,13 @@
 // filter instead of a scan of every school (FerretDB/SQLite scans the whole collection for any other
 // query: ~0.3 ms a school, 6–10 s for a 20,000-school province). Rows are written after every school
 // or report change; a full rebuild (on first use, and hourly) repairs anything a crash left behind.
+//
+// Each process also keeps the decoded rows of the documents it has read, checked on every request
+// against one small stamps document per province (`_id` read): every write publishes a new stamp
+// there and then writes it on its region document, and rows are kept only while the two agree, so a province's list is one `_id` read plus an in-memory
+// filter while nothing changed, and a change anywhere (in any instance) re-reads just that region.
 import mongoose, { Schema, Types } from 'mongoose';
-import type { ReportState } from '@eduprogress/shared';
+import { NATIONAL_CODE, type ReportState } from '@eduprogress/shared';
 import type { Clock } from '../clock';
 import { Region } from '../regions/model';
 import { cachedDescendants } from '../regions/tree';
@@ -42,10 +47,12 @@ interface IndexDoc {
    */
   rows: string;
   builtAt?: Date;
+  /** New on every write; published in the province's stamps document before the write. */
+  stamp?: string;
 }
 
 const indexSchema = new Schema<IndexDoc>(
-  { _id: String, regionCode: String, rows: String, builtAt: Date },
+  { _id: String, regionCode: String, rows: String, builtAt: Date, stamp: String },
   { versionKey: false },
 );
 
@@ -53,6 +60,114 @@ const decode = (doc: IndexDoc | null): Record<string, ListRow> => (doc?.rows ? J
 export const SchoolListIndex = mongoose.model<IndexDoc>('SchoolListIndex', indexSchema, 'school_list_index');
 
 const docId = (regionCode: string) => `schools:${regionCode}`;
+
+// ---------------------------------------------------------------------------------------------
+// Stamps and the in-process cache
+
+/** `_id` `stamps:<first two digits of the province code>`; `s.r<regionCode>` = that region's stamp. */
+interface StampsDoc {
+  _id: string;
+  s?: Record<string, string>;
+}
+const stampsOf = () => mongoose.connection.collection<StampsDoc>('school_list_stamps');
+const stampsId = (regionCode: string) =>
+  `stamps:${regionCode === NATIONAL_CODE ? '00' : regionCode.slice(0, 2)}`;
+const newStamp = () => new Types.ObjectId().toHexString();
+
+/** Publishes region stamps, one update per province. */
+async function publishStamps(stamps: Map<string, string>): Promise<void> {
+  const byGroup = new Map<string, Record<string, string>>();
+  for (const [code, stamp] of stamps) {
+    const set = byGroup.get(stampsId(code)) ?? {};
+    set[`s.r${code}`] = stamp;
+    byGroup.set(stampsId(code), set);
+  }
+  for (const [_id, set] of byGroup) {
+    const update = () => stampsOf().updateOne({ _id }, { $set: set }, { upsert: true });
+    // Two first upserts of one province race to insert: the loser updates the winner's document.
+    await update().catch((err: { code?: number }) => (err.code === 11000 ? update() : Promise.reject(err)));
+  }
+}
+
+async function readStamps(codes: string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(codes.map(stampsId))];
+  const docs = await Promise.all(ids.map((_id) => stampsOf().findOne({ _id })));
+  const out = new Map<string, string>();
+  for (const doc of docs)
+    for (const [key, stamp] of Object.entries(doc?.s ?? {})) out.set(key.slice(1), stamp);
+  return out;
+}
+
+interface CachedRows {
+  stamp: string;
+  rows: ListRow[];
+}
+/** Decoded rows by region code, least recently used first; bounded by the number of rows held. */
+const cache = new Map<string, CachedRows>();
+let cachedRowCount = 0;
+const cacheLimit = () => Number(process.env.SCHOOL_LIST_CACHE_ROWS ?? 300_000);
+
+function remember(code: string, entry: CachedRows): void {
+  forget(code);
+  cache.set(code, entry);
+  cachedRowCount += entry.rows.length;
+  for (const [oldest, old] of cache) {
+    if (cachedRowCount <= cacheLimit() || oldest === code) break;
+    cache.delete(oldest);
+    cachedRowCount -= old.rows.length;
+  }
+}
+
+function forget(code: string): void {
+  const old = cache.get(code);
+  if (!old) return;
+  cache.delete(code);
+  cachedRowCount -= old.rows.length;
+}
+
+/** Empties this process's cache (tests that compare with a cold read). */
+export function clearSchoolListCache(): void {
+  cache.clear();
+  cachedRowCount = 0;
+}
+
+/**
+ * One writer at a time per region document in this process: rows are rewritten whole, so two
+ * overlapping read-modify-writes would lose one update. (Across instances the hourly rebuild repairs.)
+ */
+const writing = new Map<string, Promise<unknown>>();
+function serially<T>(regionCode: string, fn: () => Promise<T>): Promise<T> {
+  const previous = writing.get(regionCode) ?? Promise.resolve();
+  const run = previous.then(fn, fn);
+  const settled = run.catch(() => {});
+  writing.set(regionCode, settled);
+  void settled.then(() => {
+    if (writing.get(regionCode) === settled) writing.delete(regionCode);
+  });
+  return run;
+}
+
+/** Reads a region's rows, changes them and writes them back under a new stamp, published first. */
+async function updateRows(
+  regionCode: string,
+  change: (rows: Record<string, ListRow>) => boolean,
+): Promise<void> {
+  await serially(regionCode, async () => {
+    const current = await SchoolListIndex.findById(docId(regionCode)).lean<IndexDoc>();
+    // Never built for this region: the first list read builds it from scratch.
+    if (!current) return;
+    const rows = decode(current);
+    if (!change(rows)) return;
+    // Published first: a process holding the old rows reads the document again from now on, and
+    // keeps it only once the document carries this stamp (a crash in between costs reads, not truth).
+    const stamp = newStamp();
+    await publishStamps(new Map([[regionCode, stamp]]));
+    await SchoolListIndex.updateOne(
+      { _id: docId(regionCode) },
+      { $set: { rows: JSON.stringify(rows), stamp } },
+    );
+  });
+}
 
 function rowOf(s: SchoolDoc, reports: Record<string, ReportState> = {}): ListRow {
   return {
@@ -87,21 +202,15 @@ export async function indexSchoolDocs(schools: SchoolDoc[]): Promise<void> {
   const byRegion = new Map<string, SchoolDoc[]>();
   for (const s of schools) byRegion.set(s.regionCode, [...(byRegion.get(s.regionCode) ?? []), s]);
   for (const [regionCode, list] of byRegion) {
-    const current = await SchoolListIndex.findById(docId(regionCode)).lean<IndexDoc>();
-    // Never built for this region: the first list read builds it (with these schools) from scratch.
-    if (!current) continue;
-    const rows = decode(current);
-    for (const s of list) rows[String(s._id)] = rowOf(s, rows[String(s._id)]?.reports ?? {});
-    await SchoolListIndex.updateOne({ _id: docId(regionCode) }, { $set: { rows: JSON.stringify(rows) } });
+    await updateRows(regionCode, (rows) => {
+      for (const s of list) rows[String(s._id)] = rowOf(s, rows[String(s._id)]?.reports ?? {});
+      return true;
+    });
   }
 }
 
 export async function unindexSchool(id: Types.ObjectId | string, regionCode: string): Promise<void> {
-  const current = await SchoolListIndex.findById(docId(regionCode)).lean<IndexDoc>();
-  if (!current) return;
-  const rows = decode(current);
-  delete rows[String(id)];
-  await SchoolListIndex.updateOne({ _id: docId(regionCode) }, { $set: { rows: JSON.stringify(rows) } });
+  await updateRows(regionCode, (rows) => delete rows[String(id)]);
 }
 
 /** Records a school report's state on its row (when the row exists; a rebuild covers the rest). */
@@ -110,15 +219,12 @@ export async function indexReportState(
   period: string,
   state: ReportState,
 ) {
-  const current = await SchoolListIndex.findById(docId(school.regionCode)).lean<IndexDoc>();
-  const rows = decode(current);
-  const row = rows[String(school._id)];
-  if (!row) return;
-  row.reports = { ...row.reports, [period]: state };
-  await SchoolListIndex.updateOne(
-    { _id: docId(school.regionCode) },
-    { $set: { rows: JSON.stringify(rows) } },
-  );
+  await updateRows(school.regionCode, (rows) => {
+    const row = rows[String(school._id)];
+    if (!row) return false;
+    row.reports = { ...row.reports, [period]: state };
+    return true;
+  });
 }
 
 /** Rebuilds the documents of every region under (and including) `rootCode` from the schools and reports. */
@@ -149,13 +255,15 @@ export async function rebuildSchoolIndex(
     schools++;
   }
   const now = clock();
+  const stamps = new Map([...docs.keys()].map((code) => [code, newStamp()]));
   const ops = [...docs.entries()].map(([regionCode, rows]) => ({
     replaceOne: {
       filter: { _id: docId(regionCode) },
-      replacement: { regionCode, rows: JSON.stringify(rows), builtAt: now },
+      replacement: { regionCode, rows: JSON.stringify(rows), builtAt: now, stamp: stamps.get(regionCode) },
       upsert: true,
     },
   }));
+  await publishStamps(stamps);
   for (let i = 0; i < ops.length; i += 200) {
     await SchoolListIndex.collection.bulkWrite(ops.slice(i, i + 200) as any, { ordered: false });
   }
@@ -165,23 +273,46 @@ export async function rebuildSchoolIndex(
 /** The rows of the schools managed by `code` (direct) or anywhere under it; built on first use. */
 export async function indexedRows(clock: Clock, code: string, direct: boolean): Promise<ListRow[]> {
   const codes = direct ? [code] : [code, ...(await cachedDescendants(code)).map((r) => r._id)];
+  for (let attempt = 0; ; attempt++) {
+    // What this process holds and is still current: one `_id` read per province.
+    const stamps = await readStamps(codes);
+    const out = new Map<string, ListRow[]>();
+    for (const c of codes) {
+      const hit = cache.get(c);
+      if (hit && hit.stamp === stamps.get(c)) {
+        remember(c, hit); // most recently used
+        out.set(c, hit.rows);
+      }
+    }
+    const missing = codes.filter((c) => !out.has(c));
+    const docs = await readDocs(missing);
+    if (attempt === 0 && docs.some((d) => !d?.builtAt || !d.stamp)) {
+      await rebuildSchoolIndex(clock, code);
+      continue;
+    }
+    missing.forEach((c, i) => {
+      const doc = docs[i];
+      const rows = Object.values(decode(doc));
+      out.set(c, rows);
+      // A document whose stamp is not the published one yet (a write between the two) is not kept.
+      if (doc?.stamp && doc.stamp === stamps.get(c)) remember(c, { stamp: doc.stamp, rows });
+      else forget(c);
+    });
+    return codes.flatMap((c) => out.get(c) ?? []);
+  }
+}
+
+async function readDocs(codes: string[]): Promise<(IndexDoc | null)[]> {
+  if (!codes.length) return [];
   // A few documents: exact `_id` look-ups. Many (a province has ~100): one pass over this small
   // collection beats a hundred round trips (measured on FerretDB/SQLite: 26 ms against 340–400 ms).
-  const read = async (): Promise<(IndexDoc | null)[]> => {
-    if (codes.length <= 12)
-      return Promise.all(codes.map((c) => SchoolListIndex.findById(docId(c)).lean<IndexDoc>()));
-    const found = new Map(
-      (await SchoolListIndex.find({ _id: { $in: codes.map(docId) } }).lean<IndexDoc[]>()).map((d) => [
-        d._id,
-        d,
-      ]),
-    );
-    return codes.map((c) => found.get(docId(c)) ?? null);
-  };
-  let docs = await read();
-  if (docs.some((d) => !d?.builtAt)) {
-    await rebuildSchoolIndex(clock, code);
-    docs = await read();
-  }
-  return docs.flatMap((d) => Object.values(decode(d)));
+  if (codes.length <= 12)
+    return Promise.all(codes.map((c) => SchoolListIndex.findById(docId(c)).lean<IndexDoc>()));
+  const found = new Map(
+    (await SchoolListIndex.find({ _id: { $in: codes.map(docId) } }).lean<IndexDoc[]>()).map((d) => [
+      d._id,
+      d,
+    ]),
+  );
+  return codes.map((c) => found.get(docId(c)) ?? null);
 }
