@@ -31,7 +31,11 @@ export async function startBenchServer(
     HOST: '127.0.0.1',
   });
   config.dbName = dbName;
-  const server = await startServer(config, { database, logger: createLogger(process.env.LOG_LEVEL || 'silent'), print: () => {} });
+  const server = await startServer(config, {
+    database,
+    logger: createLogger(process.env.LOG_LEVEL || 'silent'),
+    print: () => {},
+  });
   return {
     server,
     database,
