@@ -43,7 +43,6 @@ export function startReportScheduler(deps: ReportDeps, logger: Logger): ReportSc
     schedule.scheduleJob('17 * * * *', listIndex),
   ];
   deadlines(); // catch up at start with deadlines missed while down
-  listIndex(); // the first list read of the hour finds the read model built (and repaired)
   return {
     async stop() {
       for (const job of jobs) job.cancel();
