@@ -411,6 +411,47 @@ describe('school-admin accounts (seed 000 part 3)', function () {
     });
   });
 
+  describe('the school’s admin list (adminIds: read by _id, never a scan of the users)', () => {
+    const shown = async (school: SchoolDoc) =>
+      (await api(`/schools/${school._id}/admins`, { token: tokens.gl })).body.items.map(
+        (i: { loginName: string }) => i.loginName,
+      );
+    const adminIdsOf = async (school: SchoolDoc) =>
+      (await School.findById(school._id).lean<SchoolDoc>())!.adminIds?.map(String);
+
+    it('is filled from the users once for a school written without it, then is what is read', async () => {
+      const s = await makeSchool('鼓楼提示小学', '350102');
+      const first = await makeUser('hintA', [schoolBinding(s)]);
+      expect(await adminIdsOf(s)).to.equal(undefined);
+      expect(await shown(s)).to.deep.equal(['hintA']);
+      expect(await adminIdsOf(s)).to.deep.equal([String(first._id)]);
+      // Written around the server (nothing of the server does this): not on the list, so not shown.
+      await makeUser('hintB', [schoolBinding(s)]);
+      expect(await shown(s)).to.deep.equal(['hintA']);
+      // A replacement through the API is put on the list before its account exists.
+      const res = await api(`/schools/${s._id}/admins`, { token: tokens.gl, body: { name: '王接替' } });
+      expect(res.status).to.equal(201);
+      expect(await adminIdsOf(s)).to.include(
+        res.body.admin.id ??
+          String((await User.findOne({ loginName: res.body.admin.loginName }).lean<UserDoc>())!._id),
+      );
+      expect(await shown(s)).to.have.members(['hintA', res.body.admin.loginName]);
+    });
+
+    it('lists a school created through the API with its admin, and drops an id that lost the binding', async () => {
+      const created = await api('/schools', {
+        token: tokens.gl,
+        body: { name: '鼓楼新建小学', type: '小学', regionCode: '350102' },
+      });
+      expect(created.status).to.equal(201);
+      const s = (await School.findById(created.body.school.id).lean<SchoolDoc>())!;
+      expect(s.adminIds!.map(String)).to.deep.equal([created.body.admin.id]);
+      expect(await shown(s)).to.deep.equal([created.body.admin.loginName]);
+      await User.updateOne({ _id: s.adminIds![0] }, { $set: { bindings: [] } });
+      expect(await shown(s)).to.deep.equal([]);
+    });
+  });
+
   describe('POST /me/binding', () => {
     it('switches the active binding for the access and the refresh token', async () => {
       const user = await makeUser('multi', [

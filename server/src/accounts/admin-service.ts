@@ -12,6 +12,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
 import type { Page } from '../http/pagination';
 import { Region, type RegionDoc } from '../regions/model';
 import { getRegionWithin } from '../regions/service';
+import { noteSchoolAdmin, schoolAdminUsers } from '../schools/admins';
 import { School, type SchoolDoc } from '../schools/model';
 import { bindingView, Session, User, userView, type Binding, type UserDoc } from './model';
 import { hashPassword } from './passwords';
@@ -123,8 +124,7 @@ export async function deactivateBinding(user: UserDoc, bindingId: Types.ObjectId
 
 /** Users holding a school-admin binding (active or not) for the school. */
 async function adminsOfSchool(schoolId: Types.ObjectId): Promise<UserDoc[]> {
-  const users = await User.find({ 'bindings.schoolId': schoolId }).lean<UserDoc[]>();
-  return users.filter((u) => u.bindings.some((b) => isSchoolAdminBinding(b, schoolId)));
+  return schoolAdminUsers(schoolId);
 }
 
 /** The active admin bindings of a school, with their users (normally at most one). */
@@ -360,10 +360,13 @@ export async function addSchoolAdmin(ac: ActionContext, schoolId: string, name?:
   const passwordHash = await hashPassword(SCHOOL_ADMIN_INITIAL_PASSWORD);
   const adminName = name?.trim() || messages.defaultAdminName(school.name);
   let created: UserDoc | undefined;
+  const userId = new Types.ObjectId();
+  await noteSchoolAdmin(school._id, userId);
   for (let attempt = 0; attempt < 20 && !created; attempt++) {
     try {
       created = (
         await User.create({
+          _id: userId,
           loginName: schoolAdminLoginName(school),
           name: adminName,
           passwordHash,

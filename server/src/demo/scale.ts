@@ -126,13 +126,17 @@ export function* generateScaleDocuments(opts: ScaleOptions): Generator<ScaleBatc
     let teacherSeq = 0;
     for (let seq = 0; seq < types.length; seq++) {
       const school = buildSchool(ctx, seq, types[seq]);
+      const admin = opts.schoolAdmins
+        ? buildSchoolAdmin(seed, school, seq, personName(rng), opts.passwordHash!)
+        : undefined;
+      school.adminIds = admin ? [admin._id] : [];
       schools.push(school);
       if (schools.length >= batchSize) {
         yield { collection: 'schools', docs: schools };
         schools = [];
       }
-      if (opts.schoolAdmins) {
-        users.push(buildSchoolAdmin(seed, school, seq, personName(rng), opts.passwordHash!));
+      if (admin) {
+        users.push(admin);
         if (users.length >= batchSize) {
           yield { collection: 'users', docs: users };
           users = [];

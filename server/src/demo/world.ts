@@ -659,6 +659,7 @@ export function buildDemoWorld(
       schools.push(school);
       const admin = buildSchoolAdmin(seed, school, seq, personName(rng), hashes.schoolAdmin);
       users.push(admin);
+      school.adminIds = [admin._id];
       if (region._id === DEMO_COUNTY && seq === 0) {
         logins.push({
           label: messages.schoolAdmin(school.name),

@@ -20,6 +20,7 @@ import { skipOf, type Page } from '../http/pagination';
 import { hit } from '../http/rate-limit';
 import { Region, type RegionDoc } from '../regions/model';
 import { getRegionWithin } from '../regions/service';
+import { noteSchoolAdmin } from '../schools/admins';
 import { School, type SchoolDoc } from '../schools/model';
 import {
   PermissionCode,
@@ -359,6 +360,9 @@ function sameRole(a: Pick<Binding, 'kind' | 'role' | 'regionCode' | 'schoolId'>,
 }
 
 async function pushBinding(userId: Types.ObjectId, binding: Binding): Promise<void> {
+  if (binding.kind === 'school' && binding.role === 'admin' && binding.schoolId) {
+    await noteSchoolAdmin(binding.schoolId, userId);
+  }
   await User.updateOne({ _id: userId }, { $push: { bindings: binding } });
 }
 

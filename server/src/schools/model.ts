@@ -72,6 +72,8 @@ export interface SchoolDoc {
   /** Set while the school's admin account is still being created (no transactions: see service). */
   setup?: 'pendingAdmin';
   transfer?: SchoolTransfer;
+  /** Users who may hold an admin binding of this school (a superset: see admins.ts). */
+  adminIds?: Types.ObjectId[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -112,6 +114,7 @@ const schoolSchema = new Schema<SchoolDoc>(
     },
     setup: { type: String, enum: ['pendingAdmin'] },
     transfer: { type: transferSchema },
+    adminIds: { type: [Schema.Types.ObjectId], default: undefined },
   },
   { timestamps: true, versionKey: false },
 );

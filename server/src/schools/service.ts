@@ -43,6 +43,7 @@ import {
   type SchoolSystem,
   type SchoolView,
 } from './model';
+import { isSchoolAdminOf, noteSchoolAdmin, schoolAdminUsers } from './admins';
 import { indexedRows, indexSchoolDocs, indexSchools, unindexSchool, type ListRow } from './list-index';
 import type { IssueFilter, SchoolSort } from './schemas';
 
@@ -220,10 +221,6 @@ async function managingRegion(binding: RegionBinding, code: string, property: st
   const problem = managingProblem(region);
   if (problem) throw new ValidationError(problem, { property }, 'REGION_NOT_MANAGING');
   return region;
-}
-
-function isSchoolAdminOf(b: Binding, schoolId: Types.ObjectId): boolean {
-  return b.kind === 'school' && b.role === 'admin' && Boolean(b.schoolId?.equals(schoolId));
 }
 
 /** A unique index said no. FerretDB reports some violations (findAndModify) without code 11000. */
@@ -580,9 +577,12 @@ async function ensureSchoolAdmin(
       >();
   const existing = holders.find((u) => u.bindings.some((b) => isSchoolAdminOf(b, school._id)));
   if (existing) return { id: String(existing._id), loginName: existing.loginName };
+  const userId = new Types.ObjectId();
+  await noteSchoolAdmin(school._id, userId);
   for (let attempt = 0; ; attempt++) {
     try {
       const user = await User.create({
+        _id: userId,
         loginName: newLoginName(),
         name: messages.schoolAdminName(school.name),
         passwordHash,
@@ -629,6 +629,7 @@ export async function createSchool(
       address: optionalText(input.address),
       postcode: optionalText(input.postcode),
       setup: 'pendingAdmin',
+      adminIds: [],
     });
     school = doc.toObject<SchoolDoc>();
     created = true;
@@ -747,10 +748,12 @@ export async function updateSchool(
   await indexSchools([updated._id]);
   if (after.name !== undefined) {
     // The admin account is named after the school: keep it readable (seed 000 §3.1).
-    await User.updateMany(
-      { 'bindings.schoolId': school._id, name: messages.schoolAdminName(school.name) },
-      { $set: { name: messages.schoolAdminName(updated.name) } },
-    );
+    for (const user of await schoolAdminUsers(school._id)) {
+      await User.updateOne(
+        { _id: user._id, name: messages.schoolAdminName(school.name) },
+        { $set: { name: messages.schoolAdminName(updated.name) } },
+      );
+    }
   }
   await recordAudit(deps.clock, caller.actor, {
     action: 'school.update',
@@ -956,11 +959,13 @@ export async function resumeSchoolWrites(
     const served = new Set(holders.flatMap((u) => u.bindings.map((b) => String(b.schoolId))));
     passwordHash ??= await hashPassword(INITIAL_PASSWORD);
     const now = deps.clock();
-    await insertAdmins(
-      schools
-        .filter((s) => !served.has(String(s._id)))
-        .map((s) => adminDocument(s, newLoginName(), passwordHash!, now)),
-    );
+    const missing = schools
+      .filter((s) => !served.has(String(s._id)))
+      .map((s) => adminDocument(s, newLoginName(), passwordHash!, now));
+    for (const admin of missing) {
+      await noteSchoolAdmin((admin.bindings as Binding[])[0].schoolId!, admin._id as Types.ObjectId);
+    }
+    await insertAdmins(missing);
     await SchoolImport.updateOne(
       { _id: job._id },
       { $set: { state: 'done', created: schools.length, finishedAt: now }, $unset: { schoolIds: 1 } },
@@ -1258,6 +1263,7 @@ export async function importSchools(
   while (loginNames.size < schools.length) loginNames.add(newLoginName());
   const names = [...loginNames];
   const admins = schools.map((s, i) => adminDocument(s, names[i], passwordHash, now));
+  schools.forEach((s, i) => (s.adminIds = [admins[i]._id as Types.ObjectId]));
   const schoolIds = schools.map((s) => s._id);
 
   // The job document first (one `_id` write), then schools and accounts side by side, then done:
