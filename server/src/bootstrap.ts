@@ -3,6 +3,8 @@ import { NATIONAL_CODE } from '@eduprogress/shared';
 import { User } from './accounts/model';
 import { hashPassword, randomPassword } from './accounts/passwords';
 import { seedRegions } from './regions/seed';
+import type { Clock } from './clock';
+import { loadDemoTrainings } from './demo/trainings';
 import { loadDemoWorld, type DemoLogin } from './demo/world';
 import type { Logger } from './logger';
 
@@ -16,6 +18,7 @@ export async function bootstrap(opts: {
   adminInitialPassword?: string;
   demoData: boolean;
   logger: Logger;
+  clock: Clock;
 }): Promise<BootstrapResult> {
   const emptyBefore = (await User.estimatedDocumentCount()) === 0;
   const regions = await seedRegions();
@@ -43,6 +46,9 @@ export async function bootstrap(opts: {
 
   if (emptyBefore && opts.demoData) {
     result.demo = await loadDemoWorld();
+    const training = await loadDemoTrainings(opts.clock);
+    result.demo.counts.trainings = training.trainings;
+    result.demo.counts.trainingRecords = training.records;
   }
   return result;
 }

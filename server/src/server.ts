@@ -73,6 +73,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       adminInitialPassword: config.adminInitialPassword,
       demoData: config.demoData,
       logger,
+      clock,
     });
 
     const described = await describeServer(provisioned.uri);

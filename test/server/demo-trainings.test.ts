@@ -1,0 +1,46 @@
+// The demo world's trainings (issue 5): alive statistics on first start.
+import { expect } from 'chai';
+import { REGION_DEMO_PASSWORD } from '../../server/src/demo/world';
+import { Teacher } from '../../server/src/teachers/model';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+describe('demo world: two trainings with records on first start', function () {
+  this.timeout(180_000);
+  let server: TestServer;
+  let token: string;
+  const clock = () => new Date('2026-11-24T10:00:00+08:00');
+
+  before(async () => {
+    server = await startTestServer('demo_trainings', { env: { DEMO_DATA: '1' }, options: { clock } });
+    token = await server.login('350000admin', REGION_DEMO_PASSWORD);
+  });
+  after(() => server?.close());
+
+  it('lists one running and one ended training of the demo province', async () => {
+    const res = await server.api('/trainings', { token });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body.items.map((t: { status: string }) => t.status).sort()).to.deep.equal([
+      'ended',
+      'running',
+    ]);
+    for (const t of res.body.items) expect(t).to.include({ regionCode: '350000' });
+  });
+
+  it('has statistics with learners, completers and unverified teachers in them', async () => {
+    const teachers = await Teacher.countDocuments({ regionPath: '350000' });
+    for (const t of (await server.api('/trainings', { token })).body.items) {
+      const all = (await server.api(`/trainings/${t.id}/stats`, { token })).body;
+      const verified = (await server.api(`/trainings/${t.id}/stats?includeUnverified=false`, { token })).body;
+      const total = all.total;
+      expect(total.participants, t.name)
+        .to.be.greaterThan(teachers / 2)
+        .and.at.most(teachers);
+      expect(total.learners).to.be.greaterThan(0).and.lessThan(total.participants);
+      expect(total.completers).to.be.greaterThan(0).and.lessThan(total.learners);
+      expect(total.completers + total.nonCompleters).to.equal(total.participants);
+      expect(verified.total.participants).to.be.greaterThan(0).and.lessThan(total.participants);
+      // The cities below the province, each drillable.
+      expect(all.children.length).to.be.greaterThan(1);
+    }
+  });
+});
