@@ -47,6 +47,18 @@ export async function startBenchServer(
   };
 }
 
+/** Logs in over HTTP and returns the Authorization header for the token. */
+export async function bearerFor(apiUrl: string, account: string, password: string) {
+  const res = await fetch(`${apiUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ account, password }),
+  });
+  if (res.status !== 200) throw new Error(`login ${account} failed: ${res.status}`);
+  const { accessToken } = (await res.json()) as { accessToken: string };
+  return { Authorization: `Bearer ${accessToken}` };
+}
+
 export function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);

@@ -7,7 +7,7 @@ import { hashPassword } from '../server/src/accounts/passwords';
 import { scaleCounties, writeScale } from '../server/src/demo/scale';
 import { clearSchoolListCache } from '../server/src/schools/list-index';
 import { School } from '../server/src/schools/model';
-import { fmt, percentile, startBenchServer } from './harness';
+import { bearerFor, fmt, percentile, startBenchServer } from './harness';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const PROVINCE = '350000';
@@ -53,13 +53,7 @@ export async function benchSchools(): Promise<void> {
       mustChangePassword: false,
       bindings: [{ kind: 'region', role: 'admin', regionCode: PROVINCE, regionPath: ['000000'] }],
     });
-    const login = await fetch(`${url}/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ account: 'bench_fj', password: 'Bench12345' }),
-    });
-    const { accessToken } = (await login.json()) as { accessToken: string };
-    const auth = { Authorization: `Bearer ${accessToken}` };
+    const auth = await bearerFor(url, 'bench_fj', 'Bench12345');
 
     // 1. Import: the file is built beforehand; the figure is upload + parse + validate + write.
     const file = await importFile(IMPORT_ROWS);

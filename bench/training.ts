@@ -12,7 +12,7 @@ import { Region } from '../server/src/regions/model';
 import { School } from '../server/src/schools/model';
 import { Teacher, type TeacherDoc } from '../server/src/teachers/model';
 import { rebuildTeacherDirectory } from '../server/src/teachers/service';
-import { fmt, percentile, startBenchServer } from './harness';
+import { bearerFor, fmt, percentile, startBenchServer } from './harness';
 
 const TEACHERS_PER_SCHOOL = 36;
 const FULL_SCALE_SCHOOLS_PER_COUNTY = 150; // 84 × 150 × 36 = 453,600 teachers
@@ -202,12 +202,7 @@ export async function benchTraining(): Promise<void> {
       passwordHash: await hashPassword('Bench12345'),
       bindings: [{ kind: 'region', role: 'special', regionCode: '350000', regionPath: ['000000'] }],
     });
-    const login = await fetch(`${url}/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ account: 'bench-fj', password: 'Bench12345' }),
-    }).then((r) => r.json() as Promise<{ accessToken: string }>);
-    const auth = { Authorization: `Bearer ${login.accessToken}` };
+    const auth = await bearerFor(url, 'bench-fj', 'Bench12345');
     const api = async (path: string, init: RequestInit = {}) => {
       const res = await fetch(`${url}${path}`, { ...init, headers: { ...auth, ...(init.headers ?? {}) } });
       const body = await res.text();
@@ -330,12 +325,7 @@ export async function benchTraining(): Promise<void> {
         },
       ],
     });
-    const schoolLogin = await fetch(`${url}/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ account: 'bench-school', password: 'Bench12345' }),
-    }).then((r) => r.json() as Promise<{ accessToken: string }>);
-    const schoolAuth = { Authorization: `Bearer ${schoolLogin.accessToken}` };
+    const schoolAuth = await bearerFor(url, 'bench-school', 'Bench12345');
     let t1 = performance.now();
     const pendingList = await fetch(`${url}/schools/${someSchool!._id}/teachers?status=pending`, {
       headers: schoolAuth,

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { User } from '../../server/src/accounts/model';
+import { User, type Binding } from '../../server/src/accounts/model';
 import { hashPassword } from '../../server/src/accounts/passwords';
 import { Region } from '../../server/src/regions/model';
 import { School, type SchoolDoc } from '../../server/src/schools/model';
@@ -19,6 +19,35 @@ export async function regionUser(loginName: string, regionCode: string, role: st
     mustChangePassword: false,
     bindings: [{ kind: 'region', role, regionCode, regionPath: region.path }],
   });
+}
+
+/** A binding as tests write it (the server fills `_id`; `active` defaults to true). */
+export type BindingInput = Omit<Binding, '_id' | 'active'> & { active?: boolean };
+
+async function pathOf(code: string): Promise<string[]> {
+  const region = await Region.findById(code).lean();
+  if (!region) throw new Error(`no region ${code}`);
+  return region.path;
+}
+
+export async function regionBinding(role: string, code: string, active = true): Promise<BindingInput> {
+  return { kind: 'region', role, regionCode: code, regionPath: await pathOf(code), active };
+}
+
+/** The school's admin binding, or a teacher's binding to it. */
+export function schoolBinding(s: SchoolDoc, kind: 'school' | 'teacher' = 'school'): BindingInput {
+  return {
+    kind,
+    role: kind === 'school' ? 'admin' : 'teacher',
+    regionCode: s.regionCode,
+    regionPath: s.regionPath,
+    schoolId: s._id,
+  };
+}
+
+/** `school()` as a plain object. */
+export async function plainSchool(name: string, regionCode: string, extra: Partial<SchoolDoc> = {}) {
+  return (await school(name, regionCode, extra)).toObject<SchoolDoc>();
 }
 
 /** A school managed by `regionCode` (a county, or a city/province for direct schools). */

@@ -1,39 +1,18 @@
 import { expect } from 'chai';
-import { User, type Binding, type UserDoc } from '../../server/src/accounts/model';
+import { User, type UserDoc } from '../../server/src/accounts/model';
 import { hashPassword } from '../../server/src/accounts/passwords';
 import { AuditEntry } from '../../server/src/audit/model';
 import { recordAudit } from '../../server/src/audit/service';
 import { systemClock } from '../../server/src/clock';
-import { Region, type RegionDoc } from '../../server/src/regions/model';
-import { School, type SchoolDoc } from '../../server/src/schools/model';
+import type { SchoolDoc } from '../../server/src/schools/model';
+import {
+  PASSWORD as PASS,
+  plainSchool,
+  regionBinding,
+  schoolBinding,
+  type BindingInput,
+} from '../helpers/fixtures';
 import { startTestServer, type TestServer } from '../helpers/server';
-
-const PASS = 'Pass12345';
-
-type BindingInput = Omit<Binding, '_id' | 'active'> & { active?: boolean };
-
-async function pathOf(code: string): Promise<string[]> {
-  return (await Region.findById(code).lean<RegionDoc>())!.path;
-}
-
-async function regionBinding(role: string, code: string): Promise<BindingInput> {
-  return { kind: 'region', role, regionCode: code, regionPath: await pathOf(code) };
-}
-
-function schoolBinding(school: SchoolDoc, kind: 'school' | 'teacher' = 'school'): BindingInput {
-  return {
-    kind,
-    role: kind === 'school' ? 'admin' : 'teacher',
-    regionCode: school.regionCode,
-    regionPath: school.regionPath,
-    schoolId: school._id,
-  };
-}
-
-async function makeSchool(name: string, regionCode: string): Promise<SchoolDoc> {
-  const path = [...(await pathOf(regionCode)), regionCode];
-  return (await School.create({ name, type: '小学', regionCode, regionPath: path })).toObject();
-}
 
 interface Entry {
   id: string;
@@ -82,8 +61,8 @@ describe('audit trail (001 §22: 合规、可追溯)', function () {
   before(async () => {
     server = await startTestServer('audit');
     hash = await hashPassword(PASS);
-    schoolA = await makeSchool('鼓楼第一中心小学', '350102');
-    schoolB = await makeSchool('思明实验小学', '350203');
+    schoolA = await plainSchool('鼓楼第一中心小学', '350102');
+    schoolB = await plainSchool('思明实验小学', '350203');
     await makeUser('fj', [await regionBinding('admin', '350000')]);
     await makeUser('fjSuper', [await regionBinding('super', '350000')]);
     await makeUser('gl', [await regionBinding('admin', '350102')]);

@@ -1,37 +1,16 @@
 import { expect } from 'chai';
-import { User, type Binding, type UserDoc } from '../../server/src/accounts/model';
+import { User, type UserDoc } from '../../server/src/accounts/model';
 import { hashPassword } from '../../server/src/accounts/passwords';
 import { PermissionCode } from '../../server/src/permission-codes/model';
-import { Region, type RegionDoc } from '../../server/src/regions/model';
-import { School, type SchoolDoc } from '../../server/src/schools/model';
+import type { SchoolDoc } from '../../server/src/schools/model';
+import {
+  PASSWORD as PASS,
+  plainSchool,
+  regionBinding,
+  schoolBinding,
+  type BindingInput,
+} from '../helpers/fixtures';
 import { startTestServer, type TestServer } from '../helpers/server';
-
-const PASS = 'Pass12345';
-
-type BindingInput = Omit<Binding, '_id' | 'active'> & { active?: boolean };
-
-async function pathOf(code: string): Promise<string[]> {
-  return (await Region.findById(code).lean<RegionDoc>())!.path;
-}
-
-async function regionBinding(role: string, code: string, active = true): Promise<BindingInput> {
-  return { kind: 'region', role, regionCode: code, regionPath: await pathOf(code), active };
-}
-
-function schoolBinding(school: SchoolDoc): BindingInput {
-  return {
-    kind: 'school',
-    role: 'admin',
-    regionCode: school.regionCode,
-    regionPath: school.regionPath,
-    schoolId: school._id,
-  };
-}
-
-async function makeSchool(name: string, regionCode: string, initialized = false): Promise<SchoolDoc> {
-  const path = [...(await pathOf(regionCode)), regionCode];
-  return (await School.create({ name, type: '小学', regionCode, regionPath: path, initialized })).toObject();
-}
 
 describe('permission codes (seed 003 权限码) and activation progress', function () {
   this.timeout(60_000);
@@ -66,8 +45,8 @@ describe('permission codes (seed 003 权限码) and activation progress', functi
   before(async () => {
     server = await startTestServer('permission_codes');
     hash = await hashPassword(PASS);
-    schoolA = await makeSchool('鼓楼第一中心小学', '350102');
-    schoolB = await makeSchool('鼓楼第二中心小学', '350102');
+    schoolA = await plainSchool('鼓楼第一中心小学', '350102');
+    schoolB = await plainSchool('鼓楼第二中心小学', '350102');
     await makeUser('fjAdmin', [await regionBinding('admin', '350000')]);
     await makeUser('fjSuper', [await regionBinding('super', '350000')]);
     await makeUser('fzAdmin', [await regionBinding('admin', '350100')]);
@@ -426,12 +405,12 @@ describe('permission codes (seed 003 权限码) and activation progress', functi
   describe('GET /regions/{code}/activation', () => {
     before(async () => {
       // 莆田市 (350300): 城厢区 350302, 涵江区 350303, 荔城区 350304, 秀屿区 350305, 仙游县 350322.
-      const p1 = await makeSchool('城厢一小', '350302', true);
-      const p2 = await makeSchool('城厢二小', '350302');
-      const p3 = await makeSchool('城厢三小', '350302');
-      await makeSchool('涵江一小', '350303');
-      const p5 = await makeSchool('莆田市直属中学', '350300', true);
-      const p6 = await makeSchool('荔城一小', '350304');
+      const p1 = await plainSchool('城厢一小', '350302', { initialized: true });
+      const p2 = await plainSchool('城厢二小', '350302');
+      const p3 = await plainSchool('城厢三小', '350302');
+      await plainSchool('涵江一小', '350303');
+      const p5 = await plainSchool('莆田市直属中学', '350300', { initialized: true });
+      const p6 = await plainSchool('荔城一小', '350304');
       const admin = (school: SchoolDoc, login: string, extra: Record<string, unknown>) =>
         User.create({
           loginName: login,

@@ -1,38 +1,16 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import { User, type Binding, type UserDoc } from '../../server/src/accounts/model';
+import { User, type UserDoc } from '../../server/src/accounts/model';
 import { hashPassword } from '../../server/src/accounts/passwords';
-import { Region, type RegionDoc } from '../../server/src/regions/model';
 import { School, type SchoolDoc } from '../../server/src/schools/model';
+import {
+  PASSWORD as PASS,
+  plainSchool,
+  regionBinding,
+  schoolBinding,
+  type BindingInput,
+} from '../helpers/fixtures';
 import { startTestServer, type TestServer } from '../helpers/server';
-
-const PASS = 'Pass12345';
-
-type BindingInput = Omit<Binding, '_id' | 'active'> & { active?: boolean };
-
-async function pathOf(code: string): Promise<string[]> {
-  const region = await Region.findById(code).lean<RegionDoc>();
-  return region!.path;
-}
-
-async function regionBinding(role: string, code: string): Promise<BindingInput> {
-  return { kind: 'region', role, regionCode: code, regionPath: await pathOf(code) };
-}
-
-function schoolBinding(school: SchoolDoc): BindingInput {
-  return {
-    kind: 'school',
-    role: 'admin',
-    regionCode: school.regionCode,
-    regionPath: school.regionPath,
-    schoolId: school._id,
-  };
-}
-
-async function makeSchool(name: string, regionCode: string): Promise<SchoolDoc> {
-  const path = [...(await pathOf(regionCode)), regionCode];
-  return (await School.create({ name, type: '小学', regionCode, regionPath: path })).toObject();
-}
 
 describe('school-admin accounts (seed 000 part 3)', function () {
   this.timeout(60_000);
@@ -64,9 +42,9 @@ describe('school-admin accounts (seed 000 part 3)', function () {
   before(async () => {
     server = await startTestServer('school_admins');
     hash = await hashPassword(PASS);
-    schoolA = await makeSchool('鼓楼第一中心小学', '350102');
-    schoolB = await makeSchool('思明实验小学', '350203');
-    directC = await makeSchool('福州市直属实验学校', '350100');
+    schoolA = await plainSchool('鼓楼第一中心小学', '350102');
+    schoolB = await plainSchool('思明实验小学', '350203');
+    directC = await plainSchool('福州市直属实验学校', '350100');
     await makeUser('fj', [await regionBinding('admin', '350000')]);
     await makeUser('fz', [await regionBinding('admin', '350100')]);
     await makeUser('fzInspector', [await regionBinding('inspector', '350100')]);
@@ -420,7 +398,7 @@ describe('school-admin accounts (seed 000 part 3)', function () {
       (await School.findById(school._id).lean<SchoolDoc>())!.adminIds?.map(String);
 
     it('is filled from the users once for a school written without it, then is what is read', async () => {
-      const s = await makeSchool('鼓楼提示小学', '350102');
+      const s = await plainSchool('鼓楼提示小学', '350102');
       const first = await makeUser('hintA', [schoolBinding(s)]);
       expect(await adminIdsOf(s)).to.equal(undefined);
       expect(await shown(s)).to.deep.equal(['hintA']);

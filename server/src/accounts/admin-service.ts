@@ -12,7 +12,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
 import type { Page } from '../http/pagination';
 import { Region, type RegionDoc } from '../regions/model';
 import { getRegionWithin } from '../regions/service';
-import { noteSchoolAdmin, schoolAdminUsers } from '../schools/admins';
+import { isSchoolAdminOf, noteSchoolAdmin, schoolAdminUsers } from '../schools/admins';
 import { School, type SchoolDoc } from '../schools/model';
 import { bindingView, Session, User, userView, type Binding, type UserDoc } from './model';
 import { hashPassword } from './passwords';
@@ -102,12 +102,6 @@ export async function getSchoolWithin(binding: Binding | undefined, schoolId: st
   return school;
 }
 
-function isSchoolAdminBinding(b: Binding, schoolId?: Types.ObjectId): boolean {
-  return (
-    b.kind === 'school' && b.role === 'admin' && !!b.schoolId && (!schoolId || b.schoolId.equals(schoolId))
-  );
-}
-
 /**
  * Deactivates one binding in place. Bindings are only ever appended, never pulled, so a binding keeps its
  * array position and `bindings.<i>` is safe (FerretDB has no positional `$` operator).
@@ -122,19 +116,14 @@ export async function deactivateBinding(user: UserDoc, bindingId: Types.ObjectId
   return res.matchedCount === 1;
 }
 
-/** Users holding a school-admin binding (active or not) for the school. */
-async function adminsOfSchool(schoolId: Types.ObjectId): Promise<UserDoc[]> {
-  return schoolAdminUsers(schoolId);
-}
-
 /** The active admin bindings of a school, with their users (normally at most one). */
 export async function activeAdminsOfSchool(
   schoolId: Types.ObjectId,
 ): Promise<{ user: UserDoc; binding: Binding }[]> {
   const out: { user: UserDoc; binding: Binding }[] = [];
-  for (const user of await adminsOfSchool(schoolId)) {
+  for (const user of await schoolAdminUsers(schoolId)) {
     for (const binding of user.bindings) {
-      if (isSchoolAdminBinding(binding, schoolId) && binding.active) out.push({ user, binding });
+      if (isSchoolAdminOf(binding, schoolId) && binding.active) out.push({ user, binding });
     }
   }
   return out;
@@ -172,10 +161,10 @@ export async function listSchoolAdmins(
   const school = await getSchoolWithin(binding, schoolId);
   const full = isRegionManager(binding);
   const rows: SchoolAdminItem[] = [];
-  for (const u of await adminsOfSchool(school._id)) {
+  for (const u of await schoolAdminUsers(school._id)) {
     const b =
-      u.bindings.find((x) => isSchoolAdminBinding(x, school._id) && x.active) ??
-      u.bindings.find((x) => isSchoolAdminBinding(x, school._id))!;
+      u.bindings.find((x) => isSchoolAdminOf(x, school._id) && x.active) ??
+      u.bindings.find((x) => isSchoolAdminOf(x, school._id))!;
     rows.push({
       id: String(u._id),
       loginName: u.loginName,
@@ -217,7 +206,7 @@ async function managedSchoolAdmin(binding: Binding | undefined, userId: string):
   const caller = requireRegionManager(binding);
   const user = await User.findById(userId).lean<UserDoc>();
   if (!user) throw new NotFoundError(messages.userNotFound, 'USER_NOT_FOUND');
-  const schoolBindings = user.bindings.filter((b) => isSchoolAdminBinding(b));
+  const schoolBindings = user.bindings.filter((b) => isSchoolAdminOf(b));
   const schools = await Promise.all(schoolBindings.map((b) => School.findById(b.schoolId).lean<SchoolDoc>()));
   const entries: ManagedAccount['entries'] = [];
   schoolBindings.forEach((b, i) => {
@@ -302,10 +291,9 @@ export async function unlockSchoolAdmin(ac: ActionContext, userId: string) {
   if (retired.length > 0) {
     const replaced = await Promise.all(
       retired.map(async (e) =>
-        (await adminsOfSchool(e.school._id)).some(
+        (await schoolAdminUsers(e.school._id)).some(
           (u) =>
-            !u._id.equals(user._id) &&
-            u.bindings.some((b) => isSchoolAdminBinding(b, e.school._id) && b.active),
+            !u._id.equals(user._id) && u.bindings.some((b) => isSchoolAdminOf(b, e.school._id) && b.active),
         ),
       ),
     );
@@ -343,8 +331,8 @@ export async function addSchoolAdmin(ac: ActionContext, schoolId: string, name?:
   requireRegionManager(ac.binding);
   const school = await getSchoolWithin(ac.binding, schoolId);
   const replaced: string[] = [];
-  for (const old of await adminsOfSchool(school._id)) {
-    for (const b of old.bindings.filter((x) => isSchoolAdminBinding(x, school._id) && x.active)) {
+  for (const old of await schoolAdminUsers(school._id)) {
+    for (const b of old.bindings.filter((x) => isSchoolAdminOf(x, school._id) && x.active)) {
       await deactivateBinding(old, b._id);
       replaced.push(String(old._id));
       await recordAudit(ac.clock, ac.actor, {
@@ -413,7 +401,7 @@ export async function removeSchoolAdmin(ac: ActionContext, schoolId: string, use
   requireRegionManager(ac.binding);
   const school = await getSchoolWithin(ac.binding, schoolId);
   const user = await User.findById(userId).lean<UserDoc>();
-  const active = user?.bindings.filter((b) => isSchoolAdminBinding(b, school._id) && b.active) ?? [];
+  const active = user?.bindings.filter((b) => isSchoolAdminOf(b, school._id) && b.active) ?? [];
   if (!user || active.length === 0)
     throw new NotFoundError(messages.notAdminOfSchool, 'SCHOOL_ADMIN_NOT_FOUND');
   for (const b of active) await deactivateBinding(user, b._id);
@@ -472,7 +460,7 @@ async function writeSchoolAdminExport(region: RegionDoc, direct: boolean, out: P
     .cursor();
   for await (const u of users as AsyncIterable<UserDoc>) {
     for (const b of u.bindings) {
-      if (!isSchoolAdminBinding(b) || !b.active) continue;
+      if (!isSchoolAdminOf(b) || !b.active) continue;
       const inScope = direct
         ? b.regionCode === code
         : national || b.regionCode === code || b.regionPath.includes(code);

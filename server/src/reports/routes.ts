@@ -53,6 +53,25 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
   };
   const periodOf = (ctx: Context) => input<unknown, unknown, UnitParams>(ctx).params.period;
 
+  /** A read-only page of a region for a period (progress, supervision). */
+  const regionView = (
+    path: string,
+    summary: string,
+    read: (d: ReportDeps, a: ReturnType<typeof authOf>, code: string, period?: string) => Promise<unknown>,
+  ): RouteDefinition => ({
+    method: 'get',
+    path,
+    summary,
+    tags: ['督促'],
+    auth: true,
+    before: [auth],
+    params: s.regionCodeParams,
+    query: s.periodQuery,
+    handler: async (ctx) => {
+      const { params, query } = input<unknown, { period?: string }, { code: string }>(ctx);
+      ctx.body = await read(rd, authOf(ctx), params.code, query.period);
+    },
+  });
   const workflow = (
     base: string,
     params: typeof s.schoolReportParams,
@@ -281,44 +300,16 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       },
     },
     ...workflow('/regions/:code', s.regionReportParams, '地区上报', '本级地区'),
-    {
-      method: 'get',
-      path: '/regions/:code/progress',
-      summary: '上报进度：本地区合计、各直接下级与直属学校（由实时汇总数据回答）',
-      tags: ['督促'],
-      auth: true,
-      before: [auth],
-      params: s.regionCodeParams,
-      query: s.periodQuery,
-      handler: async (ctx) => {
-        const { code } = input<unknown, unknown, { code: string }>(ctx).params;
-        ctx.body = await getProgress(
-          rd,
-          authOf(ctx),
-          code,
-          input<unknown, { period?: string }>(ctx).query.period,
-        );
-      },
-    },
-    {
-      method: 'get',
-      path: '/regions/:code/supervision',
-      summary: '填报管理/更新管理：下级管理员与学校的初始化、上报情况',
-      tags: ['督促'],
-      auth: true,
-      before: [auth],
-      params: s.regionCodeParams,
-      query: s.periodQuery,
-      handler: async (ctx) => {
-        const { code } = input<unknown, unknown, { code: string }>(ctx).params;
-        ctx.body = await getSupervision(
-          rd,
-          authOf(ctx),
-          code,
-          input<unknown, { period?: string }>(ctx).query.period,
-        );
-      },
-    },
+    regionView(
+      '/regions/:code/progress',
+      '上报进度：本地区合计、各直接下级与直属学校（由实时汇总数据回答）',
+      getProgress,
+    ),
+    regionView(
+      '/regions/:code/supervision',
+      '填报管理/更新管理：下级管理员与学校的初始化、上报情况',
+      getSupervision,
+    ),
     {
       method: 'post',
       path: '/regions/:code/progress/recount',

@@ -6,8 +6,11 @@ import type { Types } from 'mongoose';
 import { User, type Binding, type UserDoc } from '../accounts/model';
 import { School } from './model';
 
-export function isSchoolAdminOf(b: Binding, schoolId: Types.ObjectId): boolean {
-  return b.kind === 'school' && b.role === 'admin' && Boolean(b.schoolId?.equals(schoolId));
+/** A school-admin binding; of the given school when one is given. */
+export function isSchoolAdminOf(b: Binding, schoolId?: Types.ObjectId): boolean {
+  return (
+    b.kind === 'school' && b.role === 'admin' && !!b.schoolId && (!schoolId || b.schoolId.equals(schoolId))
+  );
 }
 
 /** Users holding an admin binding (active or not) of the school. */

@@ -43,7 +43,7 @@ import {
   type SchoolSystem,
   type SchoolView,
 } from './model';
-import { isSchoolAdminOf, noteSchoolAdmin, schoolAdminUsers } from './admins';
+import { noteSchoolAdmin, schoolAdminUsers } from './admins';
 import { indexedRows, indexSchoolDocs, indexSchools, unindexSchool, type ListRow } from './list-index';
 import type { IssueFilter, SchoolSort } from './schemas';
 
@@ -568,14 +568,8 @@ async function ensureSchoolAdmin(
   passwordHash: string,
   resuming: boolean,
 ): Promise<{ id: string; loginName: string }> {
-  // Only a resumed create can have written the account already (the look-up is a scan on FerretDB).
-  // FerretDB's $elemMatch takes operators only: match on one field, pick the binding here.
-  const holders = !resuming
-    ? []
-    : await User.find({ 'bindings.schoolId': school._id }, { loginName: 1, bindings: 1 }).lean<
-        { _id: Types.ObjectId; loginName: string; bindings: Binding[] }[]
-      >();
-  const existing = holders.find((u) => u.bindings.some((b) => isSchoolAdminOf(b, school._id)));
+  // Only a resumed create can have written the account already.
+  const existing = resuming ? (await schoolAdminUsers(school._id))[0] : undefined;
   if (existing) return { id: String(existing._id), loginName: existing.loginName };
   const userId = new Types.ObjectId();
   await noteSchoolAdmin(school._id, userId);

@@ -192,11 +192,16 @@ export async function loadTeacherDirectory(clock: Clock, mobiles?: Iterable<stri
   } else {
     for await (const doc of buckets.find({}, { batchSize: 50 })) take(doc);
   }
+  return new TeacherLookup(lines, await directoryPatches());
+}
+
+/** Teachers written since the last build: mobile → line (empty: removed), the latest write kept. */
+async function directoryPatches(): Promise<Map<string, string>> {
   const patches = new Map<string, string>();
   for (const patch of await TeacherDirectoryPatch.find({}).sort({ at: 1 }).lean()) {
     patches.set(patch._id, patch.line);
   }
-  return new TeacherLookup(lines, patches);
+  return patches;
 }
 
 /**
@@ -364,10 +369,10 @@ async function directoryOfSchool(clock: Clock, schoolId: string): Promise<Direct
     byMobile.set(e.mobile, e);
   }
   // Patches: teachers who applied, were verified or moved since the build.
-  for (const patch of await TeacherDirectoryPatch.find({}).sort({ at: 1 }).lean()) {
-    const e = patch.line ? parseDirectoryLine(patch.line) : undefined;
-    if (e?.schoolId === schoolId) byMobile.set(patch._id, e);
-    else byMobile.delete(patch._id);
+  for (const [mobile, line] of await directoryPatches()) {
+    const e = line ? parseDirectoryLine(line) : undefined;
+    if (e?.schoolId === schoolId) byMobile.set(mobile, e);
+    else byMobile.delete(mobile);
   }
   return [...byMobile.values()];
 }
