@@ -1,11 +1,14 @@
 // FerretDB (a MongoDB-wire-compatible server in Go) built from the Go module proxy and run on its
 // SQLite backend, for machines where no mongod binary can be had. See docs/DATABASE.md.
 import { spawn, execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { applyPatch, parsePatch } from 'diff';
 import { adopt, canConnect, freePort, terminate } from './processes';
 
 const run = promisify(execFile);
@@ -14,7 +17,11 @@ const MODULE = 'github.com/FerretDB/FerretDB';
 /** The planned version first; v1.24.1 is not served by every proxy, so its patch release follows. */
 export const FERRETDB_VERSIONS = ['v1.24.1', 'v1.24.2'];
 
+/** Our fixes to FerretDB's source, applied in file-name order to the copied module before it is built. */
+export const FERRETDB_PATCH_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'ferretdb-patches');
+
 const messages = {
+  patchFailed: (patch: string, file: string) => `补丁 ${patch} 无法应用到 ${file}`,
   noGo: '找不到 Go 工具链（go），无法构建 FerretDB；请安装 Go ≥ 1.24，或设置 MONGODB_URI 指向已有的 MongoDB',
   buildFailed: (detail: string) => `构建 FerretDB 失败：${detail}`,
   startFailed: (detail: string) => `FerretDB 启动失败：${detail}`,
@@ -61,6 +68,43 @@ export interface FerretDbBinary {
   version: string;
 }
 
+interface SourcePatch {
+  name: string;
+  text: string;
+}
+
+function readPatches(dir = FERRETDB_PATCH_DIR): SourcePatch[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.patch'))
+    .sort()
+    .map((name) => ({ name, text: readFileSync(path.join(dir, name), 'utf8') }));
+}
+
+/**
+ * The cache folder of one version built with the current patches: `v1.24.1-p<hash>`, the hash over
+ * every patch's name and text. A binary built without them (or with older ones) sits in another folder
+ * and is never picked up again.
+ */
+export function binaryFolderName(version: string, patches: SourcePatch[] = readPatches()): string {
+  const hash = createHash('sha256');
+  for (const p of patches) hash.update(`${p.name}\0${p.text}\0`);
+  return `${version}-p${hash.digest('hex').slice(0, 10)}`;
+}
+
+/** Applies unified diffs (paths `a/…`, `b/…`) to the module copied into `dir`; throws when one does not fit. */
+async function applySourcePatches(dir: string, patches: SourcePatch[]): Promise<void> {
+  for (const p of patches) {
+    for (const filePatch of parsePatch(p.text)) {
+      const rel = (filePatch.newFileName ?? filePatch.oldFileName ?? '').replace(/^b\//, '');
+      const file = path.join(dir, rel);
+      const before = await fs.readFile(file, 'utf8');
+      const after = applyPatch(before, filePatch);
+      if (after === false) throw new FerretDbUnavailableError(messages.patchFailed(p.name, rel));
+      await fs.writeFile(file, after);
+    }
+  }
+}
+
 /** Returns the cached binary, building it first when it is missing. */
 export async function ensureFerretDbBinary(
   cacheDir: string,
@@ -68,14 +112,15 @@ export async function ensureFerretDbBinary(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<FerretDbBinary> {
   const root = path.join(cacheDir, 'ferretdb');
+  const patches = readPatches();
   for (const version of FERRETDB_VERSIONS) {
-    const bin = path.join(root, version, 'ferretdb');
+    const bin = path.join(root, binaryFolderName(version, patches), 'ferretdb');
     if (existsSync(bin)) return { path: bin, version };
   }
   await fs.mkdir(root, { recursive: true });
   return withLock(path.join(root, '.build-lock'), async () => {
     for (const version of FERRETDB_VERSIONS) {
-      const bin = path.join(root, version, 'ferretdb');
+      const bin = path.join(root, binaryFolderName(version, patches), 'ferretdb');
       if (existsSync(bin)) return { path: bin, version };
     }
     try {
@@ -112,7 +157,8 @@ export async function ensureFerretDbBinary(
         await run('chmod', ['-R', 'u+w', work]);
         // The module zip lacks build/version/version.txt, without which the binary panics at start.
         await fs.writeFile(path.join(work, 'build', 'version', 'version.txt'), `${version}\n`);
-        const out = path.join(root, version);
+        await applySourcePatches(work, patches);
+        const out = path.join(root, binaryFolderName(version, patches));
         await fs.mkdir(out, { recursive: true });
         const tmpBin = path.join(out, `ferretdb.tmp-${process.pid}`);
         await run('go', ['build', '-trimpath', '-o', tmpBin, './cmd/ferretdb'], {
