@@ -47,6 +47,10 @@ export interface AppDeps {
   attachmentsDir: string;
   /** BOT_TOKEN for the bot API; unset → the bot API answers 401. */
   botToken?: string;
+  /** Time limit of a request, ms (REQUEST_TIMEOUT_MS); unset or 0: none. */
+  requestTimeoutMs?: number;
+  /** Time limit of `/health`'s storage read, ms (HEALTH_TIMEOUT_MS). */
+  healthTimeoutMs?: number;
   /** Extra routes (tests use this to add probes such as a slow request). */
   extraRoutes?: RouteDefinition[];
 }
@@ -68,6 +72,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
       startedAt: deps.startedAt,
       clock: deps.clock,
       version: API_VERSION,
+      timeoutMs: deps.healthTimeoutMs ?? 2000,
     }),
     ...accountRoutes(auth),
     ...profileRoutes({ ...auth, sms: deps.sms, wechat: deps.wechat }),
@@ -95,7 +100,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
   });
 
   const router = new Router({ prefix: API_PREFIX });
-  registerRoutes(router, routes);
+  registerRoutes(router, routes, { requestTimeoutMs: deps.requestTimeoutMs });
 
   const app = new Koa({ proxy: deps.trustProxy ?? false });
   // The request logger sits outside the error renderer so that it records the status actually sent.

@@ -28,8 +28,14 @@ export interface Config {
   /** Lifetime of access tokens, seconds. */
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
-  /** How long a graceful shutdown waits for in-flight requests, ms. */
+  /** How long a shutdown may take, ms: in-flight requests and jobs get this long, then everything is cut. */
   shutdownGraceMs: number;
+  /** Time limit of one HTTP request, ms: past it the caller gets 503 REQUEST_TIMEOUT (imports have their own). */
+  requestTimeoutMs: number;
+  /** Time limit of one database round trip, ms (the driver's socket timeout): a hung query fails, never waits for ever. */
+  dbTimeoutMs: number;
+  /** Time limit of `/health`'s storage read, ms: past it the health answer is 503 `degraded`. */
+  healthTimeoutMs: number;
   /** Trust X-Forwarded-For (only behind a load balancer that sets it): per-IP limits then see the client. */
   trustProxy: boolean;
   /** Real SMS gateway; unset → the recording provider prints codes to the log (development). */
@@ -67,6 +73,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlSeconds: intFrom(env.ACCESS_TOKEN_TTL, 2 * 3600, 'ACCESS_TOKEN_TTL'),
     refreshTokenTtlSeconds: intFrom(env.REFRESH_TOKEN_TTL, 30 * 24 * 3600, 'REFRESH_TOKEN_TTL'),
     shutdownGraceMs: intFrom(env.SHUTDOWN_GRACE_MS, 10_000, 'SHUTDOWN_GRACE_MS'),
+    requestTimeoutMs: intFrom(env.REQUEST_TIMEOUT_MS, 30_000, 'REQUEST_TIMEOUT_MS'),
+    dbTimeoutMs: intFrom(env.DB_TIMEOUT_MS, 120_000, 'DB_TIMEOUT_MS'),
+    healthTimeoutMs: intFrom(env.HEALTH_TIMEOUT_MS, 2_000, 'HEALTH_TIMEOUT_MS'),
     trustProxy: ['1', 'true', 'yes', 'on'].includes((env.TRUST_PROXY ?? '').toLowerCase()),
     smsGatewayUrl: env.SMS_GATEWAY_URL || undefined,
     smsGatewayToken: env.SMS_GATEWAY_TOKEN || undefined,

@@ -8,6 +8,7 @@ const messages = {
     `全国管理员 登录名 admin，初始密码 ${password}（仅显示这一次，首次登录须修改）`,
   demoTitle: '演示账号（首次登录须修改密码）：',
   stopping: '正在停止…',
+  forced: (ms: number) => `停止超时（${ms} 毫秒，SHUTDOWN_GRACE_MS），强制退出`,
   failed: '启动失败：',
 };
 
@@ -27,6 +28,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`${messages.stopping}（${signal}）`);
+    // The whole stop fits in SHUTDOWN_GRACE_MS, a running job included; the exit hooks SIGKILL the
+    // database processes and free the data folder if close() has not finished by then.
+    setTimeout(() => {
+      console.error(messages.forced(config.shutdownGraceMs));
+      process.exit(1);
+    }, config.shutdownGraceMs).unref();
     server.close().then(
       () => process.exit(0),
       (err) => {

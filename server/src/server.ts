@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { databaseUri, describeServer, provisionDatabase, type ProvisionedDatabase } from './db/provision';
 import { syncAllIndexes } from './db/indexes';
+import { lockDataDir, type DataDirLock } from './db/data-lock';
 import { logSlowCommands } from './db/slow-commands';
 import type { DatabaseInfo } from './health/routes';
 import { createLogger, type Logger } from './logger';
@@ -24,7 +25,10 @@ export interface RunningServer {
   /** Pids of database processes this server started. */
   databasePids: number[];
   bootstrap: BootstrapResult;
-  /** Graceful: stop accepting, let in-flight requests finish, close the database, stop what we started. */
+  /**
+   * Stop accepting, let in-flight requests and the running job finish, close the database, stop what
+   * we started, release the data folder; all within SHUTDOWN_GRACE_MS, cutting what has not finished.
+   */
   close(): Promise<void>;
 }
 
@@ -48,22 +52,34 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const logger = options.logger ?? createLogger(config.logLevel);
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
 
-  const provisioned =
-    options.database ??
-    (await provisionDatabase({
-      purpose: 'start',
-      dataDir: config.dataDir,
-      cacheDir: config.cacheDir,
-      env: { ...process.env, MONGODB_URI: config.mongodbUri ?? '' },
-      log: print,
-    }));
+  // One server per data folder (its database files, attachments): refuse before starting anything.
+  const lock: DataDirLock | undefined = options.database ? undefined : await lockDataDir(config.dataDir);
+  let provisioned: ProvisionedDatabase;
+  try {
+    provisioned =
+      options.database ??
+      (await provisionDatabase({
+        purpose: 'start',
+        dataDir: config.dataDir,
+        cacheDir: config.cacheDir,
+        env: { ...process.env, MONGODB_URI: config.mongodbUri ?? '' },
+        log: print,
+      }));
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
   let ownsDatabase = !options.database;
   try {
+    if (ownsDatabase) await lock?.recordDatabase(provisioned.pids);
     // A MONGODB_URI that names a database keeps it; otherwise DB_NAME (default "eduprogress").
     const namedDb = new URL(provisioned.uri).pathname.replace(/^\//, '');
     const uri = namedDb && !options.database ? provisioned.uri : databaseUri(provisioned.uri, config.dbName);
     await mongoose.connect(uri, {
       serverSelectionTimeoutMS: 10_000,
+      // Every round trip has a time limit: a query the database never answers fails (and its
+      // request answers 503) instead of holding the connection for ever.
+      socketTimeoutMS: config.dbTimeoutMs,
       autoIndex: false,
       monitorCommands: config.slowCommandMs > 0,
     });
@@ -92,6 +108,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       extraRoutes: options.extraRoutes,
       trustProxy: config.trustProxy,
+      requestTimeoutMs: config.requestTimeoutMs,
+      healthTimeoutMs: config.healthTimeoutMs,
       calendar: config.calendar,
       attachmentsDir: path.join(config.dataDir, 'attachments'),
       botToken: config.botToken,
@@ -125,15 +143,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
-        const done = new Promise<void>((resolve) => server.close(() => resolve()));
+        const grace = config.shutdownGraceMs;
+        const endBy = Date.now() + grace;
+        // Kept for stopping the database once requests and jobs have had their time.
+        const teardownMs = Math.min(2000, Math.floor(grace / 4));
+        const drained = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
-        await done;
-        clearTimeout(force);
-        for (const scheduler of schedulers) await scheduler.stop();
-        await mongoose.disconnect();
-        if (ownsDatabase) await provisioned.stop();
+        // No new job starts; the running one may finish within the grace (leases resume it otherwise).
+        const jobsStopped = Promise.all(schedulers.map((scheduler) => scheduler.stop()));
+        await within(Promise.all([drained, jobsStopped]), endBy - teardownMs - Date.now());
+        server.closeAllConnections();
+        await within(mongoose.disconnect(), Math.max(0, endBy - teardownMs / 2 - Date.now()));
+        if (ownsDatabase) await provisioned.stop(Math.max(100, endBy - Date.now() - 300));
         ownsDatabase = false;
+        await lock?.release();
       })());
 
     return {
@@ -147,6 +170,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   } catch (err) {
     await mongoose.disconnect().catch(() => {});
     if (ownsDatabase) await provisioned.stop();
+    await lock?.release();
     throw err;
   }
+}
+
+/** Waits for `work` at most `ms` milliseconds (what it does afterwards is no longer waited for). */
+async function within(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  work.catch(() => {});
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms))))]);
+  clearTimeout(timer);
 }

@@ -19,6 +19,8 @@ export const FERRETDB_VERSIONS = ['v1.24.1', 'v1.24.2'];
 
 /** Our fixes to FerretDB's source, applied in file-name order to the copied module before it is built. */
 export const FERRETDB_PATCH_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'ferretdb-patches');
+/** Runs FerretDB and ends it when this process dies, kill -9 included (see watchdog.cjs). */
+const WATCHDOG = path.join(path.dirname(fileURLToPath(import.meta.url)), 'watchdog.cjs');
 
 const messages = {
   patchFailed: (patch: string, file: string) => `补丁 ${patch} 无法应用到 ${file}`,
@@ -182,9 +184,13 @@ export async function ensureFerretDbBinary(
 export interface RunningFerretDb {
   uri: string;
   port: number;
+  /** FerretDB's own pid. */
   pid: number;
+  /** The watchdog that runs it (exits with it). */
+  watchdogPid: number;
   version: string;
-  stop(): Promise<void>;
+  /** SIGTERM, SIGKILL after `graceMs` (default 5000); resolves when both processes are gone. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -207,8 +213,10 @@ export async function startFerretDb(opts: {
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const child = spawn(
-      opts.binary.path,
+      process.execPath,
       [
+        WATCHDOG,
+        opts.binary.path,
         '--handler=sqlite',
         `--sqlite-url=file:${sqliteDir}/`,
         `--listen-addr=127.0.0.1:${port}`,
@@ -217,40 +225,54 @@ export async function startFerretDb(opts: {
         `--state-dir=${stateDir}`,
         '--log-level=error',
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'], detached: false },
+      // stdin is the watchdog's lifeline: never written, closed by the kernel when we die.
+      { stdio: ['pipe', 'pipe', 'pipe'], detached: false },
     );
-    adopt(child);
+    let ferretPid = 0;
+    const pids: number[] = [];
+    adopt(child, pids);
     let stderr = '';
+    let stdout = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const m = /^pid (\d+)$/m.exec(stdout);
+      if (m && !ferretPid) {
+        ferretPid = Number(m[1]);
+        pids.push(ferretPid);
+      }
     });
     const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
     let ready = false;
     while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
-      if (await canConnect(port)) {
+      if (ferretPid && (await canConnect(port))) {
         ready = true;
         break;
       }
       await new Promise((r) => setTimeout(r, 25));
     }
     if (ready && child.pid) {
-      // Its log pipe must not keep our event loop alive once we are done with it.
-      child.stderr?.removeAllListeners('data');
-      child.stderr?.destroy();
-      const pid = child.pid;
+      // Its pipes must not keep our event loop alive, but stay read: a Go program whose stderr pipe
+      // is closed dies of SIGPIPE at its next log line.
+      for (const stream of [child.stdin, child.stdout, child.stderr])
+        (stream as unknown as { unref?: () => void } | null)?.unref?.();
+      const watchdogPid = child.pid;
       return {
         uri: `mongodb://127.0.0.1:${port}/`,
         port,
-        pid,
+        pid: ferretPid,
+        watchdogPid,
         version: opts.binary.version,
-        async stop() {
-          await terminate(child);
+        async stop(graceMs = 5000) {
+          await terminate(child, graceMs, [ferretPid]);
           if (temporary) await fs.rm(base, { recursive: true, force: true });
         },
       };
     }
     lastError = stderr.trim().split('\n').slice(-3).join(' ') || `进程退出码 ${child.exitCode}`;
-    await terminate(child, 1000);
+    await terminate(child, 1000, pids);
   }
   if (temporary) await fs.rm(base, { recursive: true, force: true });
   throw new FerretDbUnavailableError(messages.startFailed(lastError));

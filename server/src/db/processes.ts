@@ -3,16 +3,27 @@
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
-const children = new Set<ChildProcess>();
+const children = new Map<ChildProcess, number[]>();
 let hooked = false;
 
-export function adopt(child: ChildProcess): void {
-  children.add(child);
+/**
+ * Remembers `child` (and `alsoPids`, e.g. the database server a watchdog child runs) so that they are
+ * SIGKILLed if this process exits without stopping them.
+ */
+export function adopt(child: ChildProcess, alsoPids: number[] = []): void {
+  children.set(child, alsoPids);
   child.once('exit', () => children.delete(child));
   if (!hooked) {
     hooked = true;
     process.once('exit', () => {
-      for (const c of children) {
+      for (const [c, pids] of children) {
+        for (const pid of pids) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            /* already gone */
+          }
+        }
         try {
           c.kill('SIGKILL');
         } catch {
@@ -57,12 +68,30 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** SIGTERM, then SIGKILL after a grace period; resolves once the process has exited. */
-export async function terminate(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+/**
+ * SIGTERM, then SIGKILL after a grace period; resolves once the process has exited. `alsoPids` (the
+ * program a watchdog child runs) get the same signals first, so nothing outlives a SIGKILLed watchdog.
+ */
+export async function terminate(child: ChildProcess, graceMs = 5000, alsoPids: number[] = []): Promise<void> {
+  const signal = (sig: NodeJS.Signals) => {
+    for (const pid of alsoPids) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* already gone */
+      }
+    }
+    child.kill(sig);
+  };
+  if (child.exitCode !== null || child.signalCode !== null) {
+    if (alsoPids.some(isAlive)) signal('SIGKILL');
+    return;
+  }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
+  if (alsoPids.some(isAlive)) signal('SIGKILL');
+  for (let i = 0; i < 100 && alsoPids.some(isAlive); i++) await new Promise((r) => setTimeout(r, 10));
 }

@@ -14,9 +14,10 @@ export interface ProvisionedDatabase {
   kind: BackendKind;
   /** Human description, e.g. "FerretDB v1.24.2 (SQLite)" or "MongoDB 7.0.14". */
   description: string;
-  /** Pids of the processes this module started (empty for an external database). */
+  /** Pids of the processes this module started: the database server first, then its watchdog (none for an external database). */
   pids: number[];
-  stop(): Promise<void>;
+  /** Stops what was started: SIGTERM, then SIGKILL after `graceMs` where the backend allows it. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface ProvisionOptions {
@@ -95,7 +96,13 @@ export async function provisionDatabase(opts: ProvisionOptions): Promise<Provisi
     });
     const description = `FerretDB ${ferret.version} (SQLite)`;
     log(`数据库: ${description}，127.0.0.1:${ferret.port}，pid ${ferret.pid}`);
-    return { uri: ferret.uri, kind: 'ferretdb', description, pids: [ferret.pid], stop: () => ferret.stop() };
+    return {
+      uri: ferret.uri,
+      kind: 'ferretdb',
+      description,
+      pids: [ferret.pid, ferret.watchdogPid],
+      stop: (graceMs?: number) => ferret.stop(graceMs),
+    };
   } catch (err) {
     if (err instanceof FerretDbUnavailableError) throw new Error(messages.none(err.message));
     throw err;

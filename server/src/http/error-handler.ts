@@ -8,7 +8,34 @@ const messages = {
   badJson: '请求体不是合法的 JSON',
   tooLarge: '请求体过大',
   badEncoding: '请求体编码不受支持',
+  databaseUnavailable: '数据库暂时无法响应，请稍后重试',
 };
+
+/** Driver errors that mean "the database did not answer (in time)", not "the request was wrong". */
+const UNAVAILABLE_ERRORS = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoOperationTimeoutError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoWaitQueueTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoServerClosedError',
+  'MongoClientClosedError',
+  'MongoPoolClosedError',
+  'MongoPoolClearedError',
+  'PoolClearedOnNetworkError',
+]);
+
+/** True for a database that did not answer: a network or time-out error, or `maxTimeMS` (code 50) expired. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { name?: string; code?: unknown; cause?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.name === 'string' && UNAVAILABLE_ERRORS.has(e.name)) return true;
+  if (e.name === 'MongoServerError' && e.code === 50) return true;
+  return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
+}
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -45,6 +72,8 @@ function toEnvelope(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof AppError) {
     return { status: err.status, body: envelope(err.code, err.message, err.details) };
   }
+  if (isDatabaseUnavailable(err))
+    return { status: 503, body: envelope('DATABASE_UNAVAILABLE', messages.databaseUnavailable) };
   const e = err as { status?: number; type?: string; expose?: boolean };
   // Errors raised by the body parser (http-errors with `expose`): client mistakes, never 500s.
   if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {

@@ -62,3 +62,10 @@ export class TooManyRequestsError extends AppError {
     super(429, code, message, details);
   }
 }
+
+/** The service can't answer now (the database did not answer in time): 503, the client may retry. */
+export class ServiceUnavailableError extends AppError {
+  constructor(message: string, code = 'SERVICE_UNAVAILABLE', details?: ErrorDetails) {
+    super(503, code, message, details);
+  }
+}

@@ -2,6 +2,7 @@
 // schemas that validate requests are exactly the schemas that are published.
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
+import { timeLimit } from './time-limit';
 import { assertValid, compileValidator, type JsonSchema } from './validation';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -21,6 +22,8 @@ export interface RouteDefinition {
   body?: JsonSchema;
   /** Status → description (and optional schema) for the document. */
   responses?: Record<string, { description: string; schema?: JsonSchema }>;
+  /** This route's time limit, ms, instead of the default (e.g. LONG_REQUEST_MS for imports); 0: none. */
+  timeoutMs?: number;
   handler: (ctx: Context) => Promise<void> | void;
 }
 
@@ -30,7 +33,15 @@ export interface ValidatedRequest<B = any, Q = any, P = any> {
   params: P;
 }
 
-export function registerRoutes(router: Router, routes: RouteDefinition[]): void {
+/**
+ * Mounts each route: time limit (route's own or `requestTimeoutMs`, which covers authentication too),
+ * then `before`, validation, handler.
+ */
+export function registerRoutes(
+  router: Router,
+  routes: RouteDefinition[],
+  opts: { requestTimeoutMs?: number } = {},
+): void {
   for (const route of routes) {
     const validators = {
       params: route.params && compileValidator('params', route.params),
@@ -59,7 +70,8 @@ export function registerRoutes(router: Router, routes: RouteDefinition[]): void 
     const handler: Middleware = async (ctx) => {
       await route.handler(ctx);
     };
-    router[route.method](route.path, ...(route.before ?? []), validate, handler);
+    const limit = timeLimit(route.timeoutMs ?? opts.requestTimeoutMs ?? 0);
+    router[route.method](route.path, limit, ...(route.before ?? []), validate, handler);
   }
 }
 

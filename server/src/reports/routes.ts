@@ -31,6 +31,7 @@ import {
   type Unit,
 } from './service';
 import * as s from './schemas';
+import { LONG_REQUEST_MS } from '../http/time-limit';
 
 const messages = {
   noSuchVersion: (v: number) => `表单版本 ${v} 不存在`,
@@ -313,6 +314,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
     {
       method: 'post',
       path: '/regions/:code/progress/recount',
+      timeoutMs: LONG_REQUEST_MS,
       summary: '重新统计本地区的上报进度（修复汇总数据的偏差）',
       tags: ['督促'],
       auth: true,

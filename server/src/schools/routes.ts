@@ -39,6 +39,7 @@ import {
   type UpdateSchoolInput,
 } from './service';
 import { buildImportTemplate, exportFileName, readImportRows, writeSchoolsExport, XLSX_MIME } from './xlsx';
+import { LONG_REQUEST_MS } from '../http/time-limit';
 
 const messages = {
   tags: ['学校管理'],
@@ -138,6 +139,7 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
       ...common,
       method: 'post',
       path: '/schools/import',
+      timeoutMs: LONG_REQUEST_MS,
       summary:
         '批量导入学校（multipart/form-data 的 file 字段，或 XLSX 请求体）：逐行校验，任何一行有误则不导入，成功时返回各校管理员账号',
       query: importSchoolsQuery,
@@ -209,6 +211,7 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
       ...common,
       method: 'get',
       path: '/regions/:code/schools/export',
+      timeoutMs: LONG_REQUEST_MS,
       summary: '导出地区（直管）学校及学校管理员账号（XLSX，流式）',
       params: regionCodeParams,
       query: exportSchoolsQuery,

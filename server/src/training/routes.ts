@@ -48,6 +48,7 @@ import {
   type TeacherListQuery,
 } from './service';
 import { recountTraining, setFullTimeCounts, streamRoster, type RosterLine } from './stats';
+import { LONG_REQUEST_MS } from '../http/time-limit';
 
 const messages = {
   tags: ['教师研修'],
@@ -178,6 +179,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       ...common,
       method: 'get',
       path: '/trainings/:id/stats/export',
+      timeoutMs: LONG_REQUEST_MS,
       summary: '导出按区域统计（XLSX）',
       params: trainingIdParams,
       query: statsQuery,
@@ -205,6 +207,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       ...common,
       method: 'get',
       path: '/trainings/:id/teachers/export',
+      timeoutMs: LONG_REQUEST_MS,
       summary: '导出按学员明细（XLSX，流式）',
       params: trainingIdParams,
       query: teachersExportQuery,
@@ -247,6 +250,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       ...common,
       method: 'post',
       path: '/trainings/:id/records/import',
+      timeoutMs: LONG_REQUEST_MS,
       summary:
         '导入学习平台导出的学时记录（CSV 或 XLSX；请求体直接为文件，或 multipart/form-data 的 file 字段）。按（培训，教师）幂等更新，逐行报告错误',
       params: trainingIdParams,
@@ -264,6 +268,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       ...common,
       method: 'post',
       path: '/trainings/:id/recount',
+      timeoutMs: LONG_REQUEST_MS,
       summary: '按学时记录重新统计（重建汇总与名册；定时任务每晚也会执行）',
       params: trainingIdParams,
       handler: async (ctx) => {
@@ -322,6 +327,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       ...common,
       method: 'post',
       path: '/regions/:code/full-time-teachers/import',
+      timeoutMs: LONG_REQUEST_MS,
       summary: '导入专任教师数（CSV 或 XLSX，列：地区代码、专任教师数；省级或国家级管理员）',
       params: regionParams,
       handler: async (ctx) => {
