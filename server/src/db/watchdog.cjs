@@ -5,6 +5,7 @@
 // Prints `pid <n>` (the binary's pid) on stdout once it runs; passes the binary's stderr through;
 // exits with the binary's exit code. Plain CommonJS so that it starts without a loader (~40 ms).
 'use strict';
+/* global setInterval */
 const { spawn } = require('node:child_process');
 
 const [binary, ...args] = process.argv.slice(2);
