@@ -1,6 +1,7 @@
 // Child processes started by this process (database servers) are remembered so that an abrupt
 // exit still takes them down: nothing we start is left behind.
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 
 const children = new Map<ChildProcess, number[]>();
@@ -59,12 +60,19 @@ export function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
+/** True while `pid` runs; a zombie (exited, not yet reaped by its parent or init) counts as gone. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S …"; the state letter follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): the signal said it exists
   }
 }
 
