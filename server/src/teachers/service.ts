@@ -157,8 +157,8 @@ export class TeacherLookup {
   }
 }
 
-/** Above this many buckets an import reads the whole generation in one pass: on FerretDB/SQLite each
- * `_id` look-up reads the whole collection anyway (see viewCollections in training/model.ts). */
+/** Above this many buckets an import reads the whole generation in one pass: on FerretDB/SQLite only a
+ * single `{_id}` is a look-up (an `$in` over ids is a scan), so many buckets cost one round trip each. */
 const PARTIAL_LOAD_MAX_BUCKETS = 4;
 
 async function currentDirectory(clock: Clock): Promise<TeacherDirectoryDoc> {

@@ -387,7 +387,7 @@ function recordOf(
 }
 
 /** Above this many changed records an import writes a new records generation instead of updating in
- * place (FerretDB/SQLite: ~4 ms per update, against ~0.15 ms per inserted document). */
+ * place (FerretDB/SQLite: one transaction per update, a few ms, against ~0.15 ms per inserted document). */
 const IN_PLACE_MAX = 2000;
 
 type Records = ReturnType<typeof recordsCollection>;
@@ -410,10 +410,11 @@ async function insertRecords<T>(
 }
 
 async function upsertRecords(records: Records, docs: TrainingRecordDoc[]): Promise<void> {
-  // Small batches: FerretDB runs each statement in its own transaction and stalls on large batches.
-  for (let i = 0; i < docs.length; i += 40) {
+  // 500 statements per command. (Batches of 40 avoided a hang of unpatched FerretDB at 100 matched
+  // statements in one command: see server/src/db/ferretdb-patches.)
+  for (let i = 0; i < docs.length; i += 500) {
     await records.bulkWrite(
-      docs.slice(i, i + 40).map(({ _id, ...rest }) => ({
+      docs.slice(i, i + 500).map(({ _id, ...rest }) => ({
         updateOne: {
           filter: { _id },
           update: rest.schoolId ? { $set: rest } : { $set: rest, $unset: { schoolId: 1 } },

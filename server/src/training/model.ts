@@ -175,10 +175,8 @@ export type RollupKind = (typeof ROLLUP_KINDS)[number];
  * The collections of one view generation. Writing a new generation is a few batched inserts, and
  * dropping the previous one is a single command: rewriting ~10,000 rollup documents in place would
  * cost one transaction each on FerretDB/SQLite (~3 ms), and a deleteMany over more than 32,766
- * documents fails there ("too many SQL variables"). Collections stay small on purpose: FerretDB
- * v1.24 pushes `{_id}` down to SQLite as `_ferretdb_sjson->'$._id' = ?` while its `_id_` index is on
- * `_ferretdb_sjson->"_id"`, so SQLite never uses the index and every `_id` look-up reads the whole
- * table (~6 ms at 1,000 documents, ~350 ms at 100,000).
+ * documents fails there ("too many SQL variables"). (Unpatched FerretDB v1.24 also read the whole table
+ * for every `_id` look-up; the binary we build uses the `_id` index: server/src/db/ferretdb-patches.)
  */
 export function viewCollections(trainingId: Types.ObjectId | string, gen: number) {
   const suffix = `${String(trainingId)}_${gen}`;

@@ -443,8 +443,9 @@ export async function readRollup(
 // ---------------------------------------------------------------------------------------------
 // Writing a generation
 
-/** FerretDB runs each update statement in its own transaction and stalls on large batches. */
-const UPDATE_BATCH = 40;
+/** Statements per bulk write. (Batches were once kept at 40: unpatched FerretDB hung for good on an
+ * update command of 100 or more matched statements; see server/src/db/ferretdb-patches.) */
+const UPDATE_BATCH = 500;
 
 async function bulkInsert<T extends { _id: string }>(
   collection: mongoose.mongo.Collection<T>,
