@@ -1,6 +1,7 @@
 // `npm run bench [name…]`: runs the benchmarks and prints their figures (no pass/fail: targets are in
 // the issues; the figures go into the closing notes with the backend that produced them).
 import { benchGenerator } from './generator';
+import { benchIdWrites } from './id-writes';
 import { benchLogin } from './login';
 import { benchProgress } from './progress';
 import { benchSchools } from './schools';
@@ -9,6 +10,7 @@ import { benchTraining } from './training';
 
 const benches: Record<string, () => Promise<void>> = {
   generator: benchGenerator,
+  'id-writes': benchIdWrites,
   login: benchLogin,
   progress: benchProgress,
   schools: benchSchools,
