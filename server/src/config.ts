@@ -36,6 +36,8 @@ export interface Config {
   dbTimeoutMs: number;
   /** Time limit of `/health`'s storage read, ms: past it the health answer is 503 `degraded`. */
   healthTimeoutMs: number;
+  /** Connections to the database (DB_POOL_SIZE); unset: 32 on FerretDB (see docs/DATABASE.md), the driver's 100 elsewhere. */
+  dbPoolSize?: number;
   /** Trust X-Forwarded-For (only behind a load balancer that sets it): per-IP limits then see the client. */
   trustProxy: boolean;
   /** Real SMS gateway; unset → the recording provider prints codes to the log (development). */
@@ -74,8 +76,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlSeconds: intFrom(env.REFRESH_TOKEN_TTL, 30 * 24 * 3600, 'REFRESH_TOKEN_TTL'),
     shutdownGraceMs: intFrom(env.SHUTDOWN_GRACE_MS, 10_000, 'SHUTDOWN_GRACE_MS'),
     requestTimeoutMs: intFrom(env.REQUEST_TIMEOUT_MS, 30_000, 'REQUEST_TIMEOUT_MS'),
-    dbTimeoutMs: intFrom(env.DB_TIMEOUT_MS, 120_000, 'DB_TIMEOUT_MS'),
+    dbTimeoutMs: intFrom(env.DB_TIMEOUT_MS, 300_000, 'DB_TIMEOUT_MS'),
     healthTimeoutMs: intFrom(env.HEALTH_TIMEOUT_MS, 2_000, 'HEALTH_TIMEOUT_MS'),
+    dbPoolSize: env.DB_POOL_SIZE ? intFrom(env.DB_POOL_SIZE, 0, 'DB_POOL_SIZE') || undefined : undefined,
     trustProxy: ['1', 'true', 'yes', 'on'].includes((env.TRUST_PROXY ?? '').toLowerCase()),
     smsGatewayUrl: env.SMS_GATEWAY_URL || undefined,
     smsGatewayToken: env.SMS_GATEWAY_TOKEN || undefined,

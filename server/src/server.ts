@@ -18,6 +18,9 @@ import { Code2SessionClient, FakeWechatAuth, type WechatAuth } from './accounts/
 import { startEventScheduler } from './reports-events/scheduler';
 import { startReportScheduler } from './reports/scheduler';
 
+/** Our connections to FerretDB, per server process: two instances stay well below its pool of 100. */
+export const FERRETDB_POOL_SIZE = 32;
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -75,7 +78,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // A MONGODB_URI that names a database keeps it; otherwise DB_NAME (default "eduprogress").
     const namedDb = new URL(provisioned.uri).pathname.replace(/^\//, '');
     const uri = namedDb && !options.database ? provisioned.uri : databaseUri(provisioned.uri, config.dbName);
+    const described = await describeServer(provisioned.uri);
     await mongoose.connect(uri, {
+      // FerretDB's SQLite pool has 100 connections and an update holds two at once (its query and its
+      // transaction): with 100 commands in flight each could hold one and wait for ever for the second.
+      maxPoolSize: config.dbPoolSize ?? (described.name === 'FerretDB' ? FERRETDB_POOL_SIZE : undefined),
       serverSelectionTimeoutMS: 10_000,
       // Every round trip has a time limit: a query the database never answers fails (and its
       // request answers 503) instead of holding the connection for ever.
@@ -92,7 +99,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       clock,
     });
 
-    const described = await describeServer(provisioned.uri);
     const database: DatabaseInfo = {
       name: described.name,
       version: described.version,

@@ -34,6 +34,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (!e || typeof e !== 'object') return false;
   if (typeof e.name === 'string' && UNAVAILABLE_ERRORS.has(e.name)) return true;
   if (e.name === 'MongoServerError' && e.code === 50) return true;
+  // mongoose waiting for a connection that does not come ("Operation `x` buffering timed out").
+  if (e.name === 'MongooseError' && /buffering timed out/.test(String((err as Error).message))) return true;
   return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
 }
 

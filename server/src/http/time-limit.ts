@@ -5,7 +5,9 @@ import type { Middleware } from 'koa';
 import { ServiceUnavailableError } from './errors';
 
 const messages = {
-  timedOut: (seconds: number) => `服务器繁忙，请求在 ${seconds} 秒内未能完成，请稍后重试`,
+  // The handler may still finish after the answer went out: a write's outcome is unknown, not "failed".
+  timedOut: (seconds: number) =>
+    `服务器繁忙，请求未能在 ${seconds} 秒内完成；如为提交或修改操作，请稍后刷新查看是否已生效`,
 };
 
 /** Routes that read or write whole files (imports) get this long instead of REQUEST_TIMEOUT_MS. */
