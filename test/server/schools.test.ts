@@ -165,9 +165,10 @@ describe('schools API (seed 000 part 2)', function () {
       const national = await create(t.nat, { name: '某小学', type: '小学', regionCode: '000000' });
       expect(national.status).to.equal(400);
       expect(national.body.error.message).to.include('学校不能直接隶属于全国');
-      const placeholder = await create(t.nat, { name: '某小学', type: '小学', regionCode: '110100' });
-      expect(placeholder.status).to.equal(400);
-      expect(placeholder.body.error.message).to.include('市辖区');
+      // 北京's 市辖区 (110100) is no unit: its districts hang from 北京市 itself.
+      const grouping = await create(t.nat, { name: '某小学', type: '小学', regionCode: '110100' });
+      expect(grouping.status).to.equal(400);
+      expect(grouping.body.error.message).to.include('110100 不存在');
       expect(await School.countDocuments()).to.equal(before);
       expect(await User.countDocuments()).to.equal(users);
     });
