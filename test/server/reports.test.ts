@@ -177,7 +177,12 @@ describe('reporting workflow over HTTP', function () {
         body: { approve: true, reason: '同意修改' },
       });
       expect(approve.status).to.equal(200);
-      expect(approve.body.state).to.equal('draft');
+      // Approval returns it for changes with a time limit (seed 001 §18): here the county deadline,
+      // three days from now, later than the county deadline.
+      expect(approve.body).to.deep.include({
+        state: 'returned',
+        returnDeadline: '2027-01-06T10:00:00+08:00',
+      });
       const progress = await server.api('/regions/350102/progress?period=2026Q4', { token: t.countyAdmin });
       expect(progress.body.totals.submitted).to.equal(0);
       const edit = await server.api(path(), {
@@ -190,7 +195,7 @@ describe('reporting workflow over HTTP', function () {
         (await server.api(`${path()}/submit`, { method: 'POST', token: t.schoolA })).body.state,
       ).to.equal('submitted');
       const states = (await Report.findById(`2026Q4:school:${schoolA}`).lean())!.history.map((h) => h.to);
-      expect(states).to.deep.equal(['submitted', 'withdrawalRequested', 'draft', 'submitted']);
+      expect(states).to.deep.equal(['submitted', 'withdrawalRequested', 'returned', 'submitted']);
       const event = await OutboxEvent.findOne({ type: 'withdrawal.decided' }).lean();
       expect(event?.payload).to.deep.include({ approved: true, unit: '鼓楼实验小学' });
       expect(
@@ -351,7 +356,7 @@ describe('reporting workflow over HTTP', function () {
       });
       expect(res.status).to.equal(409);
       expect(res.body.error.code).to.equal('DEADLINE_PASSED');
-      expect(res.body.error.message).to.match(/^上报截止时间 2027-01-06T00:00:00\+08:00 已过/);
+      expect(res.body.error.message).to.match(/^本级上报截止时间 2027-01-06T00:00:00\+08:00 已过，不能再填报或上报/);
     });
   });
 

@@ -140,14 +140,18 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
     {
       method: 'post',
       path: `${base}/reports/:period/withdrawal/decision`,
-      summary: `上级审批${who}的撤报申请（批准后报表重新开放）`,
+      summary: `上级审批${who}的撤报申请（批准即限时退回修改，截止后自动上报）`,
       tags: [tag],
       auth: true,
       before: [auth],
       params,
       body: s.decisionBody,
       handler: async (ctx) => {
-        const { approve, reason } = input<{ approve: boolean; reason?: string }>(ctx).body;
+        const { approve, reason, deadline } = input<{
+          approve: boolean;
+          reason?: string;
+          deadline?: string;
+        }>(ctx).body;
         ctx.body = await decideWithdrawal(
           rd,
           authOf(ctx),
@@ -156,6 +160,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
           periodOf(ctx),
           approve,
           reason,
+          deadline ? new Date(deadline) : undefined,
         );
       },
     },

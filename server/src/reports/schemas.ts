@@ -48,7 +48,15 @@ export const decisionBody: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['approve'],
-  properties: { approve: { type: 'boolean', title: '是否批准' }, reason: { ...reason, title: '审批意见' } },
+  properties: {
+    approve: { type: 'boolean', title: '是否批准' },
+    reason: { ...reason, title: '审批意见' },
+    deadline: {
+      type: 'string',
+      title: '限时修改截止时间（批准时可选；默认为本级截止时间与 3 天后两者中较晚者）',
+      format: 'date-time',
+    },
+  },
 };
 
 export const returnBody: JsonSchema = {
