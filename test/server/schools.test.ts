@@ -7,6 +7,7 @@ import { AuditEntry } from '../../server/src/audit/model';
 import { Report } from '../../server/src/reports/model';
 import { School, type SchoolDoc } from '../../server/src/schools/model';
 import { Teacher } from '../../server/src/teachers/model';
+import { finishFirstLogin } from '../helpers/fixtures';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const PASSWORD = 'Pass12345';
@@ -239,6 +240,7 @@ describe('schools API (seed 000 part 2)', function () {
         ids[name] = res.body.school.id;
         logins[name] = res.body.admin.loginName;
       }
+      await finishFirstLogin(logins['鼓楼实验小学']);
       t.school = await server.login(logins['鼓楼实验小学'], '123456');
       // Facts other features maintain: initialization, suspected issues, last update, reports.
       await School.updateOne({ _id: ids['鼓楼实验小学'] }, { $set: { initialized: true } });

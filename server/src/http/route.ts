@@ -2,7 +2,12 @@
 // schemas that validate requests are exactly the schemas that are published.
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
+import { ForbiddenError } from './errors';
 import { assertValid, compileValidator, type JsonSchema } from './validation';
+
+const messages = {
+  firstLogin: '首次登录（或密码被重置）后须先修改密码，完成首次登录步骤后才能进行其他操作',
+};
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -16,6 +21,12 @@ export interface RouteDefinition {
   before?: Middleware[];
   /** Marks the route as requiring a bearer token in the OpenAPI document. */
   auth?: boolean;
+  /**
+   * Open to an account that still has to change its initial or reset password (the first-login steps:
+   * change password, complete profile, read /me, log out). Every other authenticated route answers such
+   * an account 403 FIRST_LOGIN_REQUIRED (seed 000 §4.1: the initial password must be changed first).
+   */
+  firstLogin?: boolean;
   params?: JsonSchema;
   query?: JsonSchema;
   body?: JsonSchema;
@@ -59,7 +70,16 @@ export function registerRoutes(router: Router, routes: RouteDefinition[]): void 
     const handler: Middleware = async (ctx) => {
       await route.handler(ctx);
     };
-    router[route.method](route.path, ...(route.before ?? []), validate, handler);
+    const firstLoginGuard: Middleware = async (ctx, next) => {
+      const user = (ctx.state.auth as { user?: { mustChangePassword?: boolean } } | undefined)?.user;
+      if (user?.mustChangePassword && !route.firstLogin) {
+        throw new ForbiddenError(messages.firstLogin, 'FIRST_LOGIN_REQUIRED', {
+          pendingSteps: ['changePassword'],
+        });
+      }
+      await next();
+    };
+    router[route.method](route.path, ...(route.before ?? []), firstLoginGuard, validate, handler);
   }
 }
 

@@ -4,10 +4,15 @@ import {
   SCHOOL_FORMS,
   SCHOOL_FORM_CURRENT_VERSION,
   SCHOOL_FORM_GROUPS,
+  REPORTING_LEVELS,
   reportingStateAt,
   toShanghaiIso,
   type CalendarConfig,
+  type ReportingLevel,
 } from '@eduprogress/shared';
+import { authenticate } from '../accounts/service';
+import { Region, type RegionDoc } from '../regions/model';
+import { reportingLevelOf, workingPeriod } from './rules';
 import type { Context } from 'koa';
 import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
@@ -50,6 +55,20 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
   const unitOf = (ctx: Context): Promise<Unit> => {
     const p = input<unknown, unknown, UnitParams>(ctx).params;
     return p.id ? schoolUnit(p.id) : regionUnit(p.code!);
+  };
+  /**
+   * The reporting level of the caller's active binding (its region's, or its school's managing region's);
+   * `county` for an anonymous caller (most schools), `province` for the national level. An invalid
+   * bearer token is a 401; other schemes (the bot's) are anonymous here.
+   */
+  const callerLevel = async (ctx: Context): Promise<ReportingLevel> => {
+    const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('Authorization'));
+    if (!match) return 'county';
+    const { binding } = await authenticate(deps, match[1]);
+    if (!binding?.regionCode) return 'county';
+    const region = await Region.findById(binding.regionCode).lean<RegionDoc>();
+    if (!region) return 'county';
+    return region.level === 'national' ? 'province' : (reportingLevelOf(region) ?? 'county');
   };
   const periodOf = (ctx: Context) => input<unknown, unknown, UnitParams>(ctx).params.period;
 
@@ -192,10 +211,24 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
     {
       method: 'get',
       path: '/periods/current',
-      summary: '当前上报期次、各级上报时间窗口与截止时间',
+      summary:
+        '当前上报期次、各级上报时间窗口与截止时间，以及调用者当前可填报的期次与截止时间（working；未登录时按区县级）',
       tags: ['上报'],
-      handler: (ctx) => {
-        const state = reportingStateAt(deps.clock(), deps.calendar);
+      responses: { 200: { description: '成功', schema: s.currentPeriodResponse } },
+      handler: async (ctx) => {
+        const now = deps.clock();
+        const state = reportingStateAt(now, deps.calendar);
+        const level = await callerLevel(ctx);
+        const workingView = (l: ReportingLevel) => {
+          const w = workingPeriod(now, l, deps.calendar);
+          return {
+            period: w.period,
+            level: w.level,
+            deadline: toShanghaiIso(w.deadline),
+            opensAt: toShanghaiIso(w.opensAt),
+            closesAt: toShanghaiIso(w.closesAt),
+          };
+        };
         ctx.body = {
           period: state.period.name,
           cycle: deps.calendar.cycle,
@@ -209,7 +242,9 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
             open: state.openLevels.includes(w.level),
           })),
           openLevels: state.openLevels,
-          now: toShanghaiIso(deps.clock()),
+          now: toShanghaiIso(now),
+          working: workingView(level),
+          workingByLevel: Object.fromEntries(REPORTING_LEVELS.map((l) => [l, workingView(l)])),
         };
       },
     },
