@@ -25,7 +25,7 @@ describe('teachers: application, verification by the school admin, own status (s
     subject: '语文',
     title: '正高级教师',
     idType: '居民身份证',
-    idNumber: '350102199001010375',
+    idNumber: '350102199001010374',
     ...overrides,
   });
 
@@ -127,13 +127,13 @@ describe('teachers: application, verification by the school admin, own status (s
       account: '198****2552',
       schoolName: '央馆六县第一中学',
       idType: '居民身份证',
-      idNumber: '35*****0375',
+      idNumber: '35*****0374',
       otherSchool: false,
     });
     teacherId = res.body.teacher.id;
     const stored = await Teacher.findById(teacherId).lean();
-    expect(JSON.stringify(stored)).to.not.contain('350102199001010375');
-    expect(openIdNumber(stored!.idNumberSealed!)).to.equal('350102199001010375');
+    expect(JSON.stringify(stored)).to.not.contain('350102199001010374');
+    expect(openIdNumber(stored!.idNumberSealed!)).to.equal('350102199001010374');
     const user = await User.findOne({ loginName: 'wang' }).lean();
     expect(user!.bindings.map((b) => [b.kind, b.regionCode, String(b.schoolId)])).to.deep.equal([
       ['teacher', '350102', String(school._id)],
@@ -157,7 +157,7 @@ describe('teachers: application, verification by the school admin, own status (s
     const wang = pending.body.items.find((t: any) => t.id === teacherId);
     expect(wang).to.deep.include({
       account: '198****2552',
-      idNumber: '35*****0375',
+      idNumber: '35*****0374',
       title: '正高级教师',
       verification: 'pending',
       verificationLabel: '待审核',
@@ -204,7 +204,7 @@ describe('teachers: application, verification by the school admin, own status (s
 
     const again = await server.api('/me/teacher-application', {
       token: token.wang,
-      body: application({ idNumber: '350102199001010376' }),
+      body: application({ idNumber: '350102199001010382' }),
     });
     expect(again.status).to.equal(201);
     expect(again.body.teacher.id).to.equal(teacherId); // the same teacher, re-applying
@@ -220,7 +220,7 @@ describe('teachers: application, verification by the school admin, own status (s
     });
     const same = await server.api('/me/teacher-application', {
       token: token.wang,
-      body: application({ idNumber: '350102199001010376' }),
+      body: application({ idNumber: '350102199001010382' }),
     });
     expect(same.status).to.equal(409);
     expect(same.body.error.code).to.equal('TEACHER_ALREADY_APPROVED');

@@ -2,11 +2,12 @@
 // schemas that validate requests are exactly the schemas that are published.
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { ForbiddenError } from './errors';
+import { ForbiddenError, ValidationError } from './errors';
 import { assertValid, compileValidator, type JsonSchema } from './validation';
 
 const messages = {
   firstLogin: '首次登录（或密码被重置）后须先修改密码，完成首次登录步骤后才能进行其他操作',
+  noBody: '该接口不接受请求体，请不要在请求中附带内容',
 };
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -63,6 +64,8 @@ export function registerRoutes(router: Router, routes: RouteDefinition[]): void 
       if (route.body) {
         const body = (ctx.request as any).body;
         input.body = assertValid('body', validators.body!, route.body, body === undefined ? {} : body);
+      } else if (unexpectedBody(ctx)) {
+        throw new ValidationError(messages.noBody, { part: 'body' }, 'BODY_NOT_ALLOWED');
       }
       ctx.state.input = input;
       await next();
@@ -81,6 +84,22 @@ export function registerRoutes(router: Router, routes: RouteDefinition[]): void 
     };
     router[route.method](route.path, ...(route.before ?? []), firstLoginGuard, validate, handler);
   }
+}
+
+/**
+ * A route without a body schema takes no JSON, form or text body: such a body is a client mistake
+ * (400 BODY_NOT_ALLOWED), not something to ignore. An empty body or `{}` counts as none; uploads
+ * (multipart, spreadsheets, CSV, attachments) reach the handlers that read them.
+ */
+function unexpectedBody(ctx: Context): boolean {
+  const length = Number(ctx.get('Content-Length') || 0);
+  if (!length && !ctx.get('Transfer-Encoding')) return false;
+  if (ctx.get('Content-Type') && !ctx.is('json', 'urlencoded', 'text/plain')) return false;
+  if (!ctx.is('json')) return true;
+  const body = (ctx.request as any).body;
+  const empty =
+    typeof body === 'object' && body !== null && !Array.isArray(body) && !Object.keys(body).length;
+  return !empty;
 }
 
 const emptyObject: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };

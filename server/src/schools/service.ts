@@ -10,6 +10,7 @@ import {
   DEFAULT_CALENDAR,
   NATIONAL_CODE,
   REGION_ROLE_LABELS,
+  nameProblem,
   SCHOOL_OWNERSHIPS,
   SCHOOL_TYPES,
   URBAN_RURAL_TYPES,
@@ -48,6 +49,7 @@ import { indexedRows, indexSchoolDocs, indexSchools, unindexSchool, type ListRow
 import type { IssueFilter, SchoolSort } from './schemas';
 
 const messages = {
+  nameInvalid: (problem: string) => `学校名称${problem}`,
   schoolNotFound: '学校不存在或已被删除',
   outsideSchool: '该学校不在您的管辖范围内',
   outsideRegion: (name: string) => `地区「${name}」不在您的管辖范围内`,
@@ -230,6 +232,8 @@ function isDuplicateKey(err: unknown): boolean {
 }
 
 function normalizeName(raw: string, property = 'name'): string {
+  const problem = nameProblem(raw);
+  if (problem) throw new ValidationError(messages.nameInvalid(problem), { property }, 'VALIDATION_FAILED');
   const name = raw.replace(/\s+/g, ' ').trim();
   if (!name) throw new ValidationError(messages.nameBlank, { property }, 'VALIDATION_FAILED');
   if (name.length < 2 || name.length > 60) {
