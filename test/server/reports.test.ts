@@ -430,6 +430,13 @@ describe('reporting workflow over HTTP', function () {
         (await server.api('/regions/350100/progress/recount', { method: 'POST', token: t.otherCounty }))
           .status,
       ).to.equal(403);
+      // An inspector (视察员) views; a recount is a heavy write.
+      const inspector = await server.api('/regions/350102/progress/recount', {
+        method: 'POST',
+        token: t.countyInspector,
+      });
+      expect(inspector.status).to.equal(403);
+      expect(inspector.body.error.code).to.equal('ROLE_REQUIRED');
     });
 
     it('supervision lists per child the schools initialized and reported', async () => {

@@ -98,7 +98,7 @@ describe('schools API (seed 000 part 2)', function () {
         initialized: false,
       });
       expect(res.body.school.regionPath).to.deep.equal(path('350000', '350100', '350102'));
-      expect(res.body.admin.loginName).to.match(/^s\d{8}$/);
+      expect(res.body.admin.loginName).to.match(/^s350102\d{4}$/);
       expect(res.body.admin.initialPassword).to.equal('123456');
 
       const admin = await User.findOne({ loginName: res.body.admin.loginName }).lean<UserDoc>();
@@ -193,7 +193,7 @@ describe('schools API (seed 000 part 2)', function () {
       });
       const res = await create(t.gl, { name: '半途小学', type: '小学', regionCode: '350102' });
       expect(res.status).to.equal(201);
-      expect(res.body.admin.loginName).to.match(/^s\d{8}$/);
+      expect(res.body.admin.loginName).to.match(/^s350102\d{4}$/);
       const stored = await School.findById(res.body.school.id).lean<SchoolDoc>();
       expect(stored!.setup).to.equal(undefined);
       expect(await School.countDocuments({ name: '半途小学' })).to.equal(1);
@@ -505,6 +505,16 @@ describe('schools API (seed 000 part 2)', function () {
           body: { address: 'x' },
         });
         expect(other.status).to.equal(403);
+        // Seed 003 FAQ 3: the county renames a school, not the school itself.
+        const rename = await server.api(`/schools/${id}`, {
+          token: t.school,
+          method: 'PATCH',
+          body: { name: '鼓楼新名小学' },
+        });
+        expect(rename.status).to.equal(403);
+        expect(rename.body.error.message).to.equal(
+          '学校名称由所属教育行政部门（区县）修改，请联系区县管理员',
+        );
       });
 
       it('inspectors and outsiders get 403', async () => {

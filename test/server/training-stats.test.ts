@@ -460,6 +460,8 @@ describe('training statistics over HTTP (seed 003 part 3 §2)', function () {
       ['xm', `${t}/teachers?region=350100`],
       ['xm', `${t}/schools/${schoolA._id}/stats`],
       ['schA', `${t}/stats`],
+      // A school admin asking for another region's teachers: refused, not answered with its own.
+      ['schA', `${t}/teachers?region=350200`],
       ['fz', `${t}/recount`, 'POST'],
       ['xm', `${t}/records/import`, 'POST'],
       ['xm', '/regions/350100/full-time-teachers'],

@@ -1,6 +1,7 @@
 // The demo world: one believable province (福建省) with schools, admins, teachers and last quarter's
 // reports in every state. Deterministic: a fixed seed and ids derived from region codes mean every
 // run writes the same documents, so a crashed load can simply run again (duplicates are skipped).
+import { noteLoginSequences, schoolAdminLoginName as loginNameOf } from '../schools/login-names';
 import { Types, type Model } from 'mongoose';
 import {
   REGION_ROLE_LABELS,
@@ -327,7 +328,7 @@ export function buildSchool(
 /** Login names follow the managing region: `s` + region code + 4-digit sequence, e.g. s3501020001. */
 export function schoolAdminLoginName(school: Pick<SchoolDoc, 'regionCode'>, seq: number): string {
   if (seq >= 9999) throw new Error(`单个地区学校数超出范围：${seq + 1}`);
-  return `s${school.regionCode}${String(seq + 1).padStart(4, '0')}`;
+  return loginNameOf(school.regionCode, seq + 1);
 }
 
 export function buildSchoolAdmin(
@@ -746,6 +747,16 @@ export function buildDemoWorld(
   return { period: quarter.period, schools, users, teachers, reports, logins };
 }
 
+/** The highest `s<region><seq>` sequence per region among `users`, for the login-name counters. */
+export function usedLoginSequences(users: readonly Pick<UserDoc, 'loginName'>[]): Map<string, number> {
+  const last = new Map<string, number>();
+  for (const u of users) {
+    const m = /^s(\d{6})(\d{4,})$/.exec(u.loginName);
+    if (m) last.set(m[1], Math.max(last.get(m[1]) ?? 0, Number(m[2])));
+  }
+  return last;
+}
+
 function onlyDuplicateKeys(err: unknown): boolean {
   const e = err as { code?: number; writeErrors?: { code?: number; err?: { code?: number } }[] };
   if (e.writeErrors?.length) return e.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
@@ -779,6 +790,7 @@ export async function loadDemoWorld(
   const world = buildDemoWorld({ schoolAdmin, regionUser }, options);
   await insertAll(School, world.schools);
   await insertAll(User, world.users);
+  await noteLoginSequences(usedLoginSequences(world.users));
   await insertAll(Teacher, world.teachers);
   await insertAll(Report, world.reports);
   return {
