@@ -1,5 +1,5 @@
 // Checks on what people type as names and identity numbers. Pure, no I/O; the server validates every
-// name field through the JSON-Schema format `display-name` built on `nameProblem`.
+// name field through the JSON-Schema keyword `x-display-name` built on `nameProblem`.
 
 /** Why a name is unacceptable, as a zh-CN sentence; null when it is fine. */
 export function nameProblem(value: string): string | null {
@@ -10,6 +10,7 @@ export function nameProblem(value: string): string | null {
     return '包含无法显示的字符（不成对的代理项）';
   // Bidirectional overrides and isolates turn the displayed order around (名称伪装).
   if (/[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.test(value)) return '不能包含文字方向控制符';
+  if (!value.trim()) return '不能为空';
   // Nothing visible: spaces, zero-width and other format characters only.
   if (!/[^\s\p{Cf}\p{Zs}\u3164\u115f\u1160\uffa0\u2800]/u.test(value)) return '不能只由空白或不可见字符组成';
   return null;

@@ -54,16 +54,47 @@ describe('teachers: application, verification by the school admin, own status (s
       },
     ];
     await User.create([
-      { loginName: 'wang', name: '王老师', mobile: '19800002552', passwordHash: hash },
-      { loginName: 'zhao', name: '赵老师', mobile: '19800003333', passwordHash: hash },
-      { loginName: 'qian', name: '钱老师', mobile: '19800004444', passwordHash: hash },
-      { loginName: 'nomobile', name: '无手机', passwordHash: hash },
-      { loginName: 'admin1', name: '一中管理员', passwordHash: hash, bindings: schoolAdmin(school) },
-      { loginName: 'admin2', name: '二中管理员', passwordHash: hash, bindings: schoolAdmin(otherSchool) },
+      {
+        loginName: 'wang',
+        name: '王老师',
+        mobile: '19800002552',
+        passwordHash: hash,
+        mustChangePassword: false,
+      },
+      {
+        loginName: 'zhao',
+        name: '赵老师',
+        mobile: '19800003333',
+        passwordHash: hash,
+        mustChangePassword: false,
+      },
+      {
+        loginName: 'qian',
+        name: '钱老师',
+        mobile: '19800004444',
+        passwordHash: hash,
+        mustChangePassword: false,
+      },
+      { loginName: 'nomobile', name: '无手机', passwordHash: hash, mustChangePassword: false },
+      {
+        loginName: 'admin1',
+        name: '一中管理员',
+        passwordHash: hash,
+        mustChangePassword: false,
+        bindings: schoolAdmin(school),
+      },
+      {
+        loginName: 'admin2',
+        name: '二中管理员',
+        passwordHash: hash,
+        mustChangePassword: false,
+        bindings: schoolAdmin(otherSchool),
+      },
       {
         loginName: 'gulou',
         name: '鼓楼区',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [
           { kind: 'region' as const, role: 'admin', regionCode: '350102', regionPath: GULOU.slice(0, 3) },
         ],
@@ -72,6 +103,7 @@ describe('teachers: application, verification by the school admin, own status (s
         loginName: 'xm',
         name: '厦门市',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [
           { kind: 'region' as const, role: 'admin', regionCode: '350200', regionPath: ['000000', '350000'] },
         ],
@@ -80,6 +112,7 @@ describe('teachers: application, verification by the school admin, own status (s
         loginName: 'fj',
         name: '福建专项',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [
           { kind: 'region' as const, role: 'special', regionCode: '350000', regionPath: ['000000'] },
         ],

@@ -43,7 +43,7 @@ export const addSchoolAdminBody: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    name: { type: 'string', title: '姓名', minLength: 1, maxLength: 50, format: DISPLAY_NAME },
+    name: { type: 'string', title: '姓名', minLength: 1, maxLength: 50, [DISPLAY_NAME]: true },
   },
 };
 

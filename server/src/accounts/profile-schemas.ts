@@ -23,7 +23,7 @@ export const registerBody: JsonSchema = {
     mobile,
     code: smsCode,
     password,
-    name: { type: 'string', title: '姓名', minLength: 1, maxLength: 50, format: DISPLAY_NAME },
+    name: { type: 'string', title: '姓名', minLength: 1, maxLength: 50, [DISPLAY_NAME]: true },
   },
 };
 
@@ -39,7 +39,7 @@ export const profileBody: JsonSchema = {
   additionalProperties: false,
   required: ['name', 'gender', 'mobile', 'email'],
   properties: {
-    name: { type: 'string', title: '真实姓名', minLength: 1, maxLength: 50, format: DISPLAY_NAME },
+    name: { type: 'string', title: '真实姓名', minLength: 1, maxLength: 50, [DISPLAY_NAME]: true },
     gender: { type: 'string', title: '性别', enum: ['male', 'female'] },
     mobile,
     smsCode,

@@ -28,6 +28,8 @@ export interface RouteDefinition {
    * an account 403 FIRST_LOGIN_REQUIRED (seed 000 §4.1: the initial password must be changed first).
    */
   firstLogin?: boolean;
+  /** The handler reads the request body itself (a file upload): no JSON body check here. */
+  upload?: boolean;
   params?: JsonSchema;
   query?: JsonSchema;
   body?: JsonSchema;
@@ -64,7 +66,7 @@ export function registerRoutes(router: Router, routes: RouteDefinition[]): void 
       if (route.body) {
         const body = (ctx.request as any).body;
         input.body = assertValid('body', validators.body!, route.body, body === undefined ? {} : body);
-      } else if (unexpectedBody(ctx)) {
+      } else if (!route.upload && unexpectedBody(ctx)) {
         throw new ValidationError(messages.noBody, { part: 'body' }, 'BODY_NOT_ALLOWED');
       }
       ctx.state.input = input;
@@ -87,14 +89,15 @@ export function registerRoutes(router: Router, routes: RouteDefinition[]): void 
 }
 
 /**
- * A route without a body schema takes no JSON, form or text body: such a body is a client mistake
+ * A route without a body schema takes no JSON or form body: such a body is a client mistake
  * (400 BODY_NOT_ALLOWED), not something to ignore. An empty body or `{}` counts as none; uploads
- * (multipart, spreadsheets, CSV, attachments) reach the handlers that read them.
+ * (multipart, spreadsheets, CSV, attachments of any type) reach the handlers that read them.
  */
 function unexpectedBody(ctx: Context): boolean {
   const length = Number(ctx.get('Content-Length') || 0);
   if (!length && !ctx.get('Transfer-Encoding')) return false;
-  if (ctx.get('Content-Type') && !ctx.is('json', 'urlencoded', 'text/plain')) return false;
+  // Uploads come with their file's own type (a .txt attachment is text/plain): their handlers decide.
+  if (!ctx.is('json', 'urlencoded')) return false;
   if (!ctx.is('json')) return true;
   const body = (ctx.request as any).body;
   const empty =

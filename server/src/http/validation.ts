@@ -3,7 +3,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import localizeZh from 'ajv-i18n/localize/zh/index.js';
-import { isCleanName } from '@eduprogress/shared';
+import { nameProblem } from '@eduprogress/shared';
 import { ValidationError } from './errors';
 
 // ajv-formats is CommonJS; under ESM interop its function sits on `default`.
@@ -15,14 +15,14 @@ const messages = {
   body: '请求内容不合法',
   query: '查询参数不合法',
   params: '路径参数不合法',
-  displayName: '不能包含控制字符、不成对的代理项或文字方向控制符，也不能只由空白或不可见字符组成',
 };
 
 /**
- * The JSON-Schema format every name field uses (people, schools, trainings, notice titles):
- * `{ type: 'string', format: DISPLAY_NAME }`, checked by `nameProblem` (shared/src/identity.ts).
+ * The JSON-Schema keyword every name field carries (people, schools, trainings, notice titles):
+ * `{ type: 'string', [DISPLAY_NAME]: true }`, checked by `nameProblem` (shared/src/identity.ts): no
+ * control characters, lone surrogates or bidi overrides, and something visible.
  */
-export const DISPLAY_NAME = 'display-name';
+export const DISPLAY_NAME = 'x-display-name';
 
 export type RequestPart = keyof typeof messages;
 
@@ -35,7 +35,20 @@ function makeAjv(coerceTypes: boolean): Ajv {
     removeAdditional: false,
   });
   addFormats(ajv);
-  ajv.addFormat(DISPLAY_NAME, { type: 'string', validate: isCleanName });
+  ajv.addKeyword({
+    keyword: DISPLAY_NAME,
+    type: 'string',
+    schemaType: 'boolean',
+    errors: true,
+    validate: function displayName(enabled: boolean, value: string) {
+      const problem = enabled ? nameProblem(value) : null;
+      if (!problem) return true;
+      (displayName as { errors?: Partial<ErrorObject>[] }).errors = [
+        { keyword: DISPLAY_NAME, message: problem, params: { problem } },
+      ];
+      return false;
+    },
+  });
   return ajv;
 }
 
@@ -84,8 +97,8 @@ export function toValidationError(
   let sentence: string;
   if (first.keyword === 'additionalProperties') sentence = `不允许提交未定义的字段 ${property}`;
   else if (first.keyword === 'required') sentence = `缺少必填字段 ${who}`;
-  else if (first.keyword === 'format' && (first.params as { format?: string }).format === DISPLAY_NAME)
-    sentence = `${who ? `${who}` : ''}${messages.displayName}`;
+  else if (first.keyword === DISPLAY_NAME)
+    sentence = `${label ?? property}${(first.params as { problem: string }).problem}`;
   else sentence = `${who ? `${who}：` : ''}${first.message ?? '格式不正确'}`;
   return new ValidationError(`${messages[part]}：${sentence}`, {
     property,

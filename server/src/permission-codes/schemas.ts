@@ -47,7 +47,7 @@ export const bindCodeBody: JsonSchema = {
   properties: {
     // Case, spaces and dashes are forgiven: people read codes aloud and retype them.
     code: { type: 'string', title: '权限码', minLength: 8, maxLength: 20, pattern: '^[0-9A-Za-z \\-]+$' },
-    name: { type: 'string', title: '姓名', minLength: 1, maxLength: 50, format: DISPLAY_NAME },
+    name: { type: 'string', title: '姓名', minLength: 1, maxLength: 50, [DISPLAY_NAME]: true },
     mobile: { type: 'string', title: '手机号', pattern: '^1\\d{10}$' },
   },
 };

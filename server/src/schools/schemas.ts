@@ -26,7 +26,7 @@ const schoolName: JsonSchema = {
   title: '学校名称',
   minLength: 2,
   maxLength: 60,
-  format: DISPLAY_NAME,
+  [DISPLAY_NAME]: true,
 };
 
 /** Fields of the basic information (seed 000 §2.4) that create and edit share. */

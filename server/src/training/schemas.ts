@@ -47,7 +47,7 @@ export const createTrainingBody: JsonSchema = {
   additionalProperties: false,
   required: ['name', 'startAt', 'endAt', 'hourCap'],
   properties: {
-    name: { type: 'string', title: '培训名称', minLength: 2, maxLength: 80, format: DISPLAY_NAME },
+    name: { type: 'string', title: '培训名称', minLength: 2, maxLength: 80, [DISPLAY_NAME]: true },
     startAt: dateOrInstant('开始时间'),
     endAt: dateOrInstant('结束时间'),
     hourCap: { type: 'number', title: '获得学时上限', exclusiveMinimum: 0, maximum: 1000, multipleOf: 0.01 },
