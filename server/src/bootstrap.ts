@@ -4,6 +4,7 @@ import { User } from './accounts/model';
 import { hashPassword, randomPassword } from './accounts/passwords';
 import { seedRegions } from './regions/seed';
 import type { Clock } from './clock';
+import { loadDemoNotices } from './demo/notices';
 import { loadDemoTrainings } from './demo/trainings';
 import { loadDemoWorld, type DemoLogin } from './demo/world';
 import type { Logger } from './logger';
@@ -49,6 +50,7 @@ export async function bootstrap(opts: {
     const training = await loadDemoTrainings(opts.clock);
     result.demo.counts.trainings = training.trainings;
     result.demo.counts.trainingRecords = training.records;
+    result.demo.counts.notices = await loadDemoNotices(opts.clock);
   }
   return result;
 }

@@ -6,7 +6,7 @@ const messages = {
   listening: (url: string) => `进展通 EduProgress 已启动：${url}/api/v1/health`,
   admin: (password: string) =>
     `全国管理员 登录名 admin，初始密码 ${password}（仅显示这一次，首次登录须修改）`,
-  demoTitle: '演示账号（首次登录须修改密码）：',
+  demoTitle: '演示账号（学校管理员使用初始密码，首次登录须修改密码）：',
   stopping: '正在停止…',
   forced: (ms: number) => `停止超时（${ms} 毫秒，SHUTDOWN_GRACE_MS），强制退出`,
   failed: '启动失败：',

@@ -1,4 +1,5 @@
 // Starts the whole backend: database (provisioned or given), indexes, first-start data, HTTP.
+import { renderClientErrors } from './http/client-errors';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -131,6 +132,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           : new FakeWechatAuth()),
     });
     const server = http.createServer(app.callback());
+    renderClientErrors(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());

@@ -88,3 +88,11 @@ export function manualClock(iso: string) {
     },
   });
 }
+
+/**
+ * Marks an account's first login as done (password changed, profile completed), as the account's owner
+ * would through `/auth/password` and `/me/profile`; for tests that act as a bootstrap or created account.
+ */
+export async function finishFirstLogin(loginName: string): Promise<void> {
+  await User.updateOne({ loginName }, { $set: { mustChangePassword: false, profileCompleted: true } });
+}

@@ -11,6 +11,7 @@ import {
   regionBinding,
   schoolBinding,
   type BindingInput,
+  finishFirstLogin,
 } from '../helpers/fixtures';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -76,6 +77,7 @@ describe('audit trail (001 §22: 合规、可追溯)', function () {
       await regionBinding('inspector', '350102'),
       await regionBinding('auditor', '350102'),
     ]);
+    await finishFirstLogin('admin');
     tokens.admin = await server.login('admin', 'Admin12345');
 
     // Every write endpoint of school-admin accounts and permission codes, once.
@@ -153,6 +155,7 @@ describe('audit trail (001 §22: 合规、可追溯)', function () {
         after: { loginName: 'nobody' },
       },
     );
+    await finishFirstLogin('sA');
     tokens.sA = await server.login('sA', oneTimePassword);
   });
   after(async () => {

@@ -43,4 +43,31 @@ describe('demo world: two trainings with records on first start', function () {
       expect(all.children.length).to.be.greaterThan(1);
     }
   });
+
+  it('has 专任教师数 loaded: 参训率 is a figure for the province and each city', async () => {
+    const running = (await server.api('/trainings', { token })).body.items[0];
+    const stats = (await server.api(`/trainings/${running.id}/stats`, { token })).body;
+    expect(stats.total.participationRate).to.be.a('number').and.greaterThan(0).and.at.most(100);
+    for (const child of stats.children) expect(child.participationRate, child.name).to.be.a('number');
+  });
+
+  it('every role can be tried: region accounts act at once, a teacher sees its hours, notices wait', async () => {
+    const labels = server.bootstrap.demo!.logins.map((l) => l.loginName);
+    expect(labels).to.include.members(['350000admin', '350000auditor', '350000inspector', '350102teacher']);
+    const county = await server.login('350102admin', REGION_DEMO_PASSWORD);
+    const inbox = await server.api('/notices', { token: county });
+    expect(inbox.status, JSON.stringify(inbox.body)).to.equal(200);
+    expect(inbox.body.total).to.be.at.least(3);
+    const teacher = await server.login('350102teacher', REGION_DEMO_PASSWORD);
+    const mine = await server.api('/me/trainings', { token: teacher });
+    expect(mine.status, JSON.stringify(mine.body)).to.equal(200);
+    expect(mine.body.items).to.have.length(2);
+    // The printed school admin shows the first login: initial password, change required first.
+    const school = server.bootstrap.demo!.logins.find((l) => l.loginName.startsWith('s'))!;
+    const schoolToken = await server.login(school.loginName, school.password);
+    expect((await server.api('/me', { token: schoolToken })).body.pendingSteps).to.include('changePassword');
+    expect((await server.api('/notices', { token: schoolToken })).body.error.code).to.equal(
+      'FIRST_LOGIN_REQUIRED',
+    );
+  });
 });

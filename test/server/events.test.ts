@@ -113,18 +113,21 @@ describe('events for the bot: calendar events, outbox leases, group binding', fu
         loginName: 'fj',
         name: '福建省管理员',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [{ kind: 'region', role: 'admin', regionCode: '350000', regionPath: ['000000'] }],
       },
       {
         loginName: 'xm',
         name: '厦门市管理员',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [{ kind: 'region', role: 'admin', regionCode: '350200', regionPath: ['000000', '350000'] }],
       },
       {
         loginName: 'sch',
         name: '学校管理员',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [
           {
             kind: 'school',

@@ -3,6 +3,7 @@ import { RecordingSmsProvider } from '../../server/src/accounts/sms';
 import { FakeWechatAuth } from '../../server/src/accounts/wechat';
 import { createApp } from '../../server/src/app';
 import { createLogger } from '../../server/src/logger';
+import { finishFirstLogin } from '../helpers/fixtures';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 describe('HTTP basics: health, error envelope, validation, OpenAPI', function () {
@@ -84,6 +85,7 @@ describe('HTTP basics: health, error envelope, validation, OpenAPI', function ()
   });
 
   it('a bad path parameter is a 400, not a 404 or a 500', async () => {
+    await finishFirstLogin('admin');
     const token = await server.login('admin', 'Admin12345');
     const res = await server.api('/regions/35', { token });
     expect(res.status).to.equal(400);

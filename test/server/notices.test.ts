@@ -66,7 +66,13 @@ describe('notices (通知公告): scope, content, attachments, read receipts', f
       ['schZj', '浙江小学管理员', school(hangzhouPrimary)],
     ];
     const created = await User.insertMany(
-      people.map(([loginName, name, bindings]) => ({ loginName, name, passwordHash: hash, bindings })),
+      people.map(([loginName, name, bindings]) => ({
+        loginName,
+        name,
+        passwordHash: hash,
+        mustChangePassword: false,
+        bindings,
+      })),
     );
     for (const u of created) users[u.loginName] = String(u._id);
     await Promise.all(

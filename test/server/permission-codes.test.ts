@@ -429,6 +429,7 @@ describe('permission codes (seed 003 权限码) and activation progress', functi
           loginName: login,
           name: login,
           passwordHash: hash,
+          mustChangePassword: false,
           bindings: [await regionBinding(role, code, active)],
         });
       await regionUser('ptCity', 'admin', '350300');

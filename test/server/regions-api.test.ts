@@ -26,12 +26,14 @@ describe('GET /regions/{code} and /children: jurisdiction', function () {
         loginName: 'fj',
         name: '福建',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [{ kind: 'region', role: 'admin', regionCode: '350000', regionPath: ['000000'] }],
       },
       {
         loginName: 'fz',
         name: '福州',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [
           { kind: 'region', role: 'inspector', regionCode: '350100', regionPath: ['000000', '350000'] },
         ],
@@ -40,12 +42,14 @@ describe('GET /regions/{code} and /children: jurisdiction', function () {
         loginName: 'xm',
         name: '厦门',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [{ kind: 'region', role: 'admin', regionCode: '350200', regionPath: ['000000', '350000'] }],
       },
       {
         loginName: 'sch',
         name: '学校',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [
           {
             kind: 'school',

@@ -64,6 +64,43 @@ describe('reporting workflow over HTTP', function () {
     });
   });
 
+  it('GET /periods/current tells each caller the period it works on now and its deadline', async () => {
+    const anonymous = (await server.api('/periods/current')).body;
+    expect(anonymous.working).to.deep.equal({
+      period: '2026Q4',
+      level: 'county',
+      deadline: '2027-01-06T00:00:00+08:00',
+      opensAt: '2027-01-01T00:00:00+08:00',
+      closesAt: '2027-01-06T00:00:00+08:00',
+    });
+    const school = (await server.api('/periods/current', { token: t.schoolA })).body;
+    expect(school.working).to.deep.include({ period: '2026Q4', level: 'county' });
+    const province = (await server.api('/periods/current', { token: t.provinceAdmin })).body;
+    expect(province.working).to.deep.include({
+      period: '2026Q4',
+      level: 'province',
+      deadline: '2027-01-16T00:00:00+08:00',
+    });
+    // (Tokens expire as the clock moves: anonymous callers work at the schools' county level.)
+    clock.set('2027-02-20T10:00:00+08:00');
+    try {
+      // Outside the windows every level, schools included, works on the quarter under way.
+      const feb = (await server.api('/periods/current')).body;
+      expect(feb.working).to.deep.include({ period: '2027Q1', deadline: '2027-04-06T00:00:00+08:00' });
+      expect(feb.workingByLevel.province).to.deep.include({ period: '2027Q1' });
+      clock.set('2027-01-08T10:00:00+08:00');
+      const jan8 = (await server.api('/periods/current')).body;
+      expect(jan8.working.period).to.equal('2027Q1');
+      expect(jan8.workingByLevel.city).to.deep.include({
+        period: '2026Q4',
+        deadline: '2027-01-11T00:00:00+08:00',
+      });
+    } finally {
+      clock.set('2027-01-03T10:00:00+08:00');
+    }
+    expect((await server.api('/periods/current', { token: 'forged' })).status).to.equal(401);
+  });
+
   it('GET /forms/school serves the JSON Schema with Chinese labels; an unknown kind is a 400', async () => {
     const res = await server.api('/forms/school');
     expect(res.body.version).to.equal(1);
@@ -177,7 +214,12 @@ describe('reporting workflow over HTTP', function () {
         body: { approve: true, reason: '同意修改' },
       });
       expect(approve.status).to.equal(200);
-      expect(approve.body.state).to.equal('draft');
+      // Approval returns it for changes with a time limit (seed 001 §18): here the county deadline,
+      // three days from now, later than the county deadline.
+      expect(approve.body).to.deep.include({
+        state: 'returned',
+        returnDeadline: '2027-01-06T10:00:00+08:00',
+      });
       const progress = await server.api('/regions/350102/progress?period=2026Q4', { token: t.countyAdmin });
       expect(progress.body.totals.submitted).to.equal(0);
       const edit = await server.api(path(), {
@@ -190,7 +232,7 @@ describe('reporting workflow over HTTP', function () {
         (await server.api(`${path()}/submit`, { method: 'POST', token: t.schoolA })).body.state,
       ).to.equal('submitted');
       const states = (await Report.findById(`2026Q4:school:${schoolA}`).lean())!.history.map((h) => h.to);
-      expect(states).to.deep.equal(['submitted', 'withdrawalRequested', 'draft', 'submitted']);
+      expect(states).to.deep.equal(['submitted', 'withdrawalRequested', 'returned', 'submitted']);
       const event = await OutboxEvent.findOne({ type: 'withdrawal.decided' }).lean();
       expect(event?.payload).to.deep.include({ approved: true, unit: '鼓楼实验小学' });
       expect(
@@ -351,7 +393,9 @@ describe('reporting workflow over HTTP', function () {
       });
       expect(res.status).to.equal(409);
       expect(res.body.error.code).to.equal('DEADLINE_PASSED');
-      expect(res.body.error.message).to.match(/^上报截止时间 2027-01-06T00:00:00\+08:00 已过/);
+      expect(res.body.error.message).to.match(
+        /^本级上报截止时间 2027-01-06T00:00:00\+08:00 已过，不能再填报或上报/,
+      );
     });
   });
 
@@ -386,6 +430,13 @@ describe('reporting workflow over HTTP', function () {
         (await server.api('/regions/350100/progress/recount', { method: 'POST', token: t.otherCounty }))
           .status,
       ).to.equal(403);
+      // An inspector (视察员) views; a recount is a heavy write.
+      const inspector = await server.api('/regions/350102/progress/recount', {
+        method: 'POST',
+        token: t.countyInspector,
+      });
+      expect(inspector.status).to.equal(403);
+      expect(inspector.body.error.code).to.equal('ROLE_REQUIRED');
     });
 
     it('supervision lists per child the schools initialized and reported', async () => {

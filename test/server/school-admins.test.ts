@@ -240,7 +240,7 @@ describe('school-admin accounts (seed 000 part 3)', function () {
       expect((await api(`/users/${users.sA._id}/lock`, { token: tokens.gl, body: {} })).status).to.equal(200);
       const res = await api(`/schools/${schoolA._id}/admins`, { token: tokens.gl, body: { name: '李新' } });
       expect(res.status).to.equal(201);
-      expect(res.body.admin.loginName).to.match(/^s350102\d{5}$/);
+      expect(res.body.admin.loginName).to.match(/^s350102\d{4}$/);
       expect(res.body.admin).to.include({ name: '李新', initialPassword: '123456' });
       expect(res.body.replacedUserIds).to.deep.equal([String(users.sA._id)]);
 

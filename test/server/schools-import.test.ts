@@ -161,7 +161,7 @@ describe('POST /schools/import (seed 000 §2.2)', function () {
     expect(await SchoolImport.countDocuments({ state: 'done' })).to.equal(1);
     expect((await School.findOne({ name: '鼓楼导入二小' }).lean<SchoolDoc>())!.type).to.equal('九年一贯制');
     const loginName = res.body.schools[0].loginName;
-    expect(loginName).to.match(/^s\d{8}$/);
+    expect(loginName).to.match(/^s350102\d{4}$/);
     const admin = await User.findOne({ loginName }).lean<UserDoc>();
     expect(admin!.mustChangePassword).to.equal(true);
     expect(String(admin!.bindings[0].schoolId)).to.equal(String(first!._id));
@@ -190,7 +190,7 @@ describe('POST /schools/import (seed 000 §2.2)', function () {
     const resumed = await resumeSchoolWrites({ clock: () => new Date() });
     expect(resumed.imports).to.equal(1);
     const admin = await User.findOne({ 'bindings.schoolId': school._id }).lean<UserDoc>();
-    expect(admin!.loginName).to.match(/^s\d{8}$/);
+    expect(admin!.loginName).to.match(/^s350102\d{4}$/);
     expect(admin!.mustChangePassword).to.equal(true);
     const job = await SchoolImport.findById('crashed-import').lean();
     expect(job).to.deep.include({ state: 'done', created: 1 });

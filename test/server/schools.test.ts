@@ -7,6 +7,7 @@ import { AuditEntry } from '../../server/src/audit/model';
 import { Report } from '../../server/src/reports/model';
 import { School, type SchoolDoc } from '../../server/src/schools/model';
 import { Teacher } from '../../server/src/teachers/model';
+import { finishFirstLogin } from '../helpers/fixtures';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const PASSWORD = 'Pass12345';
@@ -97,7 +98,7 @@ describe('schools API (seed 000 part 2)', function () {
         initialized: false,
       });
       expect(res.body.school.regionPath).to.deep.equal(path('350000', '350100', '350102'));
-      expect(res.body.admin.loginName).to.match(/^s\d{8}$/);
+      expect(res.body.admin.loginName).to.match(/^s350102\d{4}$/);
       expect(res.body.admin.initialPassword).to.equal('123456');
 
       const admin = await User.findOne({ loginName: res.body.admin.loginName }).lean<UserDoc>();
@@ -165,9 +166,10 @@ describe('schools API (seed 000 part 2)', function () {
       const national = await create(t.nat, { name: '某小学', type: '小学', regionCode: '000000' });
       expect(national.status).to.equal(400);
       expect(national.body.error.message).to.include('学校不能直接隶属于全国');
-      const placeholder = await create(t.nat, { name: '某小学', type: '小学', regionCode: '110100' });
-      expect(placeholder.status).to.equal(400);
-      expect(placeholder.body.error.message).to.include('市辖区');
+      // 北京's 市辖区 (110100) is no unit: its districts hang from 北京市 itself.
+      const grouping = await create(t.nat, { name: '某小学', type: '小学', regionCode: '110100' });
+      expect(grouping.status).to.equal(400);
+      expect(grouping.body.error.message).to.include('110100 不存在');
       expect(await School.countDocuments()).to.equal(before);
       expect(await User.countDocuments()).to.equal(users);
     });
@@ -191,7 +193,7 @@ describe('schools API (seed 000 part 2)', function () {
       });
       const res = await create(t.gl, { name: '半途小学', type: '小学', regionCode: '350102' });
       expect(res.status).to.equal(201);
-      expect(res.body.admin.loginName).to.match(/^s\d{8}$/);
+      expect(res.body.admin.loginName).to.match(/^s350102\d{4}$/);
       const stored = await School.findById(res.body.school.id).lean<SchoolDoc>();
       expect(stored!.setup).to.equal(undefined);
       expect(await School.countDocuments({ name: '半途小学' })).to.equal(1);
@@ -238,6 +240,7 @@ describe('schools API (seed 000 part 2)', function () {
         ids[name] = res.body.school.id;
         logins[name] = res.body.admin.loginName;
       }
+      await finishFirstLogin(logins['鼓楼实验小学']);
       t.school = await server.login(logins['鼓楼实验小学'], '123456');
       // Facts other features maintain: initialization, suspected issues, last update, reports.
       await School.updateOne({ _id: ids['鼓楼实验小学'] }, { $set: { initialized: true } });
@@ -502,6 +505,16 @@ describe('schools API (seed 000 part 2)', function () {
           body: { address: 'x' },
         });
         expect(other.status).to.equal(403);
+        // Seed 003 FAQ 3: the county renames a school, not the school itself.
+        const rename = await server.api(`/schools/${id}`, {
+          token: t.school,
+          method: 'PATCH',
+          body: { name: '鼓楼新名小学' },
+        });
+        expect(rename.status).to.equal(403);
+        expect(rename.body.error.message).to.equal(
+          '学校名称由所属教育行政部门（区县）修改，请联系区县管理员',
+        );
       });
 
       it('inspectors and outsiders get 403', async () => {

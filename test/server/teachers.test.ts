@@ -25,7 +25,7 @@ describe('teachers: application, verification by the school admin, own status (s
     subject: '语文',
     title: '正高级教师',
     idType: '居民身份证',
-    idNumber: '350102199001010375',
+    idNumber: '350102199001010374',
     ...overrides,
   });
 
@@ -54,16 +54,47 @@ describe('teachers: application, verification by the school admin, own status (s
       },
     ];
     await User.create([
-      { loginName: 'wang', name: '王老师', mobile: '19800002552', passwordHash: hash },
-      { loginName: 'zhao', name: '赵老师', mobile: '19800003333', passwordHash: hash },
-      { loginName: 'qian', name: '钱老师', mobile: '19800004444', passwordHash: hash },
-      { loginName: 'nomobile', name: '无手机', passwordHash: hash },
-      { loginName: 'admin1', name: '一中管理员', passwordHash: hash, bindings: schoolAdmin(school) },
-      { loginName: 'admin2', name: '二中管理员', passwordHash: hash, bindings: schoolAdmin(otherSchool) },
+      {
+        loginName: 'wang',
+        name: '王老师',
+        mobile: '19800002552',
+        passwordHash: hash,
+        mustChangePassword: false,
+      },
+      {
+        loginName: 'zhao',
+        name: '赵老师',
+        mobile: '19800003333',
+        passwordHash: hash,
+        mustChangePassword: false,
+      },
+      {
+        loginName: 'qian',
+        name: '钱老师',
+        mobile: '19800004444',
+        passwordHash: hash,
+        mustChangePassword: false,
+      },
+      { loginName: 'nomobile', name: '无手机', passwordHash: hash, mustChangePassword: false },
+      {
+        loginName: 'admin1',
+        name: '一中管理员',
+        passwordHash: hash,
+        mustChangePassword: false,
+        bindings: schoolAdmin(school),
+      },
+      {
+        loginName: 'admin2',
+        name: '二中管理员',
+        passwordHash: hash,
+        mustChangePassword: false,
+        bindings: schoolAdmin(otherSchool),
+      },
       {
         loginName: 'gulou',
         name: '鼓楼区',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [
           { kind: 'region' as const, role: 'admin', regionCode: '350102', regionPath: GULOU.slice(0, 3) },
         ],
@@ -72,6 +103,7 @@ describe('teachers: application, verification by the school admin, own status (s
         loginName: 'xm',
         name: '厦门市',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [
           { kind: 'region' as const, role: 'admin', regionCode: '350200', regionPath: ['000000', '350000'] },
         ],
@@ -80,6 +112,7 @@ describe('teachers: application, verification by the school admin, own status (s
         loginName: 'fj',
         name: '福建专项',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [
           { kind: 'region' as const, role: 'special', regionCode: '350000', regionPath: ['000000'] },
         ],
@@ -127,13 +160,13 @@ describe('teachers: application, verification by the school admin, own status (s
       account: '198****2552',
       schoolName: '央馆六县第一中学',
       idType: '居民身份证',
-      idNumber: '35*****0375',
+      idNumber: '35*****0374',
       otherSchool: false,
     });
     teacherId = res.body.teacher.id;
     const stored = await Teacher.findById(teacherId).lean();
-    expect(JSON.stringify(stored)).to.not.contain('350102199001010375');
-    expect(openIdNumber(stored!.idNumberSealed!)).to.equal('350102199001010375');
+    expect(JSON.stringify(stored)).to.not.contain('350102199001010374');
+    expect(openIdNumber(stored!.idNumberSealed!)).to.equal('350102199001010374');
     const user = await User.findOne({ loginName: 'wang' }).lean();
     expect(user!.bindings.map((b) => [b.kind, b.regionCode, String(b.schoolId)])).to.deep.equal([
       ['teacher', '350102', String(school._id)],
@@ -157,7 +190,7 @@ describe('teachers: application, verification by the school admin, own status (s
     const wang = pending.body.items.find((t: any) => t.id === teacherId);
     expect(wang).to.deep.include({
       account: '198****2552',
-      idNumber: '35*****0375',
+      idNumber: '35*****0374',
       title: '正高级教师',
       verification: 'pending',
       verificationLabel: '待审核',
@@ -204,7 +237,7 @@ describe('teachers: application, verification by the school admin, own status (s
 
     const again = await server.api('/me/teacher-application', {
       token: token.wang,
-      body: application({ idNumber: '350102199001010376' }),
+      body: application({ idNumber: '350102199001010382' }),
     });
     expect(again.status).to.equal(201);
     expect(again.body.teacher.id).to.equal(teacherId); // the same teacher, re-applying
@@ -220,7 +253,7 @@ describe('teachers: application, verification by the school admin, own status (s
     });
     const same = await server.api('/me/teacher-application', {
       token: token.wang,
-      body: application({ idNumber: '350102199001010376' }),
+      body: application({ idNumber: '350102199001010382' }),
     });
     expect(same.status).to.equal(409);
     expect(same.body.error.code).to.equal('TEACHER_ALREADY_APPROVED');

@@ -99,13 +99,19 @@ describe('training record import over HTTP', function () {
       })),
     );
     const li5 = await Teacher.findOne({ mobile: '13900000005' }).lean();
-    const user = await User.create({ loginName: 'li5', name: '李5', passwordHash: hash });
+    const user = await User.create({
+      loginName: 'li5',
+      name: '李5',
+      passwordHash: hash,
+      mustChangePassword: false,
+    });
     await TeacherAccount.create({ _id: String(user._id), teacherId: li5!._id, linkedAt: new Date() });
     await User.create([
       {
         loginName: 'fj',
         name: '福建专项',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [
           { kind: 'region' as const, role: 'special', regionCode: '350000', regionPath: ['000000'] },
         ],
@@ -114,6 +120,7 @@ describe('training record import over HTTP', function () {
         loginName: 'xm',
         name: '厦门专项',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [
           {
             kind: 'region' as const,

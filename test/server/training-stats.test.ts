@@ -93,30 +93,35 @@ describe('training statistics over HTTP (seed 003 part 3 §2)', function () {
         loginName: 'fj',
         name: '福建专项',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [region('special', '350000', ['000000'])],
       },
       {
         loginName: 'fz',
         name: '福州视察',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [region('inspector', '350100', FUJIAN)],
       },
       {
         loginName: 'xm',
         name: '厦门视察',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [region('inspector', '350200', FUJIAN)],
       },
       {
         loginName: 'jx',
         name: '江西管理',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [region('admin', '360000', ['000000'])],
       },
       {
         loginName: 'schA',
         name: '鼓楼一中',
         passwordHash: hash,
+        mustChangePassword: false,
         bindings: [
           {
             kind: 'school' as const,
@@ -460,6 +465,8 @@ describe('training statistics over HTTP (seed 003 part 3 §2)', function () {
       ['xm', `${t}/teachers?region=350100`],
       ['xm', `${t}/schools/${schoolA._id}/stats`],
       ['schA', `${t}/stats`],
+      // A school admin asking for another region's teachers: refused, not answered with its own.
+      ['schA', `${t}/teachers?region=350200`],
       ['fz', `${t}/recount`, 'POST'],
       ['xm', `${t}/records/import`, 'POST'],
       ['xm', '/regions/350100/full-time-teachers'],

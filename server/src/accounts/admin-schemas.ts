@@ -1,6 +1,7 @@
 // Request shapes of school-admin account management and binding switching.
 import { paginationQuery } from '../http/pagination';
 import type { JsonSchema } from '../http/validation';
+import { DISPLAY_NAME } from '../http/validation';
 
 const objectId: JsonSchema = { type: 'string', pattern: '^[0-9a-fA-F]{24}$' };
 
@@ -42,7 +43,7 @@ export const addSchoolAdminBody: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    name: { type: 'string', title: '姓名', minLength: 1, maxLength: 50, pattern: '\\S' },
+    name: { type: 'string', title: '姓名', minLength: 1, maxLength: 50, [DISPLAY_NAME]: true },
   },
 };
 

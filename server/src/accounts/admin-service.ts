@@ -1,6 +1,7 @@
 // School-admin accounts (seed 000 part 3): view, reset password, lock, unlock, add a replacement, export;
 // and switching the caller's active binding. Services never see ctx: the caller's binding and the
 // audit actor come in as arguments.
+import { reserveSchoolAdminLoginNames } from '../schools/login-names';
 import { createHash, randomInt } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
@@ -317,11 +318,6 @@ export async function unlockSchoolAdmin(ac: ActionContext, userId: string) {
 // ---------------------------------------------------------------------------------------------
 // Replacing and removing a school's admin
 
-/** `s` + managing region + 5 random digits; 4-digit sequences (demo data, new schools) never collide. */
-function schoolAdminLoginName(school: Pick<SchoolDoc, 'regionCode'>): string {
-  return `s${school.regionCode}${String(randomInt(0, 100_000)).padStart(5, '0')}`;
-}
-
 /**
  * Seed 000 §3.4 新增用户: a new school-admin account (generated login name, password 123456, forced change).
  * The previous admins' bindings become inactive first, so a crash between the steps leaves the school
@@ -355,7 +351,7 @@ export async function addSchoolAdmin(ac: ActionContext, schoolId: string, name?:
       created = (
         await User.create({
           _id: userId,
-          loginName: schoolAdminLoginName(school),
+          loginName: (await reserveSchoolAdminLoginNames(school.regionCode, 1))[0],
           name: adminName,
           passwordHash,
           mustChangePassword: true,

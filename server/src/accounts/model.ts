@@ -25,6 +25,8 @@ export interface UserDoc {
   /** Locked by an administrator (seed 000 §3.3); a locked user cannot log in. */
   locked: boolean;
   failedLogins: number;
+  /** Failed logins are counted as slots `<userId>:<failureEpoch>:<n>` (login_failures); a new epoch resets. */
+  failureEpoch?: string;
   lockedUntil?: Date;
   bindings: Binding[];
   /** First-login personal info (seed 000 §4.1, §6.3). */
@@ -63,6 +65,7 @@ const userSchema = new Schema<UserDoc>(
     mustChangePassword: { type: Boolean, default: true },
     locked: { type: Boolean, default: false },
     failedLogins: { type: Number, default: 0 },
+    failureEpoch: { type: String },
     lockedUntil: { type: Date },
     bindings: { type: [bindingSchema], default: [] },
     gender: { type: String, enum: ['male', 'female'] },
@@ -84,7 +87,8 @@ userSchema.index({ 'bindings.regionCode': 1 });
 
 export const User = mongoose.model<UserDoc>('User', userSchema, 'users');
 
-export type SessionKind = 'access' | 'refresh';
+/** `spent`: a refresh token already exchanged, kept to recognise its reuse (which revokes the family). */
+export type SessionKind = 'access' | 'refresh' | 'spent';
 
 export interface SessionDoc {
   /** sha256 of the token: the token itself is never stored. */
@@ -101,7 +105,7 @@ export interface SessionDoc {
 const sessionSchema = new Schema<SessionDoc>(
   {
     _id: { type: String, required: true },
-    kind: { type: String, enum: ['access', 'refresh'], required: true },
+    kind: { type: String, enum: ['access', 'refresh', 'spent'], required: true },
     userId: { type: Schema.Types.ObjectId, required: true },
     bindingId: { type: Schema.Types.ObjectId },
     family: { type: String, required: true },

@@ -77,6 +77,7 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
     {
       method: 'put',
       path: '/me/profile',
+      firstLogin: true,
       summary: '完善/修改个人信息（首次登录必填：姓名、性别、手机号、邮箱；新手机号须短信验证）',
       tags: ['账号'],
       auth: true,

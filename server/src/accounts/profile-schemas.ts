@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../http/validation';
+import { DISPLAY_NAME } from '../http/validation';
 
 const mobile = { type: 'string', title: '手机号', pattern: '^1\\d{10}$' };
 const smsCode = { type: 'string', title: '短信验证码', pattern: '^\\d{6}$' };
@@ -22,7 +23,7 @@ export const registerBody: JsonSchema = {
     mobile,
     code: smsCode,
     password,
-    name: { type: 'string', title: '姓名', minLength: 1, maxLength: 50 },
+    name: { type: 'string', title: '姓名', minLength: 1, maxLength: 50, [DISPLAY_NAME]: true },
   },
 };
 
@@ -38,7 +39,7 @@ export const profileBody: JsonSchema = {
   additionalProperties: false,
   required: ['name', 'gender', 'mobile', 'email'],
   properties: {
-    name: { type: 'string', title: '真实姓名', minLength: 1, maxLength: 50 },
+    name: { type: 'string', title: '真实姓名', minLength: 1, maxLength: 50, [DISPLAY_NAME]: true },
     gender: { type: 'string', title: '性别', enum: ['male', 'female'] },
     mobile,
     smsCode,

@@ -36,6 +36,7 @@ export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
     {
       method: 'post',
       path: '/auth/logout',
+      firstLogin: true,
       summary: '退出登录（吊销令牌）',
       tags: ['账号'],
       auth: true,
@@ -48,6 +49,7 @@ export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
     {
       method: 'post',
       path: '/auth/password',
+      firstLogin: true,
       summary: '修改密码',
       tags: ['账号'],
       auth: true,
@@ -62,6 +64,7 @@ export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
     {
       method: 'get',
       path: '/me',
+      firstLogin: true,
       summary: '当前用户、当前身份与尚未完成的首次登录步骤',
       tags: ['账号'],
       auth: true,

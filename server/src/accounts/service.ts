@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Types } from 'mongoose';
+import mongoose, { Schema, Types } from 'mongoose';
 import type { Clock } from '../clock';
 import { LockedError, UnauthorizedError, ValidationError } from '../http/errors';
 import { hashPassword, verifyPassword } from './passwords';
@@ -10,6 +10,7 @@ const messages = {
   locked: (minutes: number) => `密码连续错误次数过多，账号已锁定，请 ${minutes} 分钟后再试`,
   disabled: '账号已被管理员锁定，请联系上级管理员',
   invalidToken: '登录已失效，请重新登录',
+  tokenReused: '登录凭证已被使用过，为安全起见本次登录已失效，请重新登录',
   wrongOldPassword: '原密码不正确',
   samePassword: '新密码不能与原密码相同',
   weakPassword: '新密码至少 8 位，且须同时包含字母和数字',
@@ -17,6 +18,22 @@ const messages = {
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCK_MINUTES = 15;
+
+interface LoginFailureDoc {
+  /** `<userId>:<failureEpoch>:<n>`, n = 1…MAX_FAILED_LOGINS: one slot per counted failure. */
+  _id: string;
+  at: Date;
+}
+/**
+ * Failed logins as unique slots: on FerretDB `$inc` and conditional updates lose concurrent writes
+ * (19 parallel wrong passwords never locked), while a duplicate `_id` insert always fails, so each
+ * failure claims exactly one slot and whoever finds every slot taken locks the account.
+ */
+export const LoginFailure = mongoose.model<LoginFailureDoc>(
+  'LoginFailure',
+  new Schema<LoginFailureDoc>({ _id: String, at: Date }, { versionKey: false }),
+  'login_failures',
+);
 
 export interface AuthDeps {
   clock: Clock;
@@ -70,30 +87,63 @@ async function findByAccount(account: string): Promise<UserDoc | null> {
   return null;
 }
 
+// Verified against for unknown accounts, so a miss costs what a wrong password costs.
+let decoyHash: Promise<string> | undefined;
+
+/** Counts one failed login of `user` (exact under concurrency, see LoginFailure); always throws. */
+async function countFailure(deps: AuthDeps, user: UserDoc): Promise<never> {
+  const now = deps.clock();
+  const epoch = user.failureEpoch ?? '0';
+  for (let n = 1; n <= MAX_FAILED_LOGINS; n++) {
+    try {
+      await LoginFailure.create({ _id: `${user._id}:${epoch}:${n}`, at: now });
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) continue;
+      throw err;
+    }
+    if (n === MAX_FAILED_LOGINS) break;
+    await User.updateOne({ _id: user._id }, { $set: { failedLogins: n } });
+    throw new UnauthorizedError(messages.badCredentials, 'BAD_CREDENTIALS');
+  }
+  // The last slot is ours, or every slot was already taken: the account is locked, and the next
+  // failures (after the lock) count in a fresh epoch.
+  await User.updateOne(
+    { _id: user._id },
+    {
+      $set: {
+        lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000),
+        failedLogins: 0,
+        failureEpoch: newToken(),
+      },
+    },
+  );
+  throw new LockedError(messages.locked(LOCK_MINUTES), 'ACCOUNT_LOCKED');
+}
+
+/**
+ * Logs in by login name, mobile or email. A wrong password and an unknown account get the same 401
+ * BAD_CREDENTIALS after the same password-hash work; MAX_FAILED_LOGINS failures lock the account for
+ * LOCK_MINUTES (423 ACCOUNT_LOCKED), counted exactly under parallel guesses; a disabled account is
+ * 423 ACCOUNT_DISABLED once the password is right.
+ */
 export async function login(deps: AuthDeps, account: string, password: string) {
   const user = await findByAccount(account.trim());
+  const matches = await verifyPassword(
+    password,
+    user?.passwordHash ?? (await (decoyHash ??= hashPassword(newToken()))),
+  );
   if (!user) throw new UnauthorizedError(messages.badCredentials, 'BAD_CREDENTIALS');
   const now = deps.clock();
-  if (user.locked) throw new LockedError(messages.disabled, 'ACCOUNT_DISABLED');
   if (user.lockedUntil && user.lockedUntil > now) {
     const minutes = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000);
     throw new LockedError(messages.locked(minutes), 'ACCOUNT_LOCKED', { lockedUntil: user.lockedUntil });
   }
-  if (!(await verifyPassword(password, user.passwordHash))) {
-    const failed = (user.lockedUntil && user.lockedUntil <= now ? 0 : user.failedLogins) + 1;
-    const update: Record<string, unknown> = { failedLogins: failed };
-    if (failed >= MAX_FAILED_LOGINS) {
-      update.lockedUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000);
-      update.failedLogins = 0;
-      await User.updateOne({ _id: user._id }, { $set: update });
-      throw new LockedError(messages.locked(LOCK_MINUTES), 'ACCOUNT_LOCKED');
-    }
-    await User.updateOne({ _id: user._id }, { $set: update, $unset: { lockedUntil: 1 } });
-    throw new UnauthorizedError(messages.badCredentials, 'BAD_CREDENTIALS', {
-      remainingAttempts: MAX_FAILED_LOGINS - failed,
-    });
-  }
-  await User.updateOne({ _id: user._id }, { $set: { failedLogins: 0 }, $unset: { lockedUntil: 1 } });
+  if (!matches) await countFailure(deps, user);
+  if (user.locked) throw new LockedError(messages.disabled, 'ACCOUNT_DISABLED');
+  await User.updateOne(
+    { _id: user._id },
+    { $set: { failedLogins: 0, failureEpoch: newToken() }, $unset: { lockedUntil: 1 } },
+  );
   const binding = user.bindings.find((b) => b.active);
   const tokens = await issueTokens(deps, user, binding?._id);
   return { ...tokens, user: userView(user) };
@@ -110,16 +160,27 @@ export async function authenticate(deps: AuthDeps, accessToken: string): Promise
   return { user, binding };
 }
 
+/**
+ * Exchanges a refresh token for a new pair in the same family. The token is single-use (deleteOne's
+ * count is exact on FerretDB too) and the family's earlier access tokens stop working. A spent token
+ * presented again — a stolen copy, or the thief's — revokes the whole family: 401 TOKEN_REUSED.
+ */
 export async function refresh(deps: AuthDeps, refreshToken: string) {
   const id = tokenHash(refreshToken);
   const session = await Session.findById(id).lean();
+  const revokeFamily = async (family: string): Promise<never> => {
+    await Session.deleteMany({ family });
+    throw new UnauthorizedError(messages.tokenReused, 'TOKEN_REUSED');
+  };
+  if (session?.kind === 'spent') return revokeFamily(session.family);
   if (!session || session.kind !== 'refresh' || session.expiresAt <= deps.clock()) {
     throw new UnauthorizedError(messages.invalidToken, 'TOKEN_INVALID');
   }
-  // Single use: only the request whose delete removed it gets the new pair. (deleteOne's count is
-  // exact on FerretDB too, unlike findOneAndDelete, which two racing requests can both "win".)
   const { deletedCount } = await Session.deleteOne({ _id: id });
-  if (deletedCount !== 1) throw new UnauthorizedError(messages.invalidToken, 'TOKEN_INVALID');
+  // Someone exchanged it between our read and our delete: a reuse.
+  if (deletedCount !== 1) return revokeFamily(session.family);
+  await Session.create({ ...session, kind: 'spent' });
+  await Session.deleteMany({ family: session.family, kind: 'access' });
   const user = await User.findById(session.userId).lean<UserDoc>();
   if (!user || user.locked) throw new UnauthorizedError(messages.invalidToken, 'TOKEN_INVALID');
   return issueTokens(deps, user, session.bindingId, session.family);

@@ -1,8 +1,10 @@
 // The demo world: one believable province (福建省) with schools, admins, teachers and last quarter's
 // reports in every state. Deterministic: a fixed seed and ids derived from region codes mean every
 // run writes the same documents, so a crashed load can simply run again (duplicates are skipped).
+import { noteLoginSequences, schoolAdminLoginName as loginNameOf } from '../schools/login-names';
 import { Types, type Model } from 'mongoose';
 import {
+  NATIONAL_CODE,
   REGION_ROLE_LABELS,
   REGION_ROLES,
   TEACHER_SUBJECTS,
@@ -21,7 +23,9 @@ import { Region, type RegionDoc } from '../regions/model';
 import { loadRegionDocuments } from '../regions/seed';
 import { Report, reportId, type ReportDoc, type ReportTransition } from '../reports/model';
 import { School, type SchoolDoc } from '../schools/model';
-import { Teacher, type TeacherDoc } from '../teachers/model';
+import { Teacher, TeacherAccount, type TeacherDoc } from '../teachers/model';
+import { setFullTimeCounts } from '../training/stats';
+import { claimContact } from '../accounts/contacts';
 import { personName, Rng, SchoolNamer, type SchoolLocale } from './rng';
 
 export interface DemoLogin {
@@ -33,6 +37,7 @@ export interface DemoLogin {
 const messages = {
   regionsMissing: '演示数据需要先导入行政区划（福建省 350000 不存在），请先运行地区导入',
   schoolAdmin: (school: string) => `${school} 管理员`,
+  teacher: (school: string) => `${school} 教师`,
   regionRole: (region: string, role: RegionRole) => `${region} ${REGION_ROLE_LABELS[role]}`,
   autoSubmitted: '逾期未报，系统自动上报',
   confirmedNoChange: '本期无变化，确认上报',
@@ -327,7 +332,7 @@ export function buildSchool(
 /** Login names follow the managing region: `s` + region code + 4-digit sequence, e.g. s3501020001. */
 export function schoolAdminLoginName(school: Pick<SchoolDoc, 'regionCode'>, seq: number): string {
   if (seq >= 9999) throw new Error(`单个地区学校数超出范围：${seq + 1}`);
-  return `s${school.regionCode}${String(seq + 1).padStart(4, '0')}`;
+  return loginNameOf(school.regionCode, seq + 1);
 }
 
 export function buildSchoolAdmin(
@@ -743,7 +748,98 @@ export function buildDemoWorld(
     );
   }
 
+  // A teacher of the demo school with an account, so the teacher's pages (研修学时) can be tried.
+  const demoSchool = schools.find((s) => s.regionCode === DEMO_COUNTY)!;
+  const ownTeachers = teachers.filter((t) => t.schoolId?.equals(demoSchool._id));
+  const teacher = ownTeachers.find((t) => t.verification === 'approved') ?? ownTeachers[0];
+  teacher.verification = 'approved';
+  const teacherUser: UserDoc = {
+    _id: syntheticObjectId('regionUser', seed, DEMO_COUNTY, 0xfe00),
+    loginName: `${DEMO_COUNTY}teacher`,
+    name: teacher.name,
+    mobile: teacher.mobile,
+    passwordHash: hashes.regionUser,
+    mustChangePassword: false,
+    locked: false,
+    failedLogins: 0,
+    mobileVerified: true,
+    profileCompleted: true,
+    bindings: [
+      {
+        _id: syntheticObjectId('binding', seed, DEMO_COUNTY, 0xfe0000),
+        kind: 'teacher',
+        role: 'teacher',
+        regionCode: demoSchool.regionCode,
+        regionPath: teacher.regionPath,
+        schoolId: demoSchool._id,
+        active: true,
+      },
+    ],
+    createdAt: teacher.createdAt,
+    updatedAt: teacher.createdAt,
+  };
+  teacher.userId = teacherUser._id;
+  users.push(teacherUser);
+  logins.push({
+    label: messages.teacher(demoSchool.name),
+    loginName: teacherUser.loginName,
+    password: REGION_DEMO_PASSWORD,
+  });
+
+  // The printed region and teacher accounts have done their first login, so every role can be tried at
+  // once; the printed school admin shows the first login (initial password 123456, change required).
+  const ready = new Set(logins.filter((l) => l.password !== SCHOOL_ADMIN_PASSWORD).map((l) => l.loginName));
+  for (const u of users) {
+    if (!ready.has(u.loginName)) continue;
+    u.mustChangePassword = false;
+    u.profileCompleted = true;
+  }
+
   return { period: quarter.period, schools, users, teachers, reports, logins };
+}
+
+/** Links the demo's teacher accounts to their teachers (teacher_accounts) and claims their mobiles. */
+async function linkDemoTeacherAccounts(users: readonly UserDoc[]): Promise<void> {
+  for (const u of users.filter((x) => x.bindings.some((b) => b.kind === 'teacher'))) {
+    const teacher = await Teacher.findOne({ userId: u._id }, { _id: 1 }).lean();
+    if (!teacher) continue;
+    await TeacherAccount.updateOne(
+      { _id: String(u._id) },
+      { $setOnInsert: { teacherId: teacher._id, linkedAt: u.createdAt } },
+      { upsert: true },
+    );
+    if (u.mobile) await claimContact('mobile', u.mobile, u._id as Types.ObjectId);
+  }
+}
+
+/**
+ * 专任教师数 (the denominator of 参训率, seed 003) for the demo province, its cities and counties: the
+ * teachers on file in each, plus about a tenth not yet registered, as in a real region.
+ */
+async function loadFullTimeTeacherCounts(teachers: readonly TeacherDoc[]): Promise<void> {
+  const perRegion = new Map<string, number>();
+  for (const t of teachers) {
+    for (const code of t.regionPath) {
+      if (code !== NATIONAL_CODE) perRegion.set(code, (perRegion.get(code) ?? 0) + 1);
+    }
+  }
+  const regions = await Region.find({ _id: { $in: [...perRegion.keys()] } }, { parentCode: 1 }).lean<
+    Pick<RegionDoc, '_id' | 'parentCode'>[]
+  >();
+  await setFullTimeCounts(
+    () => new Date(),
+    regions.map((region) => ({ region, count: Math.ceil(perRegion.get(region._id)! * 1.1) })),
+  );
+}
+
+/** The highest `s<region><seq>` sequence per region among `users`, for the login-name counters. */
+export function usedLoginSequences(users: readonly Pick<UserDoc, 'loginName'>[]): Map<string, number> {
+  const last = new Map<string, number>();
+  for (const u of users) {
+    const m = /^s(\d{6})(\d{4,})$/.exec(u.loginName);
+    if (m) last.set(m[1], Math.max(last.get(m[1]) ?? 0, Number(m[2])));
+  }
+  return last;
 }
 
 function onlyDuplicateKeys(err: unknown): boolean {
@@ -779,7 +875,10 @@ export async function loadDemoWorld(
   const world = buildDemoWorld({ schoolAdmin, regionUser }, options);
   await insertAll(School, world.schools);
   await insertAll(User, world.users);
+  await noteLoginSequences(usedLoginSequences(world.users));
   await insertAll(Teacher, world.teachers);
+  await linkDemoTeacherAccounts(world.users);
+  await loadFullTimeTeacherCounts(world.teachers);
   await insertAll(Report, world.reports);
   return {
     logins: world.logins,

@@ -3,7 +3,13 @@
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { timeLimit } from './time-limit';
+import { ForbiddenError, ValidationError } from './errors';
 import { assertValid, compileValidator, type JsonSchema } from './validation';
+
+const messages = {
+  firstLogin: '首次登录（或密码被重置）后须先修改密码，完成首次登录步骤后才能进行其他操作',
+  noBody: '该接口不接受请求体，请不要在请求中附带内容',
+};
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -17,6 +23,14 @@ export interface RouteDefinition {
   before?: Middleware[];
   /** Marks the route as requiring a bearer token in the OpenAPI document. */
   auth?: boolean;
+  /**
+   * Open to an account that still has to change its initial or reset password (the first-login steps:
+   * change password, complete profile, read /me, log out). Every other authenticated route answers such
+   * an account 403 FIRST_LOGIN_REQUIRED (seed 000 §4.1: the initial password must be changed first).
+   */
+  firstLogin?: boolean;
+  /** The handler reads the request body itself (a file upload): no JSON body check here. */
+  upload?: boolean;
   params?: JsonSchema;
   query?: JsonSchema;
   body?: JsonSchema;
@@ -63,6 +77,8 @@ export function registerRoutes(
       if (route.body) {
         const body = (ctx.request as any).body;
         input.body = assertValid('body', validators.body!, route.body, body === undefined ? {} : body);
+      } else if (!route.upload && unexpectedBody(ctx)) {
+        throw new ValidationError(messages.noBody, { part: 'body' }, 'BODY_NOT_ALLOWED');
       }
       ctx.state.input = input;
       await next();
@@ -71,8 +87,34 @@ export function registerRoutes(
       await route.handler(ctx);
     };
     const limit = timeLimit(route.timeoutMs ?? opts.requestTimeoutMs ?? 0);
-    router[route.method](route.path, limit, ...(route.before ?? []), validate, handler);
+    const firstLoginGuard: Middleware = async (ctx, next) => {
+      const user = (ctx.state.auth as { user?: { mustChangePassword?: boolean } } | undefined)?.user;
+      if (user?.mustChangePassword && !route.firstLogin) {
+        throw new ForbiddenError(messages.firstLogin, 'FIRST_LOGIN_REQUIRED', {
+          pendingSteps: ['changePassword'],
+        });
+      }
+      await next();
+    };
+    router[route.method](route.path, limit, ...(route.before ?? []), firstLoginGuard, validate, handler);
   }
+}
+
+/**
+ * A route without a body schema takes no JSON or form body: such a body is a client mistake
+ * (400 BODY_NOT_ALLOWED), not something to ignore. An empty body or `{}` counts as none; uploads
+ * (multipart, spreadsheets, CSV, attachments of any type) reach the handlers that read them.
+ */
+function unexpectedBody(ctx: Context): boolean {
+  const length = Number(ctx.get('Content-Length') || 0);
+  if (!length && !ctx.get('Transfer-Encoding')) return false;
+  // Uploads come with their file's own type (a .txt attachment is text/plain): their handlers decide.
+  if (!ctx.is('json', 'urlencoded')) return false;
+  if (!ctx.is('json')) return true;
+  const body = (ctx.request as any).body;
+  const empty =
+    typeof body === 'object' && body !== null && !Array.isArray(body) && !Object.keys(body).length;
+  return !empty;
 }
 
 const emptyObject: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };

@@ -3,6 +3,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import localizeZh from 'ajv-i18n/localize/zh/index.js';
+import { nameProblem } from '@eduprogress/shared';
 import { ValidationError } from './errors';
 
 // ajv-formats is CommonJS; under ESM interop its function sits on `default`.
@@ -16,6 +17,13 @@ const messages = {
   params: '路径参数不合法',
 };
 
+/**
+ * The JSON-Schema keyword every name field carries (people, schools, trainings, notice titles):
+ * `{ type: 'string', [DISPLAY_NAME]: true }`, checked by `nameProblem` (shared/src/identity.ts): no
+ * control characters, lone surrogates or bidi overrides, and something visible.
+ */
+export const DISPLAY_NAME = 'x-display-name';
+
 export type RequestPart = keyof typeof messages;
 
 function makeAjv(coerceTypes: boolean): Ajv {
@@ -27,6 +35,20 @@ function makeAjv(coerceTypes: boolean): Ajv {
     removeAdditional: false,
   });
   addFormats(ajv);
+  ajv.addKeyword({
+    keyword: DISPLAY_NAME,
+    type: 'string',
+    schemaType: 'boolean',
+    errors: true,
+    validate: function displayName(enabled: boolean, value: string) {
+      const problem = enabled ? nameProblem(value) : null;
+      if (!problem) return true;
+      (displayName as { errors?: Partial<ErrorObject>[] }).errors = [
+        { keyword: DISPLAY_NAME, message: problem, params: { problem } },
+      ];
+      return false;
+    },
+  });
   return ajv;
 }
 
@@ -75,6 +97,8 @@ export function toValidationError(
   let sentence: string;
   if (first.keyword === 'additionalProperties') sentence = `不允许提交未定义的字段 ${property}`;
   else if (first.keyword === 'required') sentence = `缺少必填字段 ${who}`;
+  else if (first.keyword === DISPLAY_NAME)
+    sentence = `${label ?? property}${(first.params as { problem: string }).problem}`;
   else sentence = `${who ? `${who}：` : ''}${first.message ?? '格式不正确'}`;
   return new ValidationError(`${messages[part]}：${sentence}`, {
     property,

@@ -225,6 +225,7 @@ export function noticeRoutes(deps: NoticeRouteDeps): RouteDefinition[] {
       ...common,
       method: 'post',
       path: '/notices/:id/attachments',
+      upload: true,
       summary:
         '上传附件（单个不超过 20 MB；pdf、doc(x)、xls(x)、ppt(x)、jpg、png、zip、txt）：以文件内容为请求体并给出 filename，或 multipart/form-data 的 file 字段',
       params: noticeIdParams,

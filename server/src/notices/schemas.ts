@@ -2,6 +2,7 @@
 import { REGION_LEVELS, SCHOOL_TYPES } from '@eduprogress/shared';
 import { paginationQuery } from '../http/pagination';
 import type { JsonSchema } from '../http/validation';
+import { DISPLAY_NAME } from '../http/validation';
 
 const objectId: JsonSchema = { type: 'string', pattern: '^[0-9a-fA-F]{24}$' };
 
@@ -34,7 +35,7 @@ export const createNoticeBody: JsonSchema = {
   additionalProperties: false,
   required: ['title', 'content', 'scope'],
   properties: {
-    title: { type: 'string', title: '标题', minLength: 1, maxLength: 100, pattern: '\\S' },
+    title: { type: 'string', title: '标题', minLength: 1, maxLength: 100, [DISPLAY_NAME]: true },
     content: { type: 'string', title: '内容', minLength: 1, maxLength: NOTICE_CONTENT_MAX },
     scope: scopeSchema,
     draft: { type: 'boolean', title: '保存为草稿（上传附件后再发布）', default: false },

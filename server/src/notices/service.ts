@@ -239,7 +239,11 @@ async function emitPublished(clock: Clock, n: NoticeDoc): Promise<void> {
   await Notice.updateOne({ _id: n._id }, { $unset: { eventPending: 1 } });
 }
 
-export async function createNotice(deps: NoticeDeps, caller: NoticeCaller, body: CreateNoticeInput) {
+export async function createNotice(
+  deps: Pick<NoticeDeps, 'clock'>,
+  caller: NoticeCaller,
+  body: CreateNoticeInput,
+) {
   const binding = requireRegionManager(caller.binding, messages.notAuthor);
   const region = await Region.findById(binding.regionCode).lean<RegionDoc>();
   if (!region) throw new NotFoundError(messages.regionMissing(binding.regionCode!), 'REGION_NOT_FOUND');

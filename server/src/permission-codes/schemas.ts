@@ -1,6 +1,7 @@
 // Request shapes of permission codes (seed 003 权限码) and activation progress.
 import { paginationQuery } from '../http/pagination';
 import type { JsonSchema } from '../http/validation';
+import { DISPLAY_NAME } from '../http/validation';
 
 const regionCode: JsonSchema = { type: 'string', title: '地区代码', pattern: '^\\d{6}$' };
 const objectId: JsonSchema = { type: 'string', pattern: '^[0-9a-fA-F]{24}$' };
@@ -46,7 +47,7 @@ export const bindCodeBody: JsonSchema = {
   properties: {
     // Case, spaces and dashes are forgiven: people read codes aloud and retype them.
     code: { type: 'string', title: '权限码', minLength: 8, maxLength: 20, pattern: '^[0-9A-Za-z \\-]+$' },
-    name: { type: 'string', title: '姓名', minLength: 1, maxLength: 50, pattern: '\\S' },
+    name: { type: 'string', title: '姓名', minLength: 1, maxLength: 50, [DISPLAY_NAME]: true },
     mobile: { type: 'string', title: '手机号', pattern: '^1\\d{10}$' },
   },
 };

@@ -9,7 +9,10 @@ export interface RegionDoc {
   parentCode: string | null;
   /** Ancestor codes from the national root down to the parent (the region itself excluded). */
   path: string[];
-  /** Placeholder rows such as 市辖区 / 省直辖县级行政区划 from the data package. */
+  /**
+   * Always false since the seed leaves the package's grouping rows (市辖区, 省直辖县级行政区划) out; kept
+   * in the API view for the clients that read it.
+   */
   placeholder: boolean;
   /** Reports at county level: every county, and the 不设区的地级市 that have no counties below them. */
   countyLevel: boolean;

@@ -4,14 +4,19 @@ import {
   SCHOOL_FORMS,
   SCHOOL_FORM_CURRENT_VERSION,
   SCHOOL_FORM_GROUPS,
+  REPORTING_LEVELS,
   reportingStateAt,
   toShanghaiIso,
   type CalendarConfig,
+  type ReportingLevel,
 } from '@eduprogress/shared';
+import { authenticate } from '../accounts/service';
+import { Region, type RegionDoc } from '../regions/model';
+import { reportingLevelOf, workingPeriod } from './rules';
 import type { Context } from 'koa';
 import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
-import { NotFoundError } from '../http/errors';
+import { ForbiddenError, NotFoundError } from '../http/errors';
 import { input, type RouteDefinition } from '../http/route';
 import { recountProgress } from './progress';
 import { getProgress, getSupervision, regionWithin } from './progress-view';
@@ -35,6 +40,7 @@ import { LONG_REQUEST_MS } from '../http/time-limit';
 
 const messages = {
   noSuchVersion: (v: number) => `表单版本 ${v} 不存在`,
+  recountRole: '只有管理员或审核员可以重新统计上报进度，视察员只能查看',
 };
 
 export interface ReportRouteDeps extends FeatureDeps {
@@ -51,6 +57,20 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
   const unitOf = (ctx: Context): Promise<Unit> => {
     const p = input<unknown, unknown, UnitParams>(ctx).params;
     return p.id ? schoolUnit(p.id) : regionUnit(p.code!);
+  };
+  /**
+   * The reporting level of the caller's active binding (its region's, or its school's managing region's);
+   * `county` for an anonymous caller (most schools), `province` for the national level. An invalid
+   * bearer token is a 401; other schemes (the bot's) are anonymous here.
+   */
+  const callerLevel = async (ctx: Context): Promise<ReportingLevel> => {
+    const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('Authorization'));
+    if (!match) return 'county';
+    const { binding } = await authenticate(deps, match[1]);
+    if (!binding?.regionCode) return 'county';
+    const region = await Region.findById(binding.regionCode).lean<RegionDoc>();
+    if (!region) return 'county';
+    return region.level === 'national' ? 'province' : (reportingLevelOf(region) ?? 'county');
   };
   const periodOf = (ctx: Context) => input<unknown, unknown, UnitParams>(ctx).params.period;
 
@@ -141,14 +161,18 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
     {
       method: 'post',
       path: `${base}/reports/:period/withdrawal/decision`,
-      summary: `上级审批${who}的撤报申请（批准后报表重新开放）`,
+      summary: `上级审批${who}的撤报申请（批准即限时退回修改，截止后自动上报）`,
       tags: [tag],
       auth: true,
       before: [auth],
       params,
       body: s.decisionBody,
       handler: async (ctx) => {
-        const { approve, reason } = input<{ approve: boolean; reason?: string }>(ctx).body;
+        const { approve, reason, deadline } = input<{
+          approve: boolean;
+          reason?: string;
+          deadline?: string;
+        }>(ctx).body;
         ctx.body = await decideWithdrawal(
           rd,
           authOf(ctx),
@@ -157,6 +181,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
           periodOf(ctx),
           approve,
           reason,
+          deadline ? new Date(deadline) : undefined,
         );
       },
     },
@@ -188,10 +213,24 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
     {
       method: 'get',
       path: '/periods/current',
-      summary: '当前上报期次、各级上报时间窗口与截止时间',
+      summary:
+        '当前上报期次、各级上报时间窗口与截止时间，以及调用者当前可填报的期次与截止时间（working；未登录时按区县级）',
       tags: ['上报'],
-      handler: (ctx) => {
-        const state = reportingStateAt(deps.clock(), deps.calendar);
+      responses: { 200: { description: '成功', schema: s.currentPeriodResponse } },
+      handler: async (ctx) => {
+        const now = deps.clock();
+        const state = reportingStateAt(now, deps.calendar);
+        const level = await callerLevel(ctx);
+        const workingView = (l: ReportingLevel) => {
+          const w = workingPeriod(now, l, deps.calendar);
+          return {
+            period: w.period,
+            level: w.level,
+            deadline: toShanghaiIso(w.deadline),
+            opensAt: toShanghaiIso(w.opensAt),
+            closesAt: toShanghaiIso(w.closesAt),
+          };
+        };
         ctx.body = {
           period: state.period.name,
           cycle: deps.calendar.cycle,
@@ -205,7 +244,9 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
             open: state.openLevels.includes(w.level),
           })),
           openLevels: state.openLevels,
-          now: toShanghaiIso(deps.clock()),
+          now: toShanghaiIso(now),
+          working: workingView(level),
+          workingByLevel: Object.fromEntries(REPORTING_LEVELS.map((l) => [l, workingView(l)])),
         };
       },
     },
@@ -315,7 +356,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       method: 'post',
       path: '/regions/:code/progress/recount',
       timeoutMs: LONG_REQUEST_MS,
-      summary: '重新统计本地区的上报进度（修复汇总数据的偏差）',
+      summary: '重新统计本地区的上报进度（修复汇总数据的偏差；管理员、审核员）',
       tags: ['督促'],
       auth: true,
       before: [auth],
@@ -324,6 +365,10 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       handler: async (ctx) => {
         const { code } = input<unknown, unknown, { code: string }>(ctx).params;
         await regionWithin(authOf(ctx), code);
+        // A recount rewrites rollups (a heavy write): admins and auditors only, never an inspector (视察员).
+        const role = authOf(ctx).binding?.role;
+        if (role !== 'admin' && role !== 'auditor')
+          throw new ForbiddenError(messages.recountRole, 'ROLE_REQUIRED');
         const period =
           input<unknown, { period?: string }>(ctx).query.period ??
           reportingStateAt(deps.clock(), deps.calendar).period.name;

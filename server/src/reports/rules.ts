@@ -34,6 +34,29 @@ export function workablePeriods(now: Date, calendar: CalendarConfig): string[] {
   return [previousPeriod(current).name, current.name];
 }
 
+/**
+ * The period a unit reporting at `level` works on at `now`, and until when: the period just ended while
+ * its level's deadline for it has not passed (before and during its window), otherwise the period under
+ * way (so outside the windows a school works on the current quarter). Seeds 001 ch. 5, 002 ch. 5.
+ */
+export function workingPeriod(
+  now: Date,
+  level: ReportingLevel,
+  calendar: CalendarConfig,
+): { period: string; level: ReportingLevel; deadline: Date; opensAt: Date; closesAt: Date } {
+  const current = periodContaining(now, calendar.cycle);
+  const previous = previousPeriod(current);
+  const period = deadlineFor(previous, level, calendar) > now ? previous : current;
+  const window = windowsFor(period, calendar).find((w) => w.level === level)!;
+  return {
+    period: period.name,
+    level,
+    deadline: deadlineFor(period, level, calendar),
+    opensAt: window.opensAt,
+    closesAt: window.closesAt,
+  };
+}
+
 export function periodMatchesCycle(period: string, calendar: CalendarConfig): boolean {
   return parsePeriod(period).cycle === calendar.cycle;
 }

@@ -48,7 +48,15 @@ export const decisionBody: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['approve'],
-  properties: { approve: { type: 'boolean', title: '是否批准' }, reason: { ...reason, title: '审批意见' } },
+  properties: {
+    approve: { type: 'boolean', title: '是否批准' },
+    reason: { ...reason, title: '审批意见' },
+    deadline: {
+      type: 'string',
+      title: '限时修改截止时间（批准时可选；默认为本级截止时间与 3 天后两者中较晚者）',
+      format: 'date-time',
+    },
+  },
 };
 
 export const returnBody: JsonSchema = {
@@ -113,4 +121,58 @@ export const schoolIdParams: JsonSchema = {
   additionalProperties: false,
   required: ['id'],
   properties: { id: { type: 'string', title: '学校ID', pattern: '^[0-9a-f]{24}$' } },
+};
+
+const iso = { type: 'string', format: 'date-time' } as const;
+const levelEnum = { type: 'string', enum: ['county', 'city', 'province'] } as const;
+const workingSchema: JsonSchema = {
+  type: 'object',
+  title: '可填报的期次',
+  description:
+    '此刻可填报的期次：本级截止时间之前为刚结束的期次（正在逐级上报），之后为正在进行的期次（例如窗口之外学校填报本季度）',
+  required: ['period', 'level', 'deadline', 'opensAt', 'closesAt'],
+  properties: {
+    period: { type: 'string', title: '期次，如 2026Q4' },
+    level: { ...levelEnum, title: '上报层级（学校随其管理地区）' },
+    deadline: { ...iso, title: '本级截止时间（此后未上报的按现有数据自动上报）' },
+    opensAt: { ...iso, title: '本级上报窗口开始' },
+    closesAt: { ...iso, title: '本级上报窗口结束' },
+  },
+};
+
+/** `GET /periods/current` (documented for the bot and the mini-program, which read these fields). */
+export const currentPeriodResponse: JsonSchema = {
+  type: 'object',
+  required: ['period', 'cycle', 'windows', 'openLevels', 'now', 'working', 'workingByLevel'],
+  properties: {
+    period: { type: 'string', title: '正在逐级上报的期次' },
+    cycle: { type: 'string', enum: ['quarterly', 'monthly'], title: '上报周期' },
+    periodStart: { ...iso, title: '该期次开始' },
+    periodEnd: { ...iso, title: '该期次结束' },
+    windows: {
+      type: 'array',
+      title: '各级上报时间窗口',
+      items: {
+        type: 'object',
+        properties: {
+          level: levelEnum,
+          opensAt: iso,
+          closesAt: iso,
+          deadline: iso,
+          open: { type: 'boolean' },
+        },
+      },
+    },
+    openLevels: { type: 'array', items: levelEnum, title: '当前开放的层级' },
+    now: { ...iso, title: '服务器当前时间（上海时区）' },
+    working: {
+      ...workingSchema,
+      title: '调用者当前可填报的期次（按当前身份的上报层级；未登录时按区县级）',
+    },
+    workingByLevel: {
+      type: 'object',
+      title: '各层级当前可填报的期次',
+      properties: { county: workingSchema, city: workingSchema, province: workingSchema },
+    },
+  },
 };

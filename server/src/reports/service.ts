@@ -68,9 +68,16 @@ const messages = {
   wrongCycle: (period: string) => `期次 ${period} 与当前的上报周期不符`,
   locked: (state: ReportState) =>
     `报表${REPORT_STATE_LABELS[state]}，不能修改；如需修改，请向上级提交撤报申请`,
+  alreadyReported: (state: ReportState) =>
+    `报表${REPORT_STATE_LABELS[state]}，无需重复上报；如需修改，请向上级提交撤报申请`,
+  withdrawalPending: '撤报申请正在等待上级审批，批准后可在限定时间内修改并重新上报',
   deadlinePassed: (deadline: Date) =>
-    `上报截止时间 ${toShanghaiIso(deadline)} 已过，数据已按截止时的内容自动上报`,
-  returnExpired: (deadline: Date) => `退回修改的期限 ${toShanghaiIso(deadline)} 已过`,
+    `本级上报截止时间 ${toShanghaiIso(deadline)} 已过，不能再填报或上报；未上报的报表由系统按现有数据自动上报，之后如需修改，请向上级提交撤报申请`,
+  returnExpired: (deadline: Date) =>
+    `限时修改的期限 ${toShanghaiIso(deadline)} 已过，报表将按现有数据自动上报；如需继续修改，请联系上级退回`,
+  upperReported: (name: string, state: ReportState) =>
+    `${name}本期报表${REPORT_STATE_LABELS[state]}，不能退回下级或批准撤报；请先由${name}向上级申请撤报，获批后再处理`,
+  editDeadlinePast: '限时修改的截止时间必须晚于当前时间',
   windowNotOpen: (opens: Date, closes: Date) =>
     `本级上报时间为 ${toShanghaiIso(opens)} 至 ${toShanghaiIso(closes)}，当前不在上报时间内`,
   wrongState: (state: ReportState, action: string) => `报表当前${REPORT_STATE_LABELS[state]}，不能${action}`,
@@ -181,9 +188,38 @@ function assertBeforeDeadline(deps: ReportDeps, u: Unit, period: string, report:
   if (deadline <= now) throw new ConflictError(messages.deadlinePassed(deadline), 'DEADLINE_PASSED');
 }
 
-function assertEditable(report: ReportDoc | null) {
-  if (report && !EDITABLE_STATES.includes(report.state))
-    throw new ConflictError(messages.locked(report.state), 'REPORT_LOCKED');
+/** The unit may change its report (`edit`) or report it (`submit`) only in an editable state. */
+function assertEditable(report: ReportDoc | null, action: 'edit' | 'submit' = 'edit') {
+  if (!report || EDITABLE_STATES.includes(report.state)) return;
+  const message =
+    report.state === 'withdrawalRequested'
+      ? messages.withdrawalPending
+      : action === 'submit'
+        ? messages.alreadyReported(report.state)
+        : messages.locked(report.state);
+  throw new ConflictError(message, 'REPORT_LOCKED', { state: report.state });
+}
+
+/** Days an approved withdrawal leaves the unit to edit and resubmit, when the decision names no time. */
+export const WITHDRAWAL_EDIT_DAYS = 3;
+
+/**
+ * Lock across levels (docs/DECISIONS.md): the upper unit may return a report below it, or approve its
+ * withdrawal, only while its own report of the period is not reported (draft or returned) — otherwise a
+ * changed report below would sit under a reported figure that no longer adds up. The national level has
+ * no report of its own. 409 UPPER_REPORTED names the upper unit and what to do.
+ */
+async function assertUpperOpen(u: Unit, period: string): Promise<void> {
+  const upper = upperOf(u);
+  const region = u.kind === 'school' ? u.managing : await Region.findById(upper).lean<RegionDoc>();
+  if (!region || !reportingLevelOf(region)) return;
+  const own = await Report.findById(reportId(period, { regionCode: upper }), { state: 1 }).lean<ReportDoc>();
+  if (own && !EDITABLE_STATES.includes(own.state)) {
+    throw new ConflictError(messages.upperReported(region.name, own.state), 'UPPER_REPORTED', {
+      regionCode: upper,
+      state: own.state,
+    });
+  }
 }
 
 async function previousData(u: Unit, period: string): Promise<Record<string, unknown> | null> {
@@ -471,7 +507,7 @@ export async function submitReport(
   assertSubmitter(auth, u);
   assertWorkablePeriod(deps, period);
   const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
-  assertEditable(existing);
+  assertEditable(existing, 'submit');
   if (u.kind === 'region' && existing?.state !== 'returned') {
     const w = levelWindow(period, u.level, deps.calendar);
     const now = deps.clock();
@@ -511,7 +547,7 @@ export async function confirmNoChange(
   assertFiller(auth, u);
   assertWorkablePeriod(deps, period);
   const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
-  assertEditable(existing);
+  assertEditable(existing, 'submit');
   assertBeforeDeadline(deps, u, period, existing);
   const prevPeriod = previousPeriod(parsePeriod(period)).name;
   const prev = await Report.findById(idOf(u, prevPeriod)).lean<ReportDoc>();
@@ -617,6 +653,15 @@ export async function requestWithdrawal(
   return view(deps, u, period, after, null);
 }
 
+/**
+ * The upper level decides a withdrawal request (seed 001 §18: once approved, the upper level returns the
+ * report for changes). Approval reopens the report as `returned` with a time limit — `deadline`, or by
+ * default the later of the unit's level deadline and {@link WITHDRAWAL_EDIT_DAYS} days from now — so it
+ * can be edited and resubmitted even after the level deadline, and is auto-submitted when the limit
+ * passes. Rejection restores the state the request came from. Errors: 403 UPPER_LEVEL_ONLY, 409
+ * REPORT_STATE_CONFLICT (no pending request), 409 UPPER_REPORTED (approval while the upper unit's own
+ * report is reported), 400 RETURN_DEADLINE_PAST.
+ */
 export async function decideWithdrawal(
   deps: ReportDeps,
   auth: AuthContext,
@@ -625,15 +670,23 @@ export async function decideWithdrawal(
   period: string,
   approve: boolean,
   reason?: string,
+  deadline?: Date,
 ): Promise<ReportView> {
   assertUpper(auth, u);
+  const now = deps.clock();
+  if (deadline && deadline <= now)
+    throw new ValidationError(messages.editDeadlinePast, { property: 'deadline' }, 'RETURN_DEADLINE_PAST');
   const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
+  if (approve && existing?.state === 'withdrawalRequested') await assertUpperOpen(u, period);
   const back = existing?.stateBeforeWithdrawal ?? 'submitted';
-  const after = await transition(deps, u, period, ['withdrawalRequested'], approve ? 'draft' : back, {
+  const levelEnd = levelDeadline(period, u.level, deps.calendar);
+  const editUntil =
+    deadline ?? new Date(Math.max(levelEnd.getTime(), now.getTime() + WITHDRAWAL_EDIT_DAYS * 24 * 3600_000));
+  const after = await transition(deps, u, period, ['withdrawalRequested'], approve ? 'returned' : back, {
     by: auth.user._id,
     reason: reason ?? (approve ? '撤报申请已批准' : '撤报申请未批准'),
     action: '审批撤报申请',
-    set: approve ? { autoSubmitted: false, confirmedNoChange: false } : {},
+    set: approve ? { autoSubmitted: false, confirmedNoChange: false, returnDeadline: editUntil } : {},
     unset: ['stateBeforeWithdrawal', 'submittedAt'].filter((k) => approve || k === 'stateBeforeWithdrawal'),
   });
   await audit(
@@ -651,11 +704,24 @@ export async function decideWithdrawal(
     type: 'withdrawal.decided',
     regionCode: unitCode(u),
     regionPath: unitPath(u),
-    payload: { period, unit: nameOf(u), unitKind: u.kind, approved: approve, reason },
+    payload: {
+      period,
+      unit: nameOf(u),
+      unitKind: u.kind,
+      approved: approve,
+      reason,
+      ...(approve ? { deadline: toShanghaiIso(editUntil) } : {}),
+    },
   });
   return view(deps, u, period, after, null);
 }
 
+/**
+ * The upper level returns a reported report with a reason and a time limit (seed 001 §19): the unit may
+ * edit and resubmit until `deadline`, then it is auto-submitted as it stands. A returned report may be
+ * returned again to set a new limit. Errors: 403 UPPER_LEVEL_ONLY, 400 RETURN_DEADLINE_PAST, 409
+ * REPORT_STATE_CONFLICT (never reported), 409 UPPER_REPORTED (the upper unit's own report is reported).
+ */
 export async function returnReport(
   deps: ReportDeps,
   auth: AuthContext,
@@ -669,20 +735,16 @@ export async function returnReport(
   if (deadline <= deps.clock())
     throw new ValidationError(messages.returnDeadlinePast, { property: 'deadline' }, 'RETURN_DEADLINE_PAST');
   const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
-  const after = await transition(
-    deps,
-    u,
-    period,
-    ['submitted', 'locked', 'withdrawalRequested'],
-    'returned',
-    {
-      by: auth.user._id,
-      reason,
-      action: '退回',
-      set: { returnDeadline: deadline, autoSubmitted: false },
-      unset: ['stateBeforeWithdrawal', 'submittedAt'],
-    },
-  );
+  const returnable: ReportState[] = ['submitted', 'locked', 'withdrawalRequested', 'returned'];
+  if (existing && returnable.includes(existing.state)) await assertUpperOpen(u, period);
+  // A returned report may be returned again: that sets a new time limit (also after the old one passed).
+  const after = await transition(deps, u, period, returnable, 'returned', {
+    by: auth.user._id,
+    reason,
+    action: '退回',
+    set: { returnDeadline: deadline, autoSubmitted: false },
+    unset: ['stateBeforeWithdrawal', 'submittedAt'],
+  });
   await audit(deps, actor, u, period, 'report.return', existing, after, reason);
   await emitEvent(deps.clock, {
     key: `report.returned:${idOf(u, period)}:${after.history.length}`,

@@ -140,6 +140,7 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
       method: 'post',
       path: '/schools/import',
       timeoutMs: LONG_REQUEST_MS,
+      upload: true,
       summary:
         '批量导入学校（multipart/form-data 的 file 字段，或 XLSX 请求体）：逐行校验，任何一行有误则不导入，成功时返回各校管理员账号',
       query: importSchoolsQuery,

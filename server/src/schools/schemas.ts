@@ -3,6 +3,7 @@
 import { SCHOOL_OWNERSHIPS, SCHOOL_STATUSES, SCHOOL_TYPES, URBAN_RURAL_TYPES } from '@eduprogress/shared';
 import { paginationQuery } from '../http/pagination';
 import type { JsonSchema } from '../http/validation';
+import { DISPLAY_NAME } from '../http/validation';
 import { SCHOOL_SYSTEMS } from './model';
 
 const regionCode = (title: string): JsonSchema => ({ type: 'string', title, pattern: '^\\d{6}$' });
@@ -20,7 +21,13 @@ export type SchoolSort = (typeof SCHOOL_SORTS)[number];
 export const ISSUE_FILTERS = ['none', 'any', 'basic', 'report'] as const;
 export type IssueFilter = (typeof ISSUE_FILTERS)[number];
 
-const schoolName: JsonSchema = { type: 'string', title: '学校名称', minLength: 2, maxLength: 60 };
+const schoolName: JsonSchema = {
+  type: 'string',
+  title: '学校名称',
+  minLength: 2,
+  maxLength: 60,
+  [DISPLAY_NAME]: true,
+};
 
 /** Fields of the basic information (seed 000 §2.4) that create and edit share. */
 const basicInfo: Record<string, JsonSchema> = {

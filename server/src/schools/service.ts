@@ -4,12 +4,13 @@
 // No multi-document transactions (FerretDB): every multi-step write puts the main document in a
 // state first (`setup: 'pendingAdmin'`, `transfer: {…}`, an import job in `writing`), then writes the
 // derived documents, then clears the state. Re-running the same request — or resumeSchoolWrites() — finishes a half-done one.
-import { randomInt } from 'node:crypto';
+import { reserveSchoolAdminLoginNames } from './login-names';
 import { Types, type QueryFilter } from 'mongoose';
 import {
   DEFAULT_CALENDAR,
   NATIONAL_CODE,
   REGION_ROLE_LABELS,
+  nameProblem,
   SCHOOL_OWNERSHIPS,
   SCHOOL_TYPES,
   URBAN_RURAL_TYPES,
@@ -48,6 +49,8 @@ import { indexedRows, indexSchoolDocs, indexSchools, unindexSchool, type ListRow
 import type { IssueFilter, SchoolSort } from './schemas';
 
 const messages = {
+  renameByRegion: '学校名称由所属教育行政部门（区县）修改，请联系区县管理员',
+  nameInvalid: (problem: string) => `学校名称${problem}`,
   schoolNotFound: '学校不存在或已被删除',
   outsideSchool: '该学校不在您的管辖范围内',
   outsideRegion: (name: string) => `地区「${name}」不在您的管辖范围内`,
@@ -230,6 +233,8 @@ function isDuplicateKey(err: unknown): boolean {
 }
 
 function normalizeName(raw: string, property = 'name'): string {
+  const problem = nameProblem(raw);
+  if (problem) throw new ValidationError(messages.nameInvalid(problem), { property }, 'VALIDATION_FAILED');
   const name = raw.replace(/\s+/g, ' ').trim();
   if (!name) throw new ValidationError(messages.nameBlank, { property }, 'VALIDATION_FAILED');
   if (name.length < 2 || name.length > 60) {
@@ -238,9 +243,18 @@ function normalizeName(raw: string, property = 'name'): string {
   return name;
 }
 
-/** Zero-padded `s` + 8 digits; the unique index on loginName settles the rare collision. */
-function newLoginName(): string {
-  return `s${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
+/** One login name per school, in order, each of its managing region's sequence (login-names.ts). */
+async function loginNamesFor(schools: Pick<SchoolDoc, 'regionCode'>[]): Promise<string[]> {
+  const counts = new Map<string, number>();
+  for (const s of schools) counts.set(s.regionCode, (counts.get(s.regionCode) ?? 0) + 1);
+  const pools = new Map<string, string[]>();
+  for (const [code, n] of counts) pools.set(code, await reserveSchoolAdminLoginNames(code, n));
+  return schools.map((s) => pools.get(s.regionCode)!.shift()!);
+}
+
+/** The managing region of an admin account document (its school binding). */
+function adminRegionOf(doc: Record<string, unknown>): string {
+  return (doc.bindings as Binding[])[0].regionCode!;
 }
 
 /** The audit entry fields of a school: its view without volatile timestamps. */
@@ -575,9 +589,10 @@ async function ensureSchoolAdmin(
   await noteSchoolAdmin(school._id, userId);
   for (let attempt = 0; ; attempt++) {
     try {
+      const [loginName] = await reserveSchoolAdminLoginNames(school.regionCode, 1);
       const user = await User.create({
         _id: userId,
-        loginName: newLoginName(),
+        loginName,
         name: messages.schoolAdminName(school.name),
         passwordHash,
         mustChangePassword: true,
@@ -594,8 +609,8 @@ async function ensureSchoolAdmin(
       });
       return { id: String(user._id), loginName: user.loginName };
     } catch (err) {
-      // Only loginName is unique on a fresh account: draw another one.
-      if (!isDuplicateKey(err) || attempt >= 5) throw err;
+      // Only loginName is unique on a fresh account: a concurrent creator took it, reserve again.
+      if (!isDuplicateKey(err) || attempt >= 10) throw err;
     }
   }
 }
@@ -693,6 +708,10 @@ export async function updateSchool(
   const school = await findSchoolWithin(binding, id);
   if (binding?.kind === 'region' && binding.role !== 'admin') {
     throw new ForbiddenError(messages.readOnly(roleLabel(binding.role)), 'ROLE_FORBIDDEN');
+  }
+  // Seed 003 FAQ 3: a school's name is changed by its county (managing region), not by the school.
+  if (binding?.kind === 'school' && input.name !== undefined && input.name.trim() !== school.name) {
+    throw new ForbiddenError(messages.renameByRegion, 'ROLE_FORBIDDEN');
   }
   if (binding?.kind === 'school' && input.status !== undefined && input.status !== school.status) {
     if (
@@ -953,9 +972,9 @@ export async function resumeSchoolWrites(
     const served = new Set(holders.flatMap((u) => u.bindings.map((b) => String(b.schoolId))));
     passwordHash ??= await hashPassword(INITIAL_PASSWORD);
     const now = deps.clock();
-    const missing = schools
-      .filter((s) => !served.has(String(s._id)))
-      .map((s) => adminDocument(s, newLoginName(), passwordHash!, now));
+    const unserved = schools.filter((s) => !served.has(String(s._id)));
+    const names = await loginNamesFor(unserved);
+    const missing = unserved.map((s, i) => adminDocument(s, names[i], passwordHash!, now));
     for (const admin of missing) {
       await noteSchoolAdmin((admin.bindings as Binding[])[0].schoolId!, admin._id as Types.ObjectId);
     }
@@ -1194,7 +1213,11 @@ async function insertAdmins(docs: Record<string, unknown>[]): Promise<void> {
       } catch (err) {
         const writeErrors = (err as { writeErrors?: { index: number; code: number }[] }).writeErrors;
         if (!writeErrors || attempt >= 5 || writeErrors.some((e) => e.code !== 11000)) throw err;
-        for (const e of writeErrors) failed.push({ ...batch[e.index], loginName: newLoginName() });
+        for (const e of writeErrors) {
+          const doc = batch[e.index];
+          const [loginName] = await reserveSchoolAdminLoginNames(adminRegionOf(doc), 1);
+          failed.push({ ...doc, loginName });
+        }
       }
     }
     pending = failed;
@@ -1253,9 +1276,7 @@ export async function importSchools(
     createdAt: now,
     updatedAt: now,
   }));
-  const loginNames = new Set<string>();
-  while (loginNames.size < schools.length) loginNames.add(newLoginName());
-  const names = [...loginNames];
+  const names = await loginNamesFor(schools);
   const admins = schools.map((s, i) => adminDocument(s, names[i], passwordHash, now));
   schools.forEach((s, i) => (s.adminIds = [admins[i]._id as Types.ObjectId]));
   const schoolIds = schools.map((s) => s._id);

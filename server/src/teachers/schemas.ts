@@ -3,6 +3,7 @@
 import { TEACHER_STAGES, TEACHER_TITLES, VERIFICATION_STATES } from '@eduprogress/shared';
 import { paginationQuery } from '../http/pagination';
 import type { JsonSchema } from '../http/validation';
+import { DISPLAY_NAME } from '../http/validation';
 import { ID_TYPES } from './model';
 
 const objectId = (title: string): JsonSchema => ({ type: 'string', title, pattern: '^[0-9a-fA-F]{24}$' });
@@ -54,7 +55,7 @@ export const applicationBody: JsonSchema = {
       pattern: '^([0-9a-fA-F]{24}|other)$',
     },
     regionCode: { type: 'string', title: '所在地区代码', pattern: '^\\d{6}$' },
-    name: { type: 'string', title: '姓名', minLength: 2, maxLength: 30 },
+    name: { type: 'string', title: '姓名', minLength: 2, maxLength: 30, [DISPLAY_NAME]: true },
     stage: { type: 'string', title: '学段', enum: [...TEACHER_STAGES] },
     subject: { type: 'string', title: '学科领域', minLength: 1, maxLength: 20 },
     title: { type: 'string', title: '职称', enum: [...TEACHER_TITLES] },

@@ -1,7 +1,12 @@
 // Teachers: applying (or re-applying) as a teacher, verification by the school admin (seed 003 part 4
 // §2), the teacher's own status, and the teacher directory the training import resolves accounts with.
 import { Types } from 'mongoose';
-import { maskMobile, VERIFICATION_LABELS, type VerificationState } from '@eduprogress/shared';
+import {
+  isValidResidentIdNumber,
+  maskMobile,
+  VERIFICATION_LABELS,
+  type VerificationState,
+} from '@eduprogress/shared';
 import { User, type Binding, type UserDoc } from '../accounts/model';
 import { recordAudit, type Actor } from '../audit/service';
 import type { Clock } from '../clock';
@@ -27,6 +32,8 @@ import {
 } from './model';
 
 const messages = {
+  idNumberInvalid:
+    '居民身份证号码不正确：应为 18 位（最后一位可为 X），且校验码符合 GB 11643；从 Excel 复制时请先把单元格设为文本，避免变成科学计数法或末尾变 0',
   teacherNotFound: '教师不存在',
   schoolNotFound: '学校不存在',
   regionNotFound: (code: string) => `地区 ${code} 不存在`,
@@ -549,6 +556,7 @@ export async function teacherOfUser(userId: Types.ObjectId): Promise<TeacherDoc 
 /**
  * Applies (or re-applies after a rejection, or after moving school) as a teacher. The school may be
  * 「其他」 when it is not in the system yet (seed 003 Q1): the teacher then hangs on the chosen region.
+ * A 居民身份证 number must pass GB 11643 (400 ID_NUMBER_INVALID).
  */
 export async function applyAsTeacher(
   deps: TeacherServiceDeps,
@@ -556,6 +564,9 @@ export async function applyAsTeacher(
   actor: Actor,
   input: ApplicationInput,
 ) {
+  if (input.idType === '居民身份证' && !isValidResidentIdNumber(input.idNumber.trim())) {
+    throw new ValidationError(messages.idNumberInvalid, { property: 'idNumber' }, 'ID_NUMBER_INVALID');
+  }
   if (!user.mobile)
     throw new ValidationError(messages.mobileRequired, { property: 'mobile' }, 'MOBILE_REQUIRED');
   const region = await Region.findById(input.regionCode).lean<RegionDoc>();

@@ -251,6 +251,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       method: 'post',
       path: '/trainings/:id/records/import',
       timeoutMs: LONG_REQUEST_MS,
+      upload: true,
       summary:
         '导入学习平台导出的学时记录（CSV 或 XLSX；请求体直接为文件，或 multipart/form-data 的 file 字段）。按（培训，教师）幂等更新，逐行报告错误',
       params: trainingIdParams,
@@ -328,6 +329,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       method: 'post',
       path: '/regions/:code/full-time-teachers/import',
       timeoutMs: LONG_REQUEST_MS,
+      upload: true,
       summary: '导入专任教师数（CSV 或 XLSX，列：地区代码、专任教师数；省级或国家级管理员）',
       params: regionParams,
       handler: async (ctx) => {

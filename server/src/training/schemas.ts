@@ -3,6 +3,7 @@
 import { TEACHER_STAGES, TRAINING_STATUSES } from '@eduprogress/shared';
 import { paginationQuery } from '../http/pagination';
 import type { JsonSchema } from '../http/validation';
+import { DISPLAY_NAME } from '../http/validation';
 
 const objectId = (title: string): JsonSchema => ({ type: 'string', title, pattern: '^[0-9a-fA-F]{24}$' });
 const regionCode: JsonSchema = { type: 'string', title: '地区代码', pattern: '^\\d{6}$' };
@@ -46,7 +47,7 @@ export const createTrainingBody: JsonSchema = {
   additionalProperties: false,
   required: ['name', 'startAt', 'endAt', 'hourCap'],
   properties: {
-    name: { type: 'string', title: '培训名称', minLength: 2, maxLength: 80 },
+    name: { type: 'string', title: '培训名称', minLength: 2, maxLength: 80, [DISPLAY_NAME]: true },
     startAt: dateOrInstant('开始时间'),
     endAt: dateOrInstant('结束时间'),
     hourCap: { type: 'number', title: '获得学时上限', exclusiveMinimum: 0, maximum: 1000, multipleOf: 0.01 },

@@ -403,6 +403,10 @@ export async function teacherScope(
     if (query.school && query.school !== own)
       throw new ForbiddenError(messages.schoolOutside, 'OUTSIDE_JURISDICTION');
     const school = await School.findById(own, { name: 1, regionCode: 1 }).lean();
+    // A school admin sees its own teachers only: asking for a region its school is not in is refused,
+    // not answered with the own school's rows as if they were that region's.
+    if (query.region && school && !regions.within(school.regionCode, query.region))
+      throw new ForbiddenError(messages.regionOutside, 'OUTSIDE_JURISDICTION');
     where = (l) => l.schoolId === own;
     chunk = (r) => r === school?.regionCode;
     label = school?.name ?? own;
