@@ -8,6 +8,7 @@ import type { ReportState } from '@eduprogress/shared';
 import type { Clock } from '../clock';
 import { Region, type RegionDoc } from '../regions/model';
 import { School } from '../schools/model';
+import { isDuplicateKey } from '../db/duplicate-key';
 import { Report } from './model';
 import { isReported } from './rules';
 
@@ -104,6 +105,25 @@ function incOps(
   });
 }
 
+/**
+ * Runs upserting rollup writes. Two first writers of one rollup (two schools of a new region reporting at
+ * once) both try to insert it and one gets a duplicate key although nothing is wrong: the writes that
+ * failed so are retried (the document exists now, so the upsert updates it); the others are not repeated.
+ */
+export async function writeRollups(ops: any[]): Promise<void> {
+  let pending = ops;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    try {
+      await ProgressRollup.collection.bulkWrite(pending, { ordered: false });
+      return;
+    } catch (err) {
+      const failed = (err as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
+      if (!failed?.length || !failed.every((w) => isDuplicateKey(w)) || attempt >= 4) throw err;
+      pending = failed.map((w) => pending[w.index]);
+    }
+  }
+}
+
 /** Applies the change of one school report's facts to every rollup above the school. */
 export async function applySchoolDelta(
   period: string,
@@ -117,7 +137,7 @@ export async function applySchoolDelta(
     confirmed: Number(after.confirmed) - Number(before.confirmed),
   };
   if (!inc.submitted && !inc.autoSubmitted && !inc.confirmed) return;
-  await ProgressRollup.collection.bulkWrite(incOps(period, school, inc, true), { ordered: false });
+  await writeRollups(incOps(period, school, inc, true));
 }
 
 /** Records a region report's new state on its own rollup and on its parent's. */
@@ -147,7 +167,7 @@ export async function applyRegionReport(
       },
     });
   }
-  await ProgressRollup.collection.bulkWrite(ops, { ordered: false });
+  await writeRollups(ops);
 }
 
 /**
