@@ -16,6 +16,7 @@ import { HttpSmsProvider, RecordingSmsProvider, type SmsProvider } from './accou
 import { Code2SessionClient, FakeWechatAuth, type WechatAuth } from './accounts/wechat';
 import { startEventScheduler } from './reports-events/scheduler';
 import { startReportScheduler } from './reports/scheduler';
+import { reconcileReports } from './reports/reconcile';
 
 export interface RunningServer {
   url: string;
@@ -75,6 +76,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger,
       clock,
     });
+
+    // Report changes a crash interrupted are finished before anyone can act on the report again.
+    await reconcileReports({ clock, calendar: config.calendar }, { before: clock(), logger });
 
     const described = await describeServer(provisioned.uri);
     const database: DatabaseInfo = {

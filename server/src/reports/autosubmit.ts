@@ -11,6 +11,7 @@ import { School, type SchoolDoc } from '../schools/model';
 import { Report, type ReportDoc } from './model';
 import { EDITABLE_STATES } from './rules';
 import {
+  completeChange,
   ensureReport,
   lockBelow,
   regionUnit,
@@ -50,13 +51,14 @@ async function autoSubmitUnit(deps: ReportDeps, u: Unit, period: string, reason:
   if (report.state === 'returned' && report.returnDeadline && report.returnDeadline > deps.clock())
     return false;
   try {
-    await transition(deps, u, period, EDITABLE_STATES, 'submitted', {
+    const after = await transition(deps, u, period, EDITABLE_STATES, 'submitted', {
       auto: true,
       reason,
       action: '自动上报',
       set: { autoSubmitted: true, submittedAt: deps.clock() },
       unset: ['returnDeadline'],
     });
+    await completeChange(deps, u, after);
     return true;
   } catch (err) {
     if ((err as { status?: number }).status === 409) return false; // someone got there first
@@ -131,13 +133,14 @@ export async function autoSubmitExpiredReturns(deps: ReportDeps): Promise<number
   for (const r of expired) {
     const u = r.unitKind === 'school' ? await schoolUnit(String(r.schoolId)) : await regionUnit(r.regionCode);
     try {
-      await transition(deps, u, r.period, ['returned'], 'submitted', {
+      const after = await transition(deps, u, r.period, ['returned'], 'submitted', {
         auto: true,
         reason: messages.returnExpired,
         action: '自动上报',
         set: { autoSubmitted: true, submittedAt: deps.clock() },
         unset: ['returnDeadline'],
       });
+      await completeChange(deps, u, after);
       n++;
     } catch (err) {
       if ((err as { status?: number }).status !== 409) throw err;

@@ -38,6 +38,8 @@ export interface RollupDoc {
   ownReport?: RegionReportFacts;
   childReports: Record<string, RegionReportFacts>;
   recountedAt?: Date;
+  /** Last change that must be recounted (a school report changed, a school came or went, a crash). */
+  changedAt?: Date;
 }
 
 const rollupSchema = new Schema<RollupDoc>(
@@ -51,6 +53,7 @@ const rollupSchema = new Schema<RollupDoc>(
     ownReport: { type: Schema.Types.Mixed },
     childReports: { type: Schema.Types.Mixed },
     recountedAt: Date,
+    changedAt: Date,
   },
   { versionKey: false, minimize: false },
 );
@@ -296,4 +299,20 @@ export async function recountProgress(
     await ProgressRollup.collection.bulkWrite(ops.slice(i, i + 500) as any, { ordered: false });
   }
   return { regions: regions.length, schools };
+}
+
+/**
+ * Marks a region's rollup of `period` as changed in a way the $inc path did not (or may not have)
+ * recorded: the drift repair (progress-repair.ts) recounts it from the schools and reports.
+ */
+export async function markRollupChanged(period: string, regionCode: string, at: Date): Promise<void> {
+  await writeRollups([
+    {
+      updateOne: {
+        filter: { _id: rollupId(period, regionCode) },
+        update: { $set: { changedAt: at }, $setOnInsert: { period, regionCode } },
+        upsert: true,
+      },
+    },
+  ]);
 }
