@@ -334,7 +334,15 @@ export async function transition(
   const followUps: FollowUps = {
     ...opts.followUps,
     audit: opts.audit
-      ? auditFollowUp(opts.audit.actor, u, period, opts.audit.action, before, projected(before, update), opts.audit.reason)
+      ? auditFollowUp(
+          opts.audit.actor,
+          u,
+          period,
+          opts.audit.action,
+          before,
+          projected(before, update),
+          opts.audit.reason,
+        )
       : undefined,
     events: opts.events?.(before.history.length + 1),
   };
@@ -420,7 +428,9 @@ function issuesFor(
 }
 
 const pick = (r: Partial<ReportDoc> | null) =>
-  r ? { state: r.state, autoSubmitted: r.autoSubmitted, data: r.data, returnDeadline: r.returnDeadline } : null;
+  r
+    ? { state: r.state, autoSubmitted: r.autoSubmitted, data: r.data, returnDeadline: r.returnDeadline }
+    : null;
 
 /** The report as `update` ($set/$unset) will leave it: what the audit entry says "after" is. */
 function projected(before: ReportDoc | null, update: Record<string, any>): Partial<ReportDoc> {
@@ -469,7 +479,10 @@ export async function completeChange(
   const f = claim.followUps;
   if (f.lockBelow || f.markInitialized) {
     const unit =
-      u ?? (after.unitKind === 'school' ? await schoolUnit(String(after.schoolId)) : await regionUnit(after.regionCode));
+      u ??
+      (after.unitKind === 'school'
+        ? await schoolUnit(String(after.schoolId))
+        : await regionUnit(after.regionCode));
     if (f.lockBelow) await lockBelow(deps, unit, after.period, f.lockBelow.by);
     if (f.markInitialized) await markInitialized(deps, unit);
   }
@@ -715,7 +728,6 @@ export async function returnReport(
   assertUpper(auth, u);
   if (deadline <= deps.clock())
     throw new ValidationError(messages.returnDeadlinePast, { property: 'deadline' }, 'RETURN_DEADLINE_PAST');
-  const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
   const after = await transition(
     deps,
     u,
