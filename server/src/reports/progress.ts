@@ -143,6 +143,16 @@ export async function applySchoolDelta(
   await writeRollups(incOps(period, school, inc, true));
 }
 
+/** Adds `inc` (summed over schools managed by one region) to every rollup above those schools. */
+export async function applyCountsDelta(
+  period: string,
+  place: { regionCode: string; regionPath: string[] },
+  inc: Partial<Counts>,
+): Promise<void> {
+  if (!Object.values(inc).some((v) => v)) return;
+  await writeRollups(incOps(period, place, inc, true));
+}
+
 /** Records a region report's new state on its own rollup and on its parent's. */
 export async function applyRegionReport(
   period: string,
