@@ -14,8 +14,8 @@ import type { DatabaseInfo } from './health/routes';
 import { createLogger, type Logger } from './logger';
 import { HttpSmsProvider, RecordingSmsProvider, type SmsProvider } from './accounts/sms';
 import { Code2SessionClient, FakeWechatAuth, type WechatAuth } from './accounts/wechat';
-import { startEventScheduler } from './reports-events/scheduler';
-import { startReportScheduler } from './reports/scheduler';
+import { JOBS } from './jobs/index';
+import { startJobs } from './jobs/runner';
 import { reconcileReports } from './reports/reconcile';
 
 export interface RunningServer {
@@ -40,7 +40,7 @@ export interface StartOptions {
   wechat?: WechatAuth;
   /** Printed lines (backend choice, first-start credentials); defaults to stdout. */
   print?: (line: string) => void;
-  /** Run the minute job that writes calendar events to the outbox (default true; tests turn it off). */
+  /** Run the scheduled jobs of jobs/index.ts (default true; tests turn them off). */
   scheduler?: boolean;
 }
 
@@ -117,24 +117,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     const port = (server.address() as AddressInfo).port;
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-    // Calendar events for the bot, and auto-submission at deadlines (both safe with several instances).
-    const schedulers =
-      options.scheduler === false
-        ? []
-        : [
-            startEventScheduler({ clock, calendar: config.calendar, logger }),
-            startReportScheduler({ clock, calendar: config.calendar }, logger),
-          ];
+    // Every scheduled job (jobs/index.ts), each slot once across instances.
+    const jobs =
+      options.scheduler === false ? undefined : startJobs(JOBS, { clock, calendar: config.calendar, logger });
 
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
+        // Jobs are told to stop at once (their signal), while requests in flight finish.
+        const jobsStopped = jobs?.stop();
         const done = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
         await done;
         clearTimeout(force);
-        for (const scheduler of schedulers) await scheduler.stop();
+        await jobsStopped;
         await mongoose.disconnect();
         if (ownsDatabase) await provisioned.stop();
         ownsDatabase = false;

@@ -11,7 +11,7 @@ describe('progress rollups', function () {
     const none = { reported: false, auto: false, confirmed: false };
     const yes = { reported: true, auto: false, confirmed: false };
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, () => applySchoolDelta('2026Q4', school, none, yes)),
+      Array.from({ length: 20 }, () => applySchoolDelta('2026Q4', school, none, yes, new Date('2027-01-03T10:00:00+08:00'))),
     );
     expect(
       results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)),

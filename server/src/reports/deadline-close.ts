@@ -189,7 +189,12 @@ export async function closeRegion(
       await applyRegionReport(period, i.b.region, { state: 'locked', autoSubmitted: true });
     }
   }
-  await applyCountsDelta(period, { regionCode: region._id, regionPath: [...region.path, region._id] }, delta);
+  await applyCountsDelta(
+    period,
+    { regionCode: region._id, regionPath: [...region.path, region._id] },
+    delta,
+    now,
+  );
   await indexReportStates(region._id, period, states);
   if (claims.length) {
     await ReportClaim.deleteMany({ _id: { $in: claimed.map((u) => claimKey(u.id, u.version)) } });

@@ -13,8 +13,7 @@ import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { NotFoundError } from '../http/errors';
 import { input, type RouteDefinition } from '../http/route';
-import { recountProgress } from './progress';
-import { getProgress, getSupervision, regionWithin } from './progress-view';
+import { getProgress, getSupervision, recountRegion } from './progress-view';
 import { confirmProjectSchool, declareProjectSchool } from './project-school';
 import {
   confirmIssue,
@@ -313,7 +312,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
     {
       method: 'post',
       path: '/regions/:code/progress/recount',
-      summary: '重新统计本地区的上报进度（修复汇总数据的偏差）',
+      summary: '重新统计本地区的上报进度（修复汇总数据的偏差；限管理员、审核员）',
       tags: ['督促'],
       auth: true,
       before: [auth],
@@ -321,11 +320,10 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       query: s.periodQuery,
       handler: async (ctx) => {
         const { code } = input<unknown, unknown, { code: string }>(ctx).params;
-        await regionWithin(authOf(ctx), code);
         const period =
           input<unknown, { period?: string }>(ctx).query.period ??
           reportingStateAt(deps.clock(), deps.calendar).period.name;
-        ctx.body = { period, ...(await recountProgress(deps.clock, period, code)) };
+        ctx.body = { period, ...(await recountRegion(deps, authOf(ctx), code, period)) };
       },
     },
   ];

@@ -348,7 +348,7 @@ export async function transition(
   };
   const after = await mutateReport(deps.clock, before, update, followUps);
   if (u.kind === 'school') {
-    await applySchoolDelta(period, u.school, factsOf(before), factsOf(after));
+    await applySchoolDelta(period, u.school, factsOf(before), factsOf(after), deps.clock());
     await indexReportState(u.school, period, after.state);
   } else
     await applyRegionReport(period, u.region, { state: after.state, autoSubmitted: after.autoSubmitted });
