@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CalendarConfig } from '@eduprogress/shared';
-import { calendarFromEnv } from './reports-events/calendar-config';
+import { calendarFromEnv } from './calendar/calendar-config';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 

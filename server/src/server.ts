@@ -16,8 +16,9 @@ import type { DatabaseInfo } from './health/routes';
 import { createLogger, type Logger } from './logger';
 import { HttpSmsProvider, RecordingSmsProvider, type SmsProvider } from './accounts/sms';
 import { Code2SessionClient, FakeWechatAuth, type WechatAuth } from './accounts/wechat';
-import { startEventScheduler } from './reports-events/scheduler';
-import { startReportScheduler } from './reports/scheduler';
+import { JOBS } from './jobs/index';
+import { startJobs } from './jobs/runner';
+import { reconcileReports } from './reports/reconcile';
 
 /** Our connections to FerretDB, per server process: two instances stay well below its pool of 100. */
 export const FERRETDB_POOL_SIZE = 32;
@@ -47,7 +48,7 @@ export interface StartOptions {
   wechat?: WechatAuth;
   /** Printed lines (backend choice, first-start credentials); defaults to stdout. */
   print?: (line: string) => void;
-  /** Run the minute job that writes calendar events to the outbox (default true; tests turn it off). */
+  /** Run the scheduled jobs of jobs/index.ts (default true; tests turn them off). */
   scheduler?: boolean;
 }
 
@@ -100,6 +101,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       clock,
     });
 
+    // Report changes a crash interrupted are finished before anyone can act on the report again.
+    await reconcileReports({ clock, calendar: config.calendar }, { before: clock(), logger });
+
     const database: DatabaseInfo = {
       name: described.name,
       version: described.version,
@@ -139,14 +143,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     const port = (server.address() as AddressInfo).port;
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-    // Calendar events for the bot, and auto-submission at deadlines (both safe with several instances).
-    const schedulers =
-      options.scheduler === false
-        ? []
-        : [
-            startEventScheduler({ clock, calendar: config.calendar, logger }),
-            startReportScheduler({ clock, calendar: config.calendar }, logger),
-          ];
+    // Every scheduled job (jobs/index.ts), each slot once across instances.
+    const jobs =
+      options.scheduler === false ? undefined : startJobs(JOBS, { clock, calendar: config.calendar, logger });
 
     let closing: Promise<void> | undefined;
     const close = () =>
@@ -160,8 +159,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         server.closeIdleConnections();
         // Keep-alive connections whose last request has just been answered are closed as they go idle.
         const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
-        // No new job starts; the running one may finish within the grace (leases resume it otherwise).
-        const jobsStopped = Promise.all(schedulers.map((scheduler) => scheduler.stop()));
+        // Jobs are told to stop at once (their signal); leases resume what they leave.
+        const jobsStopped = jobs?.stop();
         await within(Promise.all([drained, jobsStopped]), endBy - teardownMs - Date.now());
         clearInterval(idleSweep);
         server.closeAllConnections();

@@ -174,3 +174,75 @@ describe('auto-submission at deadlines', function () {
     expect((await Report.findById(`2027Q1:school:${ids.a}`).lean())?.data).to.deep.equal(goodSchoolReport);
   });
 });
+
+describe('auto-submission of deadlines that passed before the first run', function () {
+  this.timeout(120_000);
+  useTestDatabase('autosubmit_first');
+  // The server first starts on this database after the 2026Q4 county and city deadlines.
+  const clock = manualClock('2027-01-20T09:00:00+08:00');
+  const deps = { clock, calendar: DEFAULT_CALENDAR };
+
+  it('reports every unit whose deadline has passed: drafts, an older period, expired returns', async () => {
+    await Region.insertMany(regions);
+    const path = (c: string) => [...regions.find((r) => r._id === c)!.path, c];
+    const [a, b, c] = await School.insertMany([
+      { name: '早报小学', type: '小学', regionCode: '350102', regionPath: path('350102') },
+      { name: '旧期小学', type: '小学', regionCode: '350103', regionPath: path('350103') },
+      { name: '退回小学', type: '小学', regionCode: '350103', regionPath: path('350103') },
+    ]);
+    const base = { unitKind: 'school', data: goodSchoolReport, history: [], version: 0 };
+    await Report.insertMany([
+      {
+        ...base,
+        _id: `2026Q4:school:${a._id}`,
+        period: '2026Q4',
+        schoolId: a._id,
+        regionCode: '350102',
+        regionPath: a.regionPath,
+        state: 'draft',
+      },
+      // A draft of a period two back: its deadlines passed long before this database first ran.
+      {
+        ...base,
+        _id: `2026Q3:school:${b._id}`,
+        period: '2026Q3',
+        schoolId: b._id,
+        regionCode: '350103',
+        regionPath: b.regionPath,
+        state: 'draft',
+      },
+      // Returned with a time limit that ran out while no server was up.
+      {
+        ...base,
+        _id: `2027Q1:school:${c._id}`,
+        period: '2027Q1',
+        schoolId: c._id,
+        regionCode: '350103',
+        regionPath: c.regionPath,
+        state: 'returned',
+        returnDeadline: new Date('2027-01-15T00:00:00+08:00'),
+      },
+    ]);
+    expect(await JobState.countDocuments()).to.equal(0);
+
+    const runs = await runDueDeadlines(deps, { owner: 'first' });
+    expect(runs.map((r) => `${r.period}:${r.level}:${r.outcome}`)).to.include.members([
+      '2026Q3:county:ran',
+      '2026Q4:county:ran',
+      '2026Q4:city:ran',
+    ]);
+    expect(await Report.findById(`2026Q4:school:${a._id}`).lean()).to.deep.include({
+      state: 'locked',
+      autoSubmitted: true,
+    });
+    expect(await Report.findById(`2026Q3:school:${b._id}`).lean()).to.deep.include({
+      state: 'locked',
+      autoSubmitted: true,
+    });
+    expect(await Report.findById(`2027Q1:school:${c._id}`).lean()).to.deep.include({
+      state: 'submitted',
+      autoSubmitted: true,
+    });
+    expect(await Report.countDocuments({ state: { $in: ['draft', 'returned'] } })).to.equal(0);
+  });
+});

@@ -7,8 +7,8 @@ import { OutboxClaim } from '../../server/src/bot-api/model';
 import { leaseEvents } from '../../server/src/bot-api/service';
 import { OutboxEvent } from '../../server/src/outbox/model';
 import { emitEvent } from '../../server/src/outbox/service';
-import { calendarFromEnv } from '../../server/src/reports-events/calendar-config';
-import { dueCalendarEvents, emitCalendarEvents } from '../../server/src/reports-events/scheduler';
+import { calendarFromEnv } from '../../server/src/calendar/calendar-config';
+import { dueCalendarEvents, emitCalendarEvents } from '../../server/src/calendar/events';
 import { School } from '../../server/src/schools/model';
 import { startTestServer, type TestServer } from '../helpers/server';
 

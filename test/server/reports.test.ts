@@ -430,13 +430,19 @@ describe('reporting workflow over HTTP', function () {
         (await server.api('/regions/350100/progress/recount', { method: 'POST', token: t.otherCounty }))
           .status,
       ).to.equal(403);
-      // An inspector (视察员) views; a recount is a heavy write.
-      const inspector = await server.api('/regions/350102/progress/recount', {
+      // An inspector reads progress but may not trigger the recount (a heavy write).
+      expect((await server.api('/regions/350102/progress', { token: t.countyInspector })).status).to.equal(
+        200,
+      );
+      const byInspector = await server.api('/regions/350102/progress/recount', {
         method: 'POST',
         token: t.countyInspector,
       });
-      expect(inspector.status).to.equal(403);
-      expect(inspector.body.error.code).to.equal('ROLE_REQUIRED');
+      expect(byInspector.status).to.equal(403);
+      expect(byInspector.body.error).to.deep.include({
+        code: 'ROLE_REQUIRED',
+        message: '只有管理员或审核员可以重新统计上报进度',
+      });
     });
 
     it('supervision lists per child the schools initialized and reported', async () => {

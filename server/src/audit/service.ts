@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import type { Clock } from '../clock';
+import { isDuplicateKey } from '../db/duplicate-key';
 import { AuditEntry } from './model';
 
 /** Who is acting and from where: built once per request (see actorOf in ../accounts/auth.ts). */
@@ -41,10 +42,19 @@ export function diff(
   return out;
 }
 
-/** Appends one entry. Audit entries are never updated or deleted. */
-export async function recordAudit(clock: Clock, actor: Actor, input: AuditInput): Promise<void> {
+/**
+ * Appends one entry. Audit entries are never updated or deleted. With `opts.id` the entry's `_id` is
+ * chosen by the caller, so a step repeated after a crash writes it once (`opts.at`: when it happened).
+ */
+export async function recordAudit(
+  clock: Clock,
+  actor: Actor,
+  input: AuditInput,
+  opts: { id?: Types.ObjectId; at?: Date } = {},
+): Promise<void> {
   await AuditEntry.create({
-    at: clock(),
+    ...(opts.id ? { _id: opts.id } : {}),
+    at: opts.at ?? clock(),
     actorId: actor.userId,
     actorName: actor.name,
     bindingId: actor.bindingId,
@@ -56,5 +66,7 @@ export async function recordAudit(clock: Clock, actor: Actor, input: AuditInput)
     reason: input.reason,
     requestId: actor.requestId,
     ip: actor.ip,
+  }).catch((err) => {
+    if (!(opts.id && isDuplicateKey(err))) throw err;
   });
 }

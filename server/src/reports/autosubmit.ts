@@ -3,22 +3,24 @@
 // (period, level) deadline is handled under a database lease, so two instances handle it once, and a
 // deadline missed while the servers were down is caught up at the next start.
 import mongoose, { Schema } from 'mongoose';
-import { deadlinesBetween, toShanghaiIso, type ReportingLevel } from '@eduprogress/shared';
-import { runOnce, type LeaseOutcome } from '../jobs/lease';
+import {
+  deadlinesBetween,
+  parsePeriod,
+  periodContaining,
+  previousPeriod,
+  toShanghaiIso,
+  type Period,
+  type ReportingLevel,
+} from '@eduprogress/shared';
+import { runOnce, type LeaseHandle, type LeaseOutcome } from '../jobs/lease';
+import type { Logger } from '../logger';
 import { emitEvent } from '../outbox/service';
 import { Region, type RegionDoc } from '../regions/model';
-import { School, type SchoolDoc } from '../schools/model';
+import { School } from '../schools/model';
+import { closeRegion, type KnownReport, type SchoolRef } from './deadline-close';
 import { Report, type ReportDoc } from './model';
 import { EDITABLE_STATES } from './rules';
-import {
-  ensureReport,
-  lockBelow,
-  regionUnit,
-  schoolUnit,
-  transition,
-  type ReportDeps,
-  type Unit,
-} from './service';
+import { completeChange, regionUnit, schoolUnit, transition, type ReportDeps } from './service';
 
 interface JobStateDoc {
   _id: string;
@@ -30,6 +32,10 @@ export const JobState = mongoose.model<JobStateDoc>('JobState', jobStateSchema, 
 const messages = {
   autoReason: (deadline: string) => `截止时间 ${deadline} 已到，按现有数据自动上报`,
   returnExpired: '退回修改期限已到，按现有数据自动上报',
+  deadlineFailed: 'auto-submission of a deadline left unfinished; retried by the next run',
+  regionFailed: 'auto-submission of a region failed; retried by the next run',
+  someFailed: (codes: string[]) =>
+    `auto-submission left ${codes.length} regions for the next run: ${codes.join(',')}`,
 };
 
 function regionsAtLevel(level: ReportingLevel) {
@@ -38,74 +44,108 @@ function regionsAtLevel(level: ReportingLevel) {
   return Region.find({ level: 'province' }).lean<RegionDoc[]>();
 }
 
-async function autoSubmitUnit(deps: ReportDeps, u: Unit, period: string, reason: string): Promise<boolean> {
-  const id = u.kind === 'school' ? `${period}:school:${u.school._id}` : `${period}:region:${u.region._id}`;
-  let report = await Report.findById(id).lean<ReportDoc>();
-  if (!report) {
-    // No report at all: one is created from last period's data, then reported like any draft.
-    report = await ensureReport(deps, u, period);
-  }
-  if (!EDITABLE_STATES.includes(report.state)) return false;
-  // A returned report keeps its own time limit.
-  if (report.state === 'returned' && report.returnDeadline && report.returnDeadline > deps.clock())
-    return false;
-  try {
-    await transition(deps, u, period, EDITABLE_STATES, 'submitted', {
-      auto: true,
-      reason,
-      action: '自动上报',
-      set: { autoSubmitted: true, submittedAt: deps.clock() },
-      unset: ['returnDeadline'],
-    });
-    return true;
-  } catch (err) {
-    if ((err as { status?: number }).status === 409) return false; // someone got there first
-    throw err;
-  }
+/** Regions per resumable step: the lease is renewed and the progress saved after each. */
+const STEP_REGIONS = 25;
+/** Regions whose schools are loaded by one query (a scan on FerretDB). */
+const LOAD_REGIONS = 500;
+
+interface DeadlineProgress {
+  /** Regions (in code order) done. */
+  next: number;
+  /** Regions whose step failed: retried by the next run, after the others. */
+  failed: string[];
+  /** deadline.passed summaries by parent region, kept across resumed runs. */
+  byParent: Record<string, { regions: string[]; schools: number; path: string[] }>;
 }
 
-/** Handles one (period, level) deadline: schools managed at that level, then the regions themselves. */
+/** Every report of the period, as much as closing a region needs (one read per deadline run). */
+async function knownReports(period: string): Promise<Map<string, KnownReport>> {
+  const known = new Map<string, KnownReport>();
+  const cursor = Report.find(
+    { period },
+    { state: 1, version: 1, autoSubmitted: 1, confirmedNoChange: 1, returnDeadline: 1 },
+  )
+    .lean<(KnownReport & { _id: string })[]>()
+    .cursor();
+  for await (const r of cursor) known.set(r._id, r);
+  return known;
+}
+
+/**
+ * Handles one (period, level) deadline in resumable steps of STEP_REGIONS regions: each region's
+ * schools and child regions locked (reported first if they were not), then the region's own report
+ * reported (deadline-close.ts). Progress is saved with the lease after every step, so whoever takes the
+ * lease over resumes there; a region whose step fails is recorded and retried, the others go on. Throws
+ * at the end if any region failed (the lease is then not marked done: the next run retries those).
+ */
 export async function autoSubmitDeadline(
   deps: ReportDeps,
   period: string,
   level: ReportingLevel,
   deadlineIso: string,
-) {
-  const regions = await regionsAtLevel(level);
+  lease?: LeaseHandle,
+  logger?: Logger,
+): Promise<void> {
+  const regions = (await regionsAtLevel(level)).sort((a, b) => a._id.localeCompare(b._id));
   const reason = messages.autoReason(deadlineIso);
-  const byParent = new Map<string, { regions: string[]; schools: number; path: string[] }>();
-  // Schools and child regions are loaded per batch of regions: on FerretDB every such query is a scan.
-  const schoolsOf = new Map<string, SchoolDoc[]>();
-  const childrenOf = new Map<string, RegionDoc[]>();
-  for (let i = 0; i < regions.length; i += 500) {
-    const codes = regions.slice(i, i + 500).map((r) => r._id);
-    for (const s of await School.find({ regionCode: { $in: codes } }).lean<SchoolDoc[]>()) {
-      schoolsOf.set(s.regionCode, [...(schoolsOf.get(s.regionCode) ?? []), s]);
-    }
-    for (const c of await Region.find({ parentCode: { $in: codes } }).lean<RegionDoc[]>()) {
+  const saved = lease?.progress as DeadlineProgress | undefined;
+  const progress: DeadlineProgress = {
+    next: saved?.next ?? 0,
+    failed: saved?.failed ?? [],
+    byParent: saved?.byParent ?? {},
+  };
+  const retry = new Set(progress.failed);
+  const todo = [...regions.slice(progress.next), ...regions.filter((r) => retry.has(r._id))];
+  progress.failed = [];
+  const known = await knownReports(period);
+  for (let i = 0; i < todo.length; i += LOAD_REGIONS) {
+    const chunk = todo.slice(i, i + LOAD_REGIONS);
+    const codes = chunk.map((r) => r._id);
+    const schoolsOf = new Map<string, SchoolRef[]>();
+    const childrenOf = new Map<string, RegionDoc[]>();
+    const schools = School.find(
+      { regionCode: { $in: codes } },
+      { _id: 1, name: 1, regionCode: 1, regionPath: 1 },
+    ).lean<SchoolRef[]>();
+    for (const s of await schools) schoolsOf.set(s.regionCode, [...(schoolsOf.get(s.regionCode) ?? []), s]);
+    for (const c of await Region.find({ parentCode: { $in: codes } }).lean<RegionDoc[]>())
       childrenOf.set(c.parentCode!, [...(childrenOf.get(c.parentCode!) ?? []), c]);
+    for (let j = 0; j < chunk.length; j += STEP_REGIONS) {
+      if (lease?.signal.aborted) return;
+      for (const region of chunk.slice(j, j + STEP_REGIONS)) {
+        try {
+          const out = await closeRegion(
+            deps,
+            period,
+            level,
+            reason,
+            region,
+            schoolsOf.get(region._id) ?? [],
+            childrenOf.get(region._id) ?? [],
+            known,
+          );
+          if (out.regionAuto || out.autoSchools) {
+            const parent = region.parentCode ?? region._id;
+            const entry = (progress.byParent[parent] ??= {
+              regions: [],
+              schools: 0,
+              path: region.path.slice(0, -1),
+            });
+            if (out.regionAuto && !entry.regions.includes(region.name)) entry.regions.push(region.name);
+            entry.schools += out.autoSchools;
+          }
+        } catch (err) {
+          if (lease?.signal.aborted) return;
+          logger?.error({ err, period, level, region: region._id }, messages.regionFailed);
+          progress.failed.push(region._id);
+        }
+      }
+      progress.next = Math.min(regions.length, progress.next + Math.min(STEP_REGIONS, chunk.length - j));
+      await lease?.save({ ...progress });
     }
   }
-  for (const region of regions) {
-    const schools = schoolsOf.get(region._id) ?? [];
-    let autoSchools = 0;
-    for (const school of schools) {
-      const u: Unit = { kind: 'school', school, managing: region, level };
-      if (await autoSubmitUnit(deps, u, period, reason)) autoSchools++;
-    }
-    const ru: Unit = { kind: 'region', region, level };
-    const regionAuto = await autoSubmitUnit(deps, ru, period, reason);
-    // A region's submission — even an automatic one — locks what it reviewed.
-    await lockBelow(deps, ru, period, undefined, { schools, children: childrenOf.get(region._id) ?? [] });
-    if (regionAuto || autoSchools) {
-      const parent = region.parentCode ?? region._id;
-      const entry = byParent.get(parent) ?? { regions: [], schools: 0, path: region.path.slice(0, -1) };
-      if (regionAuto) entry.regions.push(region.name);
-      entry.schools += autoSchools;
-      byParent.set(parent, entry);
-    }
-  }
-  for (const [parent, entry] of byParent) {
+  if (progress.failed.length) throw new Error(messages.someFailed(progress.failed));
+  for (const [parent, entry] of Object.entries(progress.byParent)) {
     await emitEvent(deps.clock, {
       key: `deadline.passed:${period}:${level}:${parent}`,
       type: 'deadline.passed',
@@ -123,21 +163,23 @@ export async function autoSubmitDeadline(
 }
 
 /** Reports returned with a time limit that has passed are reported as they stand. */
-export async function autoSubmitExpiredReturns(deps: ReportDeps): Promise<number> {
+export async function autoSubmitExpiredReturns(deps: ReportDeps, signal?: AbortSignal): Promise<number> {
   const expired = await Report.find({ state: 'returned', returnDeadline: { $lte: deps.clock() } }).lean<
     ReportDoc[]
   >();
   let n = 0;
   for (const r of expired) {
+    if (signal?.aborted) break;
     const u = r.unitKind === 'school' ? await schoolUnit(String(r.schoolId)) : await regionUnit(r.regionCode);
     try {
-      await transition(deps, u, r.period, ['returned'], 'submitted', {
+      const after = await transition(deps, u, r.period, ['returned'], 'submitted', {
         auto: true,
         reason: messages.returnExpired,
         action: '自动上报',
         set: { autoSubmitted: true, submittedAt: deps.clock() },
         unset: ['returnDeadline'],
       });
+      await completeChange(deps, u, after);
       n++;
     } catch (err) {
       if ((err as { status?: number }).status !== 409) throw err;
@@ -149,32 +191,76 @@ export async function autoSubmitExpiredReturns(deps: ReportDeps): Promise<number
 export interface DeadlineRun {
   period: string;
   level: ReportingLevel;
-  outcome: LeaseOutcome;
+  outcome: LeaseOutcome | 'failed';
 }
 
 /**
- * Handles every deadline that passed since the scheduler first ran on this database (recorded once),
- * each under its own lease. Safe to call from any number of instances, as often as liked.
+ * The period whose deadlines must be looked at first: the one being reported now, or an earlier one that
+ * still has reports left editable (drafts from before the server first ran, a long downtime), or the one
+ * the previous run saw. Deadlines of earlier periods whose leases are done cost one `_id` read each.
+ */
+async function earliestPeriod(deps: ReportDeps, lastRun: Date | undefined, scanReports: boolean) {
+  const now = deps.clock();
+  let earliest = previousPeriod(periodContaining(now, deps.calendar.cycle));
+  const consider = (p: Period) => {
+    if (p.cycle === earliest.cycle && p.start < earliest.start) earliest = p;
+  };
+  if (lastRun) consider(previousPeriod(periodContaining(lastRun, deps.calendar.cycle)));
+  if (scanReports) {
+    const periods = (await Report.distinct('period', { state: { $in: EDITABLE_STATES } })) as string[];
+    for (const name of periods) {
+      try {
+        consider(parsePeriod(name));
+      } catch {
+        // not a period name: ignored
+      }
+    }
+  }
+  return earliest;
+}
+
+/** Databases whose editable reports this process has looked at (the look is a scan on FerretDB). */
+const scannedDatabases = new Set<string>();
+
+/**
+ * Handles every deadline that has passed for a unit that may still be unreported — whenever this
+ * database first sees it: deadlines of the period being reported, of any period that still has editable
+ * reports (looked up once per process), and those missed while no instance ran — each under its own
+ * lease, in deadline order; then returned reports whose time limit passed. Safe to call from any
+ * number of instances, as often as liked.
  */
 export async function runDueDeadlines(
   deps: ReportDeps,
-  opts: { owner?: string } = {},
+  opts: { owner?: string; signal?: AbortSignal; scanReports?: boolean; logger?: Logger; ttlMs?: number } = {},
 ): Promise<DeadlineRun[]> {
   const now = deps.clock();
-  await JobState.updateOne({ _id: 'autosubmit' }, { $setOnInsert: { since: now } }, { upsert: true });
   const state = await JobState.findById('autosubmit').lean<JobStateDoc>();
-  const due = deadlinesBetween(state!.since, now, deps.calendar);
+  const dbName = mongoose.connection.name;
+  const scan = opts.scanReports ?? !scannedDatabases.has(dbName);
+  const earliest = await earliestPeriod(deps, state?.since, scan);
+  if (scan) scannedDatabases.add(dbName);
+  const due = deadlinesBetween(new Date(earliest.end.getTime() - 1), now, deps.calendar);
   const runs: DeadlineRun[] = [];
   for (const d of due) {
+    if (opts.signal?.aborted) return runs;
     const iso = toShanghaiIso(d.deadline);
-    const outcome = await runOnce(
-      deps.clock,
-      `autosubmit:${d.period.name}:${d.level}`,
-      () => autoSubmitDeadline(deps, d.period.name, d.level, iso),
-      { owner: opts.owner },
-    );
-    runs.push({ period: d.period.name, level: d.level, outcome });
+    const key = `autosubmit:${d.period.name}:${d.level}`;
+    try {
+      const outcome = await runOnce(
+        deps.clock,
+        key,
+        (lease) => autoSubmitDeadline(deps, d.period.name, d.level, iso, lease, opts.logger),
+        { owner: opts.owner, signal: opts.signal, ttlMs: opts.ttlMs },
+      );
+      runs.push({ period: d.period.name, level: d.level, outcome });
+    } catch (err) {
+      // A deadline left unfinished does not hold up the next one; its lease is retried next run.
+      opts.logger?.error({ err, deadline: key }, messages.deadlineFailed);
+      runs.push({ period: d.period.name, level: d.level, outcome: 'failed' });
+    }
   }
-  await autoSubmitExpiredReturns(deps);
+  await autoSubmitExpiredReturns(deps, opts.signal);
+  // Where the next run starts looking if the servers are down for a while.
+  await JobState.updateOne({ _id: 'autosubmit' }, { $set: { since: now } }, { upsert: true });
   return runs;
 }

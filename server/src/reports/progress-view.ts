@@ -28,6 +28,7 @@ const messages = {
   notFound: (code: string) => `地区 ${code} 不存在`,
   outside: '该地区不在您的管辖范围内',
   direct: '直属学校',
+  recountRole: '只有管理员或审核员可以重新统计上报进度',
 };
 
 export interface ProgressDeps {
@@ -51,6 +52,18 @@ export async function regionWithin(auth: AuthContext, code: string): Promise<Reg
   if (!governs(auth.binding, region._id, region.path))
     throw new ForbiddenError(messages.outside, 'OUTSIDE_JURISDICTION');
   return region;
+}
+
+/**
+ * The manual recount of a region's progress (a heavy write): for the region's or an upper region's
+ * 管理员 and 审核员 only — an inspector (视察员) reads but does not trigger writes (issue 9 §4).
+ * 403 OUTSIDE_JURISDICTION outside the caller's region, 403 ROLE_REQUIRED for other roles.
+ */
+export async function recountRegion(deps: ProgressDeps, auth: AuthContext, code: string, period: string) {
+  await regionWithin(auth, code);
+  if (!['admin', 'auditor'].includes(auth.binding?.role ?? ''))
+    throw new ForbiddenError(messages.recountRole, 'ROLE_REQUIRED');
+  return recountProgress(deps.clock, period, code);
 }
 
 export function defaultPeriod(deps: ProgressDeps): string {

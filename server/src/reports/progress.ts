@@ -8,6 +8,7 @@ import type { ReportState } from '@eduprogress/shared';
 import type { Clock } from '../clock';
 import { Region, type RegionDoc } from '../regions/model';
 import { School } from '../schools/model';
+import { isDuplicateKey } from '../db/duplicate-key';
 import { Report } from './model';
 import { isReported } from './rules';
 
@@ -37,6 +38,8 @@ export interface RollupDoc {
   ownReport?: RegionReportFacts;
   childReports: Record<string, RegionReportFacts>;
   recountedAt?: Date;
+  /** Last change that must be recounted (a school report changed, a school came or went, a crash). */
+  changedAt?: Date;
 }
 
 const rollupSchema = new Schema<RollupDoc>(
@@ -50,6 +53,7 @@ const rollupSchema = new Schema<RollupDoc>(
     ownReport: { type: Schema.Types.Mixed },
     childReports: { type: Schema.Types.Mixed },
     recountedAt: Date,
+    changedAt: Date,
   },
   { versionKey: false, minimize: false },
 );
@@ -78,12 +82,16 @@ export const factsOf = (
   return { reported, auto: reported && !!r?.autoSubmitted, confirmed: reported && !!r?.confirmedNoChange };
 };
 
-/** `$inc` operations that add `inc` to every rollup above a school (totals, child rows, direct row). */
+/**
+ * `$inc` operations that add `inc` to every rollup above a school (totals, child rows, direct row);
+ * the school's own region is marked changed at `at`, so the drift repair recounts it (progress-repair.ts).
+ */
 function incOps(
   period: string,
   school: { regionCode: string; regionPath: string[] },
   inc: Partial<Counts>,
   upsert: boolean,
+  at: Date,
 ): any[] {
   const path = school.regionPath;
   return path.map((code, i) => {
@@ -97,11 +105,34 @@ function incOps(
     return {
       updateOne: {
         filter: { _id: rollupId(period, code) },
-        update: { $inc: update, ...(upsert ? { $setOnInsert: { period, regionCode: code } } : {}) },
+        update: {
+          $inc: update,
+          ...(code === school.regionCode ? { $set: { changedAt: at } } : {}),
+          ...(upsert ? { $setOnInsert: { period, regionCode: code } } : {}),
+        },
         upsert,
       },
     };
   });
+}
+
+/**
+ * Runs upserting rollup writes. Two first writers of one rollup (two schools of a new region reporting at
+ * once) both try to insert it and one gets a duplicate key although nothing is wrong: the writes that
+ * failed so are retried (the document exists now, so the upsert updates it); the others are not repeated.
+ */
+export async function writeRollups(ops: any[]): Promise<void> {
+  let pending = ops;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    try {
+      await ProgressRollup.collection.bulkWrite(pending, { ordered: false });
+      return;
+    } catch (err) {
+      const failed = (err as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
+      if (!failed?.length || !failed.every((w) => isDuplicateKey(w)) || attempt >= 4) throw err;
+      pending = failed.map((w) => pending[w.index]);
+    }
+  }
 }
 
 /** Applies the change of one school report's facts to every rollup above the school. */
@@ -110,6 +141,7 @@ export async function applySchoolDelta(
   school: { regionCode: string; regionPath: string[] },
   before: ReportedFacts,
   after: ReportedFacts,
+  at: Date,
 ): Promise<void> {
   const inc = {
     submitted: Number(after.reported) - Number(before.reported),
@@ -117,7 +149,18 @@ export async function applySchoolDelta(
     confirmed: Number(after.confirmed) - Number(before.confirmed),
   };
   if (!inc.submitted && !inc.autoSubmitted && !inc.confirmed) return;
-  await ProgressRollup.collection.bulkWrite(incOps(period, school, inc, true), { ordered: false });
+  await writeRollups(incOps(period, school, inc, true, at));
+}
+
+/** Adds `inc` (summed over schools managed by one region) to every rollup above those schools. */
+export async function applyCountsDelta(
+  period: string,
+  place: { regionCode: string; regionPath: string[] },
+  inc: Partial<Counts>,
+  at: Date,
+): Promise<void> {
+  if (!Object.values(inc).some((v) => v)) return;
+  await writeRollups(incOps(period, place, inc, true, at));
 }
 
 /** Records a region report's new state on its own rollup and on its parent's. */
@@ -147,7 +190,7 @@ export async function applyRegionReport(
       },
     });
   }
-  await ProgressRollup.collection.bulkWrite(ops, { ordered: false });
+  await writeRollups(ops);
 }
 
 /**
@@ -159,6 +202,7 @@ export async function applySchoolUnits(
   school: { regionCode: string; regionPath: string[]; initialized?: boolean },
   delta: number,
   reportedIn: Map<string, ReportedFacts> = new Map(),
+  at: Date = new Date(),
 ): Promise<void> {
   const ops = periods.flatMap((period) => {
     const facts = reportedIn.get(period) ?? { reported: false, auto: false, confirmed: false };
@@ -173,20 +217,24 @@ export async function applySchoolUnits(
         confirmed: facts.confirmed ? delta : 0,
       },
       false,
+      at,
     );
   });
   if (ops.length) await ProgressRollup.collection.bulkWrite(ops, { ordered: false });
 }
 
 /**
- * Recounts every rollup of `period` under `rootCode` from the schools and reports themselves.
- * Absolute values are written, so running it twice, or on two instances, gives the same result.
+ * Recounts every rollup of `period` under `rootCode` from the schools and reports themselves, and writes
+ * those whose counts differ. Absolute values are written, so running it twice, or on two instances,
+ * gives the same result. The rollups above `rootCode` are summed again by the drift repair (the root is
+ * marked changed for it).
  */
 export async function recountProgress(
   clock: Clock,
   period: string,
   rootCode: string,
-): Promise<{ regions: number; schools: number }> {
+): Promise<{ regions: number; schools: number; written: number }> {
+  const startedAt = clock();
   const regions = await Region.find(
     { $or: [{ _id: rootCode }, { path: rootCode }] },
     { _id: 1, parentCode: 1 },
@@ -264,16 +312,55 @@ export async function recountProgress(
       if (code === s.regionCode) add(doc.direct, f, !!s.initialized);
     });
   }
-  const now = clock();
-  const ops = [...docs.entries()].map(([code, doc]) => ({
-    replaceOne: {
-      filter: { _id: rollupId(period, code) },
-      replacement: { ...doc, recountedAt: now },
-      upsert: true,
-    },
-  }));
+  // Only rollups whose counts differ (or that were never counted) are written: a nightly recount of
+  // the nation is mostly reads.
+  const existing = new Map<string, RollupDoc>();
+  for (const d of await ProgressRollup.find({ period }).lean<RollupDoc[]>())
+    if (docs.has(d.regionCode)) existing.set(d.regionCode, d);
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  const ops = [...docs.entries()]
+    .filter(([code, doc]) => {
+      const old = existing.get(code);
+      return (
+        !old?.recountedAt ||
+        !same(old.totals, doc.totals) ||
+        !same(old.direct, doc.direct) ||
+        !same(old.children, doc.children) ||
+        !same(old.childReports, doc.childReports) ||
+        !same(old.ownReport, doc.ownReport)
+      );
+    })
+    .map(([code, { ownReport, ...doc }]) => ({
+      updateOne: {
+        filter: { _id: rollupId(period, code) },
+        update: {
+          $set: { ...doc, ...(ownReport ? { ownReport } : {}), recountedAt: startedAt },
+          ...(ownReport ? {} : { $unset: { ownReport: 1 } }),
+        },
+        upsert: true,
+      },
+    }));
   for (let i = 0; i < ops.length; i += 500) {
     await ProgressRollup.collection.bulkWrite(ops.slice(i, i + 500) as any, { ordered: false });
   }
-  return { regions: regions.length, schools };
+  // The regions above the root hold its totals in their child rows: the drift repair sums them again.
+  const root = regions.find((r) => r._id === rootCode);
+  if (root?.parentCode) await markRollupChanged(period, rootCode, clock());
+  return { regions: regions.length, schools, written: ops.length };
+}
+
+/**
+ * Marks a region's rollup of `period` as changed in a way the $inc path did not (or may not have)
+ * recorded: the drift repair (progress-repair.ts) recounts it from the schools and reports.
+ */
+export async function markRollupChanged(period: string, regionCode: string, at: Date): Promise<void> {
+  await writeRollups([
+    {
+      updateOne: {
+        filter: { _id: rollupId(period, regionCode) },
+        update: { $set: { changedAt: at }, $setOnInsert: { period, regionCode } },
+        upsert: true,
+      },
+    },
+  ]);
 }

@@ -23,12 +23,12 @@ import { recordAudit, type Actor } from '../audit/service';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
 import { toValidationError } from '../http/validation';
-import { emitEvent } from '../outbox/service';
+import { emitEvent, type NewEvent } from '../outbox/service';
 import { Region, type RegionDoc } from '../regions/model';
 import { School, type SchoolDoc } from '../schools/model';
 import { Report, reportId, type ReportDoc, type ReportIssue } from './model';
 import { indexReportState, indexSchools } from '../schools/list-index';
-import { mutateReport } from './claims';
+import { claimOf, mutateReport, settleClaim, type FollowUps } from './claims';
 import { applyRegionReport, applySchoolDelta, factsOf } from './progress';
 import {
   EDITABLE_STATES,
@@ -345,6 +345,11 @@ export async function transition(
     action: string;
     set?: Record<string, unknown>;
     unset?: string[];
+    /** The change's audit entry (written by `completeChange`, or by the reconcile after a crash). */
+    audit?: { actor: Actor; action: string; reason?: string };
+    /** Outbox events, given the history length after this transition (their keys name it). */
+    events?: (historyLength: number) => NewEvent[];
+    followUps?: Pick<FollowUps, 'lockBelow' | 'markInitialized'>;
   },
 ): Promise<ReportDoc> {
   const id = idOf(u, period);
@@ -362,9 +367,24 @@ export async function transition(
     $push: { history: { at, by: opts.by, from: before.state, to, reason: opts.reason, auto: opts.auto } },
   };
   if (opts.unset?.length) update.$unset = Object.fromEntries(opts.unset.map((k) => [k, 1]));
-  const after = await mutateReport(deps.clock, before, update);
+  const followUps: FollowUps = {
+    ...opts.followUps,
+    audit: opts.audit
+      ? auditFollowUp(
+          opts.audit.actor,
+          u,
+          period,
+          opts.audit.action,
+          before,
+          projected(before, update),
+          opts.audit.reason,
+        )
+      : undefined,
+    events: opts.events?.(before.history.length + 1),
+  };
+  const after = await mutateReport(deps.clock, before, update, followUps);
   if (u.kind === 'school') {
-    await applySchoolDelta(period, u.school, factsOf(before), factsOf(after));
+    await applySchoolDelta(period, u.school, factsOf(before), factsOf(after), deps.clock());
     await indexReportState(u.school, period, after.state);
   } else
     await applyRegionReport(period, u.region, { state: after.state, autoSubmitted: after.autoSubmitted });
@@ -443,29 +463,68 @@ function issuesFor(
   }));
 }
 
-async function audit(
-  deps: ReportDeps,
+const pick = (r: Partial<ReportDoc> | null) =>
+  r
+    ? { state: r.state, autoSubmitted: r.autoSubmitted, data: r.data, returnDeadline: r.returnDeadline }
+    : null;
+
+/** The report as `update` ($set/$unset) will leave it: what the audit entry says "after" is. */
+function projected(before: ReportDoc | null, update: Record<string, any>): Partial<ReportDoc> {
+  const out: Record<string, unknown> = { ...(before ?? {}), ...(update.$set ?? {}) };
+  for (const k of Object.keys(update.$unset ?? {})) delete out[k];
+  return out as Partial<ReportDoc>;
+}
+
+/** A report change's audit entry, built before the change so that a crash cannot lose it. */
+function auditFollowUp(
   actor: Actor,
   u: Unit,
   period: string,
   action: string,
-  before: ReportDoc | null,
-  after: ReportDoc | null,
+  before: Partial<ReportDoc> | null,
+  after: Partial<ReportDoc> | null,
   reason?: string,
-) {
-  const pick = (r: ReportDoc | null) =>
-    r
-      ? { state: r.state, autoSubmitted: r.autoSubmitted, data: r.data, returnDeadline: r.returnDeadline }
-      : null;
-  await recordAudit(deps.clock, actor, {
-    action,
-    targetType: 'report',
-    targetId: idOf(u, period),
-    regionPath: [...unitPath(u), ...(u.kind === 'region' ? [u.region._id] : [])],
-    before: pick(before),
-    after: pick(after),
-    reason,
-  });
+): NonNullable<FollowUps['audit']> {
+  return {
+    id: new Types.ObjectId(),
+    actor,
+    input: {
+      action,
+      targetType: 'report',
+      targetId: idOf(u, period),
+      regionPath: [...unitPath(u), ...(u.kind === 'region' ? [u.region._id] : [])],
+      before: pick(before),
+      after: pick(after),
+      reason,
+    },
+  };
+}
+
+/**
+ * Finishes a report change made by `mutateReport`/`transition`: its follow-ups (locking below, the
+ * school's initialized flag, the audit entry, outbox events), then settles its claim. Each step is
+ * idempotent, so the reconcile runs the same function for a claim a crash left behind.
+ */
+export async function completeChange(
+  deps: ReportDeps,
+  u: Unit | null,
+  after: ReportDoc,
+  claim: { key: string; followUps: FollowUps; at?: Date } | undefined = claimOf(after),
+): Promise<void> {
+  if (!claim) return;
+  const f = claim.followUps;
+  if (f.lockBelow || f.markInitialized) {
+    const unit =
+      u ??
+      (after.unitKind === 'school'
+        ? await schoolUnit(String(after.schoolId))
+        : await regionUnit(after.regionCode));
+    if (f.lockBelow) await lockBelow(deps, unit, after.period, f.lockBelow.by);
+    if (f.markInitialized) await markInitialized(deps, unit);
+  }
+  if (f.audit) await recordAudit(deps.clock, f.audit.actor, f.audit.input, { id: f.audit.id, at: claim.at });
+  for (const event of f.events ?? []) await emitEvent(deps.clock, event);
+  await settleClaim(claim.key);
 }
 
 export async function saveReport(
@@ -489,11 +548,12 @@ export async function saveReport(
   const issues = u.kind === 'school' ? issuesFor(data, prev, existing?.issues ?? []) : [];
   const current = await ensureReport(deps, u, period, data);
   assertEditable(current);
-  const after = await mutateReport(deps.clock, current, {
-    $set: { data, issues, confirmedNoChange: false, updatedBy: auth.user._id },
+  const update = { $set: { data, issues, confirmedNoChange: false, updatedBy: auth.user._id } };
+  const after = await mutateReport(deps.clock, current, update, {
+    audit: auditFollowUp(actor, u, period, 'report.save', existing, projected(current, update)),
   });
   await refreshSchoolFlags(u, issues);
-  await audit(deps, actor, u, period, 'report.save', existing, after);
+  await completeChange(deps, u, after);
   return view(deps, u, period, after, null);
 }
 
@@ -522,10 +582,13 @@ export async function submitReport(
     action: '上报',
     set: { submittedAt: deps.clock(), autoSubmitted: false },
     unset: ['returnDeadline'],
+    audit: { actor, action: 'report.submit' },
+    followUps: {
+      lockBelow: u.kind === 'region' ? { by: auth.user._id } : undefined,
+      markInitialized: u.kind === 'school',
+    },
   });
-  if (u.kind === 'region') await lockBelow(deps, u, period, auth.user._id);
-  await markInitialized(deps, u);
-  await audit(deps, actor, u, period, 'report.submit', existing, after);
+  await completeChange(deps, u, after);
   return view(deps, u, period, after, null);
 }
 
@@ -556,18 +619,20 @@ export async function confirmNoChange(
   }
   const current = await ensureReport(deps, u, period, prev.data);
   assertEditable(current);
-  await mutateReport(deps.clock, current, {
+  const copied = await mutateReport(deps.clock, current, {
     $set: { data: prev.data, formVersion: prev.formVersion, issues: prev.issues ?? [] },
   });
+  await completeChange(deps, u, copied);
   const after = await transition(deps, u, period, EDITABLE_STATES, 'submitted', {
     by: auth.user._id,
     action: '确认无变化',
     reason: '无变化确认',
     set: { submittedAt: deps.clock(), autoSubmitted: false, confirmedNoChange: true },
     unset: ['returnDeadline'],
+    audit: { actor, action: 'report.confirm' },
+    followUps: { markInitialized: u.kind === 'school' },
   });
-  await markInitialized(deps, u);
-  await audit(deps, actor, u, period, 'report.confirm', existing, after);
+  await completeChange(deps, u, after);
   return view(deps, u, period, after, null);
 }
 
@@ -608,14 +673,14 @@ export async function lockBelow(
         reason: `${u.region.name}已上报，数据按现状自动上报并锁定`,
         set: { autoSubmitted: true, submittedAt: deps.clock() },
         unset: ['returnDeadline'],
-      }).catch(ignoreConflict);
+      }).then((after) => completeChange(deps, unit, after), ignoreConflict);
       locked++;
     } else if (report.state === 'submitted') {
       await transition(deps, unit, period, ['submitted'], 'locked', {
         by,
         action: '锁定',
         reason: `${u.region.name}已上报`,
-      }).catch(ignoreConflict);
+      }).then((after) => completeChange(deps, unit, after), ignoreConflict);
       locked++;
     }
   }
@@ -648,8 +713,9 @@ export async function requestWithdrawal(
     reason,
     action: '申请撤报',
     set: { stateBeforeWithdrawal: existing?.state },
+    audit: { actor, action: 'report.withdrawal.request', reason },
   });
-  await audit(deps, actor, u, period, 'report.withdrawal.request', existing, after, reason);
+  await completeChange(deps, u, after);
   return view(deps, u, period, after, null);
 }
 
@@ -688,31 +754,25 @@ export async function decideWithdrawal(
     action: '审批撤报申请',
     set: approve ? { autoSubmitted: false, confirmedNoChange: false, returnDeadline: editUntil } : {},
     unset: ['stateBeforeWithdrawal', 'submittedAt'].filter((k) => approve || k === 'stateBeforeWithdrawal'),
+    audit: { actor, action: approve ? 'report.withdrawal.approve' : 'report.withdrawal.reject', reason },
+    events: (historyLength) => [
+      {
+        key: `withdrawal.decided:${idOf(u, period)}:${historyLength}`,
+        type: 'withdrawal.decided',
+        regionCode: unitCode(u),
+        regionPath: unitPath(u),
+        payload: {
+          period,
+          unit: nameOf(u),
+          unitKind: u.kind,
+          approved: approve,
+          reason,
+          ...(approve ? { deadline: toShanghaiIso(editUntil) } : {}),
+        },
+      },
+    ],
   });
-  await audit(
-    deps,
-    actor,
-    u,
-    period,
-    approve ? 'report.withdrawal.approve' : 'report.withdrawal.reject',
-    existing,
-    after,
-    reason,
-  );
-  await emitEvent(deps.clock, {
-    key: `withdrawal.decided:${idOf(u, period)}:${after.history.length}`,
-    type: 'withdrawal.decided',
-    regionCode: unitCode(u),
-    regionPath: unitPath(u),
-    payload: {
-      period,
-      unit: nameOf(u),
-      unitKind: u.kind,
-      approved: approve,
-      reason,
-      ...(approve ? { deadline: toShanghaiIso(editUntil) } : {}),
-    },
-  });
+  await completeChange(deps, u, after);
   return view(deps, u, period, after, null);
 }
 
@@ -738,21 +798,31 @@ export async function returnReport(
   const returnable: ReportState[] = ['submitted', 'locked', 'withdrawalRequested', 'returned'];
   if (existing && returnable.includes(existing.state)) await assertUpperOpen(u, period);
   // A returned report may be returned again: that sets a new time limit (also after the old one passed).
-  const after = await transition(deps, u, period, returnable, 'returned', {
-    by: auth.user._id,
-    reason,
-    action: '退回',
-    set: { returnDeadline: deadline, autoSubmitted: false },
-    unset: ['stateBeforeWithdrawal', 'submittedAt'],
-  });
-  await audit(deps, actor, u, period, 'report.return', existing, after, reason);
-  await emitEvent(deps.clock, {
-    key: `report.returned:${idOf(u, period)}:${after.history.length}`,
-    type: 'report.returned',
-    regionCode: unitCode(u),
-    regionPath: unitPath(u),
-    payload: { period, unit: nameOf(u), unitKind: u.kind, reason, deadline: toShanghaiIso(deadline) },
-  });
+  const after = await transition(
+    deps,
+    u,
+    period,
+    returnable,
+    'returned',
+    {
+      by: auth.user._id,
+      reason,
+      action: '退回',
+      set: { returnDeadline: deadline, autoSubmitted: false },
+      unset: ['stateBeforeWithdrawal', 'submittedAt'],
+      audit: { actor, action: 'report.return', reason },
+      events: (historyLength) => [
+        {
+          key: `report.returned:${idOf(u, period)}:${historyLength}`,
+          type: 'report.returned',
+          regionCode: unitCode(u),
+          regionPath: unitPath(u),
+          payload: { period, unit: nameOf(u), unitKind: u.kind, reason, deadline: toShanghaiIso(deadline) },
+        },
+      ],
+    },
+  );
+  await completeChange(deps, u, after);
   return view(deps, u, period, after, null);
 }
 
@@ -775,15 +845,26 @@ export async function confirmIssue(
   const issues = before.issues.map((i) =>
     i.code === code ? { ...i, status: 'confirmed' as const, note } : i,
   );
-  const after = await mutateReport(deps.clock, before, { $set: { issues } });
+  const after = await mutateReport(
+    deps.clock,
+    before,
+    { $set: { issues } },
+    {
+      audit: {
+        id: new Types.ObjectId(),
+        actor,
+        input: {
+          action: 'report.issue.confirm',
+          targetType: 'report',
+          targetId: id,
+          regionPath: unitPath(u),
+          before: { [code]: 'open' },
+          after: { [code]: 'confirmed', note },
+        },
+      },
+    },
+  );
   await refreshSchoolFlags(u, issues);
-  await recordAudit(deps.clock, actor, {
-    action: 'report.issue.confirm',
-    targetType: 'report',
-    targetId: id,
-    regionPath: unitPath(u),
-    before: { [code]: 'open' },
-    after: { [code]: 'confirmed', note },
-  });
+  await completeChange(deps, u, after);
   return view(deps, u, period, after, null);
 }

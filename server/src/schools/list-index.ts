@@ -227,6 +227,25 @@ export async function indexReportState(
   });
 }
 
+/** Records report states of many schools of one managing region in one write (auto-submission). */
+export async function indexReportStates(
+  regionCode: string,
+  period: string,
+  states: Map<string, ReportState>,
+): Promise<void> {
+  if (states.size === 0) return;
+  await updateRows(regionCode, (rows) => {
+    let changed = false;
+    for (const [id, state] of states) {
+      const row = rows[id];
+      if (!row) continue;
+      row.reports = { ...row.reports, [period]: state };
+      changed = true;
+    }
+    return changed;
+  });
+}
+
 /** Rebuilds the documents of every region under (and including) `rootCode` from the schools and reports. */
 export async function rebuildSchoolIndex(
   clock: Clock,

@@ -1,7 +1,7 @@
 // Calendar events for the bot: "a level's window opened" and "N days before a deadline", written to the
-// outbox once per key. Every instance runs the same minute job; the outbox key makes the second writer a
-// no-op, and because each run derives what is due from the clock alone, a run after downtime catches up.
-import schedule from 'node-schedule';
+// outbox once per key by the minute job `calendar-events` (jobs/index.ts). The outbox key makes a second
+// writer a no-op, and because each run derives what is due from the clock alone, a run after downtime
+// catches up.
 import {
   NATIONAL_CODE,
   periodContaining,
@@ -12,19 +12,10 @@ import {
   type ReportingLevel,
 } from '@eduprogress/shared';
 import type { Clock } from '../clock';
-import type { Logger } from '../logger';
-import { emitPendingNoticeEvents } from '../notices/service';
 import type { NewEvent } from '../outbox/service';
 import { emitEvent as emitEventOnce } from '../outbox/service';
 
-const messages = {
-  tickFailed: 'calendar event run failed',
-};
-
 const DAY_MS = 86_400_000;
-
-/** Every minute: windows open at midnight, so an event is at most a minute late. */
-const EVERY_MINUTE = '* * * * *';
 
 export interface DueCalendarEvent extends NewEvent {
   type: 'window.opened' | 'deadline.reminder';
@@ -84,46 +75,4 @@ export async function emitCalendarEvents(clock: Clock, config: CalendarConfig): 
     if (await emitEventOnce(clock, event)) written.push(event.key);
   }
   return written;
-}
-
-export interface EventScheduler {
-  /** One run now (also what the minute job calls); concurrent calls share the run in progress. */
-  tick(): Promise<void>;
-  /** Cancels the job and waits for a run in progress, so the database can be closed after it. */
-  stop(): Promise<void>;
-}
-
-export function startEventScheduler(opts: {
-  clock: Clock;
-  calendar: CalendarConfig;
-  logger: Logger;
-}): EventScheduler {
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const tick = (): Promise<void> => {
-    if (stopped) return Promise.resolve();
-    running ??= (async () => {
-      try {
-        await emitCalendarEvents(opts.clock, opts.calendar);
-        // Finishes notice publications interrupted between the notice write and its event.
-        await emitPendingNoticeEvents(opts.clock);
-      } catch (err) {
-        opts.logger.error({ err }, messages.tickFailed);
-      } finally {
-        running = undefined;
-      }
-    })();
-    return running;
-  };
-  const job = schedule.scheduleJob(EVERY_MINUTE, () => void tick());
-  // Catch up at start: whatever fell due while no instance was running.
-  void tick();
-  return {
-    tick,
-    async stop() {
-      stopped = true;
-      job?.cancel();
-      await running;
-    },
-  };
 }

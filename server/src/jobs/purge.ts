@@ -1,0 +1,27 @@
+// The purge job: what has expired is removed — sessions and rate-limit counters past `expiresAt`
+// (FerretDB has no TTL index), leases of finished job slots older than a week, and version claims of
+// the earlier format (all applied; reports/claims.ts).
+import { Session } from '../accounts/model';
+import type { Clock } from '../clock';
+import { RateCounter } from '../http/rate-limit';
+import { purgeLegacyClaims } from '../reports/claims';
+import { purgeSlotLeases } from './lease';
+
+const WEEK_MS = 7 * 86_400_000;
+
+export interface PurgeResult {
+  sessions: number;
+  rateCounters: number;
+  leases: number;
+  legacyClaims: number;
+}
+
+/** Removes expired sessions, rate-limit counters, old job-slot leases and legacy claims; counts them. */
+export async function purgeExpired(clock: Clock): Promise<PurgeResult> {
+  const now = clock();
+  const sessions = (await Session.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+  const rateCounters = (await RateCounter.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+  const leases = await purgeSlotLeases(new Date(now.getTime() - WEEK_MS));
+  const legacyClaims = await purgeLegacyClaims();
+  return { sessions, rateCounters, leases, legacyClaims };
+}
