@@ -4,7 +4,6 @@ import { User } from '../../server/src/accounts/model';
 import { hashPassword } from '../../server/src/accounts/passwords';
 import { School, type SchoolDoc } from '../../server/src/schools/model';
 import { Teacher, TeacherAccount } from '../../server/src/teachers/model';
-import { readTable } from '../../server/src/training/import';
 import {
   findRecord,
   recordsCollection,
@@ -17,42 +16,6 @@ import { startTestServer, type TestServer } from '../helpers/server';
 
 const PASSWORD = 'Pass12345';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-async function* chunksOf(buffer: Buffer, size: number) {
-  for (let i = 0; i < buffer.length; i += size) yield buffer.subarray(i, i + size);
-}
-
-async function rowsOf(buffer: Buffer, size = 7) {
-  const out: string[][] = [];
-  for await (const row of readTable(chunksOf(buffer, size))) out.push(row.values.map((v) => String(v ?? '')));
-  return out;
-}
-
-describe('CSV reading (streamed, any chunk boundary)', () => {
-  it('reads quotes, escaped quotes, CRLF, line breaks in fields and a BOM', async () => {
-    const text =
-      '\uFEFF账号,备注\r\n13800000001,"带,逗号"\r\n13800000002,"他说""好"""\n13800000003,"两\n行"\n13800000004,5"寸\n';
-    for (const size of [1, 2, 3, 5, 64]) {
-      expect(await rowsOf(Buffer.from(text, 'utf8'), size), `chunks of ${size}`).to.deep.equal([
-        ['账号', '备注'],
-        ['13800000001', '带,逗号'],
-        ['13800000002', '他说"好"'],
-        ['13800000003', '两\n行'],
-        ['13800000004', '5"寸'],
-      ]);
-    }
-  });
-
-  it('reads GB18030 (Excel’s CSV in China)', async () => {
-    const gbk = Buffer.from([0xd5, 0xcb, 0xba, 0xc5, 0x2c, 0xd1, 0xa7, 0xca, 0xb1, 0x0a, 0x31, 0x2c, 0x32]); // 账号,学时\n1,2
-    for (const size of [1, 3, 64]) {
-      expect(await rowsOf(gbk, size)).to.deep.equal([
-        ['账号', '学时'],
-        ['1', '2'],
-      ]);
-    }
-  });
-});
 
 describe('training record import over HTTP', function () {
   this.timeout(120_000);

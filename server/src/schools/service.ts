@@ -25,6 +25,7 @@ import { Session, User, type Binding } from '../accounts/model';
 import { hashPassword } from '../accounts/passwords';
 import { recordAudit, type Actor } from '../audit/service';
 import type { Clock } from '../clock';
+import { cleanCellText } from '../files/text';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
 import { skipOf, type Page } from '../http/pagination';
 import { Region, type RegionDoc } from '../regions/model';
@@ -83,6 +84,18 @@ const messages = {
   postcodeInvalid: (v: string) => `学校邮编「${v}」应为 6 位数字`,
   addressTooLong: '学校地址不能超过 200 个字',
   duplicateInFile: (name: string, first: number) => `学校名称「${name}」与第 ${first} 行重复（同一地区）`,
+  cellProblem: (column: string, problem: string) => `「${column}」${problem}`,
+  importColumns: {
+    name: '学校名称',
+    type: '学校类型',
+    regionCode: '所属地区代码',
+    weak: '是否薄弱学校',
+    schoolSystem: '学制',
+    ownership: '办别',
+    urbanRural: '城乡类型',
+    address: '学校地址',
+    postcode: '学校邮编',
+  } as Record<string, string>,
   importEmpty: '导入文件中没有学校数据，请在模板的表头下方逐行填写',
   importInvalid: (bad: number, first: string) =>
     `导入文件中有 ${bad} 行数据有误，未导入任何学校，请修改后重新导入。${first}${bad > 1 ? '……' : ''}`,
@@ -987,11 +1000,15 @@ export interface ImportRow {
   urbanRural?: string;
   address?: string;
   postcode?: string;
+  /** Cells the file could not give a value for (a formula's error or missing result), by field. */
+  cellProblems?: { field: ImportField; problem: string }[];
 }
+
+type ImportField = keyof Omit<ImportRow, 'row' | 'cellProblems'>;
 
 export interface ImportProblem {
   row: number;
-  field: keyof Omit<ImportRow, 'row'>;
+  field: ImportField;
   message: string;
 }
 
@@ -1025,6 +1042,11 @@ function enumValue<T extends string>(allowed: readonly T[], raw: string | undefi
   return (allowed as readonly string[]).includes(v) ? (v as T) : null;
 }
 
+/** A school name as imports compare it: NFKC, no invisible characters, one space between words. */
+function importName(raw: string | undefined): string {
+  return cleanCellText(raw ?? '').replace(/\s+/g, ' ');
+}
+
 /** Checks every row, collects every problem; writes nothing. */
 async function validateImport(
   binding: RegionBinding,
@@ -1052,8 +1074,13 @@ async function validateImport(
   const valid: ValidRow[] = [];
   const firstRowOf = new Map<string, number>();
   for (const r of rows) {
+    if (r.cellProblems?.length) {
+      for (const { field, problem: why } of r.cellProblems)
+        problem(r.row, field, messages.cellProblem(messages.importColumns[field] ?? field, why));
+      continue;
+    }
     const before = problems.length;
-    const name = (r.name ?? '').replace(/\s+/g, ' ').trim();
+    const name = importName(r.name);
     if (!name) problem(r.row, 'name', messages.nameBlank);
     else if (name.length < 2 || name.length > 60) problem(r.row, 'name', messages.nameLength);
 
@@ -1119,7 +1146,8 @@ async function validateImport(
     const existing = await School.find({ regionCode: { $in: usedCodes } }, { regionCode: 1, name: 1 }).lean<
       { regionCode: string; name: string }[]
     >();
-    const taken = new Set(existing.map((s) => `${s.regionCode}\u0000${s.name}`));
+    // Names on file compare as the file's do: width-folded, invisible characters removed.
+    const taken = new Set(existing.map((s) => `${s.regionCode}\u0000${importName(s.name)}`));
     for (let i = valid.length - 1; i >= 0; i--) {
       const v = valid[i];
       if (taken.has(`${v.region._id}\u0000${v.name}`)) {
