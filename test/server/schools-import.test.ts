@@ -225,7 +225,8 @@ describe('POST /schools/import (seed 000 §2.2)', function () {
 
   it('rejects files that are not the template, in Chinese', async () => {
     const cases: [Buffer, string, string][] = [
-      [Buffer.from('not a spreadsheet'), 'IMPORT_NOT_XLSX', '不是有效的 XLSX 表格'],
+      [Buffer.from('not a spreadsheet'), 'IMPORT_BAD_HEADER', '学校名称'],
+      [Buffer.from('d0cf11e0a1b11ae10000', 'hex'), 'IMPORT_UNSUPPORTED_FORMAT', '请另存为 XLSX 或 CSV'],
       [await xlsxOf([['x', 'y']], ['名称', '类型']), 'IMPORT_BAD_HEADER', '学校名称'],
       [await xlsxOf([['某小学', '350102']], ['学校名称', '所属地区代码']), 'IMPORT_BAD_HEADER', '学校类型'],
       [await xlsxOf([]), 'IMPORT_EMPTY', '没有学校数据'],
