@@ -16,6 +16,7 @@ import { HttpSmsProvider, RecordingSmsProvider, type SmsProvider } from './accou
 import { Code2SessionClient, FakeWechatAuth, type WechatAuth } from './accounts/wechat';
 import { startEventScheduler } from './reports-events/scheduler';
 import { startReportScheduler } from './reports/scheduler';
+import { startImportRecovery } from './schools/import-recovery';
 
 export interface RunningServer {
   url: string;
@@ -76,6 +77,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       clock,
     });
 
+    // Imports a crash left unfinished are finished or rolled back before the first request.
+    const importRecovery = await startImportRecovery({ clock, calendar: config.calendar }, logger);
+
     const described = await describeServer(provisioned.uri);
     const database: DatabaseInfo = {
       name: described.name,
@@ -130,6 +134,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
         await done;
         clearTimeout(force);
+        importRecovery.stop();
         for (const scheduler of schedulers) await scheduler.stop();
         await mongoose.disconnect();
         if (ownsDatabase) await provisioned.stop();

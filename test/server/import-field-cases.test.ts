@@ -10,7 +10,7 @@ import { Teacher } from '../../server/src/teachers/model';
 import { findRecord, Training } from '../../server/src/training/model';
 import { startTestServer, type TestServer } from '../helpers/server';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'field-cases');
+const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'field-cases');
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
 
