@@ -4,7 +4,7 @@ import { User, type UserDoc } from '../../server/src/accounts/model';
 import { hashPassword } from '../../server/src/accounts/passwords';
 import { AuditEntry } from '../../server/src/audit/model';
 import { School, SchoolImport, type SchoolDoc } from '../../server/src/schools/model';
-import { resumeSchoolWrites } from '../../server/src/schools/service';
+import { IMPORT_STALE_MS, resumeInterruptedImports } from '../../server/src/schools/service';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const PASSWORD = 'Pass12345';
@@ -173,27 +173,47 @@ describe('POST /schools/import (seed 000 §2.2)', function () {
     expect(audit[0].changes.schools.after).to.include(`${first!._id} 350102 鼓楼导入一小 ${loginName}`);
   });
 
-  it('resumeSchoolWrites() finishes an import that stopped before the admin accounts', async () => {
+  it('resumeInterruptedImports() finishes a written import (accounts, list rows) and leaves a live one alone', async () => {
+    // The list index of 鼓楼区 is built before the crash, so the rows must be written by the resume.
+    const listed = async () =>
+      (await server.api('/schools?region=350102&q=%E4%B8%AD%E6%96%AD&page=1&pageSize=20', { token: t.fz })).body;
+    expect((await listed()).total).to.equal(0);
     const school = await School.create({
       name: '中断导入小学',
       type: '小学',
       regionCode: '350102',
       regionPath: ['000000', '350000', '350100', '350102'],
     });
+    const longAgo = new Date(Date.now() - 120_000);
     await SchoolImport.create({
       _id: 'crashed-import',
       state: 'writing',
       schoolIds: [school._id],
       created: 0,
-      startedAt: new Date(),
+      startedAt: longAgo,
+      beatAt: longAgo,
     });
-    const resumed = await resumeSchoolWrites({ clock: () => new Date() });
-    expect(resumed.imports).to.equal(1);
+    // Another instance's import that still beats is not touched.
+    await SchoolImport.create({
+      _id: 'live-import',
+      state: 'writing',
+      schoolIds: [],
+      created: 0,
+      startedAt: new Date(),
+      beatAt: new Date(),
+      owner: 'another-host:1',
+    });
+    const resumed = await resumeInterruptedImports({ clock: () => new Date() });
+    expect(resumed).to.include({ finished: 1, rolledBack: 0, waiting: 1 });
+    expect(resumed.retryInMs).to.be.greaterThan(0).and.at.most(IMPORT_STALE_MS + 100);
     const admin = await User.findOne({ 'bindings.schoolId': school._id }).lean<UserDoc>();
     expect(admin!.loginName).to.match(/^s\d{8}$/);
     expect(admin!.mustChangePassword).to.equal(true);
     const job = await SchoolImport.findById('crashed-import').lean();
     expect(job).to.deep.include({ state: 'done', created: 1 });
+    expect((await SchoolImport.findById('live-import').lean())!.state).to.equal('writing');
+    expect((await listed()).items.map((s: { name: string }) => s.name)).to.deep.equal(['中断导入小学']);
+    await SchoolImport.deleteOne({ _id: 'live-import' });
   });
 
   it('accepts a raw XLSX body and a default region for rows that leave the code empty', async () => {
