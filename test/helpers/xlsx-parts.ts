@@ -40,8 +40,13 @@ export async function buildXlsx(spec: SheetSpec): Promise<Buffer> {
   const rels: string[] = [];
   const sheets: string[] = [];
   if (spec.hiddenFirst) {
-    zip.file('xl/worksheets/hidden.xml', `<?xml version="1.0"?><${p}worksheet ${xmlns}><${p}sheetData><${p}row r="1"><${p}c r="A1" t="inlineStr"><${p}is><${p}t>隐藏</${p}t></${p}is></${p}c></${p}row></${p}sheetData></${p}worksheet>`);
-    rels.push(`<Relationship Id="rIdH" Type="${REL}/worksheet" Target="${target('xl/worksheets/hidden.xml')}"/>`);
+    zip.file(
+      'xl/worksheets/hidden.xml',
+      `<?xml version="1.0"?><${p}worksheet ${xmlns}><${p}sheetData><${p}row r="1"><${p}c r="A1" t="inlineStr"><${p}is><${p}t>隐藏</${p}t></${p}is></${p}c></${p}row></${p}sheetData></${p}worksheet>`,
+    );
+    rels.push(
+      `<Relationship Id="rIdH" Type="${REL}/worksheet" Target="${target('xl/worksheets/hidden.xml')}"/>`,
+    );
     sheets.push(`<${p}sheet name="隐藏" sheetId="9" state="hidden" r:id="rIdH"/>`);
   }
   rels.push(`<Relationship Id="rIdS" Type="${REL}/worksheet" Target="${target(sheetPart)}"/>`);
@@ -51,32 +56,53 @@ export async function buildXlsx(spec: SheetSpec): Promise<Buffer> {
     '<Default Extension="xml" ContentType="application/xml"/>',
   ];
   if (spec.sharedStrings) {
-    const items = spec.sharedStrings.map((s) => `<${p}si><${p}t xml:space="preserve">${esc(s)}</${p}t></${p}si>`);
-    zip.file('xl/sharedStrings.xml', `<?xml version="1.0" encoding="UTF-8"?><${p}sst ${xmlns} count="${items.length}" uniqueCount="${items.length}">${items.join('')}</${p}sst>`);
-    rels.push(`<Relationship Id="rIdSS" Type="${REL}/sharedStrings" Target="${target('xl/sharedStrings.xml')}"/>`);
+    const items = spec.sharedStrings.map(
+      (s) => `<${p}si><${p}t xml:space="preserve">${esc(s)}</${p}t></${p}si>`,
+    );
+    zip.file(
+      'xl/sharedStrings.xml',
+      `<?xml version="1.0" encoding="UTF-8"?><${p}sst ${xmlns} count="${items.length}" uniqueCount="${items.length}">${items.join('')}</${p}sst>`,
+    );
+    rels.push(
+      `<Relationship Id="rIdSS" Type="${REL}/sharedStrings" Target="${target('xl/sharedStrings.xml')}"/>`,
+    );
   }
   if (spec.styles) {
     const fmts = Object.entries(spec.styles.numFmts ?? {})
       .map(([id, code]) => `<${p}numFmt numFmtId="${id}" formatCode="${esc(code).replace(/"/g, '&quot;')}"/>`)
       .join('');
-    const xfs = spec.styles.cellXfs.map((id) => `<${p}xf numFmtId="${id}" fontId="0" fillId="0" borderId="0" xfId="0"/>`).join('');
-    zip.file('xl/styles.xml', `<?xml version="1.0" encoding="UTF-8"?><${p}styleSheet ${xmlns}><${p}numFmts>${fmts}</${p}numFmts><${p}cellStyleXfs><${p}xf numFmtId="0"/></${p}cellStyleXfs><${p}cellXfs>${xfs}</${p}cellXfs></${p}styleSheet>`);
+    const xfs = spec.styles.cellXfs
+      .map((id) => `<${p}xf numFmtId="${id}" fontId="0" fillId="0" borderId="0" xfId="0"/>`)
+      .join('');
+    zip.file(
+      'xl/styles.xml',
+      `<?xml version="1.0" encoding="UTF-8"?><${p}styleSheet ${xmlns}><${p}numFmts>${fmts}</${p}numFmts><${p}cellStyleXfs><${p}xf numFmtId="0"/></${p}cellStyleXfs><${p}cellXfs>${xfs}</${p}cellXfs></${p}styleSheet>`,
+    );
     rels.push(`<Relationship Id="rIdST" Type="${REL}/styles" Target="${target('xl/styles.xml')}"/>`);
   }
   const merges = spec.merges?.length
     ? `<${p}mergeCells count="${spec.merges.length}">${spec.merges.map((m) => `<${p}mergeCell ref="${m}"/>`).join('')}</${p}mergeCells>`
     : '';
-  zip.file(sheetPart, `<?xml version="1.0" encoding="UTF-8"?><${p}worksheet ${xmlns} xmlns:r="${REL}"><${p}sheetData>${spec.rows}</${p}sheetData>${merges}</${p}worksheet>`);
+  zip.file(
+    sheetPart,
+    `<?xml version="1.0" encoding="UTF-8"?><${p}worksheet ${xmlns} xmlns:r="${REL}"><${p}sheetData>${spec.rows}</${p}sheetData>${merges}</${p}worksheet>`,
+  );
   zip.file(
     'xl/workbook.xml',
     `<?xml version="1.0" encoding="UTF-8"?><${p}workbook ${xmlns} xmlns:r="${REL}">${spec.date1904 ? `<${p}workbookPr date1904="1"/>` : ''}<${p}sheets>${sheets.join('')}</${p}sheets></${p}workbook>`,
   );
-  zip.file('xl/_rels/workbook.xml.rels', `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${PKG_REL}">${rels.join('')}</Relationships>`);
+  zip.file(
+    'xl/_rels/workbook.xml.rels',
+    `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${PKG_REL}">${rels.join('')}</Relationships>`,
+  );
   zip.file(
     '_rels/.rels',
     `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="${spec.absoluteTargets ? '/xl/workbook.xml' : 'xl/workbook.xml'}"/></Relationships>`,
   );
-  zip.file('[Content_Types].xml', `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">${contentTypes.join('')}</Types>`);
+  zip.file(
+    '[Content_Types].xml',
+    `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">${contentTypes.join('')}</Types>`,
+  );
   return jszip.generateAsync({
     type: 'nodebuffer',
     compression: spec.store ? 'STORE' : 'DEFLATE',

@@ -66,7 +66,9 @@ describe('field cases through the import endpoints (demo world)', function () {
   it('07: a rich-text name keeps all its runs', async () => {
     const res = await importSchools(fixture('07-inline-richtext-name.xlsx'));
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    expect(res.body.schools.map((s: { name: string }) => s.name)).to.deep.equal(['福州市鼓楼区测试富文本小学']);
+    expect(res.body.schools.map((s: { name: string }) => s.name)).to.deep.equal([
+      '福州市鼓楼区测试富文本小学',
+    ]);
   });
 
   it('04b: （）and () are one name, a zero-width character makes no new name: duplicates reported', async () => {
@@ -87,7 +89,9 @@ describe('field cases through the import endpoints (demo world)', function () {
   it('23: merged 学校类型/地区/薄弱 cells are filled from their top-left cell', async () => {
     const res = await importSchools(fixture('23-merged-cells-type-region.xlsx'));
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    expect(res.body.schools.map((s: { name: string; regionCode: string }) => [s.name, s.regionCode])).to.deep.equal([
+    expect(
+      res.body.schools.map((s: { name: string; regionCode: string }) => [s.name, s.regionCode]),
+    ).to.deep.equal([
       ['鼓楼区测试合并甲小学', '350102'],
       ['鼓楼区测试合并乙小学', '350102'],
       ['鼓楼区测试合并丙小学', '350102'],

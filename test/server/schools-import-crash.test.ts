@@ -64,7 +64,8 @@ async function importFile(): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('学校');
   sheet.addRow(['学校名称', '学校类型', '所属地区代码']);
-  for (let i = 0; i < ROWS; i++) sheet.addRow([`鼓楼区断电测试学校${String(i).padStart(5, '0')}`, '小学', '350102']);
+  for (let i = 0; i < ROWS; i++)
+    sheet.addRow([`鼓楼区断电测试学校${String(i).padStart(5, '0')}`, '小学', '350102']);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 

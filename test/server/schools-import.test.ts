@@ -176,7 +176,8 @@ describe('POST /schools/import (seed 000 §2.2)', function () {
   it('resumeInterruptedImports() finishes a written import (accounts, list rows) and leaves a live one alone', async () => {
     // The list index of 鼓楼区 is built before the crash, so the rows must be written by the resume.
     const listed = async () =>
-      (await server.api('/schools?region=350102&q=%E4%B8%AD%E6%96%AD&page=1&pageSize=20', { token: t.fz })).body;
+      (await server.api('/schools?region=350102&q=%E4%B8%AD%E6%96%AD&page=1&pageSize=20', { token: t.fz }))
+        .body;
     expect((await listed()).total).to.equal(0);
     const school = await School.create({
       name: '中断导入小学',
@@ -205,7 +206,9 @@ describe('POST /schools/import (seed 000 §2.2)', function () {
     });
     const resumed = await resumeInterruptedImports({ clock: () => new Date() });
     expect(resumed).to.include({ finished: 1, rolledBack: 0, waiting: 1 });
-    expect(resumed.retryInMs).to.be.greaterThan(0).and.at.most(IMPORT_STALE_MS + 100);
+    expect(resumed.retryInMs)
+      .to.be.greaterThan(0)
+      .and.at.most(IMPORT_STALE_MS + 100);
     const admin = await User.findOne({ 'bindings.schoolId': school._id }).lean<UserDoc>();
     expect(admin!.loginName).to.match(/^s\d{8}$/);
     expect(admin!.mustChangePassword).to.equal(true);

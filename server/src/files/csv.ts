@@ -22,7 +22,11 @@ export function detectEncoding(head: Buffer): TextEncoding {
   const sample = head.subarray(0, 4096 - (Math.min(head.length, 4096) % 2));
   let evenZeros = 0;
   let oddZeros = 0;
-  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 ? oddZeros++ : evenZeros++;
+  for (let i = 0; i < sample.length; i++) {
+    if (sample[i] !== 0) continue;
+    if (i % 2) oddZeros++;
+    else evenZeros++;
+  }
   const pairs = sample.length / 2;
   if (pairs >= 2 && oddZeros > pairs * 0.3 && evenZeros < pairs * 0.05) return { label: 'utf-16le', skip: 0 };
   if (pairs >= 2 && evenZeros > pairs * 0.3 && oddZeros < pairs * 0.05) return { label: 'utf-16be', skip: 0 };

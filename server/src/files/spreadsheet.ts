@@ -67,7 +67,8 @@ function sniff(head: Buffer): 'xlsx' | 'text' | 'unsupported' {
   return 'text';
 }
 
-const unsupported = () => new ValidationError(messages.unsupported, { property: 'file' }, 'IMPORT_UNSUPPORTED_FORMAT');
+const unsupported = () =>
+  new ValidationError(messages.unsupported, { property: 'file' }, 'IMPORT_UNSUPPORTED_FORMAT');
 
 /**
  * Rows of the uploaded table, streamed. XLSX: the first visible worksheet, spooled to a temporary file
@@ -199,6 +200,10 @@ export async function* readColumns<C extends Record<string, readonly string[]>>(
   }
   if (!map) {
     const names = required.map((f) => columns[f][0]);
-    throw new ValidationError(messages.noHeader(names), { property: 'file', required: names }, 'IMPORT_BAD_HEADER');
+    throw new ValidationError(
+      messages.noHeader(names),
+      { property: 'file', required: names },
+      'IMPORT_BAD_HEADER',
+    );
   }
 }

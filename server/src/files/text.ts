@@ -6,6 +6,7 @@
 /** Characters that show nothing: zero-width space/joiners, word joiner, BOM, soft hyphen, Mongolian vowel separator. */
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD\u180E]/g;
 /** C0 controls other than tab and line breaks, and DEL (an export's U+001F "keep as text" mark among them). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 /** Excel's formula-as-text wrapper `="…"` (CSV exports use it to keep leading zeros and long numbers). */
 const FORMULA_TEXT = /^="((?:[^"]|"")*)"$/s;

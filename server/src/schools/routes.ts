@@ -97,7 +97,7 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
       method: 'post',
       path: '/schools/import',
       summary:
-        '批量导入学校（multipart/form-data 的 file 字段，或 XLSX 请求体）：逐行校验，任何一行有误则不导入，成功时返回各校管理员账号',
+        '批量导入学校（XLSX 或 CSV：multipart/form-data 的 file 字段，或文件本身作为请求体）：逐行校验，任何一行有误则不导入，成功时返回各校管理员账号；服务中断的导入在重启时完成或撤销',
       query: importSchoolsQuery,
       responses: {
         201: {

@@ -390,7 +390,12 @@ export async function readFullTimeRows(
     code: ['地区代码', '区划代码', '行政区划代码', 'code'],
     count: ['专任教师数', 'count'],
   } as const;
-  for await (const { number, cells } of readColumns(readTable(file), columns, ['code', 'count'], MAX_IMPORT_ROWS)) {
+  for await (const { number, cells } of readColumns(
+    readTable(file),
+    columns,
+    ['code', 'count'],
+    MAX_IMPORT_ROWS,
+  )) {
     rows++;
     const code = accountOf(cells.code);
     const region = regions.byCode.get(code);

@@ -205,7 +205,12 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       handler: async (ctx) => {
         const id = input<unknown, unknown, { id: string }>(ctx).params.id;
         try {
-          ctx.body = await importTrainingRecords(deps, callerOf(ctx), id, await uploadedFile(ctx, MAX_UPLOAD_BYTES));
+          ctx.body = await importTrainingRecords(
+            deps,
+            callerOf(ctx),
+            id,
+            await uploadedFile(ctx, MAX_UPLOAD_BYTES),
+          );
         } catch (err) {
           ctx.req.resume(); // let a refused upload drain, so the client reads the answer
           throw err;
@@ -281,7 +286,10 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
         const code = input<unknown, unknown, { code: string }>(ctx).params.code;
         try {
           const { region } = await fullTimeRegion(caller, code, true);
-          const { valid, errors, rows } = await readFullTimeRows(await uploadedFile(ctx, MAX_UPLOAD_BYTES), region);
+          const { valid, errors, rows } = await readFullTimeRows(
+            await uploadedFile(ctx, MAX_UPLOAD_BYTES),
+            region,
+          );
           await setFullTimeCounts(deps.clock, valid);
           await recordAudit(deps.clock, caller.actor, {
             action: 'region.fullTimeTeachers.import',

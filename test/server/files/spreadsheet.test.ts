@@ -85,7 +85,7 @@ describe('readTable: delimited text (streamed, any chunk boundary)', () => {
   it('removes Excel’s keep-as-text wrappers, invisible characters, and folds widths', async () => {
     const csv = [
       'a,b',
-      "'13662356904,=\"18049777393\"",
+      '\'13662356904,="18049777393"',
       '\u001f13887515926,"18824618371\t"',
       '鼓楼区测试实验小学（东校区）,鼓楼区实验小学\u200b',
       '１３８００００００００,"=""他说""""好"""""""',
@@ -124,7 +124,10 @@ describe('readTable: XLSX as Excel or WPS shows it', function () {
             : `<row r="${i + 2}">${inlineCell(n, `A${i + 2}`)}</row>`,
         )
         .join('');
-      const header = kind === 'shared strings' ? '<row r="1"><c r="A1" t="s"><v>0</v></c></row>' : `<row r="1">${inlineCell('名称', 'A1')}</row>`;
+      const header =
+        kind === 'shared strings'
+          ? '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+          : `<row r="1">${inlineCell('名称', 'A1')}</row>`;
       const file = await buildXlsx({
         rows: header + rows,
         sharedStrings: kind === 'shared strings' ? ['名称', ...names] : undefined,
@@ -163,8 +166,20 @@ describe('readTable: XLSX as Excel or WPS shows it', function () {
     const styles = { numFmts: { 164: '000000', 165: '[h]:mm:ss' }, cellXfs: [0, 164, 165, 14, 49] };
     const in1900 = await cellsOf(await buildXlsx({ rows, styles }));
     const in1904 = await cellsOf(await buildXlsx({ rows, styles, date1904: true }));
-    expect(in1900[0].values.map((v) => v?.text)).to.deep.equal(['001234', '7:52:00', '2023/3/15', '13887515926', '350102']);
-    expect(in1904[0].values.map((v) => v?.text)).to.deep.equal(['001234', '7:52:00', '2027/3/16', '13887515926', '350102']);
+    expect(in1900[0].values.map((v) => v?.text)).to.deep.equal([
+      '001234',
+      '7:52:00',
+      '2023/3/15',
+      '13887515926',
+      '350102',
+    ]);
+    expect(in1904[0].values.map((v) => v?.text)).to.deep.equal([
+      '001234',
+      '7:52:00',
+      '2027/3/16',
+      '13887515926',
+      '350102',
+    ]);
     expect(in1904[0].values[1]).to.deep.include({ number: 0.3277777777777778, temporal: 'time' });
   });
 
@@ -201,7 +216,9 @@ describe('readTable: XLSX as Excel or WPS shows it', function () {
       ['学校名称', '学校类型'],
       ['长乐第一小学', '7'],
     ]);
-    const noStrings = await buildXlsx({ rows: `<row>${inlineCell('甲')}<c><v>1</v></c></row><row><c t="str"><v>乙</v></c></row>` });
+    const noStrings = await buildXlsx({
+      rows: `<row>${inlineCell('甲')}<c><v>1</v></c></row><row><c t="str"><v>乙</v></c></row>`,
+    });
     const read = await cellsOf(noStrings);
     expect(read.map((r) => r.number)).to.deep.equal([1, 2]);
     expect(read.map((r) => Array.from(r.values, (v) => v?.text))).to.deep.equal([['甲', '1'], ['乙']]);
@@ -231,9 +248,17 @@ describe('readTable: XLSX as Excel or WPS shows it', function () {
     const cases: [string, Buffer, string][] = [
       ['empty', Buffer.alloc(0), 'IMPORT_EMPTY_FILE'],
       ['cut off', good.subarray(0, Math.floor(good.length / 2)), 'IMPORT_CORRUPT_FILE'],
-      ['.xls (OLE2)', Buffer.from('d0cf11e0a1b11ae1000000000000000000000000', 'hex'), 'IMPORT_UNSUPPORTED_FORMAT'],
+      [
+        '.xls (OLE2)',
+        Buffer.from('d0cf11e0a1b11ae1000000000000000000000000', 'hex'),
+        'IMPORT_UNSUPPORTED_FORMAT',
+      ],
       ['PDF', Buffer.from('%PDF-1.7\n'), 'IMPORT_UNSUPPORTED_FORMAT'],
-      ['HTML saved as xls', Buffer.from('<html><table><tr><td>学校名称</td></tr></table></html>'), 'IMPORT_UNSUPPORTED_FORMAT'],
+      [
+        'HTML saved as xls',
+        Buffer.from('<html><table><tr><td>学校名称</td></tr></table></html>'),
+        'IMPORT_UNSUPPORTED_FORMAT',
+      ],
       ['binary', Buffer.from([1, 2, 3, 0, 0, 5, 6, 0, 9, 0]), 'IMPORT_UNSUPPORTED_FORMAT'],
     ];
     const { default: JSZip } = await import('jszip');
