@@ -1252,12 +1252,18 @@ async function finishImport(
     entry.n++;
     perRegion.set(sc.regionCode, entry);
   }
-  // One mark per region after its counts: a crash between the two counts that region twice at most,
-  // until the progress recount.
+  // Regions counted are marked at most once a second (a write each would cost more than the counts on
+  // FerretDB): a crash counts the regions since the last mark twice, until the progress recount.
+  const done = [...counted];
+  let markedAt = performance.now();
   for (const [code, { school: sc, n }] of perRegion) {
     if (counted.includes(code)) continue;
     await applySchoolUnits(openPeriods(deps), { ...sc, initialized: false }, n);
-    await SchoolImport.updateOne({ _id: importId }, { $addToSet: { countedRegions: code } });
+    done.push(code);
+    if (performance.now() - markedAt >= 1000) {
+      await SchoolImport.updateOne({ _id: importId }, { $set: { countedRegions: done } });
+      markedAt = performance.now();
+    }
   }
   await SchoolImport.updateOne(
     { _id: importId },
