@@ -6,6 +6,7 @@ import { AuditEntry } from '../../server/src/audit/model';
 import { School, SchoolImport, type SchoolDoc } from '../../server/src/schools/model';
 import { IMPORT_STALE_MS, resumeInterruptedImports } from '../../server/src/schools/service';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { buildXlsx, inlineCell } from '../helpers/xlsx-parts';
 
 const PASSWORD = 'Pass12345';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -230,6 +231,28 @@ describe('POST /schools/import (seed 000 §2.2)', function () {
       '350104',
       '350104',
     ]);
+  });
+
+  it('imports files other programs write (OpenXML SDK prefixes, absolute part names, no cell references) and padded numbers as shown', async () => {
+    const x = 'x:';
+    const row = (...cells: string[]) => `<${x}row>${cells.join('')}</${x}row>`;
+    const file = await buildXlsx({
+      prefix: 'x',
+      absoluteTargets: true,
+      rows:
+        row(...['学校名称', '学校类型', '所属地区代码', '学校邮编'].map((h) => inlineCell(h, undefined, x))) +
+        row(
+          inlineCell('鼓楼格式导入小学', undefined, x),
+          inlineCell('小学', undefined, x),
+          `<${x}c><${x}v>350102</${x}v></${x}c>`,
+          `<${x}c s="1"><${x}v>10010</${x}v></${x}c>`,
+        ),
+      styles: { numFmts: { 164: '000000' }, cellXfs: [0, 164] },
+    });
+    const res = await upload(t.fz, file);
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const school = await School.findOne({ name: '鼓楼格式导入小学' }).lean<SchoolDoc>();
+    expect(school).to.deep.include({ regionCode: '350102', postcode: '010010' });
   });
 
   it('round-trips the downloaded template', async () => {
