@@ -13,6 +13,7 @@ import {
   viewCollections,
 } from '../../server/src/training/model';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { buildXlsx, inlineCell } from '../helpers/xlsx-parts';
 
 const PASSWORD = 'Pass12345';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -225,6 +226,26 @@ describe('training record import over HTTP', function () {
     });
     expect(json.status).to.equal(415);
     expect(json.body.error.message).to.match(/CSV/);
+  });
+
+  it('reports a formula cell with an error or no stored result as a row error, naming the column', async () => {
+    const file = await buildXlsx({
+      rows:
+        `<row>${inlineCell('账号')}${inlineCell('获得学时')}</row>` +
+        `<row>${inlineCell('13900000002')}<c t="e"><f>1/0</f><v>#DIV/0!</v></c></row>` +
+        `<row>${inlineCell('13900000003')}<c><f>B2*2</f></c></row>`,
+    });
+    const res = await importFile(file, XLSX);
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body).to.include({ rows: 2, failed: 2, created: 0, updated: 0 });
+    expect(res.body.errors).to.deep.equal([
+      { row: 2, message: '第 2 行：「获得学时」公式的计算结果是错误值 #DIV/0!' },
+      {
+        row: 3,
+        message:
+          '第 3 行：「获得学时」单元格是公式，但文件中没有保存计算结果（请在 Excel 或 WPS 中打开并保存后重试）',
+      },
+    ]);
   });
 
   it('lets one import run at a time', async () => {

@@ -397,6 +397,12 @@ export async function readFullTimeRows(
     MAX_IMPORT_ROWS,
   )) {
     rows++;
+    const broken = cells.code?.problem ? 'code' : cells.count?.problem ? 'count' : undefined;
+    if (broken) {
+      const message = messages.cellProblem(number, columns[broken][0], cells[broken]!.problem!);
+      errors.push({ row: number, message });
+      continue;
+    }
     const code = accountOf(cells.code);
     const region = regions.byCode.get(code);
     const count = parseHours(cells.count);
