@@ -19,6 +19,7 @@ import { Code2SessionClient, FakeWechatAuth, type WechatAuth } from './accounts/
 import { JOBS } from './jobs/index';
 import { startJobs } from './jobs/runner';
 import { reconcileReports } from './reports/reconcile';
+import { startImportRecovery } from './schools/import-recovery';
 
 /** Our connections to FerretDB, per server process: two instances stay well below its pool of 100. */
 export const FERRETDB_POOL_SIZE = 32;
@@ -103,6 +104,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
     // Report changes a crash interrupted are finished before anyone can act on the report again.
     await reconcileReports({ clock, calendar: config.calendar }, { before: clock(), logger });
+    // Imports a crash left unfinished are finished or rolled back before the first request.
+    const importRecovery = await startImportRecovery({ clock, calendar: config.calendar }, logger);
 
     const database: DatabaseInfo = {
       name: described.name,
@@ -161,6 +164,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
         // Jobs are told to stop at once (their signal); leases resume what they leave.
         const jobsStopped = jobs?.stop();
+        importRecovery.stop();
         await within(Promise.all([drained, jobsStopped]), endBy - teardownMs - Date.now());
         clearInterval(idleSweep);
         server.closeAllConnections();

@@ -4,8 +4,9 @@ import { User, type UserDoc } from '../../server/src/accounts/model';
 import { hashPassword } from '../../server/src/accounts/passwords';
 import { AuditEntry } from '../../server/src/audit/model';
 import { School, SchoolImport, type SchoolDoc } from '../../server/src/schools/model';
-import { resumeSchoolWrites } from '../../server/src/schools/service';
+import { IMPORT_STALE_MS, resumeInterruptedImports } from '../../server/src/schools/service';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { buildXlsx, inlineCell } from '../helpers/xlsx-parts';
 
 const PASSWORD = 'Pass12345';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -173,27 +174,50 @@ describe('POST /schools/import (seed 000 §2.2)', function () {
     expect(audit[0].changes.schools.after).to.include(`${first!._id} 350102 鼓楼导入一小 ${loginName}`);
   });
 
-  it('resumeSchoolWrites() finishes an import that stopped before the admin accounts', async () => {
+  it('resumeInterruptedImports() finishes a written import (accounts, list rows) and leaves a live one alone', async () => {
+    // The list index of 鼓楼区 is built before the crash, so the rows must be written by the resume.
+    const listed = async () =>
+      (await server.api('/schools?region=350102&q=%E4%B8%AD%E6%96%AD&page=1&pageSize=20', { token: t.fz }))
+        .body;
+    expect((await listed()).total).to.equal(0);
     const school = await School.create({
       name: '中断导入小学',
       type: '小学',
       regionCode: '350102',
       regionPath: ['000000', '350000', '350100', '350102'],
     });
+    const longAgo = new Date(Date.now() - 120_000);
     await SchoolImport.create({
       _id: 'crashed-import',
       state: 'writing',
       schoolIds: [school._id],
       created: 0,
-      startedAt: new Date(),
+      startedAt: longAgo,
+      beatAt: longAgo,
     });
-    const resumed = await resumeSchoolWrites({ clock: () => new Date() });
-    expect(resumed.imports).to.equal(1);
+    // Another instance's import that still beats is not touched.
+    await SchoolImport.create({
+      _id: 'live-import',
+      state: 'writing',
+      schoolIds: [],
+      created: 0,
+      startedAt: new Date(),
+      beatAt: new Date(),
+      owner: 'another-host:1',
+    });
+    const resumed = await resumeInterruptedImports({ clock: () => new Date() });
+    expect(resumed).to.include({ finished: 1, rolledBack: 0, waiting: 1 });
+    expect(resumed.retryInMs)
+      .to.be.greaterThan(0)
+      .and.at.most(IMPORT_STALE_MS + 100);
     const admin = await User.findOne({ 'bindings.schoolId': school._id }).lean<UserDoc>();
     expect(admin!.loginName).to.match(/^s350102\d{4}$/);
     expect(admin!.mustChangePassword).to.equal(true);
     const job = await SchoolImport.findById('crashed-import').lean();
     expect(job).to.deep.include({ state: 'done', created: 1 });
+    expect((await SchoolImport.findById('live-import').lean())!.state).to.equal('writing');
+    expect((await listed()).items.map((s: { name: string }) => s.name)).to.deep.equal(['中断导入小学']);
+    await SchoolImport.deleteOne({ _id: 'live-import' });
   });
 
   it('accepts a raw XLSX body and a default region for rows that leave the code empty', async () => {
@@ -207,6 +231,28 @@ describe('POST /schools/import (seed 000 §2.2)', function () {
       '350104',
       '350104',
     ]);
+  });
+
+  it('imports files other programs write (OpenXML SDK prefixes, absolute part names, no cell references) and padded numbers as shown', async () => {
+    const x = 'x:';
+    const row = (...cells: string[]) => `<${x}row>${cells.join('')}</${x}row>`;
+    const file = await buildXlsx({
+      prefix: 'x',
+      absoluteTargets: true,
+      rows:
+        row(...['学校名称', '学校类型', '所属地区代码', '学校邮编'].map((h) => inlineCell(h, undefined, x))) +
+        row(
+          inlineCell('鼓楼格式导入小学', undefined, x),
+          inlineCell('小学', undefined, x),
+          `<${x}c><${x}v>350102</${x}v></${x}c>`,
+          `<${x}c s="1"><${x}v>10010</${x}v></${x}c>`,
+        ),
+      styles: { numFmts: { 164: '000000' }, cellXfs: [0, 164] },
+    });
+    const res = await upload(t.fz, file);
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const school = await School.findOne({ name: '鼓楼格式导入小学' }).lean<SchoolDoc>();
+    expect(school).to.deep.include({ regionCode: '350102', postcode: '010010' });
   });
 
   it('round-trips the downloaded template', async () => {
@@ -225,7 +271,8 @@ describe('POST /schools/import (seed 000 §2.2)', function () {
 
   it('rejects files that are not the template, in Chinese', async () => {
     const cases: [Buffer, string, string][] = [
-      [Buffer.from('not a spreadsheet'), 'IMPORT_NOT_XLSX', '不是有效的 XLSX 表格'],
+      [Buffer.from('not a spreadsheet'), 'IMPORT_BAD_HEADER', '学校名称'],
+      [Buffer.from('d0cf11e0a1b11ae10000', 'hex'), 'IMPORT_UNSUPPORTED_FORMAT', '请另存为 XLSX 或 CSV'],
       [await xlsxOf([['x', 'y']], ['名称', '类型']), 'IMPORT_BAD_HEADER', '学校名称'],
       [await xlsxOf([['某小学', '350102']], ['学校名称', '所属地区代码']), 'IMPORT_BAD_HEADER', '学校类型'],
       [await xlsxOf([]), 'IMPORT_EMPTY', '没有学校数据'],

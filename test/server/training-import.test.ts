@@ -4,7 +4,6 @@ import { User } from '../../server/src/accounts/model';
 import { hashPassword } from '../../server/src/accounts/passwords';
 import { School, type SchoolDoc } from '../../server/src/schools/model';
 import { Teacher, TeacherAccount } from '../../server/src/teachers/model';
-import { readTable } from '../../server/src/training/import';
 import {
   findRecord,
   recordsCollection,
@@ -14,45 +13,10 @@ import {
   viewCollections,
 } from '../../server/src/training/model';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { buildXlsx, inlineCell } from '../helpers/xlsx-parts';
 
 const PASSWORD = 'Pass12345';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-async function* chunksOf(buffer: Buffer, size: number) {
-  for (let i = 0; i < buffer.length; i += size) yield buffer.subarray(i, i + size);
-}
-
-async function rowsOf(buffer: Buffer, size = 7) {
-  const out: string[][] = [];
-  for await (const row of readTable(chunksOf(buffer, size))) out.push(row.values.map((v) => String(v ?? '')));
-  return out;
-}
-
-describe('CSV reading (streamed, any chunk boundary)', () => {
-  it('reads quotes, escaped quotes, CRLF, line breaks in fields and a BOM', async () => {
-    const text =
-      '\uFEFF账号,备注\r\n13800000001,"带,逗号"\r\n13800000002,"他说""好"""\n13800000003,"两\n行"\n13800000004,5"寸\n';
-    for (const size of [1, 2, 3, 5, 64]) {
-      expect(await rowsOf(Buffer.from(text, 'utf8'), size), `chunks of ${size}`).to.deep.equal([
-        ['账号', '备注'],
-        ['13800000001', '带,逗号'],
-        ['13800000002', '他说"好"'],
-        ['13800000003', '两\n行'],
-        ['13800000004', '5"寸'],
-      ]);
-    }
-  });
-
-  it('reads GB18030 (Excel’s CSV in China)', async () => {
-    const gbk = Buffer.from([0xd5, 0xcb, 0xba, 0xc5, 0x2c, 0xd1, 0xa7, 0xca, 0xb1, 0x0a, 0x31, 0x2c, 0x32]); // 账号,学时\n1,2
-    for (const size of [1, 3, 64]) {
-      expect(await rowsOf(gbk, size)).to.deep.equal([
-        ['账号', '学时'],
-        ['1', '2'],
-      ]);
-    }
-  });
-});
 
 describe('training record import over HTTP', function () {
   this.timeout(120_000);
@@ -269,6 +233,26 @@ describe('training record import over HTTP', function () {
     });
     expect(json.status).to.equal(415);
     expect(json.body.error.message).to.match(/CSV/);
+  });
+
+  it('reports a formula cell with an error or no stored result as a row error, naming the column', async () => {
+    const file = await buildXlsx({
+      rows:
+        `<row>${inlineCell('账号')}${inlineCell('获得学时')}</row>` +
+        `<row>${inlineCell('13900000002')}<c t="e"><f>1/0</f><v>#DIV/0!</v></c></row>` +
+        `<row>${inlineCell('13900000003')}<c><f>B2*2</f></c></row>`,
+    });
+    const res = await importFile(file, XLSX);
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body).to.include({ rows: 2, failed: 2, created: 0, updated: 0 });
+    expect(res.body.errors).to.deep.equal([
+      { row: 2, message: '第 2 行：「获得学时」公式的计算结果是错误值 #DIV/0!' },
+      {
+        row: 3,
+        message:
+          '第 3 行：「获得学时」单元格是公式，但文件中没有保存计算结果（请在 Excel 或 WPS 中打开并保存后重试）',
+      },
+    ]);
   });
 
   it('lets one import run at a time', async () => {

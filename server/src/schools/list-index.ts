@@ -209,6 +209,19 @@ export async function indexSchoolDocs(schools: SchoolDoc[]): Promise<void> {
   }
 }
 
+/** Removes the rows of the given schools (a rolled-back import), one write per managing region. */
+export async function unindexSchoolDocs(schools: Pick<SchoolDoc, '_id' | 'regionCode'>[]): Promise<void> {
+  const byRegion = new Map<string, string[]>();
+  for (const s of schools) byRegion.set(s.regionCode, [...(byRegion.get(s.regionCode) ?? []), String(s._id)]);
+  for (const [regionCode, ids] of byRegion) {
+    await updateRows(regionCode, (rows) => {
+      const present = ids.filter((id) => id in rows);
+      for (const id of present) delete rows[id];
+      return present.length > 0;
+    });
+  }
+}
+
 export async function unindexSchool(id: Types.ObjectId | string, regionCode: string): Promise<void> {
   await updateRows(regionCode, (rows) => delete rows[String(id)]);
 }

@@ -126,26 +126,37 @@ schoolSchema.index({ regionPath: 1, name: 1 });
 export const School = mongoose.model<SchoolDoc>('School', schoolSchema, 'schools');
 
 /**
- * One batch import, written before its schools and admin accounts and marked done after them, so a
- * crash in between can be finished (resumeSchoolWrites) without touching thousands of documents.
+ * One batch import, written before its schools and admin accounts, so a crash at any point is finished
+ * or rolled back (resumeInterruptedImports) without touching thousands of documents: `writing` (schools
+ * and accounts being inserted; rolled back unless every school was written) → `indexing` (all written;
+ * list rows and progress counts pending, finished forward) → `done`, or `rolledBack`.
  */
 export interface SchoolImportDoc {
   _id: string;
-  state: 'writing' | 'done';
-  /** The schools the import writes, until it is done. */
+  state: 'writing' | 'indexing' | 'done' | 'rolledBack';
+  /** The schools the import writes, until it is done or rolled back. */
   schoolIds?: Types.ObjectId[];
+  /** Managing regions whose progress counts already include the import's schools (`indexing`). */
+  countedRegions?: string[];
   created: number;
   startedAt: Date;
+  /** Wall-clock heartbeat of the importing process; a job whose beat is old is taken as interrupted. */
+  beatAt?: Date;
+  /** The importing process, `host:pid`: on its own host a job whose process is gone needs no wait. */
+  owner?: string;
   finishedAt?: Date;
 }
 
 const schoolImportSchema = new Schema<SchoolImportDoc>(
   {
     _id: { type: String, required: true },
-    state: { type: String, enum: ['writing', 'done'], required: true },
+    state: { type: String, enum: ['writing', 'indexing', 'done', 'rolledBack'], required: true },
     schoolIds: { type: [Schema.Types.ObjectId], default: undefined },
+    countedRegions: { type: [String], default: undefined },
     created: { type: Number, required: true },
     startedAt: { type: Date, required: true },
+    beatAt: { type: Date },
+    owner: { type: String },
     finishedAt: { type: Date },
   },
   { versionKey: false },

@@ -1,12 +1,11 @@
 // HTTP surface of school management: each route reads as auth → validate → handler, and handlers
 // only translate between HTTP and the service.
-import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
 import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
-import { AppError, ValidationError } from '../http/errors';
 import { input, type RouteDefinition } from '../http/route';
+import { uploadedFile } from '../http/upload';
 import {
   createSchoolBody,
   deleteSchoolQuery,
@@ -44,10 +43,6 @@ import { LONG_REQUEST_MS } from '../http/time-limit';
 const messages = {
   tags: ['学校管理'],
   templateFile: '学校批量导入模板.xlsx',
-  tooLarge: (mb: number) => `上传的文件过大，请不要超过 ${mb} MB`,
-  mediaType: `请上传 XLSX 文件：以 multipart/form-data 的 file 字段上传，或直接以 ${XLSX_MIME} 作为请求体`,
-  badMultipart: '上传内容无法解析，请重新选择文件上传',
-  noFile: '没有收到文件，请以 file 字段上传 XLSX 文件',
   exportFailed: 'school export stream failed',
 };
 
@@ -56,43 +51,6 @@ const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 function callerOf(ctx: Context): Caller {
   return { binding: authOf(ctx).binding, actor: actorOf(ctx) };
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new AppError(413, 'PAYLOAD_TOO_LARGE', messages.tooLarge(limit / 1024 / 1024));
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-/** The uploaded XLSX: a raw XLSX body, or the `file` part of a multipart/form-data upload. */
-async function readUpload(ctx: Context): Promise<Buffer> {
-  if (Number(ctx.get('Content-Length') || 0) > MAX_UPLOAD_BYTES) {
-    throw new AppError(413, 'PAYLOAD_TOO_LARGE', messages.tooLarge(MAX_UPLOAD_BYTES / 1024 / 1024));
-  }
-  const type = ctx.request.type;
-  if (type === XLSX_MIME || type === 'application/octet-stream') return readBody(ctx.req, MAX_UPLOAD_BYTES);
-  if (type !== 'multipart/form-data') throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', messages.mediaType);
-  // Buffered (bounded) first, then parsed by the platform's own multipart parser.
-  const body = await readBody(ctx.req, MAX_UPLOAD_BYTES);
-  let form: FormData;
-  try {
-    form = await new Request('http://upload.invalid/', {
-      method: 'POST',
-      headers: { 'Content-Type': ctx.get('Content-Type') },
-      body,
-    }).formData();
-  } catch {
-    throw new ValidationError(messages.badMultipart, { property: 'file' }, 'UPLOAD_INVALID');
-  }
-  const file = form.get('file') ?? [...form.values()].find((v) => typeof v !== 'string');
-  if (!file || typeof file === 'string')
-    throw new ValidationError(messages.noFile, { property: 'file' }, 'UPLOAD_NO_FILE');
-  return Buffer.from(await file.arrayBuffer());
 }
 
 export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
@@ -142,7 +100,7 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
       timeoutMs: LONG_REQUEST_MS,
       upload: true,
       summary:
-        '批量导入学校（multipart/form-data 的 file 字段，或 XLSX 请求体）：逐行校验，任何一行有误则不导入，成功时返回各校管理员账号',
+        '批量导入学校（XLSX 或 CSV：multipart/form-data 的 file 字段，或文件本身作为请求体）：逐行校验，任何一行有误则不导入，成功时返回各校管理员账号；服务中断的导入在重启时完成或撤销',
       query: importSchoolsQuery,
       responses: {
         201: {
@@ -152,8 +110,13 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
       handler: async (ctx) => {
         const { regionCode } = input<unknown, { regionCode?: string }>(ctx).query;
         await checkImportAccess(callerOf(ctx), regionCode);
-        const file = await readUpload(ctx);
-        const rows = await readImportRows(file);
+        let rows;
+        try {
+          rows = await readImportRows(await uploadedFile(ctx, MAX_UPLOAD_BYTES));
+        } catch (err) {
+          ctx.req.resume(); // let a refused upload drain, so the client reads the answer
+          throw err;
+        }
         ctx.body = await importSchools(deps, callerOf(ctx), rows, { defaultRegionCode: regionCode });
         ctx.status = 201;
       },

@@ -3,7 +3,9 @@
 //
 // No multi-document transactions (FerretDB): every multi-step write puts the main document in a
 // state first (`setup: 'pendingAdmin'`, `transfer: {…}`, an import job in `writing`), then writes the
-// derived documents, then clears the state. Re-running the same request — or resumeSchoolWrites() — finishes a half-done one.
+// derived documents, then clears the state. Re-running the same request — or resumeSchoolWrites() / resumeInterruptedImports() — settles a half-done one.
+import { randomInt } from 'node:crypto';
+import { hostname } from 'node:os';
 import { reserveSchoolAdminLoginNames } from './login-names';
 import { Types, type QueryFilter } from 'mongoose';
 import {
@@ -26,6 +28,7 @@ import { Session, User, type Binding } from '../accounts/model';
 import { hashPassword } from '../accounts/passwords';
 import { recordAudit, type Actor } from '../audit/service';
 import type { Clock } from '../clock';
+import { cleanCellText } from '../files/text';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
 import { skipOf, type Page } from '../http/pagination';
 import { Region, type RegionDoc } from '../regions/model';
@@ -45,7 +48,15 @@ import {
   type SchoolView,
 } from './model';
 import { noteSchoolAdmin, schoolAdminUsers } from './admins';
-import { indexedRows, indexSchoolDocs, indexSchools, unindexSchool, type ListRow } from './list-index';
+import { runOnce } from '../jobs/lease';
+import {
+  indexedRows,
+  indexSchoolDocs,
+  indexSchools,
+  unindexSchool,
+  unindexSchoolDocs,
+  type ListRow,
+} from './list-index';
 import type { IssueFilter, SchoolSort } from './schemas';
 
 const messages = {
@@ -86,10 +97,23 @@ const messages = {
   postcodeInvalid: (v: string) => `学校邮编「${v}」应为 6 位数字`,
   addressTooLong: '学校地址不能超过 200 个字',
   duplicateInFile: (name: string, first: number) => `学校名称「${name}」与第 ${first} 行重复（同一地区）`,
+  cellProblem: (column: string, problem: string) => `「${column}」${problem}`,
+  importColumns: {
+    name: '学校名称',
+    type: '学校类型',
+    regionCode: '所属地区代码',
+    weak: '是否薄弱学校',
+    schoolSystem: '学制',
+    ownership: '办别',
+    urbanRural: '城乡类型',
+    address: '学校地址',
+    postcode: '学校邮编',
+  } as Record<string, string>,
   importEmpty: '导入文件中没有学校数据，请在模板的表头下方逐行填写',
   importInvalid: (bad: number, first: string) =>
     `导入文件中有 ${bad} 行数据有误，未导入任何学校，请修改后重新导入。${first}${bad > 1 ? '……' : ''}`,
   importConflict: '导入过程中有同名学校被其他人同时创建，本次导入已撤销，请重新导入',
+  importInterrupted: '本次导入因服务中断已被撤销，请重新导入',
 };
 
 /** Seed 000 §2.1: a new school admin's initial password; changed at first login. */
@@ -954,6 +978,7 @@ export async function transferSchool(
 /** Finishes creates, imports and transfers that a crash left half-done (for a start-up or periodic job). */
 export async function resumeSchoolWrites(
   deps: SchoolDeps,
+  opts: { staleMs?: number } = {},
 ): Promise<{ admins: number; imports: number; transfers: number }> {
   let passwordHash: string | undefined;
   const pending = await School.find({ setup: 'pendingAdmin' }).lean<SchoolDoc[]>();
@@ -962,33 +987,12 @@ export async function resumeSchoolWrites(
     await ensureSchoolAdmin(school, passwordHash, true);
     await School.updateOne({ _id: school._id }, { $unset: { setup: 1 } });
   }
-  const imports = await SchoolImport.find({ state: 'writing' }).lean<SchoolImportDoc[]>();
-  for (const job of imports) {
-    const ids = job.schoolIds ?? [];
-    const [schools, holders] = await Promise.all([
-      School.find({ _id: { $in: ids } }).lean<SchoolDoc[]>(),
-      User.find({ 'bindings.schoolId': { $in: ids } }, { bindings: 1 }).lean<{ bindings: Binding[] }[]>(),
-    ]);
-    const served = new Set(holders.flatMap((u) => u.bindings.map((b) => String(b.schoolId))));
-    passwordHash ??= await hashPassword(INITIAL_PASSWORD);
-    const now = deps.clock();
-    const unserved = schools.filter((s) => !served.has(String(s._id)));
-    const names = await loginNamesFor(unserved);
-    const missing = unserved.map((s, i) => adminDocument(s, names[i], passwordHash!, now));
-    for (const admin of missing) {
-      await noteSchoolAdmin((admin.bindings as Binding[])[0].schoolId!, admin._id as Types.ObjectId);
-    }
-    await insertAdmins(missing);
-    await SchoolImport.updateOne(
-      { _id: job._id },
-      { $set: { state: 'done', created: schools.length, finishedAt: now }, $unset: { schoolIds: 1 } },
-    );
-  }
+  const imports = await resumeInterruptedImports(deps, opts);
   const moving = await School.find({ transfer: { $exists: true } }).lean<SchoolDoc[]>();
   for (const school of moving) {
     await finishTransfer(deps, school as SchoolDoc & { transfer: NonNullable<SchoolDoc['transfer']> });
   }
-  return { admins: pending.length, imports: imports.length, transfers: moving.length };
+  return { admins: pending.length, imports: imports.finished + imports.rolledBack, transfers: moving.length };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1006,11 +1010,15 @@ export interface ImportRow {
   urbanRural?: string;
   address?: string;
   postcode?: string;
+  /** Cells the file could not give a value for (a formula's error or missing result), by field. */
+  cellProblems?: { field: ImportField; problem: string }[];
 }
+
+type ImportField = keyof Omit<ImportRow, 'row' | 'cellProblems'>;
 
 export interface ImportProblem {
   row: number;
-  field: keyof Omit<ImportRow, 'row'>;
+  field: ImportField;
   message: string;
 }
 
@@ -1044,6 +1052,11 @@ function enumValue<T extends string>(allowed: readonly T[], raw: string | undefi
   return (allowed as readonly string[]).includes(v) ? (v as T) : null;
 }
 
+/** A school name as imports compare it: NFKC, no invisible characters, one space between words. */
+function importName(raw: string | undefined): string {
+  return cleanCellText(raw ?? '').replace(/\s+/g, ' ');
+}
+
 /** Checks every row, collects every problem; writes nothing. */
 async function validateImport(
   binding: RegionBinding,
@@ -1071,8 +1084,13 @@ async function validateImport(
   const valid: ValidRow[] = [];
   const firstRowOf = new Map<string, number>();
   for (const r of rows) {
+    if (r.cellProblems?.length) {
+      for (const { field, problem: why } of r.cellProblems)
+        problem(r.row, field, messages.cellProblem(messages.importColumns[field] ?? field, why));
+      continue;
+    }
     const before = problems.length;
-    const name = (r.name ?? '').replace(/\s+/g, ' ').trim();
+    const name = importName(r.name);
     if (!name) problem(r.row, 'name', messages.nameBlank);
     else if (name.length < 2 || name.length > 60) problem(r.row, 'name', messages.nameLength);
 
@@ -1138,7 +1156,8 @@ async function validateImport(
     const existing = await School.find({ regionCode: { $in: usedCodes } }, { regionCode: 1, name: 1 }).lean<
       { regionCode: string; name: string }[]
     >();
-    const taken = new Set(existing.map((s) => `${s.regionCode}\u0000${s.name}`));
+    // Names on file compare as the file's do: width-folded, invisible characters removed.
+    const taken = new Set(existing.map((s) => `${s.regionCode}\u0000${importName(s.name)}`));
     for (let i = valid.length - 1; i >= 0; i--) {
       const v = valid[i];
       if (taken.has(`${v.region._id}\u0000${v.name}`)) {
@@ -1224,6 +1243,145 @@ async function insertAdmins(docs: Record<string, unknown>[]): Promise<void> {
   }
 }
 
+/** How often an import in progress shows it is alive, and after how long without a beat it is taken as interrupted. */
+const IMPORT_BEAT_MS = 5_000;
+export const IMPORT_STALE_MS = 30_000;
+const IMPORT_OWNER = `${hostname()}:${process.pid}`;
+
+/** Whether the process that owns an import is known to be gone (it ran on this host and has exited). */
+function ownerGone(owner: string | undefined): boolean {
+  const at = owner?.lastIndexOf(':') ?? -1;
+  if (!owner || at < 0 || owner.slice(0, at) !== hostname()) return false;
+  const pid = Number(owner.slice(at + 1));
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** List rows and progress counts of a fully written import, then done; safe to run again after a crash. */
+async function finishImport(
+  deps: SchoolDeps,
+  importId: string,
+  schools: SchoolDoc[],
+  counted: string[],
+): Promise<void> {
+  await indexSchoolDocs(schools);
+  const perRegion = new Map<string, { school: SchoolDoc; n: number }>();
+  for (const sc of schools) {
+    const entry = perRegion.get(sc.regionCode) ?? { school: sc, n: 0 };
+    entry.n++;
+    perRegion.set(sc.regionCode, entry);
+  }
+  // Regions counted are marked at most once a second (a write each would cost more than the counts on
+  // FerretDB): a crash counts the regions since the last mark twice, until the progress recount.
+  const done = [...counted];
+  let markedAt = performance.now();
+  for (const [code, { school: sc, n }] of perRegion) {
+    if (counted.includes(code)) continue;
+    await applySchoolUnits(openPeriods(deps), { ...sc, initialized: false }, n);
+    done.push(code);
+    if (performance.now() - markedAt >= 1000) {
+      await SchoolImport.updateOne({ _id: importId }, { $set: { countedRegions: done } });
+      markedAt = performance.now();
+    }
+  }
+  await SchoolImport.updateOne(
+    { _id: importId },
+    {
+      $set: { state: 'done', created: schools.length, finishedAt: deps.clock() },
+      $unset: { schoolIds: 1, countedRegions: 1 },
+    },
+  );
+}
+
+/** Deletes an unfinished import's accounts, schools and any list rows, and marks it rolled back. */
+async function rollBackImport(deps: SchoolDeps, importId: string, ids: Types.ObjectId[]): Promise<void> {
+  const written = await School.find({ _id: { $in: ids } }, { regionCode: 1 }).lean<SchoolDoc[]>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const batch = ids.slice(i, i + 1000);
+    await User.deleteMany({ 'bindings.schoolId': { $in: batch } });
+    await School.deleteMany({ _id: { $in: batch } });
+  }
+  // Rows only exist if a list rebuild ran meanwhile (the import writes them after `indexing`).
+  await unindexSchoolDocs(written);
+  await SchoolImport.updateOne(
+    { _id: importId },
+    { $set: { state: 'rolledBack', created: 0, finishedAt: deps.clock() }, $unset: { schoolIds: 1 } },
+  );
+}
+
+/**
+ * Settles imports a crash (kill -9, power loss) left unfinished, all or nothing: an import stopped
+ * while writing is rolled back unless every one of its schools was written (then its missing admin
+ * accounts are created); one stopped after writing gets its list rows and progress counts. Imports
+ * whose process still beats within `staleMs` (default 30 s, wall clock) and is not known to be gone
+ * (same host, no such process) are left alone and counted in
+ * `waiting`, with `retryInMs` until the first of them can be taken. Each import is settled once, under
+ * a lease, however many instances call this (at start-up, and from the jobs table).
+ */
+export async function resumeInterruptedImports(
+  deps: SchoolDeps,
+  opts: { staleMs?: number } = {},
+): Promise<{ finished: number; rolledBack: number; waiting: number; retryInMs?: number }> {
+  const staleMs = opts.staleMs ?? IMPORT_STALE_MS;
+  const out: { finished: number; rolledBack: number; waiting: number; retryInMs?: number } = {
+    finished: 0,
+    rolledBack: 0,
+    waiting: 0,
+  };
+  const jobs = await SchoolImport.find({ state: { $in: ['writing', 'indexing'] } }).lean<SchoolImportDoc[]>();
+  for (const job of jobs) {
+    const age = Date.now() - (job.beatAt ?? job.startedAt).getTime();
+    if (age < staleMs && !ownerGone(job.owner)) {
+      out.waiting++;
+      out.retryInMs = Math.min(out.retryInMs ?? Infinity, staleMs - age + 100);
+      continue;
+    }
+    await runOnce(deps.clock, `school-import:${job._id}`, async () => {
+      const current = await SchoolImport.findById(job._id).lean<SchoolImportDoc>();
+      if (!current || (current.state !== 'writing' && current.state !== 'indexing')) return;
+      const ids = current.schoolIds ?? [];
+      const schools = await School.find({ _id: { $in: ids } }).lean<SchoolDoc[]>();
+      if (current.state === 'writing' && schools.length < ids.length) {
+        await rollBackImport(deps, current._id, ids);
+        out.rolledBack++;
+        return;
+      }
+      await SchoolImport.updateOne({ _id: current._id }, { $set: { state: 'indexing' } });
+      await ensureImportAdmins(deps, schools);
+      await finishImport(deps, current._id, schools, current.countedRegions ?? []);
+      out.finished++;
+    });
+  }
+  return out;
+}
+
+/** Creates the admin account of every school that has none (an import stopped while writing them). */
+async function ensureImportAdmins(deps: SchoolDeps, schools: SchoolDoc[]): Promise<void> {
+  const ids = schools.map((s) => s._id);
+  const served = new Set<string>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const holders = await User.find(
+      { 'bindings.schoolId': { $in: ids.slice(i, i + 1000) } },
+      { bindings: 1 },
+    ).lean<{ bindings: Binding[] }[]>();
+    for (const u of holders) for (const b of u.bindings) served.add(String(b.schoolId));
+  }
+  const missingSchools = schools.filter((s) => !served.has(String(s._id)));
+  if (!missingSchools.length) return;
+  const passwordHash = await hashPassword(INITIAL_PASSWORD);
+  const now = deps.clock();
+  const missing = missingSchools.map((s) => adminDocument(s, newLoginName(), passwordHash, now));
+  for (const admin of missing) {
+    await noteSchoolAdmin((admin.bindings as Binding[])[0].schoolId!, admin._id as Types.ObjectId);
+  }
+  await insertAdmins(missing);
+}
+
 /** Who may import (region admins), checked before the upload is even read. */
 export async function checkImportAccess(caller: Caller, defaultRegionCode?: string): Promise<RegionBinding> {
   const binding = requireRegionAdmin(caller.binding);
@@ -1281,41 +1439,46 @@ export async function importSchools(
   schools.forEach((s, i) => (s.adminIds = [admins[i]._id as Types.ObjectId]));
   const schoolIds = schools.map((s) => s._id);
 
-  // The job document first (one `_id` write), then schools and accounts side by side, then done:
-  // marking thousands of schools one by one would cost more than the import itself on FerretDB.
-  await SchoolImport.create({ _id: importId, state: 'writing', schoolIds, created: 0, startedAt: now });
-  const [schoolsWritten, adminsWritten] = await Promise.allSettled([
-    insertInBatches(School.collection, schools),
-    insertAdmins(admins),
-  ]);
-  if (schoolsWritten.status === 'rejected' || adminsWritten.status === 'rejected') {
-    // All or nothing: take back what was written (e.g. a name created meanwhile by someone else).
-    await User.deleteMany({ 'bindings.schoolId': { $in: schoolIds } });
-    await School.deleteMany({ _id: { $in: schoolIds } });
-    await SchoolImport.deleteOne({ _id: importId });
-    const err =
-      schoolsWritten.status === 'rejected'
-        ? schoolsWritten.reason
-        : (adminsWritten as PromiseRejectedResult).reason;
-    if (schoolsWritten.status === 'rejected' && isDuplicateKey(err)) {
-      throw new ConflictError(messages.importConflict, 'IMPORT_CONFLICT');
+  // The job document first (one `_id` write), then schools and accounts side by side, then the list
+  // rows and progress counts, then done: marking thousands of schools one by one would cost more than
+  // the import itself on FerretDB. A crash anywhere is settled by resumeInterruptedImports().
+  await SchoolImport.create({
+    _id: importId,
+    state: 'writing',
+    schoolIds,
+    created: 0,
+    startedAt: now,
+    beatAt: new Date(),
+    owner: IMPORT_OWNER,
+  });
+  const beat = setInterval(() => {
+    SchoolImport.updateOne({ _id: importId }, { $set: { beatAt: new Date() } }).catch(() => {});
+  }, IMPORT_BEAT_MS);
+  beat.unref();
+  try {
+    const [schoolsWritten, adminsWritten] = await Promise.allSettled([
+      insertInBatches(School.collection, schools),
+      insertAdmins(admins),
+    ]);
+    const failed = [schoolsWritten, adminsWritten].find((r) => r.status === 'rejected');
+    // Still ours? A resume that took this import for dead has rolled it back.
+    const written =
+      !failed &&
+      (await SchoolImport.updateOne({ _id: importId, state: 'writing' }, { $set: { state: 'indexing' } }))
+        .modifiedCount === 1;
+    if (!written) {
+      // All or nothing: take back what was written (e.g. a name created meanwhile by someone else).
+      await rollBackImport(deps, importId, schoolIds);
+      const err = failed?.reason;
+      if (schoolsWritten.status === 'rejected' && isDuplicateKey(err)) {
+        throw new ConflictError(messages.importConflict, 'IMPORT_CONFLICT');
+      }
+      throw err ?? new ConflictError(messages.importInterrupted, 'IMPORT_INTERRUPTED');
     }
-    throw err;
+    await finishImport(deps, importId, schools, []);
+  } finally {
+    clearInterval(beat);
   }
-  await indexSchoolDocs(schools as SchoolDoc[]);
-  const perRegion = new Map<string, { school: SchoolDoc; n: number }>();
-  for (const sc of schools as SchoolDoc[]) {
-    const entry = perRegion.get(sc.regionCode) ?? { school: sc, n: 0 };
-    entry.n++;
-    perRegion.set(sc.regionCode, entry);
-  }
-  for (const { school: sc, n } of perRegion.values()) {
-    await applySchoolUnits(openPeriods(deps), { ...sc, initialized: false }, n);
-  }
-  await SchoolImport.updateOne(
-    { _id: importId },
-    { $set: { state: 'done', created: schools.length, finishedAt: deps.clock() }, $unset: { schoolIds: 1 } },
-  );
 
   const result: ImportResult = {
     created: schools.length,

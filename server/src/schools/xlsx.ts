@@ -1,14 +1,14 @@
 // Spreadsheets of the schools feature: the import template, reading an uploaded import file, and the
 // streamed export of a region's schools with their admin accounts (seed 000 §2.2, §2.6).
-import { Readable, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { REGION_LEVEL_LABELS, SCHOOL_OWNERSHIPS, SCHOOL_TYPES, URBAN_RURAL_TYPES } from '@eduprogress/shared';
-import { ValidationError } from '../http/errors';
+import { readColumns, readTable, type Cell } from '../files/spreadsheet';
 import type { RegionDoc } from '../regions/model';
 import { SCHOOL_SYSTEMS, type SchoolDoc } from './model';
 import type { ImportRow, SchoolAdminAccount } from './service';
 
-export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export { XLSX_MIME } from '../files/spreadsheet';
 /** Rows one import may hold (a whole province's new schools at once, still bounded). */
 export const MAX_IMPORT_ROWS = 50_000;
 
@@ -28,10 +28,6 @@ const messages = {
   optionsTitle: (label: string) => `${label}可选值`,
   regionColumns: ['地区代码', '地区名称', '级别'],
   listError: (label: string) => `请从下拉列表中选择${label}`,
-  notXlsx: '上传的文件不是有效的 XLSX 表格，请使用下载的导入模板填写后上传',
-  noHeader: '未找到表头「学校名称」，请使用下载的导入模板，并保留第一行表头',
-  missingHeaders: (names: string[]) => `导入文件缺少表头：${names.join('、')}，请使用下载的导入模板`,
-  tooManyRows: (max: number) => `单次最多导入 ${max} 所学校，请拆分后分批导入`,
   exportSheet: (region: string, direct: boolean) =>
     (direct ? `${region}直管学校` : `${region}学校`).slice(0, 31),
   exportFile: (region: string, direct: boolean) =>
@@ -41,8 +37,10 @@ const messages = {
   locked: '（已锁定）',
 };
 
+type ImportField = ImportColumn['field'];
+
 interface ImportColumn {
-  field: keyof Omit<ImportRow, 'row'>;
+  field: keyof Omit<ImportRow, 'row' | 'cellProblems'>;
   header: string;
   required?: boolean;
   width: number;
@@ -132,101 +130,29 @@ export async function buildImportTemplate(regions: RegionDoc[]): Promise<Buffer>
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-/** The text of a cell whatever Excel or WPS stored: numbers, rich text, hyperlinks, formula results. */
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value.trim();
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value);
-  if (typeof value === 'boolean') return value ? messages.yes : messages.no;
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'object') {
-    const v = value as { richText?: { text: string }[]; text?: unknown; result?: unknown };
-    if (Array.isArray(v.richText))
-      return v.richText
-        .map((t) => t.text)
-        .join('')
-        .trim();
-    if (v.text !== undefined) return cellText(v.text);
-    if (v.result !== undefined) return cellText(v.result);
-  }
-  return String(value).trim();
-}
-
-/** Header text → column, tolerant of 「*」 marks and spaces users add. */
-function normalizeHeader(text: string): string {
-  return text.replace(/[\s*＊]/g, '').replace(/[（(]必填[）)]/g, '');
-}
-
 /**
- * Reads the first worksheet whose first non-empty row holds the 学校名称 header (the template's 学校
- * sheet), streaming its rows. Row numbers are the spreadsheet's own, as the user sees them.
+ * Reads the import file (XLSX or CSV, see files/spreadsheet.ts) into rows of text by the template's
+ * headers, matched by name within the first 10 rows. Cells whose formula has an error or no stored
+ * result are carried as `cellProblems` for validation to report. Row numbers are the spreadsheet's own.
+ * Errors (400): IMPORT_BAD_HEADER, IMPORT_TOO_LARGE, and the file errors of `readTable`.
  */
-export async function readImportRows(file: Buffer): Promise<ImportRow[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(file), {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    entries: 'ignore',
-  });
-  const byHeader = new Map(IMPORT_COLUMNS.map((c) => [c.header, c]));
-  try {
-    for await (const worksheet of reader) {
-      let columns: Map<number, ImportColumn> | undefined;
-      let headerSeen = false;
-      const rows: ImportRow[] = [];
-      for await (const row of worksheet) {
-        const values = row.values as unknown[];
-        if (!headerSeen) {
-          const texts = values.map((v) => (v === undefined ? '' : normalizeHeader(cellText(v))));
-          if (texts.every((t) => !t)) continue;
-          headerSeen = true;
-          if (!texts.includes('学校名称')) break; // not the schools sheet: try the next one
-          columns = new Map();
-          texts.forEach((t, index) => {
-            const column = byHeader.get(t);
-            if (column) columns!.set(index, column);
-          });
-          const found = new Set([...columns.values()].map((c) => c.field));
-          // 所属地区代码 may be left out when the import names a default region.
-          const missing = IMPORT_COLUMNS.filter(
-            (c) => c.required && c.field !== 'regionCode' && !found.has(c.field),
-          );
-          if (missing.length) {
-            throw new ValidationError(
-              messages.missingHeaders(missing.map((c) => c.header)),
-              { property: 'file' },
-              'IMPORT_BAD_HEADER',
-            );
-          }
-          continue;
-        }
-        const entry: ImportRow = { row: row.number };
-        let any = false;
-        for (const [index, column] of columns!) {
-          const text = cellText(values[index]);
-          if (text) {
-            entry[column.field] = text;
-            any = true;
-          }
-        }
-        if (!any) continue;
-        rows.push(entry);
-        if (rows.length > MAX_IMPORT_ROWS) {
-          throw new ValidationError(
-            messages.tooManyRows(MAX_IMPORT_ROWS),
-            { property: 'file' },
-            'IMPORT_TOO_LARGE',
-          );
-        }
-      }
-      if (columns) return rows;
+export async function readImportRows(file: AsyncIterable<Uint8Array>): Promise<ImportRow[]> {
+  const columns = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c.field, [c.header]])) as Record<
+    ImportField,
+    string[]
+  >;
+  // 所属地区代码 may be left out when the import names a default region.
+  const required = IMPORT_COLUMNS.filter((c) => c.required && c.field !== 'regionCode').map((c) => c.field);
+  const rows: ImportRow[] = [];
+  for await (const { number, cells } of readColumns(readTable(file), columns, required, MAX_IMPORT_ROWS)) {
+    const entry: ImportRow = { row: number };
+    for (const [field, cell] of Object.entries(cells) as [ImportField, Cell][]) {
+      if (cell.problem) (entry.cellProblems ??= []).push({ field, problem: cell.problem });
+      else entry[field] = cell.text;
     }
-  } catch (err) {
-    if (err instanceof ValidationError) throw err;
-    throw new ValidationError(messages.notXlsx, { property: 'file' }, 'IMPORT_NOT_XLSX');
+    rows.push(entry);
   }
-  throw new ValidationError(messages.noHeader, { property: 'file' }, 'IMPORT_BAD_HEADER');
+  return rows;
 }
 
 const EXPORT_COLUMNS = [

@@ -1,14 +1,11 @@
 // Import of the learning platform's training records (CSV or XLSX), streamed: rows are read one at a
 // time, checked, matched to teachers through the teacher directory and compared with the roster; only
 // rows that change something are written, so re-running the same file writes nothing at all.
-import { Readable } from 'node:stream';
-import { TextDecoder } from 'node:util';
-import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
 import { maskMobile, parseStudyTime, recordFacts, toCentiHours } from '@eduprogress/shared';
 import { User } from '../accounts/model';
 import { recordAudit } from '../audit/service';
-import { AppError, ValidationError } from '../http/errors';
+import { readColumns, readTable, type Cell } from '../files/spreadsheet';
 import type { RegionDoc } from '../regions/model';
 import { Teacher, TeacherAccount } from '../teachers/model';
 import { loadTeacherDirectory } from '../teachers/service';
@@ -25,9 +22,7 @@ import {
 } from './stats';
 
 const messages = {
-  notTable: '无法读取上传的文件：请上传 CSV（UTF-8 或 GBK 编码）或 XLSX 表格',
-  noHeader: (names: string[]) => `未找到表头：文件前 10 行中没有同时包含「${names.join('」「')}」的一行`,
-  tooManyRows: (max: number) => `单次最多导入 ${max} 行，请拆分后分批导入`,
+  cellProblem: (row: number, column: string, problem: string) => `第 ${row} 行：「${column}」${problem}`,
   emptyAccount: (row: number) => `第 ${row} 行：账号为空`,
   badHours: (row: number, text: string) => `第 ${row} 行：获得学时「${text}」不是有效的数字`,
   negativeHours: (row: number) => `第 ${row} 行：获得学时不能为负数`,
@@ -40,249 +35,11 @@ const messages = {
 
 /** A whole province's platform export (~150,000 rows) fits many times over. */
 export const MAX_IMPORT_ROWS = 1_000_000;
-export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Errors listed in the answer (all are counted). */
 const MAX_LISTED_ERRORS = 1000;
 
-// ---------------------------------------------------------------------------------------------
-// Reading tables
-
-export type CellValue = string | number | Date | null;
-
-export interface TableRow {
-  /** The row number as the user sees it in Excel (the header row included). */
-  number: number;
-  values: CellValue[];
-}
-
-/** Rows of a CSV (RFC 4180, UTF-8 with or without BOM, or GB18030 as Excel saves it in China) or of
- * the first worksheet of an XLSX; which one is told by the file's first bytes. */
-export async function* readTable(source: AsyncIterable<Uint8Array>): AsyncGenerator<TableRow> {
-  const it = source[Symbol.asyncIterator]();
-  // Enough of the start to tell XLSX from CSV and UTF-8 from GB18030, however the body was chunked.
-  const parts: Buffer[] = [];
-  let size = 0;
-  let done = false;
-  while (size < 64 * 1024) {
-    const next = await it.next();
-    if (next.done) {
-      done = true;
-      break;
-    }
-    parts.push(Buffer.from(next.value));
-    size += next.value.length;
-  }
-  if (!size) return;
-  const head = Buffer.concat(parts);
-  async function* all(): AsyncGenerator<Buffer> {
-    yield head;
-    while (!done) {
-      const next = await it.next();
-      if (next.done) return;
-      yield Buffer.from(next.value);
-    }
-  }
-  if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) yield* readXlsx(all());
-  else yield* readCsv(all(), head);
-}
-
-function decoderFor(head: Buffer): { decoder: TextDecoder; skip: number } {
-  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf)
-    return { decoder: new TextDecoder('utf-8'), skip: 3 };
-  try {
-    // stream: true leaves a sequence cut at the chunk's end pending instead of calling it invalid.
-    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
-    return { decoder: new TextDecoder('utf-8'), skip: 0 };
-  } catch {
-    return { decoder: new TextDecoder('gb18030'), skip: 0 };
-  }
-}
-
-const ORDINARY = /[^,\r\n"]+/y;
-
-async function* readCsv(chunks: AsyncIterable<Buffer>, head: Buffer): AsyncGenerator<TableRow> {
-  const { decoder, skip } = decoderFor(head);
-  // States survive chunk boundaries: 0 field start, 1 unquoted, 2 quoted, 3 quote seen inside quotes.
-  let state = 0;
-  let field = '';
-  let row: string[] = [];
-  let pendingCR = false;
-  let number = 0;
-  let firstChunk = true;
-  const endRow = (): TableRow => {
-    row.push(field);
-    const values = row;
-    field = '';
-    row = [];
-    return { number: ++number, values };
-  };
-  for await (const chunk of chunks) {
-    const text = decoder.decode(firstChunk ? chunk.subarray(skip) : chunk, { stream: true });
-    firstChunk = false;
-    const out: TableRow[] = [];
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i];
-      if (pendingCR) {
-        pendingCR = false;
-        if (ch === '\n') continue;
-      }
-      if (state === 2) {
-        if (ch === '"') {
-          state = 3;
-        } else {
-          // The run of quoted text up to the next quote, in one slice.
-          const end = text.indexOf('"', i);
-          const stop = end < 0 ? text.length : end;
-          field += text.slice(i, stop);
-          i = stop - 1;
-        }
-        continue;
-      }
-      if (state === 3) {
-        if (ch === '"') {
-          field += '"';
-          state = 2;
-          continue;
-        }
-        state = 1;
-      }
-      if (ch === ',') {
-        row.push(field);
-        field = '';
-        state = 0;
-      } else if (ch === '\n' || ch === '\r') {
-        pendingCR = ch === '\r';
-        out.push(endRow());
-        state = 0;
-      } else if (ch === '"') {
-        if (state === 0) state = 2;
-        else field += ch; // a stray quote inside an unquoted field is text
-      } else {
-        // The run of ordinary characters up to the next delimiter, in one slice.
-        ORDINARY.lastIndex = i;
-        ORDINARY.test(text);
-        field += text.slice(i, ORDINARY.lastIndex);
-        i = ORDINARY.lastIndex - 1;
-        state = 1;
-      }
-    }
-    for (const r of out) yield r;
-  }
-  field += decoder.decode();
-  if (field !== '' || row.length) yield endRow();
-}
-
-function cellValue(value: unknown): CellValue {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number') return value;
-  if (value instanceof Date) return value;
-  if (typeof value === 'boolean') return String(value);
-  if (typeof value === 'object') {
-    const v = value as { richText?: { text: string }[]; text?: unknown; result?: unknown; error?: unknown };
-    if (Array.isArray(v.richText)) return v.richText.map((t) => t.text).join('');
-    if (v.result !== undefined) return cellValue(v.result);
-    if (v.text !== undefined) return cellValue(v.text);
-    if (v.error !== undefined) return String(v.error);
-  }
-  return String(value);
-}
-
-async function* readXlsx(chunks: AsyncIterable<Buffer>): AsyncGenerator<TableRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(chunks), {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'cache',
-    entries: 'ignore',
-  });
-  try {
-    for await (const worksheet of reader) {
-      for await (const row of worksheet) {
-        const raw = row.values as unknown[];
-        const values: CellValue[] = [];
-        for (let i = 1; i < raw.length; i++) values.push(cellValue(raw[i]));
-        yield { number: row.number, values };
-      }
-      return; // the first worksheet only
-    }
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw new ValidationError(messages.notTable, { property: 'file' }, 'IMPORT_UNREADABLE');
-  }
-}
-
-export const cellText = (v: CellValue | undefined): string =>
-  v === null || v === undefined
-    ? ''
-    : v instanceof Date
-      ? v.toISOString()
-      : typeof v === 'number'
-        ? String(v)
-        : v.trim();
-
-const normalizeHeader = (v: CellValue | undefined) =>
-  cellText(v)
-    .replace(/[\s*＊]/g, '')
-    .replace(/[（(]必填[）)]/g, '')
-    .toLowerCase();
-
-/**
- * Finds the header row (within the first 10 non-empty rows: exports often start with a title) and
- * yields the rows below it as `field → cell`.
- */
-export async function* readColumns<C extends Record<string, readonly string[]>>(
-  rows: AsyncIterable<TableRow>,
-  columns: C,
-  required: (keyof C & string)[],
-): AsyncGenerator<{ number: number; cells: Partial<Record<keyof C & string, CellValue>> }> {
-  type F = keyof C & string;
-  let map: Map<number, F> | undefined;
-  let seen = 0;
-  let count = 0;
-  const aliases = new Map<string, F>();
-  for (const [field, names] of Object.entries(columns) as [F, readonly string[]][]) {
-    for (const n of names) aliases.set(n.toLowerCase(), field);
-  }
-  for await (const row of rows) {
-    if (!map) {
-      if (row.values.every((v) => !cellText(v))) continue;
-      const candidate = new Map<number, F>();
-      row.values.forEach((v, i) => {
-        const f = aliases.get(normalizeHeader(v));
-        if (f && ![...candidate.values()].includes(f)) candidate.set(i, f);
-      });
-      if (required.every((f) => [...candidate.values()].includes(f))) map = candidate;
-      else if (++seen >= 10) break;
-      continue;
-    }
-    const cells: Partial<Record<F, CellValue>> = {};
-    let any = false;
-    for (const [i, f] of map) {
-      const v = row.values[i];
-      if (v !== null && v !== undefined && cellText(v) !== '') {
-        cells[f] = v;
-        any = true;
-      }
-    }
-    if (!any) continue;
-    if (++count > MAX_IMPORT_ROWS) {
-      throw new ValidationError(
-        messages.tooManyRows(MAX_IMPORT_ROWS),
-        { property: 'file' },
-        'IMPORT_TOO_LARGE',
-      );
-    }
-    yield { number: row.number, cells };
-  }
-  if (!map) {
-    const names = required.map((f) => columns[f][0]);
-    throw new ValidationError(
-      messages.noHeader(names),
-      { property: 'file', required: names },
-      'IMPORT_BAD_HEADER',
-    );
-  }
-}
+/** A cell's text, '' when there is none. */
+export const cellText = (v: Cell | undefined): string => v?.text ?? '';
 
 // ---------------------------------------------------------------------------------------------
 // Training records
@@ -315,26 +72,24 @@ export interface ImportSummary {
   timings: { read: number; load: number; match: number; records: number; views: number };
 }
 
-const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
-
-function parseHours(v: CellValue): number | null {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+function parseHours(v: Cell | undefined): number | null {
+  if (v?.number !== undefined && !v.temporal) return Number.isFinite(v.number) ? v.number : null;
   const t = cellText(v);
   return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : null;
 }
 
 /** Seconds; undefined when the file says nothing (no column, empty cell): the time on file stays. */
-function parseStudy(v: CellValue | undefined): number | null | undefined {
-  if (v === undefined || v === null) return undefined;
-  // An XLSX time cell ([h]:mm:ss) arrives as a Date counted from Excel's epoch.
-  if (v instanceof Date) return Math.round((v.getTime() - EXCEL_EPOCH_MS) / 1000);
-  if (typeof v === 'number') return v >= 0 ? Math.round(v * 60) : null;
-  return parseStudyTime(v);
+function parseStudy(v: Cell | undefined): number | null | undefined {
+  if (!v) return undefined;
+  // A time cell ([h]:mm:ss) holds days, the same in the 1900 and 1904 date systems.
+  if (v.temporal && v.number !== undefined) return v.number >= 0 ? Math.round(v.number * 86400) : null;
+  if (v.number !== undefined) return v.number >= 0 ? Math.round(v.number * 60) : null;
+  return parseStudyTime(v.text);
 }
 
-function accountOf(v: CellValue | undefined): string {
-  if (typeof v === 'number') return String(Math.round(v));
-  return cellText(v ?? null).replace(/[\s-]/g, '');
+/** As displayed (a mobile stored as a number shows all its digits), without spaces and hyphens. */
+function accountOf(v: Cell | undefined): string {
+  return cellText(v).replace(/[\s-]/g, '');
 }
 
 const MOBILE = /^1\d{10}$/;
@@ -482,11 +237,18 @@ export async function importTrainingRecords(
 
     // 1. Read and check every row (the file streams; what is kept is a few numbers per row).
     const rows: PendingRow[] = [];
-    for await (const { number, cells } of readColumns(readTable(file), RECORD_COLUMNS, [
-      'account',
-      'hours',
-    ])) {
+    for await (const { number, cells } of readColumns(
+      readTable(file),
+      RECORD_COLUMNS,
+      ['account', 'hours'],
+      MAX_IMPORT_ROWS,
+    )) {
       summary.rows++;
+      const broken = (Object.keys(cells) as (keyof typeof RECORD_COLUMNS)[]).find((f) => cells[f]?.problem);
+      if (broken) {
+        fail(number, messages.cellProblem(number, RECORD_COLUMNS[broken][0], cells[broken]!.problem!));
+        continue;
+      }
       const account = accountOf(cells.account);
       if (!account) {
         fail(number, messages.emptyAccount(number));
@@ -494,7 +256,7 @@ export async function importTrainingRecords(
       }
       const hours = cells.hours === undefined ? null : parseHours(cells.hours);
       if (hours === null) {
-        fail(number, messages.badHours(number, cellText(cells.hours ?? '')));
+        fail(number, messages.badHours(number, cellText(cells.hours)));
         continue;
       }
       if (hours < 0) {
@@ -503,7 +265,7 @@ export async function importTrainingRecords(
       }
       const studySeconds = parseStudy(cells.study);
       if (studySeconds === null) {
-        fail(number, messages.badStudy(number, cellText(cells.study ?? '')));
+        fail(number, messages.badStudy(number, cellText(cells.study)));
         continue;
       }
       const raw = toCentiHours(hours);
@@ -629,18 +391,29 @@ export async function readFullTimeRows(
     code: ['地区代码', '区划代码', '行政区划代码', 'code'],
     count: ['专任教师数', 'count'],
   } as const;
-  for await (const { number, cells } of readColumns(readTable(file), columns, ['code', 'count'])) {
+  for await (const { number, cells } of readColumns(
+    readTable(file),
+    columns,
+    ['code', 'count'],
+    MAX_IMPORT_ROWS,
+  )) {
     rows++;
+    const broken = cells.code?.problem ? 'code' : cells.count?.problem ? 'count' : undefined;
+    if (broken) {
+      const message = messages.cellProblem(number, columns[broken][0], cells[broken]!.problem!);
+      errors.push({ row: number, message });
+      continue;
+    }
     const code = accountOf(cells.code);
     const region = regions.byCode.get(code);
-    const count = parseHours(cells.count ?? null);
+    const count = parseHours(cells.count);
     if (!region) errors.push({ row: number, message: `第 ${number} 行：地区代码「${code}」不存在` });
     else if (!regions.within(code, root._id))
       errors.push({ row: number, message: `第 ${number} 行：${region.name} 不在「${root.name}」范围内` });
     else if (count === null || count < 0 || !Number.isInteger(count))
       errors.push({
         row: number,
-        message: `第 ${number} 行：专任教师数「${cellText(cells.count ?? null)}」应为非负整数`,
+        message: `第 ${number} 行：专任教师数「${cellText(cells.count)}」应为非负整数`,
       });
     else valid.push({ region, count });
   }

@@ -1,11 +1,11 @@
 // HTTP surface of teacher training (seed 003): auth → validate → handler; uploads and downloads stream.
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
 import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { recordAudit } from '../audit/service';
-import { AppError, ValidationError } from '../http/errors';
 import { input, type RouteDefinition } from '../http/route';
+import { uploadedFile } from '../http/upload';
 import {
   writeStatsWorkbook,
   writeTeachersWorkbook,
@@ -52,63 +52,15 @@ import { LONG_REQUEST_MS } from '../http/time-limit';
 
 const messages = {
   tags: ['教师研修'],
-  tooLarge: (mb: number) => `上传的文件过大，请不要超过 ${mb} MB`,
-  mediaType:
-    '请上传 CSV 或 XLSX 文件：直接以 text/csv 或 XLSX 类型作为请求体，或以 multipart/form-data 的 file 字段上传',
-  badMultipart: '上传内容无法解析，请重新选择文件上传',
-  noFile: '没有收到文件，请以 file 字段上传 CSV 或 XLSX 文件',
   exportFailed: 'training export stream failed',
 };
 
 /** A 150,000-row platform export is ~10 MB as CSV. */
 const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
-const RAW_TYPES = [
-  'text/csv',
-  'application/csv',
-  'text/plain',
-  'application/vnd.ms-excel',
-  XLSX_TYPE,
-  'application/octet-stream',
-];
 
 function callerOf(ctx: Context): Caller {
   const { user, binding } = authOf(ctx);
   return { user, binding, actor: actorOf(ctx) };
-}
-
-async function* limited(source: AsyncIterable<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
-  let size = 0;
-  for await (const chunk of source) {
-    size += chunk.length;
-    if (size > limit) throw new AppError(413, 'PAYLOAD_TOO_LARGE', messages.tooLarge(limit / 1024 / 1024));
-    yield chunk;
-  }
-}
-
-/** The uploaded table as a stream: the raw body, or the `file` part of a multipart/form-data upload. */
-async function uploadedFile(ctx: Context): Promise<AsyncIterable<Uint8Array>> {
-  if (Number(ctx.get('Content-Length') || 0) > MAX_UPLOAD_BYTES) {
-    throw new AppError(413, 'PAYLOAD_TOO_LARGE', messages.tooLarge(MAX_UPLOAD_BYTES / 1024 / 1024));
-  }
-  const type = ctx.request.type;
-  if (RAW_TYPES.includes(type)) return limited(ctx.req, MAX_UPLOAD_BYTES);
-  if (type !== 'multipart/form-data') throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', messages.mediaType);
-  let form: FormData;
-  try {
-    form = await new Request('http://upload.invalid/', {
-      method: 'POST',
-      headers: { 'Content-Type': ctx.get('Content-Type') },
-      body: limited(ctx.req, MAX_UPLOAD_BYTES) as any,
-      duplex: 'half',
-    } as RequestInit).formData();
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw new ValidationError(messages.badMultipart, { property: 'file' }, 'UPLOAD_INVALID');
-  }
-  const file = form.get('file') ?? [...form.values()].find((v) => typeof v !== 'string');
-  if (!file || typeof file === 'string')
-    throw new ValidationError(messages.noFile, { property: 'file' }, 'UPLOAD_NO_FILE');
-  return Readable.fromWeb(file.stream() as any);
 }
 
 /** Streams a workbook as the response; an error after the headers went out can only cut the download. */
@@ -258,7 +210,12 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       handler: async (ctx) => {
         const id = input<unknown, unknown, { id: string }>(ctx).params.id;
         try {
-          ctx.body = await importTrainingRecords(deps, callerOf(ctx), id, await uploadedFile(ctx));
+          ctx.body = await importTrainingRecords(
+            deps,
+            callerOf(ctx),
+            id,
+            await uploadedFile(ctx, MAX_UPLOAD_BYTES),
+          );
         } catch (err) {
           ctx.req.resume(); // let a refused upload drain, so the client reads the answer
           throw err;
@@ -337,7 +294,10 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
         const code = input<unknown, unknown, { code: string }>(ctx).params.code;
         try {
           const { region } = await fullTimeRegion(caller, code, true);
-          const { valid, errors, rows } = await readFullTimeRows(await uploadedFile(ctx), region);
+          const { valid, errors, rows } = await readFullTimeRows(
+            await uploadedFile(ctx, MAX_UPLOAD_BYTES),
+            region,
+          );
           await setFullTimeCounts(deps.clock, valid);
           await recordAudit(deps.clock, caller.actor, {
             action: 'region.fullTimeTeachers.import',
