@@ -5,3 +5,4 @@ export * from './calendar';
 export * from './forms';
 export * from './suspected-issues';
 export * from './training-stats';
+export * from './indicators';

@@ -1,0 +1,90 @@
+// Read models of the informatization statistics (issue 13; seed 000 part 5):
+//
+// - `statistics_rollups`, `_id` `<period>:<regionCode>:<category>`: the additive parts (numerators,
+//   denominators, sums; see shared/src/indicators) of one category over the region's subtree
+//   (`rows['~total']`), its direct schools (`rows['~direct']`) and each direct child's subtree
+//   (`rows[<childCode>]`), each split into cells `<school type>|<城乡类型>` (region reports: `*`), so a
+//   category page with any filter is one `_id` read.
+// - `statistics_units`, `_id` `<period>:<regionCode>`: the counted data of the region's direct schools,
+//   one JSON line per school, for the list mode and its export (no scan of `reports`).
+//
+// Both are kept current on every report change (rollups.ts) and rebuilt absolutely by a recount.
+import mongoose, { Schema } from 'mongoose';
+import type { IndicatorCategory, Parts } from '@eduprogress/shared';
+
+/** Cells of one row: `<type>|<urbanRural>` (or `*` for region reports) → parts. */
+export type RowCells = Record<string, Parts>;
+
+export const TOTAL_ROW = '~total';
+export const DIRECT_ROW = '~direct';
+/** The cell of region-report parts (no school type or 城乡类型 applies). */
+export const REGION_CELL = '*';
+
+export interface StatisticsRollupDoc {
+  _id: string;
+  period: string;
+  regionCode: string;
+  category: IndicatorCategory;
+  rows: Record<string, RowCells>;
+  /** Set by a recount; a document without it was only ever $inc'ed and is recounted on first read. */
+  recountedAt?: Date;
+}
+
+const rollupSchema = new Schema<StatisticsRollupDoc>(
+  {
+    _id: String,
+    period: String,
+    regionCode: String,
+    category: String,
+    rows: { type: Schema.Types.Mixed, default: {} },
+    recountedAt: Date,
+  },
+  { versionKey: false, minimize: false },
+);
+export const StatisticsRollup = mongoose.model<StatisticsRollupDoc>(
+  'StatisticsRollup',
+  rollupSchema,
+  'statistics_rollups',
+);
+
+export const statisticsRollupId = (period: string, code: string, category: string) =>
+  `${period}:${code}:${category}`;
+
+/** One counted school as the list mode shows it (stored as a JSON line). */
+export interface UnitLine {
+  /** School name, type, 城乡类型, 项目学校 state at the time it was counted. */
+  n: string;
+  t: string;
+  u: string;
+  p?: string | null;
+  /** The report's data as submitted, and its form version. */
+  d: Record<string, unknown>;
+  v: number;
+}
+
+export interface StatisticsUnitsDoc {
+  _id: string;
+  period: string;
+  regionCode: string;
+  /** schoolId → JSON of a UnitLine. */
+  schools: Record<string, string>;
+  recountedAt?: Date;
+}
+
+const unitsSchema = new Schema<StatisticsUnitsDoc>(
+  {
+    _id: String,
+    period: String,
+    regionCode: String,
+    schools: { type: Schema.Types.Mixed, default: {} },
+    recountedAt: Date,
+  },
+  { versionKey: false, minimize: false },
+);
+export const StatisticsUnits = mongoose.model<StatisticsUnitsDoc>(
+  'StatisticsUnits',
+  unitsSchema,
+  'statistics_units',
+);
+
+export const statisticsUnitsId = (period: string, code: string) => `${period}:${code}`;
