@@ -88,3 +88,19 @@ export const StatisticsUnits = mongoose.model<StatisticsUnitsDoc>(
 );
 
 export const statisticsUnitsId = (period: string, code: string) => `${period}:${code}`;
+
+/**
+ * A recount of `<period>:<regionCode>`'s subtree finished at `at`. Below a recounted region a missing
+ * rollup or units document means "nothing counted" (recounts write only non-empty documents, which
+ * keeps a national recount to the regions that have data), and a document only ever $inc'ed is current.
+ */
+export interface StatisticsRecountDoc {
+  _id: string;
+  at: Date;
+}
+const recountSchema = new Schema<StatisticsRecountDoc>({ _id: String, at: Date }, { versionKey: false });
+export const StatisticsRecount = mongoose.model<StatisticsRecountDoc>(
+  'StatisticsRecount',
+  recountSchema,
+  'statistics_recounts',
+);

@@ -29,6 +29,7 @@ import { School, type SchoolDoc } from '../schools/model';
 import {
   DIRECT_ROW,
   REGION_CELL,
+  StatisticsRecount,
   StatisticsRollup,
   StatisticsUnits,
   TOTAL_ROW,
@@ -297,36 +298,46 @@ export interface RebuildResult {
   drifted: string[];
 }
 
+const isEmpty = (rows: Record<string, RowCells>) =>
+  Object.values(rows).every((cells) => Object.values(cells).every((p) => Object.keys(p).length === 0));
+
 /** Rows compared as data: key order and zero-valued parts do not matter. */
 function sameRows(a: Record<string, RowCells> | undefined, b: Record<string, RowCells>): boolean {
   const norm = (rows: Record<string, RowCells> | undefined) => {
-    const out: Record<string, Record<string, Parts>> = {};
-    for (const [row, cells] of Object.entries(rows ?? {})) {
-      for (const [cell, parts] of Object.entries(cells ?? {})) {
-        const p = addParts({}, parts);
-        if (Object.keys(p).length) (out[row] ??= {})[cell] = p;
+    const out: [string, [string, [string, number][]][]][] = [];
+    for (const row of Object.keys(rows ?? {}).sort()) {
+      const cells: [string, [string, number][]][] = [];
+      for (const cell of Object.keys(rows![row] ?? {}).sort()) {
+        const p = Object.entries(addParts({}, rows![row][cell])).sort(([x], [y]) => (x < y ? -1 : 1));
+        if (p.length) cells.push([cell, p]);
       }
+      if (cells.length) out.push([row, cells]);
     }
-    return JSON.stringify(
-      Object.keys(out)
-        .sort()
-        .map((row) => [
-          row,
-          Object.keys(out[row])
-            .sort()
-            .map((cell) => [cell, Object.entries(out[row][cell]).sort(([x], [y]) => (x < y ? -1 : 1))]),
-        ]),
-    );
+    return JSON.stringify(out);
   };
   return norm(a) === norm(b);
+}
+
+/** Whether `code` or one of its ancestors was recounted for `period` (see StatisticsRecount). */
+export async function recountedAbove(
+  period: string,
+  code: string,
+  path: readonly string[],
+): Promise<boolean> {
+  const stamps = await Promise.all(
+    [code, ...path].map((c) => StatisticsRecount.findById(statisticsUnitsId(period, c), { _id: 1 }).lean()),
+  );
+  return stamps.some(Boolean);
 }
 
 /**
  * Recounts the statistics of `period` for `rootCode` and every region below it (a county, a province,
  * or `000000` for the nation) from the schools and reports themselves, and writes absolute values, so
- * running it twice or on two instances gives the same result. Returns the sizes and which rollups had
- * drifted from the recount. This is what the jobs table calls (per province, or the nation); the cost
- * is one scan of the period's reports and of the subtree's schools.
+ * running it twice or on two instances gives the same result. Only documents with something counted
+ * are written; stored ones that should now be empty are deleted. Returns the sizes and which rollups had
+ * drifted (stored and different from the recount). This is what the jobs table calls (per province, or
+ * the nation); the cost is one scan of the period's reports and of the subtree's schools, plus one `_id`
+ * read and write per non-empty rollup.
  */
 export async function rebuildStatistics(
   clock: Clock,
@@ -335,36 +346,57 @@ export async function rebuildStatistics(
 ): Promise<RebuildResult> {
   const computed = await computeSubtree(period, rootCode);
   const drifted: string[] = [];
-  const ids = [...computed.rollups.keys()];
+  const full = [...computed.rollups.values()].filter((d) => !isEmpty(d.rows));
+  const emptyIds = [...computed.rollups.values()].filter((d) => isEmpty(d.rows)).map((d) => d._id);
   // Compare with what is stored, a batch of `_id` reads at a time.
-  for (let i = 0; i < ids.length; i += 50) {
-    const batch = ids.slice(i, i + 50);
+  for (let i = 0; i < full.length; i += 32) {
+    const batch = full.slice(i, i + 32);
     const stored = await Promise.all(
-      batch.map((id) =>
-        StatisticsRollup.findById(id, { rows: 1, recountedAt: 1 }).lean<StatisticsRollupDoc>(),
-      ),
+      batch.map((d) => StatisticsRollup.findById(d._id, { rows: 1 }).lean<StatisticsRollupDoc>()),
     );
     stored.forEach((doc, j) => {
-      if (doc?.recountedAt && !sameRows(doc.rows, computed.rollups.get(batch[j])!.rows))
-        drifted.push(batch[j]);
+      if (doc && !sameRows(doc.rows, batch[j].rows)) drifted.push(batch[j]._id);
     });
   }
   const now = clock();
   await writeInBatches(
     StatisticsRollup.collection,
-    [...computed.rollups.values()].map((doc) => ({
+    full.map((doc) => ({
       replaceOne: { filter: { _id: doc._id }, replacement: { ...doc, recountedAt: now }, upsert: true },
     })),
   );
+  // Empty ones: a stored document with something in it had drifted.
+  for (let i = 0; i < emptyIds.length; i += 500) {
+    const batch = emptyIds.slice(i, i + 500);
+    const gone = await StatisticsRollup.find({ _id: { $in: batch } }, { rows: 1 }).lean<
+      StatisticsRollupDoc[]
+    >();
+    for (const doc of gone) if (!isEmpty(doc.rows ?? {})) drifted.push(doc._id);
+    if (gone.length) await StatisticsRollup.deleteMany({ _id: { $in: gone.map((d) => d._id) } });
+  }
+  const unitEntries = [...computed.units.entries()];
   await writeInBatches(
     StatisticsUnits.collection,
-    [...computed.units.entries()].map(([code, schools]) => ({
-      replaceOne: {
-        filter: { _id: statisticsUnitsId(period, code) },
-        replacement: { period, regionCode: code, schools, recountedAt: now },
-        upsert: true,
-      },
-    })),
+    unitEntries
+      .filter(([, schools]) => Object.keys(schools).length)
+      .map(([code, schools]) => ({
+        replaceOne: {
+          filter: { _id: statisticsUnitsId(period, code) },
+          replacement: { period, regionCode: code, schools, recountedAt: now },
+          upsert: true,
+        },
+      })),
+  );
+  const emptyUnits = unitEntries
+    .filter(([, s]) => !Object.keys(s).length)
+    .map(([c]) => statisticsUnitsId(period, c));
+  for (let i = 0; i < emptyUnits.length; i += 500) {
+    await StatisticsUnits.deleteMany({ _id: { $in: emptyUnits.slice(i, i + 500) } });
+  }
+  await StatisticsRecount.updateOne(
+    { _id: statisticsUnitsId(period, rootCode) },
+    { $set: { at: now } },
+    { upsert: true },
   );
   return {
     period,

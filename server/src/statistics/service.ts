@@ -43,7 +43,7 @@ import {
   type StatisticsRollupDoc,
   type UnitLine,
 } from './model';
-import { rebuildStatistics } from './rollups';
+import { rebuildStatistics, recountedAbove } from './rollups';
 
 const messages = {
   direct: '直属学校',
@@ -125,16 +125,25 @@ function valuesOf(defs: IndicatorDef[], parts: Parts) {
 async function rollupFor(
   deps: StatisticsDeps,
   period: string,
-  code: string,
+  region: RegionDoc,
   category: IndicatorCategory,
 ): Promise<StatisticsRollupDoc> {
-  const id = statisticsRollupId(period, code, category);
-  let doc = await StatisticsRollup.findById(id).lean<StatisticsRollupDoc>();
-  if (!doc?.recountedAt) {
-    await rebuildStatistics(deps.clock, period, code);
-    doc = await StatisticsRollup.findById(id).lean<StatisticsRollupDoc>();
+  const id = statisticsRollupId(period, region._id, category);
+  const doc = await StatisticsRollup.findById(id).lean<StatisticsRollupDoc>();
+  if (doc?.recountedAt) return doc;
+  if (await recountedAbove(period, region._id, region.path)) {
+    return doc ?? { _id: id, period, regionCode: region._id, category, rows: {} };
   }
-  return doc!;
+  await rebuildStatistics(deps.clock, period, region._id);
+  return (
+    (await StatisticsRollup.findById(id).lean<StatisticsRollupDoc>()) ?? {
+      _id: id,
+      period,
+      regionCode: region._id,
+      category,
+      rows: {},
+    }
+  );
 }
 
 function checkPeriod(period: string) {
@@ -185,7 +194,7 @@ export async function regionStatistics(
   const defs = defsFor(q.category, q.page);
   const filters: StatisticsFilters = { schoolType: q.schoolType, urbanRural: q.urbanRural };
   const [rollup, children, crumbs] = await Promise.all([
-    rollupFor(deps, period, code, q.category),
+    rollupFor(deps, period, region, q.category),
     cachedChildren(code),
     breadcrumb(auth, region),
   ]);
@@ -243,7 +252,7 @@ export async function statisticsChart(deps: StatisticsDeps, auth: AuthContext, c
     periods.unshift(p.name);
   const [children, rollups] = await Promise.all([
     cachedChildren(code),
-    Promise.all(periods.map((p) => rollupFor(deps, p, code, def.category))),
+    Promise.all(periods.map((p) => rollupFor(deps, p, region, def.category))),
   ]);
   const current = rollups[rollups.length - 1];
   const valueAt = (doc: StatisticsRollupDoc, row: string) =>
