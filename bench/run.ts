@@ -4,6 +4,7 @@ import { benchGenerator } from './generator';
 import { benchLogin } from './login';
 import { benchProgress } from './progress';
 import { benchSchools } from './schools';
+import { benchStatistics } from './statistics';
 import { benchTraining } from './training';
 
 const benches: Record<string, () => Promise<void>> = {
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<void>> = {
   login: benchLogin,
   progress: benchProgress,
   schools: benchSchools,
+  statistics: benchStatistics,
   training: benchTraining,
 };
 

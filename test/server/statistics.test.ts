@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { INDICATORS, INDICATOR_CATEGORIES } from '../../shared/src';
 import { systemClock } from '../../server/src/clock';
-import { StatisticsRollup } from '../../server/src/statistics/model';
+import { StatisticsRollup, decodeRows, encodeRows } from '../../server/src/statistics/model';
 import { checkStatisticsDrift } from '../../server/src/statistics/rollups';
 import { manualClock, PASSWORD, regionUser, school, schoolAdmin } from '../helpers/fixtures';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -214,12 +214,12 @@ describe('informatization statistics over HTTP (issue 13)', function () {
   });
 
   it('a corrupted rollup is found and repaired by the recount (drift check)', async () => {
-    await StatisticsRollup.collection.updateOne(
-      { _id: `${P}:350000:schoolNet` as any },
-      {
-        $inc: { 'rows.~total.小学|城区.crTotal': 100 },
-      },
-    );
+    // Corrupt the province's 校校通 rollup as a lost or doubled update would: 100 computer rooms too many.
+    const id = `${P}:350000:schoolNet`;
+    const doc = (await StatisticsRollup.findById(id).lean())!;
+    const rows = decodeRows(doc.data);
+    rows['~total']['小学|城区'].crTotal += 100;
+    await StatisticsRollup.updateOne({ _id: id }, { $set: { data: encodeRows(rows) } });
     expect(await figure('350000', 'schoolNet', 'crTotal')).to.equal(103);
     const outsider = await server.api(`/regions/350000/statistics/recount?period=${P}`, {
       method: 'POST',

@@ -25,8 +25,11 @@ export interface StatisticsRollupDoc {
   period: string;
   regionCode: string;
   category: IndicatorCategory;
-  rows: Record<string, RowCells>;
-  /** Set by a recount; a document without it was only ever $inc'ed and is recounted on first read. */
+  /** The rows, encoded by `encodeRows` (one compact JSON string: see below). */
+  data: string;
+  /** Bumped by every write; a writer updates only the revision it read (optimistic concurrency). */
+  rev: number;
+  /** Set by a recount; a document without it was only ever updated by deltas and is recounted on first read. */
   recountedAt?: Date;
 }
 
@@ -36,7 +39,8 @@ const rollupSchema = new Schema<StatisticsRollupDoc>(
     period: String,
     regionCode: String,
     category: String,
-    rows: { type: Schema.Types.Mixed, default: {} },
+    data: { type: String, default: '' },
+    rev: { type: Number, default: 0 },
     recountedAt: Date,
   },
   { versionKey: false, minimize: false },
@@ -46,6 +50,53 @@ export const StatisticsRollup = mongoose.model<StatisticsRollupDoc>(
   rollupSchema,
   'statistics_rollups',
 );
+
+/**
+ * Rows are stored as one JSON string `{k: [part keys], r: {row: {cell: [values by k]}}}`, not as nested
+ * fields: on FerretDB/SQLite a write by `_id` parses every stored document of the collection, and nested
+ * fields with their per-field type schema made a province's rollups ~10× larger (measured: a province
+ * recount with nested fields did not finish in 5 minutes). The price is no `$inc`: writers
+ * read-modify-write under a revision check (rollups.ts).
+ */
+export function encodeRows(rows: Record<string, RowCells>): string {
+  const keys: string[] = [];
+  const index = new Map<string, number>();
+  const r: Record<string, Record<string, number[]>> = {};
+  for (const [row, cells] of Object.entries(rows)) {
+    for (const [cell, parts] of Object.entries(cells)) {
+      const values: number[] = [];
+      for (const [k, v] of Object.entries(parts)) {
+        if (!v) continue;
+        let i = index.get(k);
+        if (i === undefined) {
+          i = keys.push(k) - 1;
+          index.set(k, i);
+        }
+        values[i] = v;
+      }
+      if (values.length) (r[row] ??= {})[cell] = Array.from(values, (v) => v ?? 0);
+    }
+  }
+  return keys.length ? JSON.stringify({ k: keys, r }) : '';
+}
+
+/** The rows of an encoded rollup (`{}` for an empty string). */
+export function decodeRows(data: string | undefined): Record<string, RowCells> {
+  if (!data) return {};
+  const { k, r } = JSON.parse(data) as { k: string[]; r: Record<string, Record<string, number[]>> };
+  const rows: Record<string, RowCells> = {};
+  for (const [row, cells] of Object.entries(r)) {
+    const out: RowCells = (rows[row] = {});
+    for (const [cell, values] of Object.entries(cells)) {
+      const parts: Record<string, number> = {};
+      values.forEach((v, i) => {
+        if (v) parts[k[i]] = v;
+      });
+      out[cell] = parts;
+    }
+  }
+  return rows;
+}
 
 export const statisticsRollupId = (period: string, code: string, category: string) =>
   `${period}:${code}:${category}`;

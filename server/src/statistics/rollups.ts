@@ -13,6 +13,8 @@
 // states, so the data counted is the data as submitted.
 import {
   INDICATOR_CATEGORY_KEYS,
+  NATIONAL_CODE,
+  type CalendarConfig,
   addParts,
   unitParts,
   type IndicatorCategory,
@@ -22,13 +24,15 @@ import {
 import type { Clock } from '../clock';
 import { onDomainEvent, type ReportChanged } from '../events';
 import { Region, type RegionDoc } from '../regions/model';
-import { cachedDescendants } from '../regions/tree';
+import { cachedChildren, cachedDescendants } from '../regions/tree';
 import { Report, type ReportDoc } from '../reports/model';
-import { isReported, reportingLevelOf } from '../reports/rules';
+import { isReported, reportingLevelOf, workablePeriods } from '../reports/rules';
 import { School, type SchoolDoc } from '../schools/model';
 import {
   DIRECT_ROW,
   REGION_CELL,
+  decodeRows,
+  encodeRows,
   StatisticsRecount,
   StatisticsRollup,
   StatisticsUnits,
@@ -93,36 +97,80 @@ function rowsAt(place: Placement, i: number): string[] {
   return rows;
 }
 
-/** `$inc` operations adding `delta` of one category to every rollup above the unit. */
-function incOps(period: string, category: IndicatorCategory, place: Placement, delta: Parts): any[] {
-  return place.path.map((code, i) => {
-    const inc: Record<string, number> = {};
-    for (const row of rowsAt(place, i)) {
-      for (const [k, v] of Object.entries(delta)) inc[`rows.${row}.${place.cell}.${k}`] = v;
+/** Delta writers in this process queue per rollup, so they never race each other's revision. */
+const queues = new Map<string, Promise<void>>();
+function serialized(id: string, task: () => Promise<void>): Promise<void> {
+  const next = (queues.get(id) ?? Promise.resolve()).then(task, task);
+  const settled = next.catch(() => {});
+  queues.set(id, settled);
+  void settled.then(() => {
+    if (queues.get(id) === settled) queues.delete(id);
+  });
+  return next;
+}
+
+const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+
+/**
+ * Adds `delta` to the given rows of one rollup: read, add, write back only if the revision is still
+ * the one read (else read again). On MongoDB the revision check is exact; on FerretDB it narrows the
+ * race to what the drift check repairs.
+ */
+async function addToRollup(
+  period: string,
+  code: string,
+  category: IndicatorCategory,
+  additions: { row: string; cell: string; delta: Parts }[],
+): Promise<void> {
+  const id = statisticsRollupId(period, code, category);
+  await serialized(id, async () => {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const doc = await StatisticsRollup.findById(id, { data: 1, rev: 1 }).lean<StatisticsRollupDoc>();
+      const rows = decodeRows(doc?.data);
+      for (const { row, cell, delta } of additions) addInto(rows, row, cell, delta);
+      const data = encodeRows(rows);
+      if (!doc) {
+        try {
+          await StatisticsRollup.collection.insertOne({
+            _id: id as any,
+            period,
+            regionCode: code,
+            category,
+            data,
+            rev: 1,
+          });
+          return;
+        } catch (err) {
+          if (isDuplicate(err)) continue;
+          throw err;
+        }
+      }
+      const res = await StatisticsRollup.collection.updateOne(
+        { _id: id as any, rev: doc.rev ?? 0 },
+        { $set: { data, rev: (doc.rev ?? 0) + 1 } },
+      );
+      if (res.matchedCount) return;
     }
-    return {
-      updateOne: {
-        filter: { _id: statisticsRollupId(period, code, category) },
-        update: { $inc: inc, $setOnInsert: { period, regionCode: code, category } },
-        upsert: true,
-      },
-    };
   });
 }
 
-/** Applies the change from `before` to `after` parts of one unit. */
+/** Applies the change from `before` to `after` parts of one unit to every rollup above it. */
 async function applyDelta(
   period: string,
   place: Placement,
   before: Map<IndicatorCategory, Parts>,
   after: Map<IndicatorCategory, Parts>,
 ): Promise<void> {
-  const ops: any[] = [];
+  const writes: Promise<void>[] = [];
   for (const c of INDICATOR_CATEGORY_KEYS) {
     const delta = addParts(addParts({}, after.get(c)), before.get(c), -1);
-    if (Object.keys(delta).length) ops.push(...incOps(period, c, place, delta));
+    if (!Object.keys(delta).length) continue;
+    place.path.forEach((code, i) => {
+      const additions = rowsAt(place, i).map((row) => ({ row, cell: place.cell, delta }));
+      writes.push(addToRollup(period, code, c, additions));
+    });
   }
-  if (ops.length) await StatisticsRollup.collection.bulkWrite(ops, { ordered: false });
+  await Promise.all(writes);
 }
 
 const unitLine = (s: SchoolFacts, r: Pick<ReportDoc, 'data' | 'formVersion'>): string =>
@@ -186,8 +234,16 @@ export function subscribeStatistics(): void {
 // ---------------------------------------------------------------------------------------------
 // Recount
 
+interface ComputedRollup {
+  _id: string;
+  period: string;
+  regionCode: string;
+  category: IndicatorCategory;
+  rows: Record<string, RowCells>;
+}
+
 interface Computed {
-  rollups: Map<string, Omit<StatisticsRollupDoc, 'recountedAt'>>;
+  rollups: Map<string, ComputedRollup>;
   units: Map<string, Record<string, string>>;
   regions: number;
   schools: number;
@@ -352,26 +408,30 @@ export async function rebuildStatistics(
   for (let i = 0; i < full.length; i += 32) {
     const batch = full.slice(i, i + 32);
     const stored = await Promise.all(
-      batch.map((d) => StatisticsRollup.findById(d._id, { rows: 1 }).lean<StatisticsRollupDoc>()),
+      batch.map((d) => StatisticsRollup.findById(d._id, { data: 1 }).lean<StatisticsRollupDoc>()),
     );
     stored.forEach((doc, j) => {
-      if (doc && !sameRows(doc.rows, batch[j].rows)) drifted.push(batch[j]._id);
+      if (doc && !sameRows(decodeRows(doc.data), batch[j].rows)) drifted.push(batch[j]._id);
     });
   }
   const now = clock();
   await writeInBatches(
     StatisticsRollup.collection,
-    full.map((doc) => ({
-      replaceOne: { filter: { _id: doc._id }, replacement: { ...doc, recountedAt: now }, upsert: true },
+    full.map(({ rows, ...doc }) => ({
+      replaceOne: {
+        filter: { _id: doc._id },
+        replacement: { ...doc, data: encodeRows(rows), rev: Date.now(), recountedAt: now },
+        upsert: true,
+      },
     })),
   );
   // Empty ones: a stored document with something in it had drifted.
   for (let i = 0; i < emptyIds.length; i += 500) {
     const batch = emptyIds.slice(i, i + 500);
-    const gone = await StatisticsRollup.find({ _id: { $in: batch } }, { rows: 1 }).lean<
+    const gone = await StatisticsRollup.find({ _id: { $in: batch } }, { data: 1 }).lean<
       StatisticsRollupDoc[]
     >();
-    for (const doc of gone) if (!isEmpty(doc.rows ?? {})) drifted.push(doc._id);
+    for (const doc of gone) if (!isEmpty(decodeRows(doc.data))) drifted.push(doc._id);
     if (gone.length) await StatisticsRollup.deleteMany({ _id: { $in: gone.map((d) => d._id) } });
   }
   const unitEntries = [...computed.units.entries()];
@@ -406,6 +466,25 @@ export async function rebuildStatistics(
     reports: computed.reports,
     drifted,
   };
+}
+
+/**
+ * The drift check for the jobs table: recounts each province (one subtree at a time, so SQLite's write
+ * lock is never held for long) for every period still changing — the ones units may work on now
+ * (reports/rules.ts `workablePeriods`) — and returns what each recount found. Idempotent, safe on two
+ * instances (absolute values); meant to run under a lease every few minutes.
+ */
+export async function checkStatisticsDriftAll(
+  clock: Clock,
+  calendar: CalendarConfig,
+  roots?: string[],
+): Promise<RebuildResult[]> {
+  const provinces = roots ?? (await cachedChildren(NATIONAL_CODE)).map((r) => r._id);
+  const out: RebuildResult[] = [];
+  for (const period of workablePeriods(clock(), calendar)) {
+    for (const code of provinces) out.push(await checkStatisticsDrift(clock, period, code));
+  }
+  return out;
 }
 
 /**

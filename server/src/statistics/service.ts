@@ -34,6 +34,7 @@ import { defaultPeriod, regionWithin, type ProgressDeps } from '../reports/progr
 import {
   DIRECT_ROW,
   REGION_CELL,
+  decodeRows,
   StatisticsRollup,
   StatisticsUnits,
   TOTAL_ROW,
@@ -122,28 +123,26 @@ function valuesOf(defs: IndicatorDef[], parts: Parts) {
  * The rollup of a category, recounted first if it never was (a first look at a period): after that,
  * report changes keep it current.
  */
+interface RollupView {
+  rows: Record<string, RowCells>;
+  recountedAt: Date | null;
+}
+
 async function rollupFor(
   deps: StatisticsDeps,
   period: string,
   region: RegionDoc,
   category: IndicatorCategory,
-): Promise<StatisticsRollupDoc> {
+): Promise<RollupView> {
   const id = statisticsRollupId(period, region._id, category);
+  const view = (doc: StatisticsRollupDoc | null): RollupView => ({
+    rows: decodeRows(doc?.data),
+    recountedAt: doc?.recountedAt ?? null,
+  });
   const doc = await StatisticsRollup.findById(id).lean<StatisticsRollupDoc>();
-  if (doc?.recountedAt) return doc;
-  if (await recountedAbove(period, region._id, region.path)) {
-    return doc ?? { _id: id, period, regionCode: region._id, category, rows: {} };
-  }
+  if (doc?.recountedAt || (await recountedAbove(period, region._id, region.path))) return view(doc);
   await rebuildStatistics(deps.clock, period, region._id);
-  return (
-    (await StatisticsRollup.findById(id).lean<StatisticsRollupDoc>()) ?? {
-      _id: id,
-      period,
-      regionCode: region._id,
-      category,
-      rows: {},
-    }
-  );
+  return view(await StatisticsRollup.findById(id).lean<StatisticsRollupDoc>());
 }
 
 function checkPeriod(period: string) {
@@ -255,8 +254,7 @@ export async function statisticsChart(deps: StatisticsDeps, auth: AuthContext, c
     Promise.all(periods.map((p) => rollupFor(deps, p, region, def.category))),
   ]);
   const current = rollups[rollups.length - 1];
-  const valueAt = (doc: StatisticsRollupDoc, row: string) =>
-    indicatorValue(def, sumCells(doc.rows?.[row], filters));
+  const valueAt = (doc: RollupView, row: string) => indicatorValue(def, sumCells(doc.rows?.[row], filters));
   return {
     region: { code: region._id, name: region.name, level: region.level },
     period,

@@ -44,16 +44,30 @@ export function formulaFields(formula: Formula | undefined): string[] {
   return [];
 }
 
+const fieldsCache = new WeakMap<IndicatorDef, string[]>();
+
 /** Fields a unit must have reported for the indicator to count it. */
 export function requiredFields(def: IndicatorDef): string[] {
-  return [
-    ...new Set([
-      ...formulaFields(def.numerator),
-      ...formulaFields(def.denominator),
-      ...(EXTRA_REQUIRED_FIELDS[def.key] ?? []),
-    ]),
-  ];
+  let fields = fieldsCache.get(def);
+  if (!fields) {
+    fields = [
+      ...new Set([
+        ...formulaFields(def.numerator),
+        ...formulaFields(def.denominator),
+        ...(EXTRA_REQUIRED_FIELDS[def.key] ?? []),
+      ]),
+    ];
+    fieldsCache.set(def, fields);
+  }
+  return fields;
 }
+
+const byCategory = new Map<IndicatorCategory, IndicatorDef[]>();
+const defsOf = (category: IndicatorCategory) => {
+  let defs = byCategory.get(category);
+  if (!defs) byCategory.set(category, (defs = INDICATORS.filter((d) => d.category === category)));
+  return defs;
+};
 
 /** Evaluates a scalar formula (not `entries`) over one unit. */
 export function evaluate(formula: Formula, unit: UnitInput): number {
@@ -117,8 +131,8 @@ export function unitParts(category: IndicatorCategory, unit: UnitInput): Parts {
     if (v) parts[k] = (parts[k] ?? 0) + v;
   };
   let counted = false;
-  for (const def of INDICATORS) {
-    if (def.category !== category || !applies(def, unit)) continue;
+  for (const def of defsOf(category)) {
+    if (!applies(def, unit)) continue;
     counted = true;
     if (def.kind === 'distribution' && 'entries' in def.numerator) {
       const entries = distributionEntries(def.numerator.entries, unit);
