@@ -6,6 +6,7 @@ import { benchLogin } from './login';
 import { benchProgress } from './progress';
 import { benchSchools } from './schools';
 import { benchSoak } from './soak';
+import { benchStatistics } from './statistics';
 import { benchTraining } from './training';
 
 const benches: Record<string, () => Promise<void>> = {
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   progress: benchProgress,
   schools: benchSchools,
   soak: benchSoak,
+  statistics: benchStatistics,
   training: benchTraining,
 };
 

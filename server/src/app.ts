@@ -26,6 +26,8 @@ import { noticeRoutes } from './notices/routes';
 import { botRoutes } from './bot-api/routes';
 import { trainingRoutes } from './training/routes';
 import { teacherRoutes } from './teachers/routes';
+import { statisticsRoutes } from './statistics/routes';
+import { subscribeStatistics } from './statistics/rollups';
 import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
 
 export const API_VERSION = '0.1.0';
@@ -84,10 +86,13 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     ...auditRoutes(feature),
     ...trainingRoutes(feature),
     ...teacherRoutes(feature),
+    ...statisticsRoutes(feature),
     ...noticeRoutes({ ...feature, attachmentsDir: deps.attachmentsDir }),
     ...botRoutes({ ...feature, botToken: deps.botToken }),
     ...(deps.extraRoutes ?? []),
   ];
+  // Report changes keep the statistics rollups current (server/src/events.ts).
+  subscribeStatistics();
   const openapi = buildOpenApi(routes, { version: API_VERSION });
   routes.push({
     method: 'get',

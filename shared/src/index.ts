@@ -6,3 +6,4 @@ export * from './forms';
 export * from './suspected-issues';
 export * from './training-stats';
 export * from './identity';
+export * from './indicators';

@@ -103,7 +103,7 @@ describe('reporting workflow over HTTP', function () {
 
   it('GET /forms/school serves the JSON Schema with Chinese labels; an unknown kind is a 400', async () => {
     const res = await server.api('/forms/school');
-    expect(res.body.version).to.equal(1);
+    expect(res.body.version).to.equal(2);
     expect(res.body.schema.properties.students.title).to.equal('在校生数');
     expect((await server.api('/forms/teacher')).status).to.equal(400);
     expect((await server.api('/forms/school?version=9')).status).to.equal(404);

@@ -23,6 +23,7 @@ import { recordAudit, type Actor } from '../audit/service';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
 import { toValidationError } from '../http/validation';
+import { publishDomainEvent } from '../events';
 import { emitEvent, type NewEvent } from '../outbox/service';
 import { Region, type RegionDoc } from '../regions/model';
 import { School, type SchoolDoc } from '../schools/model';
@@ -388,6 +389,16 @@ export async function transition(
     await indexReportState(u.school, period, after.state);
   } else
     await applyRegionReport(period, u.region, { state: after.state, autoSubmitted: after.autoSubmitted });
+  await publishDomainEvent('report.changed', {
+    period,
+    unitKind: u.kind,
+    schoolId: u.kind === 'school' ? String(u.school._id) : undefined,
+    regionCode: unitCode(u),
+    state: after.state,
+    previousState: before.state,
+    before,
+    after,
+  });
   return after;
 }
 

@@ -34,6 +34,7 @@ export const SCHOOL_FORM_GROUPS = [
   { key: 'terminals', title: '终端配备' },
   { key: 'teachingPoint', title: '教学点数字教育资源全覆盖' },
   { key: 'spaces', title: '网络学习空间人人通' },
+  { key: 'lessons', title: '一师一优课' },
 ] as const;
 
 export const SCHOOL_FORM_V1: JsonSchemaObject = {
@@ -107,8 +108,62 @@ export const SCHOOL_FORM_V1: JsonSchemaObject = {
   },
 };
 
-export const SCHOOL_FORMS: Record<number, JsonSchemaObject> = { 1: SCHOOL_FORM_V1 };
-export const SCHOOL_FORM_CURRENT_VERSION = 1;
+/**
+ * Version 2 (issue 13): version 1 plus the fields the statistics pages of seed 000 part 5 need and
+ * version 1 lacks — 教学点 开课情况 and 师资培训, 城域网 access, 一校带多校, 网校, 学校空间, 一师一优课.
+ * They are optional, so a version-1 report carried into a new period still validates; an indicator
+ * counts a school only when the fields it reads were reported (see `shared/src/indicators`).
+ */
+export const SCHOOL_FORM_V2: JsonSchemaObject = {
+  ...SCHOOL_FORM_V1,
+  $id: 'school-form/v2',
+  'x-version': 2,
+  properties: {
+    ...(SCHOOL_FORM_V1.properties as Record<string, unknown>),
+    metroConnected: {
+      type: 'boolean',
+      title: '是否接入教育城域网',
+      description: '学校经光纤接入本地区的教育城域网',
+      'x-group': 'network',
+    },
+    coursesOpenedFully: {
+      type: 'boolean',
+      title: '是否利用数字教育资源开齐开足国家规定课程',
+      'x-group': 'teachingPoint',
+      'x-only-types': ['教学点'],
+    },
+    resourceLessonsPerWeek: {
+      ...count('每周使用数字教育资源上课节数', '节', '教学点填写', 500),
+      'x-group': 'teachingPoint',
+      'x-only-types': ['教学点'],
+    },
+    trainedTeachers: {
+      ...count('接受数字教育资源应用培训的教师数', '人', '教学点填写', 10_000),
+      'x-group': 'teachingPoint',
+      'x-only-types': ['教学点'],
+    },
+    ledSchools: {
+      ...count(
+        '一校带多校：本校带动的教学点或学校数',
+        '所',
+        '以同步课堂、专递课堂等方式带动的教学点或学校',
+        100,
+      ),
+      'x-group': 'classrooms',
+    },
+    onlineSchool: {
+      type: 'boolean',
+      title: '是否开设网校（网络课堂）',
+      'x-group': 'classrooms',
+    },
+    schoolSpace: { type: 'boolean', title: '是否开通学校（机构）网络空间', 'x-group': 'spaces' },
+    lessonsShared: { ...count('一师一优课晒课数', '节', undefined, 10_000), 'x-group': 'lessons' },
+    teachersSharing: { ...count('参与晒课的教师数', '人', undefined, 10_000), 'x-group': 'lessons' },
+  },
+};
+
+export const SCHOOL_FORMS: Record<number, JsonSchemaObject> = { 1: SCHOOL_FORM_V1, 2: SCHOOL_FORM_V2 };
+export const SCHOOL_FORM_CURRENT_VERSION = 2;
 
 /** Field keys that are 基本信息 (the rest are 上报信息), for classifying suspected issues. */
 export const SCHOOL_BASIC_FIELDS = Object.entries(
@@ -118,7 +173,7 @@ export const SCHOOL_BASIC_FIELDS = Object.entries(
   .map(([k]) => k);
 
 /** The zh-CN label of a field path such as `teacherTerminals.tablet` → 教师终端·平板. */
-export function schoolFieldLabel(path: string, form: JsonSchemaObject = SCHOOL_FORM_V1): string {
+export function schoolFieldLabel(path: string, form: JsonSchemaObject = SCHOOL_FORM_V2): string {
   const labels: string[] = [];
   let node: any = form;
   for (const part of path.split('.')) {

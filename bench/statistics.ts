@@ -1,0 +1,219 @@
+// Issue 13's figures: a statistics category page for a province of ~20,000 schools (p95), how soon a
+// submission shows in the province's figures, and a full recount of the province (and of the nation,
+// with only that province holding data) with time and peak RSS — on the backend named in each line.
+import { User } from '../server/src/accounts/model';
+import { hashPassword } from '../server/src/accounts/passwords';
+import { systemClock } from '../server/src/clock';
+import { writeScale } from '../server/src/demo/scale';
+import { Rng } from '../server/src/demo/rng';
+import { demoSchoolReportData } from '../server/src/demo/world';
+import { Region } from '../server/src/regions/model';
+import { Report } from '../server/src/reports/model';
+import { School } from '../server/src/schools/model';
+import { rebuildStatistics } from '../server/src/statistics/rollups';
+import { periodContaining, SCHOOL_FORM_CURRENT_VERSION } from '../shared/src';
+import { fmt, percentile, startBenchServer } from './harness';
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/** Runs `task` while sampling the process RSS every 20 ms; returns its time and the peak seen. */
+async function measured<T>(
+  task: () => Promise<T>,
+): Promise<{ result: T; ms: number; peakRss: number; startRss: number }> {
+  const startRss = process.memoryUsage().rss;
+  let peakRss = startRss;
+  const timer = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 20);
+  const t = performance.now();
+  try {
+    const result = await task();
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    return { result, ms: performance.now() - t, peakRss, startRss };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Version-2 school data: the demo's version-1 fields plus the fields the statistics pages added. */
+function reportData(rng: Rng): Record<string, unknown> {
+  const base = demoSchoolReportData(rng) as Record<string, any>;
+  return {
+    ...base,
+    metroConnected: rng.chance(0.7),
+    ledSchools: rng.chance(0.2) ? rng.int(1, 5) : 0,
+    onlineSchool: rng.chance(0.3),
+    schoolSpace: rng.chance(0.6),
+    lessonsShared: rng.int(0, 20),
+    teachersSharing: Math.min(base.teachers, rng.int(0, 10)),
+  };
+}
+
+export async function benchStatistics(): Promise<void> {
+  const bench = await startBenchServer('bench_statistics');
+  const backend = bench.server.database.description;
+  const api = (path: string, token: string, init: { method?: string; body?: unknown } = {}) =>
+    fetch(`${bench.server.url}/api/v1${path}`, {
+      method: init.method ?? 'GET',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+  try {
+    const counties = await Region.countDocuments({ countyLevel: true, path: '350000' });
+    const perCounty = Math.ceil(20_000 / counties);
+    const written = await writeScale({
+      provinces: ['35'],
+      schoolsPerCounty: perCounty,
+      teachersPerSchool: 0,
+      seed: 7,
+    });
+    const hash = await hashPassword('Bench12345');
+    await User.create({
+      loginName: 'fj',
+      name: '福建',
+      passwordHash: hash,
+      mustChangePassword: false,
+      bindings: [{ kind: 'region', role: 'inspector', regionCode: '350000', regionPath: ['000000'] }],
+    });
+    const login = async (account: string) =>
+      (
+        (await (
+          await fetch(`${bench.server.url}/api/v1/auth/login`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ account, password: 'Bench12345' }),
+          })
+        ).json()) as { accessToken: string }
+      ).accessToken;
+    const fj = await login('fj');
+    const period = ((await (await api('/periods/current', fj)).json()) as { period: string }).period;
+
+    // Every school has a submitted report of the period being reported.
+    let t = performance.now();
+    const rng = new Rng(13);
+    const now = new Date();
+    let batch: any[] = [];
+    let reports = 0;
+    let firstSchool: any;
+    for await (const s of School.find({ regionPath: '350000' }, { regionCode: 1, regionPath: 1 })
+      .lean()
+      .cursor()) {
+      firstSchool ??= s;
+      batch.push({
+        _id: `${period}:school:${s._id}`,
+        period,
+        unitKind: 'school',
+        schoolId: s._id,
+        regionCode: s.regionCode,
+        regionPath: s.regionPath,
+        state: 'submitted',
+        autoSubmitted: false,
+        confirmedNoChange: false,
+        formVersion: SCHOOL_FORM_CURRENT_VERSION,
+        data: reportData(rng),
+        issues: [],
+        history: [],
+        version: 1,
+        submittedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      });
+      if (batch.length === 1000) {
+        await Report.collection.insertMany(batch, { ordered: false });
+        reports += batch.length;
+        batch = [];
+      }
+    }
+    if (batch.length) await Report.collection.insertMany(batch, { ordered: false });
+    reports += batch.length;
+    console.log(
+      `province 350000: ${written.counts.schools} schools in ${counties} county-level regions, ${reports} submitted reports of ${period} (written in ${fmt(written.elapsedMs + performance.now() - t)})`,
+    );
+
+    const province = await measured(() => rebuildStatistics(systemClock, period, '350000'));
+    console.log(
+      `full recount of the province's statistics (${period}, ${province.result.regions} regions, ${province.result.reports} reports): ${fmt(province.ms)}, peak RSS ${mb(province.peakRss)} (${mb(province.startRss)} before) — on ${backend}`,
+    );
+
+    for (const category of ['schoolNet', 'teachingPoint']) {
+      const samples: number[] = [];
+      for (let i = 0; i < 60; i++) {
+        t = performance.now();
+        const res = await api(`/regions/350000/statistics?period=${period}&category=${category}`, fj);
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`statistics: ${res.status}`);
+        samples.push(performance.now() - t);
+      }
+      console.log(
+        `GET /regions/350000/statistics?category=${category} (${written.counts.schools} schools, 60 requests): p50 ${fmt(percentile(samples, 50))}, p95 ${fmt(percentile(samples, 95))} — on ${backend}`,
+      );
+    }
+    const filtered: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      t = performance.now();
+      const res = await api(
+        `/regions/350000/statistics?period=${period}&category=schoolNet&schoolType=${encodeURIComponent('小学')}&urbanRural=${encodeURIComponent('乡村')}`,
+        fj,
+      );
+      await res.arrayBuffer();
+      filtered.push(performance.now() - t);
+    }
+    console.log(
+      `  the same page filtered by 学校类型 and 城乡类型: p50 ${fmt(percentile(filtered, 50))}, p95 ${fmt(percentile(filtered, 95))}`,
+    );
+
+    // A submission of the period under way (always workable) and the moment the province shows it.
+    const school = firstSchool;
+    await User.create({
+      loginName: 'sch',
+      name: '学校',
+      passwordHash: hash,
+      mustChangePassword: false,
+      bindings: [
+        {
+          kind: 'school',
+          role: 'admin',
+          schoolId: school._id,
+          regionCode: school.regionCode,
+          regionPath: school.regionPath,
+        },
+      ],
+    });
+    const sch = await login('sch');
+    const q = periodContaining(new Date(), 'quarterly').name;
+    const unitsNow = async () =>
+      (
+        (await (await api(`/regions/350000/statistics?period=${q}&category=schoolNet`, fj)).json()) as {
+          total: { units: number };
+        }
+      ).total.units;
+    t = performance.now();
+    const before = await unitsNow(); // first look at the period: counted once here
+    console.log(
+      `  first look at ${q} (a recount of the province for a period without reports): ${fmt(performance.now() - t)}`,
+    );
+    const put = await api(`/schools/${school._id}/reports/${q}`, sch, {
+      method: 'PUT',
+      body: { data: reportData(new Rng(1)) },
+    });
+    if (put.status !== 200) throw new Error(`save failed: ${put.status} ${await put.text()}`);
+    t = performance.now();
+    const submit = await api(`/schools/${school._id}/reports/${q}/submit`, sch, { method: 'POST' });
+    if (submit.status !== 200) throw new Error(`submit failed: ${submit.status} ${await submit.text()}`);
+    const submitMs = performance.now() - t;
+    for (;;) {
+      if ((await unitsNow()) === before + 1) break;
+      if (performance.now() - t > 10_000) throw new Error('submission not visible within 10 s');
+    }
+    console.log(
+      `a school submission visible in the province's statistics after ${fmt(performance.now() - t)} (submit request ${fmt(submitMs)} included) — on ${backend}`,
+    );
+
+    const nation = await measured(() => rebuildStatistics(systemClock, period, '000000'));
+    console.log(
+      `full recount of the nation's statistics (${period}, ${nation.result.regions} regions; only 350000 holds data): ${fmt(nation.ms)}, peak RSS ${mb(nation.peakRss)} — on ${backend}`,
+    );
+  } finally {
+    await bench.stop();
+  }
+}

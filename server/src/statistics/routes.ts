@@ -1,0 +1,123 @@
+// REST routes of the informatization statistics (issue 13): indicator catalog, category page by region,
+// chart data, list mode with XLSX export, and a recount. Jurisdiction in the service (regionWithin).
+import { PassThrough } from 'node:stream';
+import type { Context } from 'koa';
+import { authOf } from '../accounts/auth';
+import type { FeatureDeps } from '../app-deps';
+import { input, type RouteDefinition } from '../http/route';
+import { defaultPeriod, regionWithin } from '../reports/progress-view';
+import { XLSX_TYPE } from '../training/export';
+import { schoolListFileName, writeSchoolListWorkbook } from './export';
+import { rebuildStatistics } from './rollups';
+import * as s from './schemas';
+import {
+  indicatorCatalog,
+  regionStatistics,
+  statisticsChart,
+  statisticsSchoolPage,
+  statisticsSchools,
+  type ChartQuery,
+  type ListQuery,
+  type StatisticsQuery,
+} from './service';
+
+const messages = {
+  tags: ['数据统计'],
+  exportFailed: '学校明细导出失败',
+};
+
+type CodeParams = { code: string };
+
+/** Streams a workbook as the response; an error after the headers went out can only cut the download. */
+function sendWorkbook(ctx: Context, fileName: string, write: (out: PassThrough) => Promise<unknown>): void {
+  const out = new PassThrough();
+  ctx.type = XLSX_TYPE;
+  ctx.attachment(fileName);
+  ctx.body = out;
+  write(out).catch((err) => {
+    ctx.state.log?.error({ err }, messages.exportFailed);
+    out.destroy(err as Error);
+  });
+}
+
+export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
+  const common = { tags: messages.tags, auth: true, before: [deps.auth] };
+  const sd = { clock: deps.clock, calendar: deps.calendar };
+  return [
+    {
+      ...common,
+      method: 'get',
+      path: '/statistics/indicators',
+      summary: '统计指标目录：分类、统计页与每个指标的名称、单位、类型、适用学校类型与计算说明',
+      handler: (ctx) => {
+        ctx.body = indicatorCatalog();
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/regions/:code/statistics',
+      summary:
+        '数据统计（按地区）：本地区、各直接下级与直属学校的某一分类（统计页）指标；可按学校类型、城乡类型、期次筛选',
+      params: s.regionCodeParams,
+      query: s.statisticsQuery,
+      handler: async (ctx) => {
+        const { params, query } = input<unknown, StatisticsQuery, CodeParams>(ctx);
+        ctx.body = await regionStatistics(sd, authOf(ctx), params.code, query);
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/regions/:code/statistics/chart',
+      summary: '统计图数据：某一指标在各直接下级与直属学校的柱状图，以及最近 8 期的趋势',
+      params: s.regionCodeParams,
+      query: s.chartQuery,
+      handler: async (ctx) => {
+        const { params, query } = input<unknown, ChartQuery, CodeParams>(ctx);
+        ctx.body = await statisticsChart(sd, authOf(ctx), params.code, query);
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/regions/:code/statistics/schools',
+      summary: '列表模式：统计数字背后的学校及其填报值（分页）',
+      params: s.regionCodeParams,
+      query: s.schoolListQuery,
+      handler: async (ctx) => {
+        const { params, query } = input<unknown, ListQuery & { page: number; pageSize: number }, CodeParams>(
+          ctx,
+        );
+        ctx.body = await statisticsSchoolPage(sd, authOf(ctx), params.code, query);
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/regions/:code/statistics/schools/export',
+      summary: '导出列表模式的学校明细（XLSX，流式）',
+      params: s.regionCodeParams,
+      query: s.schoolExportQuery,
+      responses: { 200: { description: XLSX_TYPE } },
+      handler: async (ctx) => {
+        const { params, query } = input<unknown, ListQuery, CodeParams>(ctx);
+        const list = await statisticsSchools(sd, authOf(ctx), params.code, query);
+        sendWorkbook(ctx, schoolListFileName(list), (out) => writeSchoolListWorkbook(out, list));
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/regions/:code/statistics/recount',
+      summary: '重新统计本地区某期的数据统计（修复汇总数据的偏差，返回发现偏差的汇总文档）',
+      params: s.regionCodeParams,
+      query: s.rebuildQuery,
+      handler: async (ctx) => {
+        const { params, query } = input<unknown, { period?: string }, CodeParams>(ctx);
+        await regionWithin(authOf(ctx), params.code);
+        ctx.body = await rebuildStatistics(deps.clock, query.period ?? defaultPeriod(sd), params.code);
+      },
+    },
+  ];
+}

@@ -1,0 +1,66 @@
+// JSON Schemas of the statistics requests (titles in zh-CN: they name the field in error messages).
+import { INDICATORS, INDICATOR_CATEGORY_KEYS, SCHOOL_TYPES, URBAN_RURAL_TYPES } from '@eduprogress/shared';
+import { paginationQuery } from '../http/pagination';
+import type { JsonSchema } from '../http/validation';
+
+const period = { type: 'string', title: '期次', pattern: '^\\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))$' };
+const category = { type: 'string', title: '统计分类', enum: [...INDICATOR_CATEGORY_KEYS] };
+const indicator = { type: 'string', title: '指标', enum: INDICATORS.map((d) => d.key) };
+const filters = {
+  schoolType: { type: 'string', title: '学校类型', enum: [...SCHOOL_TYPES] },
+  urbanRural: { type: 'string', title: '城乡类型', enum: [...URBAN_RURAL_TYPES] },
+  period,
+};
+
+export const regionCodeParams: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['code'],
+  properties: { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
+};
+
+export const statisticsQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['category'],
+  properties: {
+    category,
+    page: { type: 'string', title: '统计页', pattern: '^[A-Za-z]{1,40}$' },
+    ...filters,
+  },
+};
+
+export const chartQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['indicator'],
+  properties: { indicator, ...filters },
+};
+
+const listProperties = {
+  category,
+  indicator,
+  hit: { type: 'boolean', title: '只列出计入分子的学校' },
+  direct: { type: 'boolean', title: '只列出直属学校' },
+  ...filters,
+};
+
+export const schoolListQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['category'],
+  properties: { ...listProperties, ...paginationQuery },
+};
+
+export const schoolExportQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['category'],
+  properties: listProperties,
+};
+
+export const rebuildQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { period },
+};
