@@ -4,18 +4,24 @@
 import path from 'node:path';
 import { defineConfig } from '@tarojs/cli';
 
+// The shared workspace is TypeScript source: compile it with the app's own Babel setup.
+const sharedSource = path.resolve(__dirname, '..', '..', 'shared', 'src');
+
 export default defineConfig<'webpack5'>(() => ({
   projectName: 'eduprogress',
   date: '2026-11-29',
-  designWidth: 750,
   deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
   sourceRoot: 'src',
   outputRoot: `dist/${process.env.TARO_ENV}`,
   framework: 'react',
   compiler: 'webpack5',
   cache: { enable: false },
+  // NutUI is drawn for a 375-wide design, our pages for 750.
+  designWidth(input?: { file?: string }) {
+    return input?.file?.replace(/\\+/g, '/').includes('@nutui') ? 375 : 750;
+  },
   alias: {
-    '@': path.resolve(__dirname, '..', 'src'),
+    '@generated': path.resolve(__dirname, '..', '.generated'),
   },
   defineConstants: {},
   env: {
@@ -23,12 +29,14 @@ export default defineConfig<'webpack5'>(() => ({
     WECHAT_APP_ID: JSON.stringify(process.env.WECHAT_APP_ID ?? ''),
   },
   mini: {
+    compile: { include: [sharedSource] },
     postcss: {
       pxtransform: { enable: true, config: {} },
       cssModules: { enable: false, config: {} },
     },
   },
   h5: {
+    compile: { include: [sharedSource] },
     publicPath: '/',
     staticDirectory: 'static',
     router: { mode: 'browser' },

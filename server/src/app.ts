@@ -26,6 +26,7 @@ import { noticeRoutes } from './notices/routes';
 import { botRoutes } from './bot-api/routes';
 import { trainingRoutes } from './training/routes';
 import { teacherRoutes } from './teachers/routes';
+import { webApp } from './web/serve';
 import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
 
 export const API_VERSION = '0.1.0';
@@ -47,6 +48,8 @@ export interface AppDeps {
   attachmentsDir: string;
   /** BOT_TOKEN for the bot API; unset → the bot API answers 401. */
   botToken?: string;
+  /** The mini-program's H5 build, served at `/` when it exists (see web/serve.ts). */
+  webRoot?: string;
   /** Extra routes (tests use this to add probes such as a slow request). */
   extraRoutes?: RouteDefinition[];
 }
@@ -101,6 +104,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
   // The request logger sits outside the error renderer so that it records the status actually sent.
   app.use(requestContext(deps.logger));
   app.use(errorHandler());
+  if (deps.webRoot) app.use(webApp(deps.webRoot, API_PREFIX));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '2mb', encoding: 'utf-8' }));
   app.use(router.routes());
   app.use(router.allowedMethods());
