@@ -12,7 +12,9 @@ export default function App({ children }: PropsWithChildren) {
     const s = loadSession();
     const path = `/${options?.path ?? ''}`;
     if (s && (path === LOGIN_PAGE || path === '/')) {
-      Taro.reLaunch({ url: nextPage({ pendingSteps: s.pendingSteps ?? [], activeBinding: s.activeBinding ?? null }) });
+      Taro.reLaunch({
+        url: nextPage({ pendingSteps: s.pendingSteps ?? [], activeBinding: s.activeBinding ?? null }),
+      });
     }
   });
   return children;

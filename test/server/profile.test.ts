@@ -229,7 +229,9 @@ describe('accounts: SMS codes with a real gateway', function () {
   it('a real SMS gateway never hands the code back', async () => {
     const sent: string[] = [];
     const gateway = { name: 'gateway', send: async (_m: string, text: string) => void sent.push(text) };
-    const other = await startTestServer('profile_gateway', { options: { sms: gateway, wechat: new FakeWechatAuth() } });
+    const other = await startTestServer('profile_gateway', {
+      options: { sms: gateway, wechat: new FakeWechatAuth() },
+    });
     try {
       const res = await other.api('/auth/sms-code', { body: { mobile: '13800000009', purpose: 'register' } });
       expect(res.status).to.equal(204);

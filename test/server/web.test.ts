@@ -9,7 +9,8 @@ describe('the H5 app served at / beside the API', function () {
   this.timeout(60_000);
   let server: TestServer;
   let root: string;
-  const page = '<!doctype html><html lang="zh-CN"><body><div id="app"></div><script src="/js/app.js"></script></body></html>';
+  const page =
+    '<!doctype html><html lang="zh-CN"><body><div id="app"></div><script src="/js/app.js"></script></body></html>';
 
   before(async () => {
     // A build folder of our own, so the test does not depend on (or wait for) the Taro build.

@@ -2,7 +2,9 @@
 import { View, Text } from '@tarojs/components';
 import type { PropsWithChildren, ReactNode } from 'react';
 
-export default function Section(props: PropsWithChildren<{ title?: ReactNode; extra?: ReactNode; className?: string }>) {
+export default function Section(
+  props: PropsWithChildren<{ title?: ReactNode; extra?: ReactNode; className?: string }>,
+) {
   return (
     <View className={`section ${props.className ?? ''}`}>
       {(props.title || props.extra) && (

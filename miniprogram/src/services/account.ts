@@ -2,7 +2,14 @@
 import Taro from '@tarojs/taro';
 import { request, requestFull } from './request';
 import { FIRST_LOGIN_PAGE, HOME_PAGE, MY_TRAININGS_PAGE } from './routes';
-import { activeBinding, loadSession, saveSession, updateSession, type BindingView, type Session } from './session';
+import {
+  activeBinding,
+  loadSession,
+  saveSession,
+  updateSession,
+  type BindingView,
+  type Session,
+} from './session';
 
 export interface MeView {
   user: Session['user'];

@@ -93,24 +93,36 @@ export function saveReport(schoolId: string, period: string, data: Record<string
 }
 
 export function submitReport(schoolId: string, period: string) {
-  return request<ReportView>(`/schools/${schoolId}/reports/${period}/submit`, { method: 'POST', silent: true });
+  return request<ReportView>(`/schools/${schoolId}/reports/${period}/submit`, {
+    method: 'POST',
+    silent: true,
+  });
 }
 
 export function confirmNoChange(schoolId: string, period: string) {
-  return request<ReportView>(`/schools/${schoolId}/reports/${period}/confirm`, { method: 'POST', silent: true });
+  return request<ReportView>(`/schools/${schoolId}/reports/${period}/confirm`, {
+    method: 'POST',
+    silent: true,
+  });
 }
 
 export function confirmIssue(schoolId: string, period: string, code: string, note: string) {
-  return request<ReportView>(`/schools/${schoolId}/reports/${period}/issues/${encodeURIComponent(code)}/confirm`, {
-    method: 'POST',
-    data: { note },
-  });
+  return request<ReportView>(
+    `/schools/${schoolId}/reports/${period}/issues/${encodeURIComponent(code)}/confirm`,
+    {
+      method: 'POST',
+      data: { note },
+    },
+  );
 }
 
 /** Unread notices (for the tab badge). */
 export async function unreadNotices(): Promise<number> {
   try {
-    const res = await request<{ items: { read: boolean }[] }>('/notices', { silent: true, query: { pageSize: 100 } });
+    const res = await request<{ items: { read: boolean }[] }>('/notices', {
+      silent: true,
+      query: { pageSize: 100 },
+    });
     return res.items.filter((n) => !n.read).length;
   } catch {
     return 0;

@@ -198,7 +198,11 @@ function validateForm(kind: 'school' | 'region', version: number, data: unknown)
   const validate = formValidator(kind, version);
   if (!validate(data)) {
     const schema = (kind === 'school' ? SCHOOL_FORMS : REGION_FORMS)[version];
-    const { sentence, property, errors } = describeErrors(schema, validate.errors ?? [], messages.formInvalid);
+    const { sentence, property, errors } = describeErrors(
+      schema,
+      validate.errors ?? [],
+      messages.formInvalid,
+    );
     throw new ValidationError(sentence, { property, part: 'body', errors }, 'FORM_INVALID');
   }
 }

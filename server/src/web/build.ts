@@ -8,7 +8,8 @@ import path from 'node:path';
 const messages = {
   building: '正在构建小程序 H5 版本（首次启动约需 1～3 分钟）…',
   stale: '小程序源码有更新，正在重新构建 H5 版本…',
-  failed: (code: number | null) => `H5 版本构建失败（退出码 ${code}），服务仍会启动，但 / 下没有网页；可运行 npm run build:h5 查看原因`,
+  failed: (code: number | null) =>
+    `H5 版本构建失败（退出码 ${code}），服务仍会启动，但 / 下没有网页；可运行 npm run build:h5 查看原因`,
 };
 
 /** Newest modification time (ms) of the files under `dirs`, node_modules and dist skipped. */

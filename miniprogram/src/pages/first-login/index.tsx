@@ -9,7 +9,14 @@ import Field from '../../components/Field';
 import Choice from '../../components/Choice';
 import Section from '../../components/Section';
 import PageState from '../../components/PageState';
-import { changePassword, nextPage, refreshMe, saveProfile, sendSmsCode, type MeView } from '../../services/account';
+import {
+  changePassword,
+  nextPage,
+  refreshMe,
+  saveProfile,
+  sendSmsCode,
+  type MeView,
+} from '../../services/account';
 import { ApiError } from '../../services/request';
 import './index.css';
 
@@ -94,8 +101,21 @@ function PasswordStep({ onDone }: { onDone: () => void }) {
   return (
     <Section title={messages.stepPassword}>
       <Field name="oldPassword" label={messages.oldPassword} password value={oldPassword} onInput={setOld} />
-      <Field name="newPassword" label={messages.newPassword} password placeholder={messages.newPasswordHint} value={newPassword} onInput={setNew} />
-      <Field name="confirmPassword" label={messages.confirmPassword} password value={confirm} onInput={setConfirm} />
+      <Field
+        name="newPassword"
+        label={messages.newPassword}
+        password
+        placeholder={messages.newPasswordHint}
+        value={newPassword}
+        onInput={setNew}
+      />
+      <Field
+        name="confirmPassword"
+        label={messages.confirmPassword}
+        password
+        value={confirm}
+        onInput={setConfirm}
+      />
       {error && <Text className="form-error">{error}</Text>}
       <Button className="wide-button" type="primary" size="large" block loading={busy} onClick={submit}>
         {messages.savePassword}
@@ -134,7 +154,13 @@ function ProfileStep({ me, onDone }: { me: MeView; onDone: () => void }) {
     if (!name.trim() || !gender || !mobile || !email.trim()) return setError(messages.missing);
     setBusy(true);
     try {
-      await saveProfile({ name: name.trim(), gender, mobile, email: email.trim(), ...(code ? { smsCode: code } : {}) });
+      await saveProfile({
+        name: name.trim(),
+        gender,
+        mobile,
+        email: email.trim(),
+        ...(code ? { smsCode: code } : {}),
+      });
       setError('');
       onDone();
     } catch (err) {
@@ -156,9 +182,23 @@ function ProfileStep({ me, onDone }: { me: MeView; onDone: () => void }) {
         value={gender}
         onChange={(v) => setGender(v as 'male' | 'female')}
       />
-      <Field name="mobile" label={messages.mobile} type="number" maxlength={11} value={mobile} onInput={setMobile} />
+      <Field
+        name="mobile"
+        label={messages.mobile}
+        type="number"
+        maxlength={11}
+        value={mobile}
+        onInput={setMobile}
+      />
       <View className="sms-row">
-        <Field name="smsCode" label={messages.code} type="number" maxlength={6} value={code} onInput={setCode} />
+        <Field
+          name="smsCode"
+          label={messages.code}
+          type="number"
+          maxlength={6}
+          value={code}
+          onInput={setCode}
+        />
         <Button className="sms-button" size="small" disabled={wait > 0} onClick={send}>
           {wait > 0 ? messages.resend(wait) : messages.sendCode}
         </Button>

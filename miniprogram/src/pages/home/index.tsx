@@ -76,9 +76,20 @@ export function missingItems(school: SchoolView, report: ReportView): string[] {
   if (schema && ['draft', 'returned'].includes(report.state)) {
     const empty = formGroups(schema, [], school.type)
       .flatMap((g) => g.fields)
-      .filter((f) => f.required && (getPath(report.data, f.path) === undefined || getPath(report.data, f.path) === null));
+      .filter(
+        (f) =>
+          f.required && (getPath(report.data, f.path) === undefined || getPath(report.data, f.path) === null),
+      );
     if (empty.length)
-      items.push(messages.missingFields(empty.length, empty.slice(0, 3).map((f) => f.label).join('、') + (empty.length > 3 ? '…' : '')));
+      items.push(
+        messages.missingFields(
+          empty.length,
+          empty
+            .slice(0, 3)
+            .map((f) => f.label)
+            .join('、') + (empty.length > 3 ? '…' : ''),
+        ),
+      );
     if (!report.saved) items.push(messages.notSaved);
   }
   const open = report.issues.filter((i) => i.status === 'open').length;
@@ -87,8 +98,18 @@ export function missingItems(school: SchoolView, report: ReportView): string[] {
 }
 
 async function loadSchoolHome(schoolId: string): Promise<SchoolHome> {
-  const [school, current, unread] = await Promise.all([fetchSchool(schoolId), currentReport(schoolId), unreadNotices()]);
-  return { school, period: current.working.period, deadline: current.working.deadline, report: current.report, unread };
+  const [school, current, unread] = await Promise.all([
+    fetchSchool(schoolId),
+    currentReport(schoolId),
+    unreadNotices(),
+  ]);
+  return {
+    school,
+    period: current.working.period,
+    deadline: current.working.deadline,
+    report: current.report,
+    unread,
+  };
 }
 
 export default function HomePage() {
@@ -98,7 +119,11 @@ export default function HomePage() {
     Taro.reLaunch({ url: '/pages/my-trainings/index' });
     return null;
   }
-  return binding?.kind === 'school' ? <SchoolHomePage schoolId={binding.schoolId!} /> : <RegionHomePage code={binding?.regionCode} />;
+  return binding?.kind === 'school' ? (
+    <SchoolHomePage schoolId={binding.schoolId!} />
+  ) : (
+    <RegionHomePage code={binding?.regionCode} />
+  );
 }
 
 function SchoolHomePage({ schoolId }: { schoolId: string }) {
@@ -108,7 +133,11 @@ function SchoolHomePage({ schoolId }: { schoolId: string }) {
   const missing = d ? missingItems(d.school, d.report) : [];
   const tasks = [
     { text: '填报本期数据', path: REPORT_PAGE },
-    { text: '疑似问题', path: ISSUES_PAGE, badge: d?.report.issues.filter((i) => i.status === 'open').length },
+    {
+      text: '疑似问题',
+      path: ISSUES_PAGE,
+      badge: d?.report.issues.filter((i) => i.status === 'open').length,
+    },
     { text: '学校基本信息', path: SCHOOL_PAGE },
     { text: '通知公告', path: NOTICES_PAGE, badge: d?.unread },
     { text: '教师审核', path: TEACHERS_PAGE },
@@ -199,7 +228,9 @@ function RegionHomePage({ code }: { code?: string }) {
         {d && (
           <Section title={`${d.region.name} · ${messages.progress(d.period)}`}>
             <View className="kv">
-              <Text className="kv-key">{messages.units}/{messages.submitted}</Text>
+              <Text className="kv-key">
+                {messages.units}/{messages.submitted}
+              </Text>
               <Text className="kv-value">
                 {d.totals.units} / {d.totals.submitted}（{d.totals.rate}%）
               </Text>

@@ -48,12 +48,22 @@ export default function IssuesPage() {
   };
   return (
     <View className="page issues">
-      <PageState loading={res.loading} error={res.error} onRetry={res.reload} empty={!report?.issues.length} emptyText={messages.empty}>
+      <PageState
+        loading={res.loading}
+        error={res.error}
+        onRetry={res.reload}
+        empty={!report?.issues.length}
+        emptyText={messages.empty}
+      >
         {report?.issues.map((i) => (
           <Section
             key={i.code}
             title={i.kind === 'basic' ? messages.basic : messages.report}
-            extra={<Tag type={i.status === 'open' ? 'danger' : 'success'}>{i.status === 'open' ? messages.open : messages.confirmed}</Tag>}
+            extra={
+              <Tag type={i.status === 'open' ? 'danger' : 'success'}>
+                {i.status === 'open' ? messages.open : messages.confirmed}
+              </Tag>
+            }
           >
             <Text className="pad block wrap">{i.message}</Text>
             <Text className="muted pad block">
@@ -76,8 +86,20 @@ export default function IssuesPage() {
             )}
             {noteFor === i.code && (
               <View className="pad">
-                <Textarea className="textarea" value={note} placeholder={messages.notePlaceholder} onInput={(e) => setNote(e.detail.value)} maxlength={500} />
-                <Button className="wide-button" type="primary" size="large" block onClick={() => send(i.code)}>
+                <Textarea
+                  className="textarea"
+                  value={note}
+                  placeholder={messages.notePlaceholder}
+                  onInput={(e) => setNote(e.detail.value)}
+                  maxlength={500}
+                />
+                <Button
+                  className="wide-button"
+                  type="primary"
+                  size="large"
+                  block
+                  onClick={() => send(i.code)}
+                >
                   {messages.submitNote}
                 </Button>
               </View>

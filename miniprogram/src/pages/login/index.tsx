@@ -46,7 +46,13 @@ export default function LoginPage() {
         <Text className="login-subtitle">{messages.subtitle}</Text>
       </View>
       <View className="section">
-        <Field name="account" label={messages.account} placeholder={messages.accountHint} value={account} onInput={setAccount} />
+        <Field
+          name="account"
+          label={messages.account}
+          placeholder={messages.accountHint}
+          value={account}
+          onInput={setAccount}
+        />
         <Field name="password" label={messages.password} password value={password} onInput={setPassword} />
         {error && <Text className="form-error">{error}</Text>}
         <Button className="wide-button" type="primary" size="large" block loading={busy} onClick={submit}>

@@ -5,7 +5,14 @@ import { Button, Tag } from '@nutui/nutui-react-taro';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import TabBar from '../../components/TabBar';
-import { bindingLabel, logout, nextPage, refreshMe, requireSession, switchBinding } from '../../services/account';
+import {
+  bindingLabel,
+  logout,
+  nextPage,
+  refreshMe,
+  requireSession,
+  switchBinding,
+} from '../../services/account';
 import { clearSession } from '../../services/session';
 import { LOGIN_PAGE, MINE_PAGE } from '../../services/routes';
 import { useResource } from '../../services/use-resource';

@@ -42,20 +42,33 @@ export default function MyTrainingsPage() {
   const items = res.data?.items ?? [];
   return (
     <View className="page with-tabbar my-trainings">
-      <PageState loading={res.loading} error={res.error} onRetry={res.reload} empty={!items.length} emptyText={messages.empty}>
+      <PageState
+        loading={res.loading}
+        error={res.error}
+        onRetry={res.reload}
+        empty={!items.length}
+        emptyText={messages.empty}
+      >
         {items.map((t) => (
           <Section
             key={t.id}
             title={<Text className="wrap">{t.name}</Text>}
             extra={
               <Tag type={t.completed ? 'success' : t.participating ? 'warning' : 'default'}>
-                {t.completed ? messages.completed : t.participating ? messages.notCompleted : messages.notParticipating}
+                {t.completed
+                  ? messages.completed
+                  : t.participating
+                    ? messages.notCompleted
+                    : messages.notParticipating}
               </Tag>
             }
           >
             <View className="pad">
               <Text className="hours block">{messages.hours(t.hours, t.hourCap)}</Text>
-              <Progress percent={Math.min(100, Math.round((t.hours / Math.max(t.hourCap, 1)) * 100))} showText />
+              <Progress
+                percent={Math.min(100, Math.round((t.hours / Math.max(t.hourCap, 1)) * 100))}
+                showText
+              />
             </View>
             <View className="kv">
               <Text className="kv-key">{messages.studyTime}</Text>

@@ -65,7 +65,14 @@ export default function MyVerificationPage() {
   useEffect(() => {
     const t = d?.teacher;
     if (t)
-      setForm({ name: t.name, stage: t.stage, subject: t.subject, title: t.title, idType: t.idType ?? '居民身份证', idNumber: '' });
+      setForm({
+        name: t.name,
+        stage: t.stage,
+        subject: t.subject,
+        title: t.title,
+        idType: t.idType ?? '居民身份证',
+        idNumber: '',
+      });
   }, [d]);
   const send = async () => {
     const t = d!.teacher!;
@@ -85,11 +92,23 @@ export default function MyVerificationPage() {
   };
   return (
     <View className="page with-tabbar my-verification">
-      <PageState loading={res.loading} error={res.error} onRetry={res.reload} empty={d?.status === 'none'} emptyText={messages.none}>
+      <PageState
+        loading={res.loading}
+        error={res.error}
+        onRetry={res.reload}
+        empty={d?.status === 'none'}
+        emptyText={messages.none}
+      >
         {d?.teacher && (
           <Section
             title={messages.status}
-            extra={<Tag type={d.status === 'approved' ? 'success' : d.status === 'rejected' ? 'danger' : 'warning'}>{d.statusLabel}</Tag>}
+            extra={
+              <Tag
+                type={d.status === 'approved' ? 'success' : d.status === 'rejected' ? 'danger' : 'warning'}
+              >
+                {d.statusLabel}
+              </Tag>
+            }
           >
             {d.status === 'rejected' && (
               <View className="returned">
@@ -108,7 +127,9 @@ export default function MyVerificationPage() {
               <Text className="kv-value wrap">{d.teacher.schoolName ?? '—'}</Text>
             </View>
             <View className="kv">
-              <Text className="kv-key">{messages.stage}/{messages.subject}</Text>
+              <Text className="kv-key">
+                {messages.stage}/{messages.subject}
+              </Text>
               <Text className="kv-value">
                 {d.teacher.stage} · {d.teacher.subject} · {d.teacher.title}
               </Text>
@@ -118,7 +139,13 @@ export default function MyVerificationPage() {
               <Text className="kv-value">{formatTime(d.teacher.appliedAt)}</Text>
             </View>
             {d.status === 'rejected' && !editing && (
-              <Button className="wide-button" type="primary" size="large" block onClick={() => setEditing(true)}>
+              <Button
+                className="wide-button"
+                type="primary"
+                size="large"
+                block
+                onClick={() => setEditing(true)}
+              >
                 {messages.reapply}
               </Button>
             )}
@@ -126,11 +153,39 @@ export default function MyVerificationPage() {
         )}
         {editing && (
           <Section title={messages.reapply}>
-            <Field name="name" label={messages.name} value={form.name ?? ''} onInput={(v) => setForm({ ...form, name: v })} />
-            <Choice name="stage" label={messages.stage} options={TEACHER_STAGES.map((s) => ({ value: s, text: s }))} value={form.stage} onChange={(v) => setForm({ ...form, stage: v })} />
-            <Field name="subject" label={messages.subject} value={form.subject ?? ''} onInput={(v) => setForm({ ...form, subject: v })} />
-            <Choice name="title" label={messages.title} options={TEACHER_TITLES.map((s) => ({ value: s, text: s }))} value={form.title} onChange={(v) => setForm({ ...form, title: v })} />
-            <Field name="idNumber" label={messages.idNumber} help={messages.idNumberHint} value={form.idNumber ?? ''} onInput={(v) => setForm({ ...form, idNumber: v })} />
+            <Field
+              name="name"
+              label={messages.name}
+              value={form.name ?? ''}
+              onInput={(v) => setForm({ ...form, name: v })}
+            />
+            <Choice
+              name="stage"
+              label={messages.stage}
+              options={TEACHER_STAGES.map((s) => ({ value: s, text: s }))}
+              value={form.stage}
+              onChange={(v) => setForm({ ...form, stage: v })}
+            />
+            <Field
+              name="subject"
+              label={messages.subject}
+              value={form.subject ?? ''}
+              onInput={(v) => setForm({ ...form, subject: v })}
+            />
+            <Choice
+              name="title"
+              label={messages.title}
+              options={TEACHER_TITLES.map((s) => ({ value: s, text: s }))}
+              value={form.title}
+              onChange={(v) => setForm({ ...form, title: v })}
+            />
+            <Field
+              name="idNumber"
+              label={messages.idNumber}
+              help={messages.idNumberHint}
+              value={form.idNumber ?? ''}
+              onInput={(v) => setForm({ ...form, idNumber: v })}
+            />
             {error && <Text className="form-error">{error}</Text>}
             <Button className="wide-button" type="primary" size="large" block onClick={send}>
               {messages.send}

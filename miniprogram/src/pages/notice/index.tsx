@@ -9,7 +9,12 @@ import { API_BASE, request } from '../../services/request';
 import { loadSession } from '../../services/session';
 import { useResource } from '../../services/use-resource';
 
-const messages = { attachments: '附件', download: '下载', failed: '下载失败，请稍后再试', kb: (n: number) => `${Math.max(1, Math.round(n / 1024))} KB` };
+const messages = {
+  attachments: '附件',
+  download: '下载',
+  failed: '下载失败，请稍后再试',
+  kb: (n: number) => `${Math.max(1, Math.round(n / 1024))} KB`,
+};
 
 interface Attachment {
   id: string;
@@ -32,7 +37,10 @@ interface NoticeDetail {
 async function openAttachment(a: Attachment) {
   const token = loadSession()?.accessToken;
   try {
-    const res = await Taro.downloadFile({ url: `${API_BASE}${a.path}`, header: { Authorization: `Bearer ${token}` } });
+    const res = await Taro.downloadFile({
+      url: `${API_BASE}${a.path}`,
+      header: { Authorization: `Bearer ${token}` },
+    });
     if (res.statusCode !== 200) throw new Error(String(res.statusCode));
     if (process.env.TARO_ENV === 'h5') {
       const link = document.createElement('a');
@@ -49,7 +57,8 @@ export default function NoticePage() {
   const id = useRouter().params.id;
   const res = useResource(async () => {
     const n = await request<NoticeDetail>(`/notices/${id}`, { silent: true });
-    if (!n.read) await request(`/notices/${id}/read`, { method: 'POST', silent: true }).catch(() => undefined);
+    if (!n.read)
+      await request(`/notices/${id}/read`, { method: 'POST', silent: true }).catch(() => undefined);
     return n;
   });
   const n = res.data;

@@ -22,14 +22,26 @@ export interface NoticeSummary {
 }
 
 export default function NoticesPage() {
-  const res = useResource(() => request<{ items: NoticeSummary[]; total: number }>('/notices', { silent: true, query: { pageSize: 50 } }));
+  const res = useResource(() =>
+    request<{ items: NoticeSummary[]; total: number }>('/notices', { silent: true, query: { pageSize: 50 } }),
+  );
   const items = res.data?.items ?? [];
   const unread = items.filter((n) => !n.read).length;
   return (
     <View className="page with-tabbar notices">
-      <PageState loading={res.loading} error={res.error} onRetry={res.reload} empty={!items.length} emptyText={messages.empty}>
+      <PageState
+        loading={res.loading}
+        error={res.error}
+        onRetry={res.reload}
+        empty={!items.length}
+        emptyText={messages.empty}
+      >
         {items.map((n) => (
-          <View key={n.id} className="section notice-item" onClick={() => Taro.navigateTo({ url: `${NOTICE_PAGE}?id=${n.id}` })}>
+          <View
+            key={n.id}
+            className="section notice-item"
+            onClick={() => Taro.navigateTo({ url: `${NOTICE_PAGE}?id=${n.id}` })}
+          >
             <View className="notice-title-row">
               {!n.read && <Text className="dot">{messages.unread}</Text>}
               <Text className={`notice-title${n.read ? '' : ' notice-unread'}`}>{n.title}</Text>

@@ -117,7 +117,10 @@ export default function ReportPage() {
     setStatus('saving');
     try {
       const server = await fetchReport(l.schoolId, l.report.period);
-      if ((server.updatedAt ?? null) !== draft.base && JSON.stringify(server.data) !== JSON.stringify(draft.data)) {
+      if (
+        (server.updatedAt ?? null) !== draft.base &&
+        JSON.stringify(server.data) !== JSON.stringify(draft.data)
+      ) {
         setConflict(server);
         setStatus('conflict');
         return false;
@@ -231,7 +234,12 @@ export default function ReportPage() {
       await sync();
     } else {
       dropDraft(loaded.schoolId, loaded.report.period);
-      draftRef.current = { data: conflict.data, base: conflict.updatedAt ?? null, pending: false, editedAt: '' };
+      draftRef.current = {
+        data: conflict.data,
+        base: conflict.updatedAt ?? null,
+        pending: false,
+        editedAt: '',
+      };
       setData(conflict.data);
       setTexts({});
       setLoaded({ ...loaded, report: conflict });
@@ -309,13 +317,22 @@ export default function ReportPage() {
                 <Text>
                   {messages.period} {loaded.report.period}
                 </Text>
-                <Tag className="state-tag" type={loaded.report.state === 'returned' ? 'danger' : editable ? 'primary' : 'success'}>
+                <Tag
+                  className="state-tag"
+                  type={loaded.report.state === 'returned' ? 'danger' : editable ? 'primary' : 'success'}
+                >
                   {loaded.report.stateLabel}
                 </Tag>
               </View>
-              {back && <Text className="report-returned">{messages.returned(back.reason ?? '—', formatTime(back.until))}</Text>}
+              {back && (
+                <Text className="report-returned">
+                  {messages.returned(back.reason ?? '—', formatTime(back.until))}
+                </Text>
+              )}
               {!editable && <Text className="muted">{messages.readOnly(loaded.report.stateLabel)}</Text>}
-              {statusText[status] && <Text className={`save-status save-${status}`}>{statusText[status]}</Text>}
+              {statusText[status] && (
+                <Text className={`save-status save-${status}`}>{statusText[status]}</Text>
+              )}
             </View>
             {conflict && (
               <Section title={messages.conflictTitle} className="conflict">
@@ -353,7 +370,9 @@ export default function ReportPage() {
                       g.fields.map((f) => (
                         <View key={f.path} className="kv">
                           <Text className="kv-key wrap">{f.label}</Text>
-                          <Text className="kv-value">{readableValue(f, getPath(previousReported.data, f.path))}</Text>
+                          <Text className="kv-value">
+                            {readableValue(f, getPath(previousReported.data, f.path))}
+                          </Text>
                         </View>
                       )),
                     )}
@@ -373,7 +392,14 @@ export default function ReportPage() {
                 </View>
               </Section>
             )}
-            <SchemaForm groups={loaded.groups} data={data} texts={texts} errors={errors} disabled={!editable} onChange={onChange} />
+            <SchemaForm
+              groups={loaded.groups}
+              data={data}
+              texts={texts}
+              errors={errors}
+              disabled={!editable}
+              onChange={onChange}
+            />
             {editable && (
               <View className="button-row sticky-actions">
                 {loaded.report.state === 'draft' && (

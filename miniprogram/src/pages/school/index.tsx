@@ -43,7 +43,8 @@ export default function SchoolPage() {
       const body: Record<string, unknown> = {};
       for (const k of ['urbanRural', 'ownership', 'address', 'postcode'] as const)
         if ((form[k] ?? null) !== (res.data[k] ?? null) && form[k] !== null) body[k] = form[k] ?? '';
-      if (Object.keys(body).length) res.setData(await request<SchoolView>(`/schools/${schoolId}`, { method: 'PATCH', data: body }));
+      if (Object.keys(body).length)
+        res.setData(await request<SchoolView>(`/schools/${schoolId}`, { method: 'PATCH', data: body }));
       Taro.showToast({ title: messages.saved, icon: 'success' });
     } catch {
       /* toast shown */
@@ -81,8 +82,20 @@ export default function SchoolPage() {
               value={form.ownership ?? undefined}
               onChange={(v) => setForm({ ...form, ownership: v })}
             />
-            <Field name="address" label={messages.address} value={form.address ?? ''} onInput={(v) => setForm({ ...form, address: v })} />
-            <Field name="postcode" label={messages.postcode} type="number" maxlength={6} value={form.postcode ?? ''} onInput={(v) => setForm({ ...form, postcode: v })} />
+            <Field
+              name="address"
+              label={messages.address}
+              value={form.address ?? ''}
+              onInput={(v) => setForm({ ...form, address: v })}
+            />
+            <Field
+              name="postcode"
+              label={messages.postcode}
+              type="number"
+              maxlength={6}
+              value={form.postcode ?? ''}
+              onInput={(v) => setForm({ ...form, postcode: v })}
+            />
             <Button className="wide-button" type="primary" size="large" block loading={busy} onClick={save}>
               {messages.save}
             </Button>

@@ -3,7 +3,12 @@
 import Taro from '@tarojs/taro';
 import { View, Text, Textarea } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
-import { TEACHER_STAGES, TEACHER_TITLES, VERIFICATION_LABELS, VERIFICATION_STATES } from '@eduprogress/shared';
+import {
+  TEACHER_STAGES,
+  TEACHER_TITLES,
+  VERIFICATION_LABELS,
+  VERIFICATION_STATES,
+} from '@eduprogress/shared';
 import { useState } from 'react';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
@@ -47,13 +52,23 @@ interface TeacherList {
   total: number;
 }
 
-function FilterRow(p: { label: string; options: readonly string[]; labels?: Record<string, string>; value: string; onChange: (v: string) => void }) {
+function FilterRow(p: {
+  label: string;
+  options: readonly string[];
+  labels?: Record<string, string>;
+  value: string;
+  onChange: (v: string) => void;
+}) {
   return (
     <View className="filter-row">
       <Text className="filter-label">{p.label}</Text>
       <View className="filter-options">
         {['', ...p.options].map((o) => (
-          <Text key={o} className={`filter-option${o === p.value ? ' filter-on' : ''}`} onClick={() => p.onChange(o)}>
+          <Text
+            key={o}
+            className={`filter-option${o === p.value ? ' filter-on' : ''}`}
+            onClick={() => p.onChange(o)}
+          >
             {o ? (p.labels?.[o] ?? o) : messages.all}
           </Text>
         ))}
@@ -70,16 +85,23 @@ export default function TeachersPage() {
   const [rejecting, setRejecting] = useState<string | null>(null);
   const [reason, setReason] = useState('');
   const res = useResource(() =>
-    request<TeacherList>(`/schools/${schoolId}/teachers`, { silent: true, query: { status, title, stage, pageSize: 100 } }),
+    request<TeacherList>(`/schools/${schoolId}/teachers`, {
+      silent: true,
+      query: { status, title, stage, pageSize: 100 },
+    }),
   );
   const refilter = (set: (v: string) => void) => (v: string) => {
     set(v);
     setTimeout(() => void res.reload(), 0);
   };
   const verify = async (id: string, decision: 'approve' | 'reject') => {
-    if (decision === 'reject' && !reason.trim()) return Taro.showToast({ title: messages.reasonMissing, icon: 'none' });
+    if (decision === 'reject' && !reason.trim())
+      return Taro.showToast({ title: messages.reasonMissing, icon: 'none' });
     try {
-      await request(`/teachers/${id}/verify`, { method: 'POST', data: { decision, ...(decision === 'reject' ? { reason: reason.trim() } : {}) } });
+      await request(`/teachers/${id}/verify`, {
+        method: 'POST',
+        data: { decision, ...(decision === 'reject' ? { reason: reason.trim() } : {}) },
+      });
       setRejecting(null);
       setReason('');
       Taro.showToast({ title: messages.done, icon: 'success' });
@@ -92,17 +114,55 @@ export default function TeachersPage() {
   return (
     <View className="page teachers">
       <Section>
-        <FilterRow label={messages.status} options={VERIFICATION_STATES} labels={VERIFICATION_LABELS} value={status} onChange={refilter(setStatus)} />
-        <FilterRow label={messages.title} options={TEACHER_TITLES} value={title} onChange={refilter(setTitle)} />
-        <FilterRow label={messages.stage} options={TEACHER_STAGES} value={stage} onChange={refilter(setStage)} />
-        {d && <Text className="muted pad block">{messages.counts(d.counts.status.total, d.counts.status.pending)}</Text>}
+        <FilterRow
+          label={messages.status}
+          options={VERIFICATION_STATES}
+          labels={VERIFICATION_LABELS}
+          value={status}
+          onChange={refilter(setStatus)}
+        />
+        <FilterRow
+          label={messages.title}
+          options={TEACHER_TITLES}
+          value={title}
+          onChange={refilter(setTitle)}
+        />
+        <FilterRow
+          label={messages.stage}
+          options={TEACHER_STAGES}
+          value={stage}
+          onChange={refilter(setStage)}
+        />
+        {d && (
+          <Text className="muted pad block">
+            {messages.counts(d.counts.status.total, d.counts.status.pending)}
+          </Text>
+        )}
       </Section>
-      <PageState loading={res.loading} error={res.error} onRetry={res.reload} empty={!d?.items.length} emptyText={messages.empty}>
+      <PageState
+        loading={res.loading}
+        error={res.error}
+        onRetry={res.reload}
+        empty={!d?.items.length}
+        emptyText={messages.empty}
+      >
         {d?.items.map((t) => (
           <Section
             key={t.id}
             title={<Text className="wrap">{t.name}</Text>}
-            extra={<Tag type={t.verification === 'approved' ? 'success' : t.verification === 'rejected' ? 'danger' : 'warning'}>{t.verificationLabel}</Tag>}
+            extra={
+              <Tag
+                type={
+                  t.verification === 'approved'
+                    ? 'success'
+                    : t.verification === 'rejected'
+                      ? 'danger'
+                      : 'warning'
+                }
+              >
+                {t.verificationLabel}
+              </Tag>
+            }
           >
             <Text className="muted pad block">
               {t.account} · {t.stage} · {t.subject} · {t.title}
@@ -124,7 +184,13 @@ export default function TeachersPage() {
             )}
             {rejecting === t.id && (
               <View className="pad">
-                <Textarea className="textarea" value={reason} placeholder={messages.reasonPlaceholder} maxlength={200} onInput={(e) => setReason(e.detail.value)} />
+                <Textarea
+                  className="textarea"
+                  value={reason}
+                  placeholder={messages.reasonPlaceholder}
+                  maxlength={200}
+                  onInput={(e) => setReason(e.detail.value)}
+                />
                 <View className="button-row">
                   <Button size="large" onClick={() => setRejecting(null)}>
                     {messages.cancel}

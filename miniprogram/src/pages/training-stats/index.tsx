@@ -56,7 +56,13 @@ export default function TrainingStatsPage() {
   const max = Math.max(1, ...(d?.stats?.bySubject.map((s) => s.participants) ?? [1]));
   return (
     <View className="page training-stats">
-      <PageState loading={res.loading} error={res.error} onRetry={res.reload} empty={!d?.training} emptyText={messages.empty}>
+      <PageState
+        loading={res.loading}
+        error={res.error}
+        onRetry={res.reload}
+        empty={!d?.training}
+        emptyText={messages.empty}
+      >
         {d?.training && (
           <>
             <View className="training-tabs">
@@ -84,7 +90,10 @@ export default function TrainingStatsPage() {
                         [messages.learners, d.stats.total.learners],
                         [messages.completers, d.stats.total.completers],
                         [messages.avgHours, d.stats.total.avgHours],
-                        [messages.completionRate, d.stats.total.completionRate === null ? '—' : `${d.stats.total.completionRate}%`],
+                        [
+                          messages.completionRate,
+                          d.stats.total.completionRate === null ? '—' : `${d.stats.total.completionRate}%`,
+                        ],
                       ] as [string, string | number][]
                     ).map(([k, v]) => (
                       <View key={k} className="figure">
