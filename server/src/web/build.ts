@@ -52,15 +52,22 @@ export async function ensureWebBuild(
   const state = webBuildState(repoRoot, webRoot);
   if (state === 'fresh') return true;
   print(state === 'missing' ? messages.building : messages.stale);
+  // Taro draws a progress bar on stderr: keep only the tail, shown when the build fails.
+  let tail = '';
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn('npm', ['run', 'build:h5', '--silent'], {
       cwd: repoRoot,
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_ENV: 'production' },
     });
+    const keep = (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-4000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     child.on('error', () => resolve(null));
     child.on('exit', (c) => resolve(c));
   });
-  if (code !== 0) print(messages.failed(code));
+  if (code !== 0) print(`${messages.failed(code)}\n${tail}`);
   return existsSync(path.join(webRoot, 'index.html'));
 }
