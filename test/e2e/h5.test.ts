@@ -104,9 +104,10 @@ describe('mini-program H5 in Chromium, end to end', function () {
   };
   const choose = (page: Page, field: string, text: string) =>
     page.locator(`[data-field="${field}"] .choice-item`, { hasText: text }).first().click();
-  const tap = (page: Page, text: string) => page.getByText(text, { exact: true }).first().click();
+  const tap = (page: Page, text: string) =>
+    page.getByText(text, { exact: true }).filter({ visible: true }).first().click();
   const see = (page: Page, text: string | RegExp) =>
-    page.getByText(text).first().waitFor({ timeout: 20_000 });
+    page.getByText(text).filter({ visible: true }).first().waitFor({ timeout: 20_000 });
 
   let admin: Page;
 
