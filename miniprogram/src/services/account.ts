@@ -29,6 +29,22 @@ export async function login(account: string, password: string): Promise<string> 
   return nextPage(await refreshMe());
 }
 
+/**
+ * WeChat login (weapp only): wx.login's code → POST /auth/wechat/login, for accounts already linked to
+ * this WeChat user (linking happens after a password login, POST /me/wechat).
+ */
+export async function wechatLogin(): Promise<string> {
+  const { code } = await Taro.login();
+  const res = await request<any>('/auth/wechat/login', {
+    method: 'POST',
+    data: { code },
+    anonymous: true,
+    silent: true,
+  });
+  saveSession({ accessToken: res.accessToken, refreshToken: res.refreshToken, user: res.user });
+  return nextPage(await refreshMe());
+}
+
 /** GET /me into the session (user, active binding, pending first-login steps). */
 export async function refreshMe(): Promise<MeView> {
   const me = await request<MeView>('/me', { silent: true });

@@ -21,7 +21,7 @@ import { Region, type RegionDoc } from '../regions/model';
 import { loadRegionDocuments } from '../regions/seed';
 import { Report, reportId, type ReportDoc, type ReportTransition } from '../reports/model';
 import { School, type SchoolDoc } from '../schools/model';
-import { Teacher, type TeacherDoc } from '../teachers/model';
+import { Teacher, TeacherAccount, type TeacherAccountDoc, type TeacherDoc } from '../teachers/model';
 import { personName, Rng, SchoolNamer, type SchoolLocale } from './rng';
 
 export interface DemoLogin {
@@ -33,6 +33,7 @@ export interface DemoLogin {
 const messages = {
   regionsMissing: '演示数据需要先导入行政区划（福建省 350000 不存在），请先运行地区导入',
   schoolAdmin: (school: string) => `${school} 管理员`,
+  teacher: (school: string) => `${school} 教师`,
   regionRole: (region: string, role: RegionRole) => `${region} ${REGION_ROLE_LABELS[role]}`,
   autoSubmitted: '逾期未报，系统自动上报',
   confirmedNoChange: '本期无变化，确认上报',
@@ -69,7 +70,14 @@ const SHANGHAI_OFFSET = 8 * HOUR;
 /** 2016-01-01T00:00:00+08:00: the timestamp part of every synthetic ObjectId. */
 const ID_EPOCH_SECONDS = 1_451_577_600;
 
-export const ID_KINDS = { school: 1, schoolAdmin: 2, teacher: 3, regionUser: 4, binding: 5 } as const;
+export const ID_KINDS = {
+  school: 1,
+  schoolAdmin: 2,
+  teacher: 3,
+  regionUser: 4,
+  binding: 5,
+  teacherUser: 6,
+} as const;
 export type IdKind = keyof typeof ID_KINDS;
 
 /**
@@ -364,6 +372,41 @@ export function buildSchoolAdmin(
   };
 }
 
+/** A teacher's own account (login `t` + region code + 4-digit sequence), bound to its school as teacher. */
+export function buildTeacherUser(
+  seed: number,
+  school: SchoolDoc,
+  teacher: TeacherDoc,
+  passwordHash: string,
+): UserDoc {
+  const seq = 1;
+  return {
+    _id: syntheticObjectId('teacherUser', seed, school.regionCode, seq),
+    loginName: `t${school.regionCode}${String(seq).padStart(4, '0')}`,
+    name: teacher.name,
+    mobile: teacher.mobile,
+    passwordHash,
+    mustChangePassword: true,
+    locked: false,
+    failedLogins: 0,
+    mobileVerified: true,
+    profileCompleted: false,
+    bindings: [
+      {
+        _id: syntheticObjectId('binding', seed, school.regionCode, 0xfe0000 + seq),
+        kind: 'teacher',
+        role: 'teacher',
+        regionCode: school.regionCode,
+        regionPath: school.regionPath,
+        schoolId: school._id,
+        active: true,
+      },
+    ],
+    createdAt: teacher.createdAt,
+    updatedAt: teacher.createdAt,
+  } as UserDoc;
+}
+
 const STAGES_BY_TYPE: Record<SchoolType, readonly string[]> = {
   教学点: ['小学'],
   小学: ['小学'],
@@ -564,6 +607,8 @@ export interface DemoWorld {
   users: UserDoc[];
   teachers: TeacherDoc[];
   reports: ReportDoc[];
+  /** user → teacher links of the teachers who have an account (the demo teacher login). */
+  teacherAccounts: TeacherAccountDoc[];
   logins: DemoLogin[];
 }
 
@@ -590,6 +635,7 @@ export function buildDemoWorld(
   const users: UserDoc[] = [];
   const teachers: TeacherDoc[] = [];
   const reports: ReportDoc[] = [];
+  const teacherAccounts: TeacherAccountDoc[] = [];
   const logins: DemoLogin[] = [];
 
   // Region admins first: school reports name the county auditor and admin as reviewers.
@@ -671,7 +717,24 @@ export function buildDemoWorld(
       const teacherCount = type === '教学点' ? teacherCtx.rng.int(1, 2) : teacherCtx.rng.int(2, 6);
       for (let i = 0; i < teacherCount; i++) {
         const joined = new Date(school.createdAt.getTime() + teacherCtx.rng.int(0, 900) * DAY);
-        teachers.push(buildTeacher(teacherCtx, school, teacherSeq++, joined));
+        const teacher = buildTeacher(teacherCtx, school, teacherSeq++, joined);
+        teachers.push(teacher);
+        // The demo school's first teacher has an account, to show the teacher's side of the app.
+        if (region._id === DEMO_COUNTY && seq === 0 && i === 0) {
+          const user = buildTeacherUser(seed, school, teacher, hashes.regionUser);
+          teacher.userId = user._id;
+          users.push(user);
+          teacherAccounts.push({
+            _id: String(user._id),
+            teacherId: teacher._id,
+            linkedAt: teacher.createdAt,
+          });
+          logins.push({
+            label: messages.teacher(school.name),
+            loginName: user.loginName,
+            password: REGION_DEMO_PASSWORD,
+          });
+        }
       }
 
       // Only schools that still operate and have done their first report have a report this quarter.
@@ -743,7 +806,7 @@ export function buildDemoWorld(
     );
   }
 
-  return { period: quarter.period, schools, users, teachers, reports, logins };
+  return { period: quarter.period, schools, users, teachers, reports, teacherAccounts, logins };
 }
 
 function onlyDuplicateKeys(err: unknown): boolean {
@@ -780,6 +843,7 @@ export async function loadDemoWorld(
   await insertAll(School, world.schools);
   await insertAll(User, world.users);
   await insertAll(Teacher, world.teachers);
+  await insertAll(TeacherAccount, world.teacherAccounts);
   await insertAll(Report, world.reports);
   return {
     logins: world.logins,

@@ -4,7 +4,7 @@ import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { useState } from 'react';
 import Field from '../../components/Field';
-import { login } from '../../services/account';
+import { login, wechatLogin } from '../../services/account';
 import { ApiError } from '../../services/request';
 import './index.css';
 
@@ -16,6 +16,7 @@ const messages = {
   password: '密码',
   submit: '登录',
   missing: '请输入账号和密码',
+  wechat: '微信一键登录',
   hint: '学校管理员登录名为 s + 地区代码 + 序号，初始密码 123456，首次登录须修改。',
 };
 
@@ -32,6 +33,18 @@ export default function LoginPage() {
     try {
       const next = await login(account.trim(), password);
       Taro.reLaunch({ url: next });
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const withWechat = async () => {
+    setBusy(true);
+    setError('');
+    try {
+      Taro.reLaunch({ url: await wechatLogin() });
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     } finally {
@@ -59,6 +72,11 @@ export default function LoginPage() {
           {messages.submit}
         </Button>
       </View>
+      {process.env.TARO_ENV === 'weapp' && (
+        <Button className="wide-button" size="large" block onClick={withWechat}>
+          {messages.wechat}
+        </Button>
+      )}
       <Text className="muted login-hint">{messages.hint}</Text>
     </View>
   );
