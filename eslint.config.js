@@ -4,7 +4,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', 'data/**', '.cache/**', '**/dist/**', 'miniprogram/**'],
+    ignores: [
+      '**/node_modules/**',
+      'data/**',
+      '.cache/**',
+      '**/dist/**',
+      'artifacts/**',
+      'miniprogram/.generated/**',
+      'miniprogram/.swc/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -22,6 +30,25 @@ export default tseslint.config(
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The Taro app runs in the browser (H5) and the WeChat runtime; Babel's config is CommonJS.
+    files: ['miniprogram/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: {
+        defineAppConfig: 'readonly',
+        definePageConfig: 'readonly',
+        window: 'readonly',
+        document: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
+  },
+  {
+    files: ['miniprogram/babel.config.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
   },
   {
     files: ['test/**/*.ts'],

@@ -28,6 +28,7 @@ import { trainingRoutes } from './training/routes';
 import { teacherRoutes } from './teachers/routes';
 import { statisticsRoutes } from './statistics/routes';
 import { subscribeStatistics } from './statistics/rollups';
+import { webApp } from './web/serve';
 import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
 
 export const API_VERSION = '0.1.0';
@@ -53,6 +54,8 @@ export interface AppDeps {
   requestTimeoutMs?: number;
   /** Time limit of `/health`'s storage read, ms (HEALTH_TIMEOUT_MS). */
   healthTimeoutMs?: number;
+  /** The mini-program's H5 build, served at `/` when it exists (see web/serve.ts). */
+  webRoot?: string;
   /** Extra routes (tests use this to add probes such as a slow request). */
   extraRoutes?: RouteDefinition[];
 }
@@ -111,6 +114,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
   // The request logger sits outside the error renderer so that it records the status actually sent.
   app.use(requestContext(deps.logger));
   app.use(errorHandler());
+  if (deps.webRoot) app.use(webApp(deps.webRoot, API_PREFIX));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '2mb', encoding: 'utf-8' }));
   app.use(router.routes());
   app.use(router.allowedMethods());

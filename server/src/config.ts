@@ -48,6 +48,10 @@ export interface Config {
   wechatSecret?: string;
   /** Secret the group-chat bot presents (`Authorization: Bot <token>`); unset → the bot API answers 401. */
   botToken?: string;
+  /** The mini-program's H5 build served at `/` (WEB_ROOT; default miniprogram/dist/h5). */
+  webRoot: string;
+  /** `npm start` builds H5 when missing or stale (WEB_BUILD=0 turns that off). */
+  webBuild: boolean;
   /** Reporting calendar from REPORT_CYCLE, REPORT_WINDOWS, REMINDER_DAYS (default: the 2019 rules). */
   calendar: CalendarConfig;
 }
@@ -85,6 +89,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wechatAppId: env.WECHAT_APP_ID || undefined,
     wechatSecret: env.WECHAT_APP_SECRET || undefined,
     botToken: env.BOT_TOKEN || undefined,
+    webRoot: path.resolve(env.WEB_ROOT || path.join(repoRoot, 'miniprogram', 'dist', 'h5')),
+    webBuild: !['0', 'false', 'off', 'no'].includes((env.WEB_BUILD ?? '1').toLowerCase()),
     calendar: calendarFromEnv(env),
   };
 }

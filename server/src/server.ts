@@ -127,6 +127,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       calendar: config.calendar,
       attachmentsDir: path.join(config.dataDir, 'attachments'),
       botToken: config.botToken,
+      webRoot: config.webRoot,
       sms:
         options.sms ??
         (config.smsGatewayUrl

@@ -53,12 +53,12 @@ describe('demo world: two trainings with records on first start', function () {
 
   it('every role can be tried: region accounts act at once, a teacher sees its hours, notices wait', async () => {
     const labels = server.bootstrap.demo!.logins.map((l) => l.loginName);
-    expect(labels).to.include.members(['350000admin', '350000auditor', '350000inspector', '350102teacher']);
+    expect(labels).to.include.members(['350000admin', '350000auditor', '350000inspector', 't3501020001']);
     const county = await server.login('350102admin', REGION_DEMO_PASSWORD);
     const inbox = await server.api('/notices', { token: county });
     expect(inbox.status, JSON.stringify(inbox.body)).to.equal(200);
     expect(inbox.body.total).to.be.at.least(3);
-    const teacher = await server.login('350102teacher', REGION_DEMO_PASSWORD);
+    const teacher = await server.login('t3501020001', REGION_DEMO_PASSWORD);
     const mine = await server.api('/me/trainings', { token: teacher });
     expect(mine.status, JSON.stringify(mine.body)).to.equal(200);
     expect(mine.body.items).to.have.length(2);

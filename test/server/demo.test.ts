@@ -23,7 +23,7 @@ import {
 import { seedRegions } from '../../server/src/regions/seed';
 import { Report, type ReportDoc } from '../../server/src/reports/model';
 import { School, type SchoolDoc } from '../../server/src/schools/model';
-import { Teacher } from '../../server/src/teachers/model';
+import { Teacher, TeacherAccount } from '../../server/src/teachers/model';
 import { useTestDatabase } from '../helpers/db';
 
 const NOW = new Date('2026-11-20T10:00:00+08:00');
@@ -185,6 +185,17 @@ describe('demo world in the database', function () {
     expect(result.logins.filter((l) => !l.loginName.startsWith('s')).map((l) => l.password)).to.satisfy(
       (ps: string[]) => ps.every((p) => p === REGION_DEMO_PASSWORD),
     );
+  });
+
+  it('prints a teacher login linked to a teacher of the demo school', async () => {
+    const login = result.logins.find((l) => l.loginName.startsWith('t'))!;
+    expect(login).to.deep.include({ loginName: 't3501020001', password: REGION_DEMO_PASSWORD });
+    const user = await User.findOne({ loginName: login.loginName }).lean<UserDoc>();
+    expect(user!.bindings[0]).to.include({ kind: 'teacher', role: 'teacher', regionCode: '350102' });
+    const link = await TeacherAccount.findById(String(user!._id)).lean();
+    const teacher = await Teacher.findById(link!.teacherId).lean();
+    expect(String(teacher!.schoolId)).to.equal(String(user!.bindings[0].schoolId));
+    expect(teacher!.mobile).to.equal(user!.mobile);
   });
 
   it('can run again after an interrupted load: same ids, nothing doubled', async () => {

@@ -24,6 +24,8 @@ describe('accounts: registration, first-login profile, forgot password, WeChat l
     expect(sent.status).to.equal(204);
     const code = sms.lastCodeFor('13800000001')!;
     expect(code).to.match(/^\d{6}$/);
+    // The development provider hands the code back for the mini-program's dev build to show.
+    expect(sent.headers.get('x-dev-sms-code')).to.equal(code);
 
     const wrong = await server.api('/auth/register', {
       body: {
@@ -218,5 +220,25 @@ describe('accounts: registration, first-login profile, forgot password, WeChat l
       );
     }
     expect([...statuses].sort()).to.deep.equal([401, 429]);
+  });
+});
+
+describe('accounts: SMS codes with a real gateway', function () {
+  this.timeout(60_000);
+
+  it('a real SMS gateway never hands the code back', async () => {
+    const sent: string[] = [];
+    const gateway = { name: 'gateway', send: async (_m: string, text: string) => void sent.push(text) };
+    const other = await startTestServer('profile_gateway', {
+      options: { sms: gateway, wechat: new FakeWechatAuth() },
+    });
+    try {
+      const res = await other.api('/auth/sms-code', { body: { mobile: '13800000009', purpose: 'register' } });
+      expect(res.status).to.equal(204);
+      expect(sent).to.have.length(1);
+      expect(res.headers.get('x-dev-sms-code')).to.equal(null);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -20,6 +20,7 @@ import {
   smsCodeBody,
   wechatCodeBody,
 } from './profile-schemas';
+import { RecordingSmsProvider } from './sms';
 import type { VerificationPurpose } from './verification';
 
 export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
@@ -35,6 +36,10 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
         const { mobile, purpose } = input<{ mobile: string; purpose: VerificationPurpose }>(ctx).body;
         await hit(deps.clock, `sms:ip:${ctx.ip}`, 30, 3600);
         await requestSmsCode(deps, purpose, mobile);
+        // Development only (no SMS gateway configured): the recording provider's code goes back in a
+        // header so the mini-program's dev build can show it (a real gateway never does this).
+        const devCode = deps.sms instanceof RecordingSmsProvider ? deps.sms.lastCodeFor(mobile) : undefined;
+        if (devCode) ctx.set('X-Dev-Sms-Code', devCode);
         ctx.status = 204;
       },
     },

@@ -23,7 +23,7 @@ import { Region, type RegionDoc } from '../regions/model';
 import { loadRegionDocuments } from '../regions/seed';
 import { Report, reportId, type ReportDoc, type ReportTransition } from '../reports/model';
 import { School, type SchoolDoc } from '../schools/model';
-import { Teacher, TeacherAccount, type TeacherDoc } from '../teachers/model';
+import { Teacher, TeacherAccount, type TeacherAccountDoc, type TeacherDoc } from '../teachers/model';
 import { setFullTimeCounts } from '../training/stats';
 import { claimContact } from '../accounts/contacts';
 import { personName, Rng, SchoolNamer, type SchoolLocale } from './rng';
@@ -74,7 +74,14 @@ const SHANGHAI_OFFSET = 8 * HOUR;
 /** 2016-01-01T00:00:00+08:00: the timestamp part of every synthetic ObjectId. */
 const ID_EPOCH_SECONDS = 1_451_577_600;
 
-export const ID_KINDS = { school: 1, schoolAdmin: 2, teacher: 3, regionUser: 4, binding: 5 } as const;
+export const ID_KINDS = {
+  school: 1,
+  schoolAdmin: 2,
+  teacher: 3,
+  regionUser: 4,
+  binding: 5,
+  teacherUser: 6,
+} as const;
 export type IdKind = keyof typeof ID_KINDS;
 
 /**
@@ -369,6 +376,41 @@ export function buildSchoolAdmin(
   };
 }
 
+/** A teacher's own account (login `t` + region code + 4-digit sequence), bound to its school as teacher. */
+export function buildTeacherUser(
+  seed: number,
+  school: SchoolDoc,
+  teacher: TeacherDoc,
+  passwordHash: string,
+): UserDoc {
+  const seq = 1;
+  return {
+    _id: syntheticObjectId('teacherUser', seed, school.regionCode, seq),
+    loginName: `t${school.regionCode}${String(seq).padStart(4, '0')}`,
+    name: teacher.name,
+    mobile: teacher.mobile,
+    passwordHash,
+    mustChangePassword: true,
+    locked: false,
+    failedLogins: 0,
+    mobileVerified: true,
+    profileCompleted: false,
+    bindings: [
+      {
+        _id: syntheticObjectId('binding', seed, school.regionCode, 0xfe0000 + seq),
+        kind: 'teacher',
+        role: 'teacher',
+        regionCode: school.regionCode,
+        regionPath: school.regionPath,
+        schoolId: school._id,
+        active: true,
+      },
+    ],
+    createdAt: teacher.createdAt,
+    updatedAt: teacher.createdAt,
+  } as UserDoc;
+}
+
 const STAGES_BY_TYPE: Record<SchoolType, readonly string[]> = {
   教学点: ['小学'],
   小学: ['小学'],
@@ -569,6 +611,8 @@ export interface DemoWorld {
   users: UserDoc[];
   teachers: TeacherDoc[];
   reports: ReportDoc[];
+  /** user → teacher links of the teachers who have an account (the demo teacher login). */
+  teacherAccounts: TeacherAccountDoc[];
   logins: DemoLogin[];
 }
 
@@ -595,6 +639,7 @@ export function buildDemoWorld(
   const users: UserDoc[] = [];
   const teachers: TeacherDoc[] = [];
   const reports: ReportDoc[] = [];
+  const teacherAccounts: TeacherAccountDoc[] = [];
   const logins: DemoLogin[] = [];
 
   // Region admins first: school reports name the county auditor and admin as reviewers.
@@ -676,7 +721,24 @@ export function buildDemoWorld(
       const teacherCount = type === '教学点' ? teacherCtx.rng.int(1, 2) : teacherCtx.rng.int(2, 6);
       for (let i = 0; i < teacherCount; i++) {
         const joined = new Date(school.createdAt.getTime() + teacherCtx.rng.int(0, 900) * DAY);
-        teachers.push(buildTeacher(teacherCtx, school, teacherSeq++, joined));
+        const teacher = buildTeacher(teacherCtx, school, teacherSeq++, joined);
+        teachers.push(teacher);
+        // The demo school's first teacher has an account, to show the teacher's side of the app.
+        if (region._id === DEMO_COUNTY && seq === 0 && i === 0) {
+          const user = buildTeacherUser(seed, school, teacher, hashes.regionUser);
+          teacher.userId = user._id;
+          users.push(user);
+          teacherAccounts.push({
+            _id: String(user._id),
+            teacherId: teacher._id,
+            linkedAt: teacher.createdAt,
+          });
+          logins.push({
+            label: messages.teacher(school.name),
+            loginName: user.loginName,
+            password: REGION_DEMO_PASSWORD,
+          });
+        }
       }
 
       // Only schools that still operate and have done their first report have a report this quarter.
@@ -748,44 +810,6 @@ export function buildDemoWorld(
     );
   }
 
-  // A teacher of the demo school with an account, so the teacher's pages (研修学时) can be tried.
-  const demoSchool = schools.find((s) => s.regionCode === DEMO_COUNTY)!;
-  const ownTeachers = teachers.filter((t) => t.schoolId?.equals(demoSchool._id));
-  const teacher = ownTeachers.find((t) => t.verification === 'approved') ?? ownTeachers[0];
-  teacher.verification = 'approved';
-  const teacherUser: UserDoc = {
-    _id: syntheticObjectId('regionUser', seed, DEMO_COUNTY, 0xfe00),
-    loginName: `${DEMO_COUNTY}teacher`,
-    name: teacher.name,
-    mobile: teacher.mobile,
-    passwordHash: hashes.regionUser,
-    mustChangePassword: false,
-    locked: false,
-    failedLogins: 0,
-    mobileVerified: true,
-    profileCompleted: true,
-    bindings: [
-      {
-        _id: syntheticObjectId('binding', seed, DEMO_COUNTY, 0xfe0000),
-        kind: 'teacher',
-        role: 'teacher',
-        regionCode: demoSchool.regionCode,
-        regionPath: teacher.regionPath,
-        schoolId: demoSchool._id,
-        active: true,
-      },
-    ],
-    createdAt: teacher.createdAt,
-    updatedAt: teacher.createdAt,
-  };
-  teacher.userId = teacherUser._id;
-  users.push(teacherUser);
-  logins.push({
-    label: messages.teacher(demoSchool.name),
-    loginName: teacherUser.loginName,
-    password: REGION_DEMO_PASSWORD,
-  });
-
   // The printed region and teacher accounts have done their first login, so every role can be tried at
   // once; the printed school admin shows the first login (initial password 123456, change required).
   const ready = new Set(logins.filter((l) => l.password !== SCHOOL_ADMIN_PASSWORD).map((l) => l.loginName));
@@ -795,19 +819,12 @@ export function buildDemoWorld(
     u.profileCompleted = true;
   }
 
-  return { period: quarter.period, schools, users, teachers, reports, logins };
+  return { period: quarter.period, schools, users, teachers, reports, teacherAccounts, logins };
 }
 
-/** Links the demo's teacher accounts to their teachers (teacher_accounts) and claims their mobiles. */
-async function linkDemoTeacherAccounts(users: readonly UserDoc[]): Promise<void> {
+/** Claims the mobiles of the demo's teacher accounts (contact uniqueness, as a registration would). */
+async function claimDemoTeacherMobiles(users: readonly UserDoc[]): Promise<void> {
   for (const u of users.filter((x) => x.bindings.some((b) => b.kind === 'teacher'))) {
-    const teacher = await Teacher.findOne({ userId: u._id }, { _id: 1 }).lean();
-    if (!teacher) continue;
-    await TeacherAccount.updateOne(
-      { _id: String(u._id) },
-      { $setOnInsert: { teacherId: teacher._id, linkedAt: u.createdAt } },
-      { upsert: true },
-    );
     if (u.mobile) await claimContact('mobile', u.mobile, u._id as Types.ObjectId);
   }
 }
@@ -877,7 +894,8 @@ export async function loadDemoWorld(
   await insertAll(User, world.users);
   await noteLoginSequences(usedLoginSequences(world.users));
   await insertAll(Teacher, world.teachers);
-  await linkDemoTeacherAccounts(world.users);
+  await insertAll(TeacherAccount, world.teacherAccounts);
+  await claimDemoTeacherMobiles(world.users);
   await loadFullTimeTeacherCounts(world.teachers);
   await insertAll(Report, world.reports);
   return {

@@ -7,6 +7,8 @@ import {
   SCHOOL_FORMS,
   SCHOOL_FORM_CURRENT_VERSION,
   REPORT_STATE_LABELS,
+  FORM_AJV_OPTIONS,
+  describeErrors,
   detectSuspectedIssues,
   parsePeriod,
   previousPeriod,
@@ -22,7 +24,6 @@ import type { AuthContext } from '../accounts/service';
 import { recordAudit, type Actor } from '../audit/service';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
-import { toValidationError } from '../http/validation';
 import { publishDomainEvent } from '../events';
 import { emitEvent, type NewEvent } from '../outbox/service';
 import { Region, type RegionDoc } from '../regions/model';
@@ -42,7 +43,8 @@ import {
 } from './rules';
 
 const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
-const formAjv = addFormats(new Ajv({ allErrors: true, strict: false, useDefaults: false }));
+// The same options the mini-program's generated validators are built with (shared FORM_AJV_OPTIONS).
+const formAjv = addFormats(new Ajv({ ...FORM_AJV_OPTIONS }));
 const validators = new Map<string, ValidateFunction>();
 function formValidator(kind: 'school' | 'region', version: number): ValidateFunction {
   const key = `${kind}:${version}`;
@@ -232,16 +234,13 @@ async function previousData(u: Unit, period: string): Promise<Record<string, unk
 function validateForm(kind: 'school' | 'region', version: number, data: unknown) {
   const validate = formValidator(kind, version);
   if (!validate(data)) {
-    const err = toValidationError(
-      'body',
-      (kind === 'school' ? SCHOOL_FORMS : REGION_FORMS)[version],
+    const schema = (kind === 'school' ? SCHOOL_FORMS : REGION_FORMS)[version];
+    const { sentence, property, errors } = describeErrors(
+      schema,
       validate.errors ?? [],
+      messages.formInvalid,
     );
-    throw new ValidationError(
-      err.message.replace(/^请求内容不合法/, messages.formInvalid),
-      err.details,
-      'FORM_INVALID',
-    );
+    throw new ValidationError(sentence, { property, part: 'body', errors }, 'FORM_INVALID');
   }
 }
 

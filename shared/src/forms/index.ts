@@ -1,3 +1,4 @@
 export * from './types';
 export * from './school';
 export * from './region';
+export * from './validate';

@@ -1,0 +1,4 @@
+// Taro's Babel preset for React + TypeScript.
+module.exports = {
+  presets: [['taro', { framework: 'react', ts: true, compiler: 'webpack5' }]],
+};

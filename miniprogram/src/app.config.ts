@@ -1,0 +1,25 @@
+export default defineAppConfig({
+  // The first page is where the app opens: login sends a signed-in user on (see app.tsx).
+  pages: [
+    'pages/login/index',
+    'pages/first-login/index',
+    'pages/home/index',
+    'pages/report/index',
+    'pages/issues/index',
+    'pages/school/index',
+    'pages/notices/index',
+    'pages/notice/index',
+    'pages/teachers/index',
+    'pages/training-stats/index',
+    'pages/my-trainings/index',
+    'pages/my-verification/index',
+    'pages/mine/index',
+  ],
+  window: {
+    navigationBarTitleText: '进展通',
+    navigationBarBackgroundColor: '#ffffff',
+    navigationBarTextStyle: 'black',
+    backgroundColor: '#f5f6f8',
+    backgroundTextStyle: 'dark',
+  },
+});

@@ -1,0 +1,35 @@
+// A row of options (是/否, 城乡类型, 性别): large touch targets, one selected.
+import { View, Text } from '@tarojs/components';
+
+export interface ChoiceProps {
+  label: string;
+  options: { value: string; text: string }[];
+  value: string | undefined;
+  onChange: (value: string) => void;
+  error?: string;
+  help?: string;
+  name?: string;
+}
+
+export default function Choice(p: ChoiceProps) {
+  return (
+    <View className={`field${p.error ? ' field-invalid' : ''}`} data-field={p.name}>
+      <View className="field-row field-row-wrap">
+        <Text className="field-label">{p.label}</Text>
+        <View className="choice">
+          {p.options.map((o) => (
+            <View
+              key={o.value}
+              className={`choice-item${o.value === p.value ? ' choice-item-on' : ''}`}
+              onClick={() => p.onChange(o.value)}
+            >
+              <Text>{o.text}</Text>
+            </View>
+          ))}
+        </View>
+      </View>
+      {p.help && <Text className="field-help">{p.help}</Text>}
+      {p.error && <Text className="field-error">{p.error}</Text>}
+    </View>
+  );
+}

@@ -1,0 +1,169 @@
+// The schema-form renderer's logic, apart from its widgets so it can be unit-tested: which fields a
+// JSON Schema gives (groups, kinds, units, help, ranges), how typed text becomes a value, and the
+// inline errors, produced by the same validator and the same describeErrors as the server's.
+import { describeErrors, type FieldError } from '@eduprogress/shared';
+import type { ErrorObject } from 'ajv';
+
+type Schema = Record<string, any>;
+
+export type FieldKind = 'integer' | 'number' | 'boolean' | 'enum' | 'text';
+
+/** One input of the form; nested objects are flattened to dotted paths (`teacherTerminals.tablet`). */
+export interface FormField {
+  path: string;
+  kind: FieldKind;
+  /** The field's title, with the parent's for nested fields (教师终端·平板). */
+  label: string;
+  title: string;
+  parentTitle?: string;
+  unit?: string;
+  help?: string;
+  required: boolean;
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+  options?: string[];
+}
+
+export interface FormGroup {
+  key: string;
+  title: string;
+  fields: FormField[];
+}
+
+function kindOf(node: Schema): FieldKind {
+  if (Array.isArray(node.enum)) return 'enum';
+  if (node.type === 'integer') return 'integer';
+  if (node.type === 'number') return 'number';
+  if (node.type === 'boolean') return 'boolean';
+  return 'text';
+}
+
+function shownFor(node: Schema, schoolType?: string): boolean {
+  const only = node['x-only-types'] as string[] | undefined;
+  return !only || !schoolType || only.includes(schoolType);
+}
+
+/**
+ * The fields of `schema` grouped by `x-group` in the order of `groups` (groups without fields are left
+ * out; fields of an unknown group go to a last 其他 group). `x-only-types` fields show only for those
+ * school types.
+ */
+export function formGroups(
+  schema: Schema,
+  groups: readonly { key: string; title: string }[] = [],
+  schoolType?: string,
+): FormGroup[] {
+  const out = new Map<string, FormGroup>(groups.map((g) => [g.key, { ...g, fields: [] }]));
+  const add = (groupKey: string, field: FormField) => {
+    if (!out.has(groupKey)) out.set(groupKey, { key: groupKey, title: '其他', fields: [] });
+    out.get(groupKey)!.fields.push(field);
+  };
+  const required = new Set<string>(schema.required ?? []);
+  for (const [key, node] of Object.entries<Schema>(schema.properties ?? {})) {
+    if (!shownFor(node, schoolType)) continue;
+    const group = (node['x-group'] as string) ?? 'other';
+    if (node.type === 'object' && node.properties) {
+      const inner = new Set<string>(node.required ?? []);
+      for (const [k, child] of Object.entries<Schema>(node.properties)) {
+        add(group, fieldOf(`${key}.${k}`, child, inner.has(k), node.title));
+      }
+    } else add(group, fieldOf(key, node, required.has(key)));
+  }
+  return [...out.values()].filter((g) => g.fields.length);
+}
+
+function fieldOf(path: string, node: Schema, required: boolean, parentTitle?: string): FormField {
+  const title = node.title ?? path;
+  return {
+    path,
+    kind: kindOf(node),
+    label: parentTitle ? `${parentTitle}·${title}` : title,
+    title,
+    parentTitle,
+    unit: node['x-unit'],
+    help: node.description,
+    required,
+    minimum: node.minimum,
+    maximum: node.maximum,
+    maxLength: node.maxLength,
+    options: Array.isArray(node.enum) ? node.enum.map(String) : undefined,
+  };
+}
+
+/**
+ * Typed text → the value sent: numbers for well-formed numerals, `undefined` for empty, and the text
+ * itself otherwise, so the validator (like the server) names the bad value instead of dropping it.
+ */
+export function parseInput(field: FormField, text: string): unknown {
+  const t = text.trim();
+  if (field.kind === 'integer' || field.kind === 'number') {
+    if (t === '') return undefined;
+    return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t;
+  }
+  if (field.kind === 'boolean') return t === 'true' ? true : t === 'false' ? false : undefined;
+  return t === '' ? undefined : t;
+}
+
+/** The value shown in an input. */
+export function displayValue(value: unknown): string {
+  return value === undefined || value === null ? '' : String(value);
+}
+
+export function getPath(data: Record<string, any>, path: string): unknown {
+  return path.split('.').reduce<any>((node, k) => (node == null ? undefined : node[k]), data);
+}
+
+/** A copy of `data` with `path` set (or removed when `value` is undefined); parents created as needed. */
+export function setPath(data: Record<string, any>, path: string, value: unknown): Record<string, any> {
+  const [head, ...rest] = path.split('.');
+  const copy: Record<string, any> = { ...data };
+  if (!rest.length) {
+    if (value === undefined) delete copy[head];
+    else copy[head] = value;
+    return copy;
+  }
+  const child = typeof copy[head] === 'object' && copy[head] !== null ? copy[head] : {};
+  copy[head] = setPath(child, rest.join('.'), value);
+  return copy;
+}
+
+/** A validator as ajv (or its standalone code) makes it. */
+export type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+export interface FormCheck {
+  valid: boolean;
+  /** The server's sentence for the same data (`填报内容不合法：班级数（classes）：应当 <= 1000`). */
+  message?: string;
+  /** The first error per field path, as the server lists them in `details.errors`. */
+  fieldErrors: Record<string, string>;
+  errors: FieldError[];
+}
+
+const messages = { formInvalid: '填报内容不合法' };
+
+/** Validates `data` as the server does (same validator, same message building). */
+export function checkForm(schema: Schema, validate: Validator, data: unknown): FormCheck {
+  if (validate(data)) return { valid: true, fieldErrors: {}, errors: [] };
+  // describeErrors localizes in place: hand it copies so the validator's own array stays untouched.
+  const copies = (validate.errors ?? []).map((e) => ({ ...e }));
+  const { sentence, errors } = describeErrors(schema, copies, messages.formInvalid);
+  const fieldErrors: Record<string, string> = {};
+  for (const e of errors) if (!(e.property in fieldErrors)) fieldErrors[e.property] = e.message ?? '';
+  return { valid: false, message: sentence, fieldErrors, errors };
+}
+
+/** Field paths whose values differ between two reports (for "无变化" and conflicts). */
+export function changedPaths(groups: FormGroup[], a: Record<string, any>, b: Record<string, any>): string[] {
+  return groups
+    .flatMap((g) => g.fields)
+    .filter((f) => JSON.stringify(getPath(a, f.path)) !== JSON.stringify(getPath(b, f.path)))
+    .map((f) => f.path);
+}
+
+/** A value as a person reads it: 是/否 for booleans, the unit after numbers, — for nothing. */
+export function readableValue(field: FormField, value: unknown): string {
+  if (value === undefined || value === null || value === '') return '—';
+  if (typeof value === 'boolean') return value ? '是' : '否';
+  return field.unit && typeof value === 'number' ? `${value} ${field.unit}` : String(value);
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '首次登录' });

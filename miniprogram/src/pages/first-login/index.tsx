@@ -1,0 +1,214 @@
+// The first-login steps (seed 000 §4.1, §6.3): change the initial password, then complete the personal
+// information with an SMS-verified mobile. Reached after login, or whenever the server answers
+// FIRST_LOGIN_REQUIRED.
+import Taro, { useDidShow } from '@tarojs/taro';
+import { View, Text } from '@tarojs/components';
+import { Button, Steps, Step } from '@nutui/nutui-react-taro';
+import { useEffect, useState } from 'react';
+import Field from '../../components/Field';
+import Choice from '../../components/Choice';
+import Section from '../../components/Section';
+import PageState from '../../components/PageState';
+import {
+  changePassword,
+  nextPage,
+  refreshMe,
+  saveProfile,
+  sendSmsCode,
+  type MeView,
+} from '../../services/account';
+import { ApiError } from '../../services/request';
+import './index.css';
+
+const messages = {
+  stepPassword: '修改初始密码',
+  stepProfile: '完善个人信息',
+  oldPassword: '当前密码',
+  newPassword: '新密码',
+  newPasswordHint: '至少 8 位',
+  confirmPassword: '确认新密码',
+  mismatch: '两次输入的新密码不一致',
+  tooShort: '新密码至少 8 位',
+  savePassword: '确认修改',
+  name: '真实姓名',
+  gender: '性别',
+  male: '男',
+  female: '女',
+  mobile: '手机号',
+  badMobile: '请输入 11 位手机号',
+  sendCode: '获取验证码',
+  resend: (s: number) => `${s} 秒后重发`,
+  code: '短信验证码',
+  email: '电子邮箱',
+  saveProfile: '保存并进入',
+  devCode: (code: string) => `开发模式验证码：${code}`,
+  intro: '为保障账号安全，首次登录须修改初始密码并完善个人信息。',
+  missing: '请填写全部必填项',
+};
+
+export default function FirstLoginPage() {
+  const [me, setMe] = useState<MeView>();
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const load = () =>
+    refreshMe().then(
+      (m) => {
+        setMe(m);
+        setLoadError(null);
+        if (!m.pendingSteps.length) Taro.reLaunch({ url: nextPage(m) });
+      },
+      (err) => setLoadError(err.message),
+    );
+  useDidShow(() => {
+    void load();
+  });
+
+  const step = me?.pendingSteps[0];
+  return (
+    <View className="page first-login">
+      <PageState loading={!me && !loadError} error={loadError} onRetry={load}>
+        <Steps value={step === 'changePassword' ? 1 : 2}>
+          <Step value={1} title={messages.stepPassword} />
+          <Step value={2} title={messages.stepProfile} />
+        </Steps>
+        <Text className="muted intro">{messages.intro}</Text>
+        {step === 'changePassword' && <PasswordStep onDone={load} />}
+        {step === 'completeProfile' && me && <ProfileStep me={me} onDone={load} />}
+      </PageState>
+    </View>
+  );
+}
+
+function PasswordStep({ onDone }: { onDone: () => void }) {
+  const [oldPassword, setOld] = useState('');
+  const [newPassword, setNew] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    if (newPassword.length < 8) return setError(messages.tooShort);
+    if (newPassword !== confirm) return setError(messages.mismatch);
+    setBusy(true);
+    try {
+      await changePassword(oldPassword, newPassword);
+      setError('');
+      onDone();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Section title={messages.stepPassword}>
+      <Field name="oldPassword" label={messages.oldPassword} password value={oldPassword} onInput={setOld} />
+      <Field
+        name="newPassword"
+        label={messages.newPassword}
+        password
+        placeholder={messages.newPasswordHint}
+        value={newPassword}
+        onInput={setNew}
+      />
+      <Field
+        name="confirmPassword"
+        label={messages.confirmPassword}
+        password
+        value={confirm}
+        onInput={setConfirm}
+      />
+      {error && <Text className="form-error">{error}</Text>}
+      <Button className="wide-button" type="primary" size="large" block loading={busy} onClick={submit}>
+        {messages.savePassword}
+      </Button>
+    </Section>
+  );
+}
+
+function ProfileStep({ me, onDone }: { me: MeView; onDone: () => void }) {
+  const [name, setName] = useState(me.user.name ?? '');
+  const [gender, setGender] = useState<'male' | 'female'>();
+  const [mobile, setMobile] = useState('');
+  const [code, setCode] = useState('');
+  const [email, setEmail] = useState('');
+  const [devCode, setDevCode] = useState<string>();
+  const [wait, setWait] = useState(0);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (wait <= 0) return;
+    const t = setTimeout(() => setWait(wait - 1), 1000);
+    return () => clearTimeout(t);
+  }, [wait]);
+
+  const send = async () => {
+    if (!/^1\d{10}$/.test(mobile)) return setError(messages.badMobile);
+    setError('');
+    try {
+      setDevCode(await sendSmsCode(mobile, 'profile'));
+      setWait(60);
+    } catch {
+      /* toast shown */
+    }
+  };
+  const submit = async () => {
+    if (!name.trim() || !gender || !mobile || !email.trim()) return setError(messages.missing);
+    setBusy(true);
+    try {
+      await saveProfile({
+        name: name.trim(),
+        gender,
+        mobile,
+        email: email.trim(),
+        ...(code ? { smsCode: code } : {}),
+      });
+      setError('');
+      onDone();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Section title={messages.stepProfile}>
+      <Field name="name" label={messages.name} value={name} onInput={setName} />
+      <Choice
+        name="gender"
+        label={messages.gender}
+        options={[
+          { value: 'male', text: messages.male },
+          { value: 'female', text: messages.female },
+        ]}
+        value={gender}
+        onChange={(v) => setGender(v as 'male' | 'female')}
+      />
+      <Field
+        name="mobile"
+        label={messages.mobile}
+        type="number"
+        maxlength={11}
+        value={mobile}
+        onInput={setMobile}
+      />
+      <View className="sms-row">
+        <Field
+          name="smsCode"
+          label={messages.code}
+          type="number"
+          maxlength={6}
+          value={code}
+          onInput={setCode}
+        />
+        <Button className="sms-button" size="small" disabled={wait > 0} onClick={send}>
+          {wait > 0 ? messages.resend(wait) : messages.sendCode}
+        </Button>
+      </View>
+      {devCode && <Text className="dev-code">{messages.devCode(devCode)}</Text>}
+      <Field name="email" label={messages.email} value={email} onInput={setEmail} />
+      {error && <Text className="form-error">{error}</Text>}
+      <Button className="wide-button" type="primary" size="large" block loading={busy} onClick={submit}>
+        {messages.saveProfile}
+      </Button>
+    </Section>
+  );
+}

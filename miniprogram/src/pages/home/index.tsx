@@ -1,0 +1,252 @@
+// Home. School admins: the period the school works on now, its deadline, the report's state
+// (填报中 / 已上报 / 已退回 with reason and time limit / 已锁定) and what is still missing, with entries to
+// every task. Region users: their region's progress for the period being reported up.
+import Taro from '@tarojs/taro';
+import { View, Text } from '@tarojs/components';
+import { Tag } from '@nutui/nutui-react-taro';
+import { SCHOOL_FORMS } from '@eduprogress/shared';
+import PageState from '../../components/PageState';
+import Section from '../../components/Section';
+import TabBar from '../../components/TabBar';
+import { formGroups, getPath } from '../../components/schema-form/model';
+import { activeBinding, requireSession } from '../../services/account';
+import { fetchPeriods, formatTime } from '../../services/periods';
+import { request } from '../../services/request';
+import {
+  currentReport,
+  fetchSchool,
+  returnInfo,
+  unreadNotices,
+  type ReportView,
+  type SchoolView,
+} from '../../services/reports';
+import {
+  HOME_PAGE,
+  ISSUES_PAGE,
+  NOTICES_PAGE,
+  REPORT_PAGE,
+  SCHOOL_PAGE,
+  TEACHERS_PAGE,
+  TRAINING_STATS_PAGE,
+} from '../../services/routes';
+import { useResource } from '../../services/use-resource';
+import './index.css';
+
+const messages = {
+  period: '本期',
+  deadline: '截止时间',
+  state: '状态',
+  returnReason: '退回原因',
+  returnUntil: '限时修改至',
+  submittedAt: '上报时间',
+  missingTitle: '待完成',
+  nothingMissing: '本期数据已完整',
+  missingFields: (n: number, names: string) => `报表还有 ${n} 项未填：${names}`,
+  openIssues: (n: number) => `${n} 个疑似问题待处理`,
+  urbanRural: '学校基本信息未填写「城乡类型」',
+  notSaved: '本期尚未保存数据（已按上期数据预填）',
+  tasks: '常用功能',
+  progress: (p: string) => `${p} 上报进度`,
+  units: '应报',
+  submitted: '已报',
+  rate: '上报率',
+};
+
+const STATE_TAG: Record<string, 'primary' | 'success' | 'danger' | 'default' | 'warning'> = {
+  draft: 'primary',
+  submitted: 'success',
+  locked: 'default',
+  returned: 'danger',
+  withdrawalRequested: 'warning',
+};
+
+interface SchoolHome {
+  school: SchoolView;
+  period: string;
+  deadline?: string;
+  report: ReportView;
+  unread: number;
+}
+
+/** What the school still has to do this period, in the words of the manual. */
+export function missingItems(school: SchoolView, report: ReportView): string[] {
+  const items: string[] = [];
+  if (!school.urbanRural) items.push(messages.urbanRural);
+  const schema = SCHOOL_FORMS[report.formVersion] as Record<string, any>;
+  if (schema && ['draft', 'returned'].includes(report.state)) {
+    const empty = formGroups(schema, [], school.type)
+      .flatMap((g) => g.fields)
+      .filter(
+        (f) =>
+          f.required && (getPath(report.data, f.path) === undefined || getPath(report.data, f.path) === null),
+      );
+    if (empty.length)
+      items.push(
+        messages.missingFields(
+          empty.length,
+          empty
+            .slice(0, 3)
+            .map((f) => f.label)
+            .join('、') + (empty.length > 3 ? '…' : ''),
+        ),
+      );
+    if (!report.saved) items.push(messages.notSaved);
+  }
+  const open = report.issues.filter((i) => i.status === 'open').length;
+  if (open) items.push(messages.openIssues(open));
+  return items;
+}
+
+async function loadSchoolHome(schoolId: string): Promise<SchoolHome> {
+  const [school, current, unread] = await Promise.all([
+    fetchSchool(schoolId),
+    currentReport(schoolId),
+    unreadNotices(),
+  ]);
+  return {
+    school,
+    period: current.working.period,
+    deadline: current.working.deadline,
+    report: current.report,
+    unread,
+  };
+}
+
+export default function HomePage() {
+  const session = requireSession();
+  const binding = activeBinding(session);
+  if (binding?.kind === 'teacher') {
+    Taro.reLaunch({ url: '/pages/my-trainings/index' });
+    return null;
+  }
+  return binding?.kind === 'school' ? (
+    <SchoolHomePage schoolId={binding.schoolId!} />
+  ) : (
+    <RegionHomePage code={binding?.regionCode} />
+  );
+}
+
+function SchoolHomePage({ schoolId }: { schoolId: string }) {
+  const home = useResource(() => loadSchoolHome(schoolId));
+  const d = home.data;
+  const back = d ? returnInfo(d.report) : null;
+  const missing = d ? missingItems(d.school, d.report) : [];
+  const tasks = [
+    { text: '填报本期数据', path: REPORT_PAGE },
+    {
+      text: '疑似问题',
+      path: ISSUES_PAGE,
+      badge: d?.report.issues.filter((i) => i.status === 'open').length,
+    },
+    { text: '学校基本信息', path: SCHOOL_PAGE },
+    { text: '通知公告', path: NOTICES_PAGE, badge: d?.unread },
+    { text: '教师审核', path: TEACHERS_PAGE },
+    { text: '研修统计', path: TRAINING_STATS_PAGE },
+  ];
+  return (
+    <View className="page with-tabbar home">
+      <PageState loading={home.loading} error={home.error} onRetry={home.reload}>
+        {d && (
+          <>
+            <Section title={<Text className="school-name">{d.school.name}</Text>}>
+              <View className="kv">
+                <Text className="kv-key">{messages.period}</Text>
+                <Text className="kv-value period">{d.period}</Text>
+              </View>
+              <View className="kv">
+                <Text className="kv-key">{messages.state}</Text>
+                <Tag className="state-tag" type={STATE_TAG[d.report.state] ?? 'default'}>
+                  {d.report.stateLabel}
+                </Tag>
+              </View>
+              <View className="kv">
+                <Text className="kv-key">{messages.deadline}</Text>
+                <Text className="kv-value">{formatTime(d.deadline ?? d.report.deadline)}</Text>
+              </View>
+              {d.report.submittedAt && (
+                <View className="kv">
+                  <Text className="kv-key">{messages.submittedAt}</Text>
+                  <Text className="kv-value">{formatTime(d.report.submittedAt)}</Text>
+                </View>
+              )}
+              {back && (
+                <View className="returned">
+                  <Text className="returned-line">
+                    {messages.returnReason}：{back.reason ?? '—'}
+                  </Text>
+                  <Text className="returned-line">
+                    {messages.returnUntil}：{formatTime(back.until)}
+                  </Text>
+                </View>
+              )}
+            </Section>
+            <Section title={messages.missingTitle}>
+              {missing.length ? (
+                missing.map((m) => (
+                  <Text key={m} className="missing-item">
+                    · {m}
+                  </Text>
+                ))
+              ) : (
+                <Text className="muted pad">{messages.nothingMissing}</Text>
+              )}
+            </Section>
+            <Section title={messages.tasks}>
+              <View className="grid">
+                {tasks.map((t) => (
+                  <View key={t.path} className="grid-item" onClick={() => Taro.navigateTo({ url: t.path })}>
+                    <Text>{t.text}</Text>
+                    {!!t.badge && <Text className="grid-badge">{t.badge}</Text>}
+                  </View>
+                ))}
+              </View>
+            </Section>
+          </>
+        )}
+      </PageState>
+      <TabBar current={HOME_PAGE} unread={d?.unread} />
+    </View>
+  );
+}
+
+interface Progress {
+  region: { code: string; name: string };
+  period: string;
+  totals: { units: number; submitted: number; rate: number };
+  children: { code: string; name: string; units: number; submitted: number; rate: number }[];
+}
+
+function RegionHomePage({ code }: { code?: string }) {
+  const res = useResource(async () => {
+    const p = await fetchPeriods();
+    return request<Progress>(`/regions/${code}/progress`, { silent: true, query: { period: p.period } });
+  });
+  const d = res.data;
+  return (
+    <View className="page with-tabbar home">
+      <PageState loading={res.loading} error={res.error} onRetry={res.reload} empty={!code}>
+        {d && (
+          <Section title={`${d.region.name} · ${messages.progress(d.period)}`}>
+            <View className="kv">
+              <Text className="kv-key">
+                {messages.units}/{messages.submitted}
+              </Text>
+              <Text className="kv-value">
+                {d.totals.units} / {d.totals.submitted}（{d.totals.rate}%）
+              </Text>
+            </View>
+            {d.children.map((c) => (
+              <View key={c.code} className="kv">
+                <Text className="kv-key wrap">{c.name}</Text>
+                <Text className="kv-value">
+                  {c.submitted}/{c.units}（{c.rate}%）
+                </Text>
+              </View>
+            ))}
+          </Section>
+        )}
+      </PageState>
+      <TabBar current={HOME_PAGE} />
+    </View>
+  );
+}

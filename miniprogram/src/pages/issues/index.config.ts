@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '疑似问题', enablePullDownRefresh: true });

@@ -1,0 +1,83 @@
+// 我的: who is signed in, the binding in use and a switch between bindings (seed 003), sign-out.
+import Taro from '@tarojs/taro';
+import { View, Text } from '@tarojs/components';
+import { Button, Tag } from '@nutui/nutui-react-taro';
+import PageState from '../../components/PageState';
+import Section from '../../components/Section';
+import TabBar from '../../components/TabBar';
+import {
+  bindingLabel,
+  logout,
+  nextPage,
+  refreshMe,
+  requireSession,
+  switchBinding,
+} from '../../services/account';
+import { clearSession } from '../../services/session';
+import { LOGIN_PAGE, MINE_PAGE } from '../../services/routes';
+import { useResource } from '../../services/use-resource';
+
+const messages = {
+  account: '账号',
+  bindings: '我的身份',
+  current: '当前',
+  switchTo: '切换',
+  switched: '已切换身份',
+  logout: '退出登录',
+};
+
+export default function MinePage() {
+  requireSession();
+  const res = useResource(refreshMe);
+  const me = res.data;
+  const doSwitch = async (id: string) => {
+    try {
+      const m = await switchBinding(id);
+      Taro.showToast({ title: messages.switched, icon: 'success' });
+      Taro.reLaunch({ url: nextPage(m) });
+    } catch {
+      /* toast shown */
+    }
+  };
+  const signOut = async () => {
+    await logout();
+    clearSession();
+    Taro.reLaunch({ url: LOGIN_PAGE });
+  };
+  return (
+    <View className="page with-tabbar mine">
+      <PageState loading={res.loading} error={res.error} onRetry={res.reload}>
+        {me && (
+          <>
+            <Section title={<Text className="wrap">{me.user.name}</Text>}>
+              <View className="kv">
+                <Text className="kv-key">{messages.account}</Text>
+                <Text className="kv-value">{me.user.loginName}</Text>
+              </View>
+            </Section>
+            <Section title={messages.bindings}>
+              {me.user.bindings.map((b) => (
+                <View key={b.id} className="kv">
+                  <Text className="kv-key wrap">{bindingLabel(b)}</Text>
+                  {b.id === me.activeBinding?.id ? (
+                    <Tag type="primary">{messages.current}</Tag>
+                  ) : (
+                    <Button size="small" onClick={() => doSwitch(b.id)}>
+                      {messages.switchTo}
+                    </Button>
+                  )}
+                </View>
+              ))}
+            </Section>
+            <View className="pad">
+              <Button className="wide-button" size="large" block onClick={signOut}>
+                {messages.logout}
+              </Button>
+            </View>
+          </>
+        )}
+      </PageState>
+      <TabBar current={MINE_PAGE} />
+    </View>
+  );
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '通知公告', enablePullDownRefresh: true });

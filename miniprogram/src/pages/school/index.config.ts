@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '学校基本信息', enablePullDownRefresh: true });

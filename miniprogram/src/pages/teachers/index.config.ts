@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '教师审核', enablePullDownRefresh: true });

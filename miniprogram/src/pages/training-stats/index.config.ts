@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '研修统计', enablePullDownRefresh: true });
