@@ -1375,7 +1375,8 @@ async function ensureImportAdmins(deps: SchoolDeps, schools: SchoolDoc[]): Promi
   if (!missingSchools.length) return;
   const passwordHash = await hashPassword(INITIAL_PASSWORD);
   const now = deps.clock();
-  const missing = missingSchools.map((s) => adminDocument(s, newLoginName(), passwordHash, now));
+  const names = await loginNamesFor(missingSchools);
+  const missing = missingSchools.map((s, i) => adminDocument(s, names[i], passwordHash, now));
   for (const admin of missing) {
     await noteSchoolAdmin((admin.bindings as Binding[])[0].schoolId!, admin._id as Types.ObjectId);
   }
