@@ -19,8 +19,19 @@ export interface ReportChanged {
   after: ReportDoc;
 }
 
+/**
+ * A reporting deadline was closed for the whole country: every unit of `level` (and below) that had not
+ * reported was auto-submitted in bulk (reports/deadline-close.ts), without a `report.changed` each.
+ */
+export interface DeadlineClosed {
+  period: string;
+  level: 'county' | 'city' | 'province';
+  at: Date;
+}
+
 export interface DomainEvents {
   'report.changed': ReportChanged;
+  'deadline.closed': DeadlineClosed;
 }
 
 type Listener<K extends keyof DomainEvents> = (event: DomainEvents[K]) => Promise<void> | void;

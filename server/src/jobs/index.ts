@@ -11,6 +11,7 @@ import { reconcileReports } from '../reports/reconcile';
 import { workablePeriods } from '../reports/rules';
 import { rebuildSchoolIndex } from '../schools/list-index';
 import { resumeSchoolWrites } from '../schools/service';
+import { checkStatisticsDriftAll } from '../statistics/rollups';
 import { rebuildTeacherDirectory } from '../teachers/service';
 import { recountAllTrainings } from '../training/stats';
 import { purgeExpired } from './purge';
@@ -63,6 +64,15 @@ export const JOBS: readonly JobDefinition[] = [
         if (ctx.signal.aborted) return;
         await recountProgress(ctx.clock, period, NATIONAL_CODE);
       }
+    },
+  },
+  {
+    name: 'statistics-drift',
+    schedule: '40 3 * * *',
+    lease: 30 * MINUTE,
+    description: 'statistics rollups recounted per province for the workable periods; drift repaired',
+    run: async (ctx) => {
+      await checkStatisticsDriftAll(ctx.clock, ctx.calendar);
     },
   },
   {

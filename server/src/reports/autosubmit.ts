@@ -17,6 +17,7 @@ import type { Logger } from '../logger';
 import { emitEvent } from '../outbox/service';
 import { Region, type RegionDoc } from '../regions/model';
 import { School } from '../schools/model';
+import { publishDomainEvent } from '../events';
 import { closeRegion, type KnownReport, type SchoolRef } from './deadline-close';
 import { Report, type ReportDoc } from './model';
 import { EDITABLE_STATES } from './rules';
@@ -145,6 +146,8 @@ export async function autoSubmitDeadline(
     }
   }
   if (progress.failed.length) throw new Error(messages.someFailed(progress.failed));
+  // Bulk closes announce no report.changed per unit: read models that count reports recount instead.
+  await publishDomainEvent('deadline.closed', { period, level, at: deps.clock() });
   for (const [parent, entry] of Object.entries(progress.byParent)) {
     await emitEvent(deps.clock, {
       key: `deadline.passed:${period}:${level}:${parent}`,

@@ -4,7 +4,6 @@
 // No multi-document transactions (FerretDB): every multi-step write puts the main document in a
 // state first (`setup: 'pendingAdmin'`, `transfer: {…}`, an import job in `writing`), then writes the
 // derived documents, then clears the state. Re-running the same request — or resumeSchoolWrites() / resumeInterruptedImports() — settles a half-done one.
-import { randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
 import { reserveSchoolAdminLoginNames } from './login-names';
 import { Types, type QueryFilter } from 'mongoose';

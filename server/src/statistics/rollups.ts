@@ -229,6 +229,11 @@ export function subscribeStatistics(): void {
   if (subscribed) return;
   subscribed = true;
   onDomainEvent('report.changed', applyReportChange);
+  // A deadline closed in bulk changed every unreported unit of the country at once: one national
+  // recount of that period (one scan of its reports) instead of an event per unit.
+  onDomainEvent('deadline.closed', async (e) => {
+    await rebuildStatistics(() => e.at, e.period, NATIONAL_CODE);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
