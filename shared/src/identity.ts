@@ -4,6 +4,7 @@
 /** Why a name is unacceptable, as a zh-CN sentence; null when it is fine. */
 export function nameProblem(value: string): string | null {
   // Control characters (C0, DEL, C1): never typed, often pasted from spreadsheets or terminals.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) return '不能包含控制字符';
   // A lone surrogate is no character at all: it cannot be stored or shown as text.
   if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value))

@@ -128,6 +128,7 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
     {
       method: 'post',
       path: '/me/wechat',
+      firstLogin: true,
       summary: '把当前微信绑定到已登录的账号',
       tags: ['账号'],
       auth: true,

@@ -167,19 +167,24 @@ export async function authenticate(deps: AuthDeps, accessToken: string): Promise
  */
 export async function refresh(deps: AuthDeps, refreshToken: string) {
   const id = tokenHash(refreshToken);
-  const session = await Session.findById(id).lean();
   const revokeFamily = async (family: string): Promise<never> => {
     await Session.deleteMany({ family });
     throw new UnauthorizedError(messages.tokenReused, 'TOKEN_REUSED');
   };
-  if (session?.kind === 'spent') return revokeFamily(session.family);
-  if (!session || session.kind !== 'refresh' || session.expiresAt <= deps.clock()) {
+  const session = await Session.findById(id).lean();
+  if (!session) {
+    // A spent token leaves a marker under its own `_id`, so the exchange's exact delete never hits it.
+    const spent = await Session.findById(`spent:${id}`).lean();
+    if (spent) return revokeFamily(spent.family);
+    throw new UnauthorizedError(messages.invalidToken, 'TOKEN_INVALID');
+  }
+  if (session.kind !== 'refresh' || session.expiresAt <= deps.clock()) {
     throw new UnauthorizedError(messages.invalidToken, 'TOKEN_INVALID');
   }
   const { deletedCount } = await Session.deleteOne({ _id: id });
   // Someone exchanged it between our read and our delete: a reuse.
   if (deletedCount !== 1) return revokeFamily(session.family);
-  await Session.create({ ...session, kind: 'spent' });
+  await Session.create({ ...session, _id: `spent:${id}`, kind: 'spent' });
   await Session.deleteMany({ family: session.family, kind: 'access' });
   const user = await User.findById(session.userId).lean<UserDoc>();
   if (!user || user.locked) throw new UnauthorizedError(messages.invalidToken, 'TOKEN_INVALID');

@@ -25,7 +25,7 @@ export interface RouteDefinition {
   auth?: boolean;
   /**
    * Open to an account that still has to change its initial or reset password (the first-login steps:
-   * change password, complete profile, read /me, log out). Every other authenticated route answers such
+   * change password, complete profile, link WeChat, read /me, log out). Every other authenticated route answers such
    * an account 403 FIRST_LOGIN_REQUIRED (seed 000 §4.1: the initial password must be changed first).
    */
   firstLogin?: boolean;
