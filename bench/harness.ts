@@ -4,7 +4,7 @@ import mongoose from 'mongoose';
 import { loadConfig, repoRoot } from '../server/src/config';
 import { provisionDatabase, type ProvisionedDatabase } from '../server/src/db/provision';
 import { createLogger } from '../server/src/logger';
-import { startServer, type RunningServer } from '../server/src/server';
+import { startServer, type RunningServer, type StartOptions } from '../server/src/server';
 
 export interface BenchServer {
   server: RunningServer;
@@ -16,6 +16,7 @@ export interface BenchServer {
 export async function startBenchServer(
   dbName: string,
   env: Record<string, string> = {},
+  options: Pick<StartOptions, 'scheduler' | 'clock'> = {},
 ): Promise<BenchServer> {
   const database = await provisionDatabase({
     purpose: 'test',
@@ -35,6 +36,7 @@ export async function startBenchServer(
     database,
     logger: createLogger(process.env.LOG_LEVEL || 'silent'),
     print: () => {},
+    ...options,
   });
   return {
     server,

@@ -18,7 +18,7 @@ import { emitEvent } from '../outbox/service';
 import { Region, type RegionDoc } from '../regions/model';
 import { School } from '../schools/model';
 import { publishDomainEvent } from '../events';
-import { closeRegion, type KnownReport, type SchoolRef } from './deadline-close';
+import { closeRegions, type KnownReport, type SchoolRef } from './deadline-close';
 import { Report, type ReportDoc } from './model';
 import { EDITABLE_STATES } from './rules';
 import { completeChange, regionUnit, schoolUnit, transition, type ReportDeps } from './service';
@@ -34,7 +34,7 @@ const messages = {
   autoReason: (deadline: string) => `截止时间 ${deadline} 已到，按现有数据自动上报`,
   returnExpired: '退回修改期限已到，按现有数据自动上报',
   deadlineFailed: 'auto-submission of a deadline left unfinished; retried by the next run',
-  regionFailed: 'auto-submission of a region failed; retried by the next run',
+  regionFailed: 'auto-submission of a step of regions failed; retried by the next run',
   someFailed: (codes: string[]) =>
     `auto-submission left ${codes.length} regions for the next run: ${codes.join(',')}`,
 };
@@ -113,33 +113,25 @@ export async function autoSubmitDeadline(
       childrenOf.set(c.parentCode!, [...(childrenOf.get(c.parentCode!) ?? []), c]);
     for (let j = 0; j < chunk.length; j += STEP_REGIONS) {
       if (lease?.signal.aborted) return;
-      for (const region of chunk.slice(j, j + STEP_REGIONS)) {
-        try {
-          const out = await closeRegion(
-            deps,
-            period,
-            level,
-            reason,
-            region,
-            schoolsOf.get(region._id) ?? [],
-            childrenOf.get(region._id) ?? [],
-            known,
-          );
-          if (out.regionAuto || out.autoSchools) {
-            const parent = region.parentCode ?? region._id;
-            const entry = (progress.byParent[parent] ??= {
-              regions: [],
-              schools: 0,
-              path: region.path.slice(0, -1),
-            });
-            if (out.regionAuto && !entry.regions.includes(region.name)) entry.regions.push(region.name);
-            entry.schools += out.autoSchools;
-          }
-        } catch (err) {
-          if (lease?.signal.aborted) return;
-          logger?.error({ err, period, level, region: region._id }, messages.regionFailed);
-          progress.failed.push(region._id);
+      const step = chunk.slice(j, j + STEP_REGIONS);
+      try {
+        const outcomes = await closeRegions(deps, period, level, reason, step, schoolsOf, childrenOf, known);
+        for (const region of step) {
+          const out = outcomes.get(region._id)!;
+          if (!out.regionAuto && !out.autoSchools) continue;
+          const parent = region.parentCode ?? region._id;
+          const entry = (progress.byParent[parent] ??= {
+            regions: [],
+            schools: 0,
+            path: region.path.slice(0, -1),
+          });
+          if (out.regionAuto && !entry.regions.includes(region.name)) entry.regions.push(region.name);
+          entry.schools += out.autoSchools;
         }
+      } catch (err) {
+        if (lease?.signal.aborted) return;
+        logger?.error({ err, period, level, regions: step.map((r) => r._id) }, messages.regionFailed);
+        progress.failed.push(...step.map((r) => r._id));
       }
       progress.next = Math.min(regions.length, progress.next + Math.min(STEP_REGIONS, chunk.length - j));
       await lease?.save({ ...progress });

@@ -23,7 +23,7 @@ import type { SchoolDoc } from '../schools/model';
 import { indexReportStates } from '../schools/list-index';
 import { claimKey, ReportClaim } from './claims';
 import { Report, reportId, type ReportDoc, type ReportTransition } from './model';
-import { applyCountsDelta, applyRegionReport, factsOf } from './progress';
+import { countsDeltaOps, factsOf, regionReportOps, writeRollups } from './progress';
 import { EDITABLE_STATES, reportingLevelOf } from './rules';
 import { completeChange, ensureReport, transition, type ReportDeps, type Unit } from './service';
 
@@ -54,70 +54,91 @@ export interface RegionOutcome {
 
 type Below = { kind: 'school'; school: SchoolRef } | { kind: 'region'; region: RegionDoc };
 
+/** One report to move: a unit below a region (to `locked`), or a region's own report (to `submitted`). */
+interface Plan {
+  b: Below;
+  /** The region closing: whose deadline this is (for a region's own report, itself). */
+  upper: RegionDoc;
+  target: 'locked' | 'submitted';
+}
+
 const isEditable = (s: ReportState) => EDITABLE_STATES.includes(s);
 
 /**
- * Closes one region at its deadline: every unit below it locked (reported first when it was not),
- * then its own report reported. Idempotent: a unit already locked needs nothing.
+ * Closes regions at their deadline, in bulk: every unit below each region locked (reported first when
+ * it was not), and each region's own report reported. Idempotent: a unit already locked needs nothing.
+ * Returns what was reported automatically, per region.
  */
-export async function closeRegion(
+export async function closeRegions(
   deps: ReportDeps,
   period: string,
   level: ReportingLevel,
   reason: string,
-  region: RegionDoc,
-  schools: SchoolRef[],
-  children: RegionDoc[],
+  regions: RegionDoc[],
+  schoolsOf: Map<string, SchoolRef[]>,
+  childrenOf: Map<string, RegionDoc[]>,
   known: Map<string, KnownReport>,
-): Promise<RegionOutcome> {
+): Promise<Map<string, RegionOutcome>> {
   const now = deps.clock();
-  const below: Below[] = [
-    ...schools.map((school) => ({ kind: 'school' as const, school })),
-    ...children.filter((c) => reportingLevelOf(c)).map((c) => ({ kind: 'region' as const, region: c })),
-  ];
+  const outcomes = new Map<string, RegionOutcome>(
+    regions.map((r) => [r._id, { regionAuto: false, autoSchools: 0 }]),
+  );
+  const plans: Plan[] = [];
+  for (const region of regions) {
+    for (const school of schoolsOf.get(region._id) ?? [])
+      plans.push({ b: { kind: 'school', school }, upper: region, target: 'locked' });
+    for (const child of childrenOf.get(region._id) ?? [])
+      if (reportingLevelOf(child))
+        plans.push({ b: { kind: 'region', region: child }, upper: region, target: 'locked' });
+    plans.push({ b: { kind: 'region', region }, upper: region, target: 'submitted' });
+  }
   const idOf = (b: Below) =>
     b.kind === 'school'
       ? reportId(period, { schoolId: b.school._id })
       : reportId(period, { regionCode: b.region._id });
 
   const claims: { _id: string; at: Date; reportId: string; version: number; update: string }[] = [];
-  const updates: { b: Below; id: string; version: number; full: Record<string, any>; before: KnownReport }[] =
+  const updates: { p: Plan; id: string; version: number; full: Record<string, any>; before: KnownReport }[] =
     [];
-  const inserts: { b: Below; doc: { _id: string } & Record<string, unknown> }[] = [];
-  const slow: Below[] = [];
-  let autoSchools = 0;
+  const inserts: { p: Plan; doc: { _id: string } & Record<string, unknown> }[] = [];
+  const slow: Plan[] = [];
 
-  for (const b of below) {
-    const id = idOf(b);
+  for (const p of plans) {
+    const id = idOf(p.b);
     const r = known.get(id);
     if (!r) {
-      inserts.push({ b, doc: await newLockedReport(deps, b, period, region, reason, now) });
+      inserts.push({ p, doc: await newReport(p, period, reason, now) });
       continue;
     }
-    if (!isEditable(r.state) && r.state !== 'submitted') continue; // locked, withdrawal pending
+    const returnRuns = r.state === 'returned' && !!r.returnDeadline && r.returnDeadline > now;
     const entries: ReportTransition[] = [];
-    const set: Record<string, unknown> = { state: 'locked' };
+    const set: Record<string, unknown> = { state: p.target };
     let unset: Record<string, 1> | undefined;
-    if (isEditable(r.state)) {
-      // A returned report whose own time limit runs on is locked as it stands (as lockBelow does).
-      const returnRuns = r.state === 'returned' && r.returnDeadline && r.returnDeadline > now;
+    if (p.target === 'submitted') {
+      // A region's own report: reported if still editable, unless a return's time limit runs on.
+      if (!isEditable(r.state) || returnRuns) continue;
+      entries.push({ at: now, from: r.state, to: 'submitted', auto: true, reason });
+      Object.assign(set, { autoSubmitted: true, submittedAt: now });
+      unset = { returnDeadline: 1 };
+    } else if (isEditable(r.state)) {
+      // Locked as it stands; reported first unless a return's own time limit runs on (as lockBelow does).
       if (returnRuns) {
         entries.push({
           at: now,
           from: r.state,
           to: 'locked',
           auto: true,
-          reason: messages.lockedAuto(region.name),
+          reason: messages.lockedAuto(p.upper.name),
         });
       } else {
         entries.push({ at: now, from: r.state, to: 'submitted', auto: true, reason });
-        entries.push({ at: now, from: 'submitted', to: 'locked', reason: messages.locked(region.name) });
+        entries.push({ at: now, from: 'submitted', to: 'locked', reason: messages.locked(p.upper.name) });
       }
       Object.assign(set, { autoSubmitted: true, submittedAt: now });
       unset = { returnDeadline: 1 };
-    } else {
-      entries.push({ at: now, from: 'submitted', to: 'locked', reason: messages.locked(region.name) });
-    }
+    } else if (r.state === 'submitted') {
+      entries.push({ at: now, from: 'submitted', to: 'locked', reason: messages.locked(p.upper.name) });
+    } else continue; // locked, withdrawal pending
     const version = r.version ?? 0;
     const full: Record<string, any> = {
       $set: { ...set, version: version + 1, updatedAt: now },
@@ -131,13 +152,13 @@ export async function closeRegion(
       version,
       update: EJSON.stringify(full),
     });
-    updates.push({ b, id, version, full, before: r });
+    updates.push({ p, id, version, full, before: r });
   }
 
   // Version claims first: a collision is someone changing that report right now.
   const lostClaims = await insertAllOrCollect(ReportClaim.collection, claims);
   const claimed = updates.filter((u) => !lostClaims.has(claimKey(u.id, u.version)));
-  for (const u of updates) if (lostClaims.has(claimKey(u.id, u.version))) slow.push(u.b);
+  for (const u of updates) if (lostClaims.has(claimKey(u.id, u.version))) slow.push(u.p);
   if (claimed.length) {
     await Report.collection.bulkWrite(
       claimed.map((u) => ({
@@ -153,72 +174,96 @@ export async function closeRegion(
     Report.collection,
     inserts.map((i) => i.doc),
   );
-  const inserted = inserts.filter((i) => !lostInserts.has(String(i.doc._id)));
-  for (const i of inserts) if (lostInserts.has(String(i.doc._id))) slow.push(i.b);
+  for (const i of inserts) if (lostInserts.has(i.doc._id)) slow.push(i.p);
 
-  // Read models: one rollup delta for the region's direct schools, each region report's state.
-  const delta = { submitted: 0, autoSubmitted: 0, confirmed: 0 };
-  const states = new Map<string, ReportState>();
-  const add = (before: KnownReport | null, after: KnownReport) => {
-    const f0 = factsOf(before);
-    const f1 = factsOf(after);
-    delta.submitted += Number(f1.reported) - Number(f0.reported);
-    delta.autoSubmitted += Number(f1.auto) - Number(f0.auto);
-    delta.confirmed += Number(f1.confirmed) - Number(f0.confirmed);
-  };
-  for (const u of claimed) {
-    const after: KnownReport = {
-      ...u.before,
-      state: 'locked',
-      autoSubmitted: isEditable(u.before.state) ? true : u.before.autoSubmitted,
-    };
-    if (u.b.kind === 'school') {
-      add(u.before, after);
-      states.set(String(u.b.school._id), 'locked');
-      if (isEditable(u.before.state)) autoSchools++;
+  // Read models: one rollup delta per region for its direct schools, each region report's state, one
+  // school-list write per region.
+  const done: { p: Plan; before: KnownReport | null; after: KnownReport }[] = [
+    ...claimed.map((u) => ({
+      p: u.p,
+      before: u.before,
+      after: {
+        ...u.before,
+        state: u.p.target,
+        autoSubmitted: isEditable(u.before.state) ? true : u.before.autoSubmitted,
+      } as KnownReport,
+    })),
+    ...inserts
+      .filter((i) => !lostInserts.has(i.doc._id))
+      .map((i) => ({
+        p: i.p,
+        before: null,
+        after: { state: i.p.target, autoSubmitted: true } as KnownReport,
+      })),
+  ];
+  const deltas = new Map<string, { submitted: number; autoSubmitted: number; confirmed: number }>();
+  const states = new Map<string, Map<string, ReportState>>();
+  const ops: any[] = [];
+  for (const { p, before, after } of done) {
+    known.set(idOf(p.b), { ...after, version: (before?.version ?? 0) + 1 });
+    if (p.b.kind === 'school') {
+      const f0 = factsOf(before);
+      const f1 = factsOf(after);
+      const d = deltas.get(p.upper._id) ?? { submitted: 0, autoSubmitted: 0, confirmed: 0 };
+      d.submitted += Number(f1.reported) - Number(f0.reported);
+      d.autoSubmitted += Number(f1.auto) - Number(f0.auto);
+      d.confirmed += Number(f1.confirmed) - Number(f0.confirmed);
+      deltas.set(p.upper._id, d);
+      const byRegion = states.get(p.upper._id) ?? new Map<string, ReportState>();
+      byRegion.set(String(p.b.school._id), after.state);
+      states.set(p.upper._id, byRegion);
+      if (!before || isEditable(before.state)) outcomes.get(p.upper._id)!.autoSchools++;
     } else {
-      await applyRegionReport(period, u.b.region, { state: 'locked', autoSubmitted: !!after.autoSubmitted });
+      ops.push(
+        ...regionReportOps(period, p.b.region, { state: after.state, autoSubmitted: !!after.autoSubmitted }),
+      );
+      if (p.target === 'submitted') outcomes.get(p.upper._id)!.regionAuto = true;
     }
   }
-  for (const i of inserted) {
-    if (i.b.kind === 'school') {
-      add(null, { state: 'locked', autoSubmitted: true });
-      states.set(String(i.b.school._id), 'locked');
-      autoSchools++;
-    } else {
-      await applyRegionReport(period, i.b.region, { state: 'locked', autoSubmitted: true });
-    }
+  for (const region of regions) {
+    const d = deltas.get(region._id);
+    if (d)
+      ops.push(
+        ...countsDeltaOps(
+          period,
+          { regionCode: region._id, regionPath: [...region.path, region._id] },
+          d,
+          now,
+        ),
+      );
   }
-  await applyCountsDelta(
-    period,
-    { regionCode: region._id, regionPath: [...region.path, region._id] },
-    delta,
-    now,
-  );
-  await indexReportStates(region._id, period, states);
-  if (claims.length) {
+  await writeRollups(ops);
+  for (const [code, byRegion] of states) await indexReportStates(code, period, byRegion);
+  if (claimed.length)
     await ReportClaim.deleteMany({ _id: { $in: claimed.map((u) => claimKey(u.id, u.version)) } });
-  }
 
-  for (const b of slow) if (await lockOne(deps, period, level, region, b, reason)) autoSchools++;
-  const regionAuto = await autoSubmitOwn(deps, { kind: 'region', region, level }, period, reason);
-  return { regionAuto, autoSchools };
+  for (const p of slow) {
+    if (p.target === 'submitted') {
+      if (await autoSubmitOwn(deps, { kind: 'region', region: p.upper, level }, period, reason))
+        outcomes.get(p.upper._id)!.regionAuto = true;
+    } else if (await lockOne(deps, period, level, p.upper, p.b, reason))
+      outcomes.get(p.upper._id)!.autoSchools++;
+  }
+  return outcomes;
 }
 
-/** A report that never existed, created locked: last period's data carried forward (seed 001 §17). */
-async function newLockedReport(
-  deps: ReportDeps,
-  b: Below,
+/** A report that never existed, created in its target state: last period's data carried forward. */
+async function newReport(
+  p: Plan,
   period: string,
-  upper: RegionDoc,
   reason: string,
   now: Date,
 ): Promise<{ _id: string } & Record<string, unknown>> {
+  const { b } = p;
+  const prevPeriod = previousPeriod(parsePeriod(period)).name;
   const prevId =
     b.kind === 'school'
-      ? reportId(previousPeriod(parsePeriod(period)).name, { schoolId: b.school._id })
-      : reportId(previousPeriod(parsePeriod(period)).name, { regionCode: b.region._id });
+      ? reportId(prevPeriod, { schoolId: b.school._id })
+      : reportId(prevPeriod, { regionCode: b.region._id });
   const prev = await Report.findById(prevId, { data: 1 }).lean<ReportDoc>();
+  const history: ReportTransition[] = [{ at: now, from: 'draft', to: 'submitted', auto: true, reason }];
+  if (p.target === 'locked')
+    history.push({ at: now, from: 'submitted', to: 'locked', reason: messages.locked(p.upper.name) });
   return {
     _id:
       b.kind === 'school'
@@ -229,16 +274,13 @@ async function newLockedReport(
     ...(b.kind === 'school' ? { schoolId: b.school._id as Types.ObjectId } : {}),
     regionCode: b.kind === 'school' ? b.school.regionCode : b.region._id,
     regionPath: b.kind === 'school' ? b.school.regionPath : b.region.path,
-    state: 'locked',
+    state: p.target,
     autoSubmitted: true,
     confirmedNoChange: false,
     formVersion: b.kind === 'school' ? SCHOOL_FORM_CURRENT_VERSION : REGION_FORM_CURRENT_VERSION,
     data: prev?.data ?? {},
     issues: [],
-    history: [
-      { at: now, from: 'draft', to: 'submitted', auto: true, reason },
-      { at: now, from: 'submitted', to: 'locked', reason: messages.locked(upper.name) },
-    ],
+    history,
     submittedAt: now,
     version: 1,
     createdAt: now,

@@ -159,8 +159,17 @@ export async function applyCountsDelta(
   inc: Partial<Counts>,
   at: Date,
 ): Promise<void> {
-  if (!Object.values(inc).some((v) => v)) return;
-  await writeRollups(incOps(period, place, inc, true, at));
+  await writeRollups(countsDeltaOps(period, place, inc, at));
+}
+
+/** The rollup writes of `applyCountsDelta` (none when `inc` is all zero). */
+export function countsDeltaOps(
+  period: string,
+  place: { regionCode: string; regionPath: string[] },
+  inc: Partial<Counts>,
+  at: Date,
+): any[] {
+  return Object.values(inc).some((v) => v) ? incOps(period, place, inc, true, at) : [];
 }
 
 /** Records a region report's new state on its own rollup and on its parent's. */
@@ -169,6 +178,15 @@ export async function applyRegionReport(
   region: { _id: string; parentCode: string | null },
   facts: RegionReportFacts,
 ): Promise<void> {
+  await writeRollups(regionReportOps(period, region, facts));
+}
+
+/** The rollup writes of `applyRegionReport`, for callers that write many at once. */
+export function regionReportOps(
+  period: string,
+  region: { _id: string; parentCode: string | null },
+  facts: RegionReportFacts,
+): any[] {
   const ops: any[] = [
     {
       updateOne: {
@@ -190,7 +208,7 @@ export async function applyRegionReport(
       },
     });
   }
-  await writeRollups(ops);
+  return ops;
 }
 
 /**
