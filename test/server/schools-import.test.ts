@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { User, type UserDoc } from '../../server/src/accounts/model';
@@ -253,6 +255,25 @@ describe('POST /schools/import (seed 000 §2.2)', function () {
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     const school = await School.findOne({ name: '鼓楼格式导入小学' }).lean<SchoolDoc>();
     expect(school).to.deep.include({ regionCode: '350102', postcode: '010010' });
+  });
+
+  it('imports workbooks LibreOffice saved: formula results, merged cells, padded numbers; a #N/A is a row error', async () => {
+    const fixture = (name: string) =>
+      readFileSync(join(process.cwd(), 'test', 'fixtures', 'other-programs', name));
+    const bad = await upload(t.fz, fixture('libreoffice-formula-na.xlsx'));
+    expect(bad.status, JSON.stringify(bad.body)).to.equal(400);
+    expect(bad.body.error.details.rows).to.deep.equal([
+      { row: 4, field: 'name', message: '第 4 行：「学校名称」公式的计算结果是错误值 #N/A' },
+    ]);
+    const good = await upload(t.fz, fixture('libreoffice-schools.xlsx'));
+    expect(good.status, JSON.stringify(good.body)).to.equal(201);
+    const schools = await School.find({ name: /LibreOffice/ })
+      .sort({ name: 1 })
+      .lean<SchoolDoc[]>();
+    expect(schools.map((s) => [s.name, s.type, s.regionCode, s.postcode ?? null])).to.deep.equal([
+      ['鼓楼区LibreOffice合并乙小学', '小学', '350102', null],
+      ['鼓楼区LibreOffice合并甲小学', '小学', '350102', '010010'],
+    ]);
   });
 
   it('round-trips the downloaded template', async () => {
