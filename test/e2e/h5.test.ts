@@ -81,6 +81,11 @@ describe('mini-program H5 in Chromium, end to end', function () {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
   });
+  afterEach(async function () {
+    // What the page looked like when a step failed.
+    if (this.currentTest?.state === 'failed' && admin && !admin.isClosed())
+      await shot(admin, `failed-${this.currentTest.title.slice(0, 40).replace(/[^\p{L}\p{N}]+/gu, '-')}`);
+  });
   after(async () => {
     await browser?.close();
     await server?.close();
@@ -105,7 +110,7 @@ describe('mini-program H5 in Chromium, end to end', function () {
   const choose = (page: Page, field: string, text: string) =>
     page.locator(`[data-field="${field}"] .choice-item`, { hasText: text }).first().click();
   const tap = (page: Page, text: string) =>
-    page.getByText(text, { exact: true }).filter({ visible: true }).first().click();
+    page.getByText(text, { exact: true }).filter({ visible: true }).first().click({ force: true });
   const see = (page: Page, text: string | RegExp) =>
     page.getByText(text).filter({ visible: true }).first().waitFor({ timeout: 20_000 });
 
@@ -153,14 +158,15 @@ describe('mini-program H5 in Chromium, end to end', function () {
     await see(admin, PERIOD);
     await see(admin, '填报中');
     await see(admin, '2027-01-06 00:00');
-    await see(admin, '学校基本信息未填写「城乡类型」');
+    await see(admin, '请确认学校基本信息中的「城乡类型」');
+    await see(admin, '本期数据尚未保存');
     await see(admin, SCHOOL_NAME);
     await shot(admin, '04-home');
   });
 
   it('the school completes 城乡类型 in its basic information', async () => {
     await tap(admin, '学校基本信息');
-    await see(admin, '首次进入请先完善城乡类型');
+    await see(admin, '首次进入请确认城乡类型（城区、镇区或乡村）并保存');
     await choose(admin, 'urbanRural', '乡村');
     await shot(admin, '05-school-info');
     await tap(admin, '保存');
@@ -175,7 +181,7 @@ describe('mini-program H5 in Chromium, end to end', function () {
     await see(admin, '宽带网络校校通');
     await fill(admin, 'classes', '1001');
     // The same sentence the server gives for 1001 (test/miniprogram proves them equal).
-    await see(admin, '应当 <= 1000');
+    await see(admin, '应当为 <= 1000');
     await shot(admin, '06-report-inline-error');
     for (const [field, value] of Object.entries(NUMBERS)) await fill(admin, field, String(value));
     for (const [field, text] of Object.entries(CHOICES)) await choose(admin, field, text);

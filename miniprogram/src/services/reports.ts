@@ -46,6 +46,8 @@ export interface SchoolView {
   postcode: string | null;
   weak: boolean;
   issueFlags: { basic: string[]; report: string[] };
+  /** Last change of the school's own data (null: never saved since creation). */
+  lastUpdatedAt: string | null;
 }
 
 export interface FormView {

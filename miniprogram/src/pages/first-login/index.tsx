@@ -66,10 +66,12 @@ export default function FirstLoginPage() {
   return (
     <View className="page first-login">
       <PageState loading={!me && !loadError} error={loadError} onRetry={load}>
-        <Steps value={step === 'changePassword' ? 1 : 2}>
-          <Step value={1} title={messages.stepPassword} />
-          <Step value={2} title={messages.stepProfile} />
-        </Steps>
+        <View className="steps">
+          <Steps value={step === 'changePassword' ? 1 : 2}>
+            <Step value={1} title={messages.stepPassword} />
+            <Step value={2} title={messages.stepProfile} />
+          </Steps>
+        </View>
         <Text className="muted intro">{messages.intro}</Text>
         {step === 'changePassword' && <PasswordStep onDone={load} />}
         {step === 'completeProfile' && me && <ProfileStep me={me} onDone={load} />}

@@ -43,8 +43,9 @@ const messages = {
   nothingMissing: '本期数据已完整',
   missingFields: (n: number, names: string) => `报表还有 ${n} 项未填：${names}`,
   openIssues: (n: number) => `${n} 个疑似问题待处理`,
-  urbanRural: '学校基本信息未填写「城乡类型」',
-  notSaved: '本期尚未保存数据（已按上期数据预填）',
+  urbanRural: '请确认学校基本信息中的「城乡类型」',
+  notSaved: '本期数据尚未保存',
+  prefilled: '本期数据尚未保存（已按上期数据预填）',
   tasks: '常用功能',
   progress: (p: string) => `${p} 上报进度`,
   units: '应报',
@@ -71,7 +72,9 @@ interface SchoolHome {
 /** What the school still has to do this period, in the words of the manual. */
 export function missingItems(school: SchoolView, report: ReportView): string[] {
   const items: string[] = [];
-  if (!school.urbanRural) items.push(messages.urbanRural);
+  // The model defaults 城乡类型 to 城区: a school that never saved its basic information is asked to
+  // confirm it (seed 003: complete it on first entry).
+  if (!school.urbanRural || !school.lastUpdatedAt) items.push(messages.urbanRural);
   const schema = SCHOOL_FORMS[report.formVersion] as Record<string, any>;
   if (schema && ['draft', 'returned'].includes(report.state)) {
     const empty = formGroups(schema, [], school.type)
@@ -90,7 +93,7 @@ export function missingItems(school: SchoolView, report: ReportView): string[] {
             .join('、') + (empty.length > 3 ? '…' : ''),
         ),
       );
-    if (!report.saved) items.push(messages.notSaved);
+    if (!report.saved) items.push(Object.keys(report.data).length ? messages.prefilled : messages.notSaved);
   }
   const open = report.issues.filter((i) => i.status === 'open').length;
   if (open) items.push(messages.openIssues(open));

@@ -91,6 +91,10 @@ export default function ReportPage() {
   const [data, setData] = useState<Record<string, any>>({});
   const [texts, setTexts] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
+  // Errors show for fields already typed into, and for all of them after a submit attempt or a
+  // server refusal; an untouched empty form is not a wall of red.
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const [showAll, setShowAll] = useState(false);
   const [status, setStatus] = useState<SaveStatus>('idle');
   const [savedAt, setSavedAt] = useState('');
   const [conflict, setConflict] = useState<ReportView | null>(null);
@@ -149,6 +153,7 @@ export default function ReportPage() {
           for (const e of err.details.errors as { property: string; message: string }[])
             if (!(e.property in fe)) fe[e.property] = e.message;
           setErrors(fe);
+          setShowAll(true);
         }
         Taro.showToast({ title: err.message, icon: 'none', duration: 3000 });
       }
@@ -210,6 +215,7 @@ export default function ReportPage() {
     const next = setPath(data, path, value);
     setData(next);
     setTexts({ ...texts, [path]: text });
+    setTouched(new Set(touched).add(path));
     const validate = validatorFor(loaded.report.formVersion);
     setErrors(validate ? checkForm(loaded.form.schema, validate, next).fieldErrors : {});
     const draft: LocalDraft = {
@@ -254,6 +260,7 @@ export default function ReportPage() {
     const check = validate ? checkForm(loaded.form.schema, validate, data) : null;
     if (check && !check.valid) {
       setErrors(check.fieldErrors);
+      setShowAll(true);
       Taro.showToast({ title: check.message ?? messages.fixFirst, icon: 'none', duration: 3000 });
       return;
     }
@@ -396,7 +403,9 @@ export default function ReportPage() {
               groups={loaded.groups}
               data={data}
               texts={texts}
-              errors={errors}
+              errors={
+                showAll ? errors : Object.fromEntries(Object.entries(errors).filter(([p]) => touched.has(p)))
+              }
               disabled={!editable}
               onChange={onChange}
             />

@@ -19,7 +19,7 @@ const messages = {
   type: '学校类型',
   region: '管理地区',
   urbanRural: '城乡类型',
-  urbanRuralHelp: '首次进入请先完善城乡类型',
+  urbanRuralHelp: '首次进入请确认城乡类型（城区、镇区或乡村）并保存',
   ownership: '办别',
   address: '学校地址',
   postcode: '学校邮编',
@@ -70,7 +70,7 @@ export default function SchoolPage() {
             <Choice
               name="urbanRural"
               label={messages.urbanRural}
-              help={s.urbanRural ? undefined : messages.urbanRuralHelp}
+              help={s.urbanRural && s.lastUpdatedAt ? undefined : messages.urbanRuralHelp}
               options={URBAN_RURAL_TYPES.map((t) => ({ value: t, text: t }))}
               value={form.urbanRural ?? undefined}
               onChange={(v) => setForm({ ...form, urbanRural: v })}

@@ -9,7 +9,7 @@ import {
   VERIFICATION_LABELS,
   VERIFICATION_STATES,
 } from '@eduprogress/shared';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import { activeBinding, requireSession } from '../../services/account';
@@ -90,10 +90,13 @@ export default function TeachersPage() {
       query: { status, title, stage, pageSize: 100 },
     }),
   );
-  const refilter = (set: (v: string) => void) => (v: string) => {
-    set(v);
-    setTimeout(() => void res.reload(), 0);
-  };
+  const refilter = (set: (v: string) => void) => (v: string) => set(v);
+  // A changed filter reloads the list once its value is in state (the first load comes on page show).
+  const mounted = useRef(false);
+  useEffect(() => {
+    if (mounted.current) void res.reload();
+    mounted.current = true;
+  }, [status, title, stage]);
   const verify = async (id: string, decision: 'approve' | 'reject') => {
     if (decision === 'reject' && !reason.trim())
       return Taro.showToast({ title: messages.reasonMissing, icon: 'none' });

@@ -1,6 +1,6 @@
 // The school's training statistics (seed 003): totals and a bar chart of participants by subject.
 import { View, Text } from '@tarojs/components';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import { activeBinding, requireSession } from '../../services/account';
@@ -52,6 +52,11 @@ export default function TrainingStatsPage() {
       : null;
     return { trainings: list.items, training, stats };
   });
+  const mounted = useRef(false);
+  useEffect(() => {
+    if (mounted.current) void res.reload();
+    mounted.current = true;
+  }, [picked]);
   const d = res.data;
   const max = Math.max(1, ...(d?.stats?.bySubject.map((s) => s.participants) ?? [1]));
   return (
@@ -70,10 +75,7 @@ export default function TrainingStatsPage() {
                 <Text
                   key={t.id}
                   className={`training-tab${t.id === d.training!.id ? ' training-tab-on' : ''}`}
-                  onClick={() => {
-                    setPicked(t.id);
-                    setTimeout(() => void res.reload(), 0);
-                  }}
+                  onClick={() => setPicked(t.id)}
                 >
                   {t.name}（{t.statusLabel}）
                 </Text>
