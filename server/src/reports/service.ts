@@ -808,30 +808,23 @@ export async function returnReport(
   const returnable: ReportState[] = ['submitted', 'locked', 'withdrawalRequested', 'returned'];
   if (existing && returnable.includes(existing.state)) await assertUpperOpen(u, period);
   // A returned report may be returned again: that sets a new time limit (also after the old one passed).
-  const after = await transition(
-    deps,
-    u,
-    period,
-    returnable,
-    'returned',
-    {
-      by: auth.user._id,
-      reason,
-      action: '退回',
-      set: { returnDeadline: deadline, autoSubmitted: false },
-      unset: ['stateBeforeWithdrawal', 'submittedAt'],
-      audit: { actor, action: 'report.return', reason },
-      events: (historyLength) => [
-        {
-          key: `report.returned:${idOf(u, period)}:${historyLength}`,
-          type: 'report.returned',
-          regionCode: unitCode(u),
-          regionPath: unitPath(u),
-          payload: { period, unit: nameOf(u), unitKind: u.kind, reason, deadline: toShanghaiIso(deadline) },
-        },
-      ],
-    },
-  );
+  const after = await transition(deps, u, period, returnable, 'returned', {
+    by: auth.user._id,
+    reason,
+    action: '退回',
+    set: { returnDeadline: deadline, autoSubmitted: false },
+    unset: ['stateBeforeWithdrawal', 'submittedAt'],
+    audit: { actor, action: 'report.return', reason },
+    events: (historyLength) => [
+      {
+        key: `report.returned:${idOf(u, period)}:${historyLength}`,
+        type: 'report.returned',
+        regionCode: unitCode(u),
+        regionPath: unitPath(u),
+        payload: { period, unit: nameOf(u), unitKind: u.kind, reason, deadline: toShanghaiIso(deadline) },
+      },
+    ],
+  });
   await completeChange(deps, u, after);
   return view(deps, u, period, after, null);
 }
