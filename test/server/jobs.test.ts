@@ -11,6 +11,7 @@ import { RateCounter } from '../../server/src/http/rate-limit';
 import { JOBS } from '../../server/src/jobs/index';
 import { Lease, runOnce } from '../../server/src/jobs/lease';
 import { purgeExpired } from '../../server/src/jobs/purge';
+import { LoginFailure } from '../../server/src/accounts/service';
 import { startJobs } from '../../server/src/jobs/runner';
 import { createLogger } from '../../server/src/logger';
 import { useTestDatabase } from '../helpers/db';
@@ -126,7 +127,7 @@ describe('job leases and the runner', function () {
     expect(seen.at(-1)).to.deep.equal(saved.progress);
   });
 
-  it('purge-expired removes expired sessions and rate-limit counters and keeps live ones', async () => {
+  it('purge-expired removes expired sessions, rate-limit counters and day-old failed-login slots, and keeps live ones', async () => {
     const clock = manualClock('2027-01-06T12:00:00+08:00');
     const base = { kind: 'access' as const, userId: new Types.ObjectId(), family: 'f', createdAt: clock() };
     await Session.create([
@@ -137,8 +138,13 @@ describe('job leases and the runner', function () {
       { _id: 'old', count: 3, expiresAt: new Date('2027-01-06T11:59:00+08:00') },
       { _id: 'current', count: 1, expiresAt: new Date('2027-01-06T12:01:00+08:00') },
     ]);
+    await LoginFailure.create([
+      { _id: 'u:0:1', at: new Date('2027-01-05T11:00:00+08:00') },
+      { _id: 'u:0:2', at: new Date('2027-01-06T11:30:00+08:00') },
+    ]);
     const result = await purgeExpired(clock);
-    expect(result).to.deep.include({ sessions: 1, rateCounters: 1 });
+    expect(result).to.deep.include({ sessions: 1, rateCounters: 1, loginFailures: 1 });
+    expect((await LoginFailure.find().lean()).map((f) => f._id)).to.deep.equal(['u:0:2']);
     expect((await Session.find().lean()).map((s) => s._id)).to.deep.equal(['live']);
     expect((await RateCounter.find().lean()).map((c) => c._id)).to.deep.equal(['current']);
   });
