@@ -1,6 +1,7 @@
 // Issue 9 "the database wedges": when the database stops answering, every request still gets an
 // answer in time (503 with a zh-CN message) and /health says "degraded". The database here really
 // stops answering: its process (a FerretDB, or mongod, of this file's own) is frozen with SIGSTOP.
+import fs from 'node:fs/promises';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { loadConfig } from '../../server/src/config';
@@ -23,9 +24,22 @@ describe('time limits when the database stops answering', function () {
   let token: string;
   let frozen = false;
 
-  const freeze = (on: boolean) => {
-    process.kill(database.pids[0], on ? 'SIGSTOP' : 'SIGCONT');
+  /** SIGSTOP (SIGCONT), then wait until every thread of the process has stopped (runs again). */
+  const freeze = async (on: boolean) => {
+    const pid = database.pids[0];
+    process.kill(pid, on ? 'SIGSTOP' : 'SIGCONT');
     frozen = on;
+    const allStopped = async () => {
+      const tasks = await fs.readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+      const states = await Promise.all(
+        tasks.map(async (t) => {
+          const stat = await fs.readFile(`/proc/${pid}/task/${t}/stat`, 'utf8').catch(() => '');
+          return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        }),
+      );
+      return states.length > 0 && states.every((st) => st === 'T' || st === 't');
+    };
+    for (let i = 0; i < 100 && (await allStopped()) !== on; i++) await new Promise((r) => setTimeout(r, 20));
   };
 
   before(async function () {
@@ -77,7 +91,7 @@ describe('time limits when the database stops answering', function () {
 
   after(async () => {
     if (!database) return;
-    if (frozen) freeze(false);
+    if (frozen) await freeze(false);
     await mongoose.connection.dropDatabase().catch(() => {});
     await server?.close();
     await database.stop();
@@ -92,7 +106,7 @@ describe('time limits when the database stops answering', function () {
   });
 
   it('a frozen database: /health answers 503 degraded within its limit', async () => {
-    freeze(true);
+    await freeze(true);
     const res = await timed(`${server.url}/api/v1/health`);
     expect(res.status).to.equal(503);
     expect(res.body.status).to.equal('degraded');
@@ -121,7 +135,7 @@ describe('time limits when the database stops answering', function () {
   });
 
   it('the database back: requests and /health answer again', async () => {
-    freeze(false);
+    await freeze(false);
     let health = await timed(`${server.url}/api/v1/health`);
     for (let i = 0; i < 50 && health.status !== 200; i++) {
       await new Promise((r) => setTimeout(r, 200));
