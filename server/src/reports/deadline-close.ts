@@ -23,7 +23,7 @@ import type { SchoolDoc } from '../schools/model';
 import { indexReportStates } from '../schools/list-index';
 import { claimKey, ReportClaim } from './claims';
 import { Report, reportId, type ReportDoc, type ReportTransition } from './model';
-import { countsDeltaOps, factsOf, regionReportOps, writeRollups } from './progress';
+import { factsOf, RollupBatch } from './progress';
 import { EDITABLE_STATES, reportingLevelOf } from './rules';
 import { completeChange, ensureReport, transition, type ReportDeps, type Unit } from './service';
 
@@ -198,7 +198,7 @@ export async function closeRegions(
   ];
   const deltas = new Map<string, { submitted: number; autoSubmitted: number; confirmed: number }>();
   const states = new Map<string, Map<string, ReportState>>();
-  const ops: any[] = [];
+  const rollups = new RollupBatch(period);
   for (const { p, before, after } of done) {
     known.set(idOf(p.b), { ...after, version: (before?.version ?? 0) + 1 });
     if (p.b.kind === 'school') {
@@ -214,25 +214,15 @@ export async function closeRegions(
       states.set(p.upper._id, byRegion);
       if (!before || isEditable(before.state)) outcomes.get(p.upper._id)!.autoSchools++;
     } else {
-      ops.push(
-        ...regionReportOps(period, p.b.region, { state: after.state, autoSubmitted: !!after.autoSubmitted }),
-      );
+      rollups.addRegionReport(p.b.region, { state: after.state, autoSubmitted: !!after.autoSubmitted });
       if (p.target === 'submitted') outcomes.get(p.upper._id)!.regionAuto = true;
     }
   }
   for (const region of regions) {
     const d = deltas.get(region._id);
-    if (d)
-      ops.push(
-        ...countsDeltaOps(
-          period,
-          { regionCode: region._id, regionPath: [...region.path, region._id] },
-          d,
-          now,
-        ),
-      );
+    if (d) rollups.addDelta({ regionCode: region._id, regionPath: [...region.path, region._id] }, d, now);
   }
-  await writeRollups(ops);
+  await rollups.write();
   for (const [code, byRegion] of states) await indexReportStates(code, period, byRegion);
   if (claimed.length)
     await ReportClaim.deleteMany({ _id: { $in: claimed.map((u) => claimKey(u.id, u.version)) } });
