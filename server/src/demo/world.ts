@@ -23,6 +23,7 @@ import { Report, reportId, type ReportDoc, type ReportTransition } from '../repo
 import { School, type SchoolDoc } from '../schools/model';
 import { Teacher, type TeacherDoc } from '../teachers/model';
 import { personName, Rng, SchoolNamer, type SchoolLocale } from './rng';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 export interface DemoLogin {
   label: string;
@@ -746,12 +747,6 @@ export function buildDemoWorld(
   return { period: quarter.period, schools, users, teachers, reports, logins };
 }
 
-function onlyDuplicateKeys(err: unknown): boolean {
-  const e = err as { code?: number; writeErrors?: { code?: number; err?: { code?: number } }[] };
-  if (e.writeErrors?.length) return e.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
-  return e.code === 11000;
-}
-
 /** insertMany in batches; documents that already exist (an earlier, interrupted load) are skipped. */
 async function insertAll<T>(model: Model<T>, docs: readonly T[], batchSize = 1000): Promise<void> {
   for (let i = 0; i < docs.length; i += batchSize) {
@@ -762,7 +757,7 @@ async function insertAll<T>(model: Model<T>, docs: readonly T[], batchSize = 100
         throwOnValidationError: true,
       });
     } catch (err) {
-      if (!onlyDuplicateKeys(err)) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
   }
 }

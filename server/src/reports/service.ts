@@ -39,6 +39,7 @@ import {
   reportingLevelOf,
   workablePeriods,
 } from './rules';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 const formAjv = addFormats(new Ajv({ allErrors: true, strict: false, useDefaults: false }));
@@ -390,7 +391,7 @@ export async function ensureReport(
     { upsert: true, timestamps: false },
   ).catch((err) => {
     // Two first writers raced to create it: the other one's document is as good.
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
   });
   return (await Report.findById(id).lean<ReportDoc>())!;
 }

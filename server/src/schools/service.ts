@@ -94,6 +94,7 @@ export const INITIAL_PASSWORD = '123456';
 /** Report states that count as 已填报 for the list: submitted upward (withdrawal pending keeps it so). */
 export { REPORTED_STATES } from '../reports/rules';
 import { REPORTED_STATES } from '../reports/rules';
+import { isDuplicateKey } from '../db/duplicate-key';
 const ERROR_ROWS_SHOWN = 500;
 
 export interface SchoolDeps {
@@ -221,12 +222,6 @@ async function managingRegion(binding: RegionBinding, code: string, property: st
   const problem = managingProblem(region);
   if (problem) throw new ValidationError(problem, { property }, 'REGION_NOT_MANAGING');
   return region;
-}
-
-/** A unique index said no. FerretDB reports some violations (findAndModify) without code 11000. */
-function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: number; message?: string } | undefined;
-  return e?.code === 11000 || /UNIQUE constraint failed|duplicate key/i.test(e?.message ?? '');
 }
 
 function normalizeName(raw: string, property = 'name'): string {
@@ -1193,7 +1188,7 @@ async function insertAdmins(docs: Record<string, unknown>[]): Promise<void> {
         await User.collection.insertMany(batch, { ordered: false });
       } catch (err) {
         const writeErrors = (err as { writeErrors?: { index: number; code: number }[] }).writeErrors;
-        if (!writeErrors || attempt >= 5 || writeErrors.some((e) => e.code !== 11000)) throw err;
+        if (!writeErrors || attempt >= 5 || !writeErrors.every((e) => isDuplicateKey(e))) throw err;
         for (const e of writeErrors) failed.push({ ...batch[e.index], loginName: newLoginName() });
       }
     }
