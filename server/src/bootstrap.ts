@@ -8,6 +8,7 @@ import { loadDemoNotices } from './demo/notices';
 import { loadDemoTrainings } from './demo/trainings';
 import { loadDemoWorld, type DemoLogin } from './demo/world';
 import type { Logger } from './logger';
+import { isDuplicateKey } from './db/duplicate-key';
 
 export interface BootstrapResult {
   regions: { total: number; inserted: number; updated: number };
@@ -41,7 +42,7 @@ export async function bootstrap(opts: {
       result.admin = { loginName: 'admin', password: generated ? password : undefined, generated };
     } catch (err) {
       // Another instance starting at the same moment created it first (unique login name).
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
   }
 

@@ -3,7 +3,9 @@ import { DEFAULT_CALENDAR } from '../../shared/src';
 import { OutboxEvent } from '../../server/src/outbox/model';
 import { Lease } from '../../server/src/jobs/lease';
 import { JobState, runDueDeadlines } from '../../server/src/reports/autosubmit';
+import { claimChange } from '../../server/src/reports/claims';
 import { Report } from '../../server/src/reports/model';
+import { reconcileReports } from '../../server/src/reports/reconcile';
 import { Region } from '../../server/src/regions/model';
 import { School } from '../../server/src/schools/model';
 import { goodSchoolReport } from '../helpers/reports';
@@ -244,5 +246,50 @@ describe('auto-submission of deadlines that passed before the first run', functi
       autoSubmitted: true,
     });
     expect(await Report.countDocuments({ state: { $in: ['draft', 'returned'] } })).to.equal(0);
+  });
+});
+
+describe('auto-submission of a unit changing at the deadline', function () {
+  this.timeout(120_000);
+  useTestDatabase('autosubmit_busy');
+  const clock = manualClock('2027-01-06T00:00:30+08:00');
+  const deps = { clock, calendar: DEFAULT_CALENDAR };
+
+  it('is not skipped: the deadline stays open until that unit is closed too', async () => {
+    await Region.insertMany(regions);
+    const path = [...regions.find((r) => r._id === '350102')!.path, '350102'];
+    const [a, b] = await School.insertMany([
+      { name: '安静小学', type: '小学', regionCode: '350102', regionPath: path },
+      { name: '忙碌小学', type: '小学', regionCode: '350102', regionPath: path },
+    ]);
+    const base = {
+      period: '2026Q4',
+      unitKind: 'school',
+      regionCode: '350102',
+      regionPath: path,
+      history: [],
+    };
+    await Report.insertMany([
+      { ...base, _id: `2026Q4:school:${a._id}`, schoolId: a._id, state: 'draft', data: {}, version: 0 },
+      { ...base, _id: `2026Q4:school:${b._id}`, schoolId: b._id, state: 'draft', data: {}, version: 0 },
+    ]);
+    // An edit of 忙碌小学 is in flight: its version is claimed, not yet applied.
+    const busy = (await Report.findById(`2026Q4:school:${b._id}`).lean())!;
+    await claimChange(clock, busy, { $set: { data: goodSchoolReport } });
+
+    const first = await runDueDeadlines(deps, { owner: 'one' });
+    expect(first.find((r) => r.level === 'county')?.outcome).to.equal('failed');
+    expect((await Report.findById(`2026Q4:school:${a._id}`).lean())?.state).to.equal('locked');
+    expect((await Report.findById(`2026Q4:school:${b._id}`).lean())?.state).to.equal('draft');
+
+    // The edit's claimant never finishes; the reconcile does, and the next run closes the unit.
+    clock.set('2027-01-06T00:02:00+08:00');
+    await reconcileReports(deps);
+    const second = await runDueDeadlines(deps, { owner: 'one' });
+    expect(second.find((r) => r.level === 'county')?.outcome).to.equal('ran');
+    const closed = (await Report.findById(`2026Q4:school:${b._id}`).lean())!;
+    expect(closed).to.deep.include({ state: 'locked', autoSubmitted: true });
+    expect(closed.data).to.deep.equal(goodSchoolReport);
+    expect(closed.history.filter((h) => h.to === 'submitted')).to.have.length(1);
   });
 });

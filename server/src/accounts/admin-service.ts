@@ -17,6 +17,7 @@ import { isSchoolAdminOf, noteSchoolAdmin, schoolAdminUsers } from '../schools/a
 import { School, type SchoolDoc } from '../schools/model';
 import { bindingView, Session, User, userView, type Binding, type UserDoc } from './model';
 import { hashPassword } from './passwords';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 const messages = {
   schoolNotFound: '学校不存在',
@@ -369,7 +370,7 @@ export async function addSchoolAdmin(ac: ActionContext, schoolId: string, name?:
       ).toObject() as UserDoc;
     } catch (err) {
       // Another account already has this login name: draw again.
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
   }
   if (!created) throw new ConflictError(messages.loginNameExhausted, 'LOGIN_NAME_EXHAUSTED');

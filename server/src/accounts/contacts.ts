@@ -2,6 +2,7 @@
 // sparse/partial unique index, so uniqueness is a claim document whose `_id` is the contact itself.
 import mongoose, { Schema, Types } from 'mongoose';
 import { ConflictError } from '../http/errors';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 interface ClaimDoc {
   _id: string;
@@ -27,7 +28,7 @@ export async function claimContact(kind: ContactKind, value: string, userId: Typ
   try {
     await ContactClaim.create({ _id: id, userId });
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     const holder = await ContactClaim.findById(id).lean();
     if (!holder || !holder.userId.equals(userId)) {
       throw new ConflictError(

@@ -9,6 +9,7 @@ import { checkPasswordStrength, issueTokensFor, type AuthDeps } from './service'
 import type { SmsProvider } from './sms';
 import { consumeVerificationCode, sendVerificationCode, type VerificationPurpose } from './verification';
 import type { WechatAuth } from './wechat';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 const messages = {
   mobileRegistered: '该手机号已注册，请直接登录或找回密码',
@@ -58,7 +59,7 @@ export async function register(
     await user.save();
   } catch (err) {
     await releaseContact('mobile', input.mobile, user._id);
-    if ((err as { code?: number }).code === 11000) {
+    if (isDuplicateKey(err)) {
       throw new ConflictError(messages.mobileRegistered, 'MOBILE_REGISTERED', { property: 'mobile' });
     }
     throw err;

@@ -22,6 +22,7 @@ import {
   type BotRoomDoc,
   type OutboxClaimDoc,
 } from './model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 const messages = {
   notIssuer: '只有地区管理员可以为群聊生成绑定码',
@@ -86,7 +87,7 @@ export async function createBindingCode(
         expiresAt,
       });
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) continue;
+      if (isDuplicateKey(err)) continue;
       throw err;
     }
     await recordAudit(ac.clock, ac.actor, {
@@ -141,7 +142,7 @@ export async function bindRoom(clock: Clock, actor: Actor, body: BindRoomInput) 
     try {
       await BotBindingCodeUse.create({ _id: hash, roomId: body.roomId, usedAt: now });
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
     use = await BotBindingCodeUse.findById(hash).lean();
   }
@@ -163,7 +164,7 @@ export async function bindRoom(clock: Clock, actor: Actor, body: BindRoomInput) 
     await BotRoom.updateOne({ _id: body.roomId }, { $set: fields }, { upsert: true });
   } catch (err) {
     // Two binds of one room at once: the upsert that lost the insert race simply updates.
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     await BotRoom.updateOne({ _id: body.roomId }, { $set: fields });
   }
   await BotBindingCode.updateOne({ _id: hash }, { $set: { usedAt: use.usedAt, roomId: body.roomId } });
@@ -244,7 +245,7 @@ async function claim(event: OutboxEventDoc, consumer: string, now: Date, until: 
         createdAt: now,
       });
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
       generation++; // someone took that generation: is their lease still live?
       continue;
     }

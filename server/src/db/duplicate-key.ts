@@ -15,8 +15,9 @@ export function isDuplicateKey(err: unknown): boolean {
     | null
     | undefined;
   if (!e || typeof e !== 'object') return false;
-  if (e.code === 11000) return true;
+  // A bulk write's own code names only its first error: every write error must be a duplicate.
   if (Array.isArray(e.writeErrors) && e.writeErrors.length > 0)
     return e.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
+  if (e.code === 11000) return true;
   return /UNIQUE constraint failed|E11000 duplicate key/i.test(e.message ?? '');
 }

@@ -27,6 +27,7 @@ import { Teacher, TeacherAccount, type TeacherAccountDoc, type TeacherDoc } from
 import { setFullTimeCounts } from '../training/stats';
 import { claimContact } from '../accounts/contacts';
 import { personName, Rng, SchoolNamer, type SchoolLocale } from './rng';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 export interface DemoLogin {
   label: string;
@@ -859,12 +860,6 @@ export function usedLoginSequences(users: readonly Pick<UserDoc, 'loginName'>[])
   return last;
 }
 
-function onlyDuplicateKeys(err: unknown): boolean {
-  const e = err as { code?: number; writeErrors?: { code?: number; err?: { code?: number } }[] };
-  if (e.writeErrors?.length) return e.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
-  return e.code === 11000;
-}
-
 /** insertMany in batches; documents that already exist (an earlier, interrupted load) are skipped. */
 async function insertAll<T>(model: Model<T>, docs: readonly T[], batchSize = 1000): Promise<void> {
   for (let i = 0; i < docs.length; i += batchSize) {
@@ -875,7 +870,7 @@ async function insertAll<T>(model: Model<T>, docs: readonly T[], batchSize = 100
         throwOnValidationError: true,
       });
     } catch (err) {
-      if (!onlyDuplicateKeys(err)) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
   }
 }

@@ -3,6 +3,7 @@
 import mongoose, { Schema } from 'mongoose';
 import type { Clock } from '../clock';
 import { TooManyRequestsError } from './errors';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 interface CounterDoc {
   _id: string;
@@ -37,7 +38,7 @@ export async function hit(clock: Clock, key: string, limit: number, windowSecond
     doc = await bump();
   } catch (err) {
     // Two first hits of a window raced to insert it: the loser simply counts again on the winner's doc.
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     doc = await bump();
   }
   if (doc && doc.count > limit) {

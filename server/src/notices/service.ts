@@ -30,6 +30,7 @@ import {
   type NoticeReceiptDoc,
   type NoticeScope,
 } from './model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 const messages = {
   notAuthor: '只有地区管理员可以发布通知公告',
@@ -393,7 +394,7 @@ export async function markRead(deps: NoticeDeps, caller: NoticeCaller, id: strin
       readAt,
     });
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     // A concurrent mark of the same person won: same answer.
     const winner = await NoticeReceipt.findById(_id).lean<NoticeReceiptDoc>();
     return { id, read: true, readAt: iso(winner?.readAt ?? readAt), first: false };

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import { OutboxEvent, type EventType } from './model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 export interface NewEvent {
   /** Idempotency key: the same key is written once however often it is emitted. */
@@ -27,7 +28,7 @@ export async function emitEvent(clock: Clock, event: NewEvent): Promise<boolean>
     { upsert: true },
   ).catch((err) => {
     // Two emitters raced to insert the same key: the other one wrote it.
-    if ((err as { code?: number }).code === 11000) return { upsertedCount: 0 };
+    if (isDuplicateKey(err)) return { upsertedCount: 0 };
     throw err;
   });
   return res.upsertedCount === 1;

@@ -29,6 +29,7 @@ import {
   type PermissionCodeDoc,
   type PermissionCodeStatus,
 } from './model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 const messages = {
   notIssuer: '只有地区管理员可以发放和管理权限码',
@@ -243,7 +244,7 @@ export async function createCode(ac: ActionContext, body: CreateCodeInput) {
       // The only time the code itself leaves the server.
       return { ...codeView(doc, now, true), code };
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
   }
   throw new ConflictError(messages.codeGenerationFailed, 'CODE_GENERATION_FAILED');
@@ -298,7 +299,7 @@ async function claim(
     await PermissionCodeClaim.create({ _id: String(codeId), kind, userId, bindingId, at });
     return true;
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     return false;
   }
 }

@@ -23,7 +23,7 @@ import type { SchoolDoc } from '../schools/model';
 import { indexReportStates } from '../schools/list-index';
 import { claimKey, ReportClaim } from './claims';
 import { Report, reportId, type ReportDoc, type ReportTransition } from './model';
-import { countsDeltaOps, factsOf, regionReportOps, writeRollups } from './progress';
+import { factsOf, RollupBatch } from './progress';
 import { EDITABLE_STATES, reportingLevelOf } from './rules';
 import { completeChange, ensureReport, transition, type ReportDeps, type Unit } from './service';
 
@@ -31,6 +31,8 @@ const { EJSON } = BSON;
 
 const messages = {
   locked: (upper: string) => `${upper}已上报`,
+  busy: (id: string) => `report ${id} kept changing during auto-submission; the step is retried`,
+  unfinished: (n: number) => `${n} reports of the step could not be closed yet; the step is retried`,
   lockedAuto: (upper: string) => `${upper}已上报，数据按现状自动上报并锁定`,
 };
 
@@ -51,6 +53,9 @@ export interface RegionOutcome {
   /** Schools reported automatically. */
   autoSchools: number;
 }
+
+/** A unit kept changing under the deadline's close: its step is retried by the next run. */
+class UnitBusyError extends Error {}
 
 type Below = { kind: 'school'; school: SchoolRef } | { kind: 'region'; region: RegionDoc };
 
@@ -198,7 +203,7 @@ export async function closeRegions(
   ];
   const deltas = new Map<string, { submitted: number; autoSubmitted: number; confirmed: number }>();
   const states = new Map<string, Map<string, ReportState>>();
-  const ops: any[] = [];
+  const rollups = new RollupBatch(period);
   for (const { p, before, after } of done) {
     known.set(idOf(p.b), { ...after, version: (before?.version ?? 0) + 1 });
     if (p.b.kind === 'school') {
@@ -214,36 +219,40 @@ export async function closeRegions(
       states.set(p.upper._id, byRegion);
       if (!before || isEditable(before.state)) outcomes.get(p.upper._id)!.autoSchools++;
     } else {
-      ops.push(
-        ...regionReportOps(period, p.b.region, { state: after.state, autoSubmitted: !!after.autoSubmitted }),
-      );
+      rollups.addRegionReport(p.b.region, { state: after.state, autoSubmitted: !!after.autoSubmitted });
       if (p.target === 'submitted') outcomes.get(p.upper._id)!.regionAuto = true;
     }
   }
   for (const region of regions) {
     const d = deltas.get(region._id);
-    if (d)
-      ops.push(
-        ...countsDeltaOps(
-          period,
-          { regionCode: region._id, regionPath: [...region.path, region._id] },
-          d,
-          now,
-        ),
-      );
+    if (d) rollups.addDelta({ regionCode: region._id, regionPath: [...region.path, region._id] }, d, now);
   }
-  await writeRollups(ops);
+  await rollups.write();
   for (const [code, byRegion] of states) await indexReportStates(code, period, byRegion);
   if (claimed.length)
     await ReportClaim.deleteMany({ _id: { $in: claimed.map((u) => claimKey(u.id, u.version)) } });
 
+  // The units someone changed at the same moment, one at a time; any left over fail the step (retried).
+  let unfinished = 0;
   for (const p of slow) {
-    if (p.target === 'submitted') {
-      if (await autoSubmitOwn(deps, { kind: 'region', region: p.upper, level }, period, reason))
-        outcomes.get(p.upper._id)!.regionAuto = true;
-    } else if (await lockOne(deps, period, level, p.upper, p.b, reason))
-      outcomes.get(p.upper._id)!.autoSchools++;
+    try {
+      if (p.target === 'submitted') {
+        const u: Unit = { kind: 'region', region: p.upper, level };
+        if (await autoSubmitOwn(deps, u, period, reason)) outcomes.get(p.upper._id)!.regionAuto = true;
+        const r = await Report.findById(reportId(period, { regionCode: p.upper._id }), {
+          state: 1,
+          returnDeadline: 1,
+        }).lean<ReportDoc>();
+        if (r && isEditable(r.state) && !(r.returnDeadline && r.returnDeadline > deps.clock()))
+          throw new UnitBusyError(messages.busy(r._id));
+      } else if (await lockOne(deps, period, level, p.upper, p.b, reason))
+        outcomes.get(p.upper._id)!.autoSchools++;
+    } catch (err) {
+      if (!(err instanceof UnitBusyError)) throw err;
+      unfinished++;
+    }
   }
+  if (unfinished) throw new Error(messages.unfinished(unfinished));
   return outcomes;
 }
 
@@ -343,7 +352,12 @@ async function lockOne(
       if (!(err instanceof ConflictError)) throw err;
     }
   }
-  return false;
+  // Still changing under us (a claim in flight, or left by a crash until the reconcile finishes it).
+  throw new Error(
+    messages.busy(
+      reportId(period, b.kind === 'school' ? { schoolId: b.school._id } : { regionCode: b.region._id }),
+    ),
+  );
 }
 
 /** Reports one unit's own report automatically if it is still editable (a return's time limit respected). */

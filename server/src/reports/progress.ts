@@ -212,6 +212,66 @@ export function regionReportOps(
 }
 
 /**
+ * Many rollup changes merged into one upsert per rollup document (the bulk auto-submission: a step of
+ * regions touches each ancestor once, not once per region). Same effects as applyCountsDelta and
+ * applyRegionReport, in fewer statements (each write is its own transaction on FerretDB).
+ */
+export class RollupBatch {
+  private docs = new Map<
+    string,
+    { inc: Record<string, number>; set: Record<string, unknown>; code: string }
+  >();
+
+  constructor(private readonly period: string) {}
+
+  private doc(code: string) {
+    let d = this.docs.get(code);
+    if (!d) this.docs.set(code, (d = { inc: {}, set: {}, code }));
+    return d;
+  }
+
+  /** As applyCountsDelta: `inc` over the schools managed by `place.regionCode`. */
+  addDelta(place: { regionCode: string; regionPath: string[] }, inc: Partial<Counts>, at: Date): void {
+    if (!Object.values(inc).some((v) => v)) return;
+    const path = place.regionPath;
+    path.forEach((code, i) => {
+      const d = this.doc(code);
+      for (const [k, v] of Object.entries(inc)) {
+        if (!v) continue;
+        const add = (field: string) => (d.inc[field] = (d.inc[field] ?? 0) + v);
+        add(`totals.${k}`);
+        if (i + 1 < path.length) add(`children.${path[i + 1]}.${k}`);
+        if (code === place.regionCode) add(`direct.${k}`);
+      }
+      if (code === place.regionCode) d.set.changedAt = at;
+    });
+  }
+
+  /** As applyRegionReport. */
+  addRegionReport(region: { _id: string; parentCode: string | null }, facts: RegionReportFacts): void {
+    this.doc(region._id).set.ownReport = facts;
+    if (region.parentCode) this.doc(region.parentCode).set[`childReports.${region._id}`] = facts;
+  }
+
+  async write(): Promise<void> {
+    await writeRollups(
+      [...this.docs.values()].map((d) => ({
+        updateOne: {
+          filter: { _id: rollupId(this.period, d.code) },
+          update: {
+            ...(Object.keys(d.inc).length ? { $inc: d.inc } : {}),
+            $set: d.set,
+            $setOnInsert: { period: this.period, regionCode: d.code },
+          },
+          upsert: true,
+        },
+      })),
+    );
+    this.docs.clear();
+  }
+}
+
+/**
  * Keeps the school counts of existing rollups current when schools are created, deleted or moved
  * (the recount would otherwise be the first to notice). Only rollups already counted are touched.
  */

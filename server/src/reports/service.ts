@@ -41,6 +41,7 @@ import {
   reportingLevelOf,
   workablePeriods,
 } from './rules';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 // The same options the mini-program's generated validators are built with (shared FORM_AJV_OPTIONS).
@@ -436,7 +437,7 @@ export async function ensureReport(
     { upsert: true, timestamps: false },
   ).catch((err) => {
     // Two first writers raced to create it: the other one's document is as good.
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
   });
   return (await Report.findById(id).lean<ReportDoc>())!;
 }

@@ -16,6 +16,7 @@ import { Region } from '../regions/model';
 import { cachedDescendants } from '../regions/tree';
 import { Report } from '../reports/model';
 import { School, schoolView, type SchoolDoc, type SchoolView } from './model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 export interface ListRow {
   id: string;
@@ -85,7 +86,7 @@ async function publishStamps(stamps: Map<string, string>): Promise<void> {
   for (const [_id, set] of byGroup) {
     const update = () => stampsOf().updateOne({ _id }, { $set: set }, { upsert: true });
     // Two first upserts of one province race to insert: the loser updates the winner's document.
-    await update().catch((err: { code?: number }) => (err.code === 11000 ? update() : Promise.reject(err)));
+    await update().catch((err: unknown) => (isDuplicateKey(err) ? update() : Promise.reject(err)));
   }
 }
 

@@ -120,6 +120,7 @@ export const INITIAL_PASSWORD = '123456';
 /** Report states that count as 已填报 for the list: submitted upward (withdrawal pending keeps it so). */
 export { REPORTED_STATES } from '../reports/rules';
 import { REPORTED_STATES } from '../reports/rules';
+import { isDuplicateKey } from '../db/duplicate-key';
 const ERROR_ROWS_SHOWN = 500;
 
 export interface SchoolDeps {
@@ -247,12 +248,6 @@ async function managingRegion(binding: RegionBinding, code: string, property: st
   const problem = managingProblem(region);
   if (problem) throw new ValidationError(problem, { property }, 'REGION_NOT_MANAGING');
   return region;
-}
-
-/** A unique index said no. FerretDB reports some violations (findAndModify) without code 11000. */
-function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: number; message?: string } | undefined;
-  return e?.code === 11000 || /UNIQUE constraint failed|duplicate key/i.test(e?.message ?? '');
 }
 
 function normalizeName(raw: string, property = 'name'): string {
@@ -1230,7 +1225,7 @@ async function insertAdmins(docs: Record<string, unknown>[]): Promise<void> {
         await User.collection.insertMany(batch, { ordered: false });
       } catch (err) {
         const writeErrors = (err as { writeErrors?: { index: number; code: number }[] }).writeErrors;
-        if (!writeErrors || attempt >= 5 || writeErrors.some((e) => e.code !== 11000)) throw err;
+        if (!writeErrors || attempt >= 5 || !writeErrors.every((e) => isDuplicateKey(e))) throw err;
         for (const e of writeErrors) {
           const doc = batch[e.index];
           const [loginName] = await reserveSchoolAdminLoginNames(adminRegionOf(doc), 1);

@@ -36,6 +36,7 @@ import {
   type TrainingDoc,
   type TrainingRecordDoc,
 } from './model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 const messages = {
   busy: '该培训正在导入或重新统计，请稍后再试',
@@ -629,7 +630,7 @@ export async function lockTraining(
   try {
     await take();
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     const held = await TrainingLock.findById(trainingId).lean();
     if (held && clock().getTime() - held.at.getTime() < STALE_LOCK_MS) {
       throw new ConflictError(messages.busy, 'TRAINING_BUSY', { kind: held.kind, since: held.at });
@@ -639,8 +640,7 @@ export async function lockTraining(
     try {
       await take();
     } catch (again) {
-      if ((again as { code?: number }).code === 11000)
-        throw new ConflictError(messages.busy, 'TRAINING_BUSY');
+      if (isDuplicateKey(again)) throw new ConflictError(messages.busy, 'TRAINING_BUSY');
       throw again;
     }
   }
