@@ -9,6 +9,7 @@ import ExcelJS from 'exceljs';
 import mongoose from 'mongoose';
 import { User } from '../../server/src/accounts/model';
 import { hashPassword } from '../../server/src/accounts/passwords';
+import { AuditEntry } from '../../server/src/audit/model';
 import { databaseUri } from '../../server/src/db/provision';
 import { School, SchoolImport } from '../../server/src/schools/model';
 import { testServer, uniqueDbName } from '../helpers/db';
@@ -140,6 +141,8 @@ describe('a school import killed mid-write (SIGKILL) is settled when the server 
     expect(job!.state).to.equal('rolledBack');
     expect(await School.countDocuments({ regionCode: '350102' })).to.equal(0);
     expect(await User.countDocuments({ 'bindings.kind': 'school' })).to.equal(0);
+    const audit = await AuditEntry.findOne({ targetId: job!._id }).lean();
+    expect(audit).to.deep.include({ action: 'school.importRolledBack', actorName: '福州市管理员' });
 
     // The same file is not refused as duplicates, and its schools are in the list at once.
     const token2 = await login(child.url);

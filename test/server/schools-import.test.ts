@@ -219,6 +219,8 @@ describe('POST /schools/import (seed 000 §2.2)', function () {
     expect(job).to.deep.include({ state: 'done', created: 1 });
     expect((await SchoolImport.findById('live-import').lean())!.state).to.equal('writing');
     expect((await listed()).items.map((s: { name: string }) => s.name)).to.deep.equal(['中断导入小学']);
+    const audit = await AuditEntry.find({ targetId: 'crashed-import' }).lean();
+    expect(audit.map((a) => [a.action, a.changes.resumed?.after])).to.deep.equal([['school.import', true]]);
     await SchoolImport.deleteOne({ _id: 'live-import' });
   });
 

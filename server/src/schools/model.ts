@@ -144,6 +144,9 @@ export interface SchoolImportDoc {
   beatAt?: Date;
   /** The importing process, `host:pid`: on its own host a job whose process is gone needs no wait. */
   owner?: string;
+  /** Who imported, and the audit region path: a resumed import's audit entry names them. */
+  actor?: Record<string, unknown>;
+  auditPath?: string[];
   finishedAt?: Date;
 }
 
@@ -157,6 +160,8 @@ const schoolImportSchema = new Schema<SchoolImportDoc>(
     startedAt: { type: Date, required: true },
     beatAt: { type: Date },
     owner: { type: String },
+    actor: { type: Schema.Types.Mixed },
+    auditPath: { type: [String], default: undefined },
     finishedAt: { type: Date },
   },
   { versionKey: false },

@@ -25,6 +25,7 @@ import {
 } from '@eduprogress/shared';
 import { Session, User, type Binding } from '../accounts/model';
 import { hashPassword } from '../accounts/passwords';
+import { AuditEntry } from '../audit/model';
 import { recordAudit, type Actor } from '../audit/service';
 import type { Clock } from '../clock';
 import { cleanCellText } from '../files/text';
@@ -1262,6 +1263,7 @@ async function finishImport(
   importId: string,
   schools: SchoolDoc[],
   counted: string[],
+  beforeDone?: () => Promise<void>,
 ): Promise<void> {
   await indexSchoolDocs(schools);
   const perRegion = new Map<string, { school: SchoolDoc; n: number }>();
@@ -1283,6 +1285,7 @@ async function finishImport(
       markedAt = performance.now();
     }
   }
+  await beforeDone?.();
   await SchoolImport.updateOne(
     { _id: importId },
     {
@@ -1340,14 +1343,32 @@ export async function resumeInterruptedImports(
       if (!current || (current.state !== 'writing' && current.state !== 'indexing')) return;
       const ids = current.schoolIds ?? [];
       const schools = await School.find({ _id: { $in: ids } }).lean<SchoolDoc[]>();
+      const audit = (action: string, after: Record<string, unknown>) =>
+        recordAudit(deps.clock, (current.actor ?? {}) as Actor, {
+          action,
+          targetType: 'schoolImport',
+          targetId: current._id,
+          regionPath: current.auditPath ?? [],
+          before: null,
+          after,
+        });
       if (current.state === 'writing' && schools.length < ids.length) {
         await rollBackImport(deps, current._id, ids);
+        await audit('school.importRolledBack', { created: 0, written: schools.length, rows: ids.length });
         out.rolledBack++;
         return;
       }
       await SchoolImport.updateOne({ _id: current._id }, { $set: { state: 'indexing' } });
       await ensureImportAdmins(deps, schools);
       await finishImport(deps, current._id, schools, current.countedRegions ?? []);
+      // The request's own entry is written after `done`: a crash in between leaves none.
+      if (!(await AuditEntry.exists({ action: 'school.import', targetId: current._id }))) {
+        await audit('school.import', {
+          created: schools.length,
+          resumed: true,
+          schools: schools.map((sc) => `${String(sc._id)} ${sc.regionCode} ${sc.name}`),
+        });
+      }
       out.finished++;
     });
   }
@@ -1434,6 +1455,17 @@ export async function importSchools(
   schools.forEach((s, i) => (s.adminIds = [admins[i]._id as Types.ObjectId]));
   const schoolIds = schools.map((s) => s._id);
 
+  const result: ImportResult = {
+    created: schools.length,
+    initialPassword: INITIAL_PASSWORD,
+    schools: schools.map((s, i) => ({
+      id: String(s._id),
+      name: s.name,
+      regionCode: s.regionCode,
+      loginName: admins[i].loginName as string,
+    })),
+  };
+
   // The job document first (one `_id` write), then schools and accounts side by side, then the list
   // rows and progress counts, then done: marking thousands of schools one by one would cost more than
   // the import itself on FerretDB. A crash anywhere is settled by resumeInterruptedImports().
@@ -1445,6 +1477,8 @@ export async function importSchools(
     startedAt: now,
     beatAt: new Date(),
     owner: IMPORT_OWNER,
+    actor: { ...caller.actor },
+    auditPath: [...binding.regionPath, binding.regionCode],
   });
   const beat = setInterval(() => {
     SchoolImport.updateOne({ _id: importId }, { $set: { beatAt: new Date() } }).catch(() => {});
@@ -1470,33 +1504,24 @@ export async function importSchools(
       }
       throw err ?? new ConflictError(messages.importInterrupted, 'IMPORT_INTERRUPTED');
     }
-    await finishImport(deps, importId, schools, []);
+    // The audit entry before `done`, so a crash after it is found by the resume (which writes it otherwise).
+    await finishImport(deps, importId, schools, [], () =>
+      recordAudit(deps.clock, caller.actor, {
+        action: 'school.import',
+        targetType: 'schoolImport',
+        targetId: importId,
+        regionPath: [...binding.regionPath, binding.regionCode],
+        before: null,
+        // One entry for the whole import: thousands of per-school entries would double its cost.
+        after: {
+          created: result.created,
+          schools: result.schools.map((s) => `${s.id} ${s.regionCode} ${s.name} ${s.loginName}`),
+        },
+      }),
+    );
   } finally {
     clearInterval(beat);
   }
-
-  const result: ImportResult = {
-    created: schools.length,
-    initialPassword: INITIAL_PASSWORD,
-    schools: schools.map((s, i) => ({
-      id: String(s._id),
-      name: s.name,
-      regionCode: s.regionCode,
-      loginName: admins[i].loginName as string,
-    })),
-  };
-  await recordAudit(deps.clock, caller.actor, {
-    action: 'school.import',
-    targetType: 'schoolImport',
-    targetId: importId,
-    regionPath: [...binding.regionPath, binding.regionCode],
-    before: null,
-    // One entry for the whole import: thousands of per-school entries would double its cost.
-    after: {
-      created: result.created,
-      schools: result.schools.map((s) => `${s.id} ${s.regionCode} ${s.name} ${s.loginName}`),
-    },
-  });
   return result;
 }
 
