@@ -8,9 +8,9 @@ import { writeScale } from '../server/src/demo/scale';
 import { Rng } from '../server/src/demo/rng';
 import { demoSchoolReportData } from '../server/src/demo/world';
 import { Region } from '../server/src/regions/model';
-import { Report } from '../server/src/reports/model';
+import { Report, type ReportDoc } from '../server/src/reports/model';
 import { School } from '../server/src/schools/model';
-import { rebuildStatistics } from '../server/src/statistics/rollups';
+import { applyReportChange, rebuildStatistics } from '../server/src/statistics/rollups';
 import { periodContaining, SCHOOL_FORM_CURRENT_VERSION } from '../shared/src';
 import { fmt, percentile, startBenchServer } from './harness';
 
@@ -207,6 +207,29 @@ export async function benchStatistics(): Promise<void> {
     }
     console.log(
       `a school submission visible in the province's statistics after ${fmt(performance.now() - t)} (submit request ${fmt(submitMs)} included) — on ${backend}`,
+    );
+
+    // The statistics' own share of a submission: the change applied once more alone, then undone.
+    const report = (await Report.findById(`${q}:school:${school._id}`).lean<ReportDoc>())!;
+    const change = (before: ReportDoc, after: ReportDoc) =>
+      applyReportChange({
+        period: q,
+        unitKind: 'school',
+        schoolId: String(school._id),
+        regionCode: school.regionCode,
+        state: after.state,
+        previousState: before.state,
+        before,
+        after,
+      });
+    const draft = { ...report, state: 'draft' as const };
+    t = performance.now();
+    await change(draft, report);
+    const applyMs = performance.now() - t;
+    t = performance.now();
+    await change(report, draft);
+    console.log(
+      `  of which the statistics update (rollups of 4 levels × categories, and the units line): ${fmt(applyMs)} to add, ${fmt(performance.now() - t)} to take away`,
     );
 
     const nation = await measured(() => rebuildStatistics(systemClock, period, '000000'));

@@ -325,6 +325,8 @@ async function computeSubtree(period: string, rootCode: string): Promise<Compute
   }
 
   let schools = 0;
+  // No school report counted: nothing to look up (a first look at a period, a trend's early periods).
+  if (!schoolReports.size) return { rollups, units, regions: regions.length, schools, reports };
   const schoolCursor = School.find(
     { regionPath: rootCode },
     { name: 1, type: 1, urbanRural: 1, projectSchool: 1, regionCode: 1, regionPath: 1 },
@@ -342,9 +344,33 @@ async function computeSubtree(period: string, rootCode: string): Promise<Compute
   return { rollups, units, regions: regions.length, schools, reports };
 }
 
-async function writeInBatches(collection: any, ops: any[]): Promise<void> {
-  for (let i = 0; i < ops.length; i += 200) {
-    await collection.bulkWrite(ops.slice(i, i + 200), { ordered: false });
+/**
+ * Replaces the documents `ids` of a collection by `docs` (a subset of them): one `deleteMany` and
+ * batched inserts, not one `replaceOne` each — on FerretDB/SQLite every write by `_id` parses the whole
+ * collection, while a delete by a list of ids is one statement and inserts parse nothing. A document a
+ * delta wrote in between (duplicate on insert) is replaced instead. Readers may briefly see a document
+ * missing; below a recounted region that reads as empty until the insert lands.
+ */
+async function replaceAll(collection: any, ids: string[], docs: { _id: string }[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 1000) {
+    await collection.deleteMany({ _id: { $in: ids.slice(i, i + 1000) } });
+  }
+  for (let i = 0; i < docs.length; i += 200) {
+    const batch = docs.slice(i, i + 200);
+    try {
+      await collection.insertMany(batch, { ordered: false });
+    } catch (err) {
+      // The driver reports one write error as an object, several as an array.
+      const errors = ([] as { index: number; code: number }[]).concat(
+        (err as { writeErrors?: any }).writeErrors ?? [],
+      );
+      const failed = new Set(errors.filter((e) => e.code === 11000).map((e) => e.index));
+      if (!failed.size) throw err;
+      for (const index of failed) {
+        const doc = batch[index];
+        await collection.replaceOne({ _id: doc._id }, doc, { upsert: true });
+      }
+    }
   }
 }
 
@@ -420,44 +446,32 @@ export async function rebuildStatistics(
     });
   }
   const now = clock();
-  await writeInBatches(
-    StatisticsRollup.collection,
-    full.map(({ rows, ...doc }) => ({
-      replaceOne: {
-        filter: { _id: doc._id },
-        replacement: { ...doc, data: encodeRows(rows), rev: Date.now(), recountedAt: now },
-        upsert: true,
-      },
-    })),
-  );
   // Empty ones: a stored document with something in it had drifted.
-  for (let i = 0; i < emptyIds.length; i += 500) {
-    const batch = emptyIds.slice(i, i + 500);
-    const gone = await StatisticsRollup.find({ _id: { $in: batch } }, { data: 1 }).lean<
+  for (let i = 0; i < emptyIds.length; i += 1000) {
+    const gone = await StatisticsRollup.find({ _id: { $in: emptyIds.slice(i, i + 1000) } }, { data: 1 }).lean<
       StatisticsRollupDoc[]
     >();
     for (const doc of gone) if (!isEmpty(decodeRows(doc.data))) drifted.push(doc._id);
-    if (gone.length) await StatisticsRollup.deleteMany({ _id: { $in: gone.map((d) => d._id) } });
   }
+  await replaceAll(
+    StatisticsRollup.collection,
+    [...computed.rollups.keys()],
+    full.map(({ rows, ...doc }) => ({ ...doc, data: encodeRows(rows), rev: Date.now(), recountedAt: now })),
+  );
   const unitEntries = [...computed.units.entries()];
-  await writeInBatches(
+  await replaceAll(
     StatisticsUnits.collection,
+    unitEntries.map(([code]) => statisticsUnitsId(period, code)),
     unitEntries
       .filter(([, schools]) => Object.keys(schools).length)
       .map(([code, schools]) => ({
-        replaceOne: {
-          filter: { _id: statisticsUnitsId(period, code) },
-          replacement: { period, regionCode: code, schools, recountedAt: now },
-          upsert: true,
-        },
+        _id: statisticsUnitsId(period, code),
+        period,
+        regionCode: code,
+        schools,
+        recountedAt: now,
       })),
   );
-  const emptyUnits = unitEntries
-    .filter(([, s]) => !Object.keys(s).length)
-    .map(([c]) => statisticsUnitsId(period, c));
-  for (let i = 0; i < emptyUnits.length; i += 500) {
-    await StatisticsUnits.deleteMany({ _id: { $in: emptyUnits.slice(i, i + 500) } });
-  }
   await StatisticsRecount.updateOne(
     { _id: statisticsUnitsId(period, rootCode) },
     { $set: { at: now } },
