@@ -108,20 +108,26 @@ describe('mini-program H5 in Chromium, end to end', function () {
       .filter({ visible: true })
       .waitFor({ state: 'hidden', timeout: 5000 })
       .catch(() => {});
-    await page.evaluate(() => {
-      window.scrollTo(0, 0);
-      document.querySelectorAll('.taro_page, .taro_router').forEach((e) => (e.scrollTop = 0));
-    });
+    // Browser-side code as text: the tests' TypeScript has no DOM types. A page pushed by navigateTo
+    // slides in; the shot waits for it to settle.
+    await page
+      .waitForFunction(
+        `[...document.querySelectorAll('.taro_page_show')].every((e) => getComputedStyle(e).transform === 'none')`,
+        null,
+        { timeout: 3000 },
+      )
+      .catch(() => {});
+    await page.evaluate(
+      `window.scrollTo(0, 0); document.querySelectorAll('.taro_page, .taro_router').forEach((e) => (e.scrollTop = 0));`,
+    );
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
   };
   /** Elements reaching past the right edge of the 375 px screen (nothing may overflow sideways). */
-  const overflowing = (page: Page) =>
-    page.evaluate(() =>
-      [...document.querySelectorAll('.taro_page_show *')]
-        .filter(
-          (e) => e.getBoundingClientRect().right > window.innerWidth + 1 && (e as HTMLElement).offsetParent,
-        )
-        .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`),
+  const overflowing = (page: Page): Promise<string[]> =>
+    page.evaluate(
+      `[...document.querySelectorAll('.taro_page_show *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.offsetParent)
+        .map((e) => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'))`,
     );
   const input = (page: Page, field: string) => page.locator(`[data-field="${field}"] input`).first();
   const fill = async (page: Page, field: string, value: string) => {
