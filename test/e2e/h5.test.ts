@@ -101,8 +101,34 @@ describe('mini-program H5 in Chromium, end to end', function () {
     });
     return { context, page: await context.newPage() };
   };
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  /** A 375×812 screenshot of the page from its top, once any toast has gone. */
+  const shot = async (page: Page, name: string) => {
+    await page
+      .locator('.taro__toast')
+      .filter({ visible: true })
+      .waitFor({ state: 'hidden', timeout: 5000 })
+      .catch(() => {});
+    // Browser-side code as text: the tests' TypeScript has no DOM types. A page pushed by navigateTo
+    // slides in; the shot waits for it to settle.
+    await page
+      .waitForFunction(
+        `[...document.querySelectorAll('.taro_page_show')].every((e) => getComputedStyle(e).transform === 'none')`,
+        null,
+        { timeout: 3000 },
+      )
+      .catch(() => {});
+    await page.evaluate(
+      `window.scrollTo(0, 0); document.querySelectorAll('.taro_page, .taro_router').forEach((e) => (e.scrollTop = 0));`,
+    );
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  };
+  /** Elements reaching past the right edge of the 375 px screen (nothing may overflow sideways). */
+  const overflowing = (page: Page): Promise<string[]> =>
+    page.evaluate(
+      `[...document.querySelectorAll('.taro_page_show *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.offsetParent)
+        .map((e) => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'))`,
+    );
   const input = (page: Page, field: string) => page.locator(`[data-field="${field}"] input`).first();
   const fill = async (page: Page, field: string, value: string) => {
     await input(page, field).fill(value);
@@ -269,6 +295,7 @@ describe('mini-program H5 in Chromium, end to end', function () {
     await see(admin, '请各校在截止时间前完成填报。');
     await see(admin, /填报说明\.txt/);
     await shot(admin, '11-notice');
+    expect(await overflowing(admin)).to.deep.equal([]);
 
     await admin.goto(`${server.url}/pages/teachers/index`);
     await see(admin, '审核状态');

@@ -31,6 +31,14 @@ export default function PageState(props: PropsWithChildren<PageStateProps>) {
         )}
       </View>
     );
-  if (props.empty) return <Empty className="state-empty" description={props.emptyText ?? messages.empty} />;
+  // NutUI's default picture comes from a CDN; a drawn mark works offline and inside WeChat.
+  if (props.empty)
+    return (
+      <Empty
+        className="state-empty"
+        image={<View className="empty-mark" />}
+        description={props.emptyText ?? messages.empty}
+      />
+    );
   return <>{props.children}</>;
 }

@@ -25,9 +25,11 @@ export function fetchPeriods(): Promise<CurrentPeriods> {
   return request<CurrentPeriods>('/periods/current', { silent: true });
 }
 
-/** `2027-01-06T00:00:00+08:00` → `2027-01-06 00:00` (Beijing time, as the server wrote it). */
+/** Any ISO instant (`…+08:00` or `…Z`) → `2027-01-06 00:00` in Beijing time (UTC+8, no DST). */
 export function formatTime(iso?: string | null): string {
   if (!iso) return '—';
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
-  return m ? `${m[1]} ${m[2]}` : iso;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const beijing = new Date(t + 8 * 3600_000).toISOString();
+  return `${beijing.slice(0, 10)} ${beijing.slice(11, 16)}`;
 }

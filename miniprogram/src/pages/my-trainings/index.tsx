@@ -66,6 +66,7 @@ export default function MyTrainingsPage() {
             <View className="pad">
               <Text className="hours block">{messages.hours(t.hours, t.hourCap)}</Text>
               <Progress
+                color="#1a5fd0"
                 percent={Math.min(100, Math.round((t.hours / Math.max(t.hourCap, 1)) * 100))}
                 showText
               />
