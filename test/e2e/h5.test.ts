@@ -324,7 +324,7 @@ describe('mini-program H5 in Chromium, end to end', function () {
         subject: '数学',
         title: '一级教师',
         idType: '居民身份证',
-        idNumber: '350102198001011234',
+        idNumber: '350102198001011233', // GB 11643 check digit valid
       },
     });
     expect(applied.status).to.equal(201);

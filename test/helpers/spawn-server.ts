@@ -28,6 +28,8 @@ export function spawnServer(dataDir: string, env: Record<string, string> = {}): 
       DEMO_DATA: '0',
       ADMIN_INITIAL_PASSWORD: 'Admin12345',
       LOG_LEVEL: 'silent',
+      // The H5 build is the web tests' business; a spawned server never waits for one.
+      WEB_BUILD: '0',
       ...env,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -41,12 +43,17 @@ export function spawnServer(dataDir: string, env: Record<string, string> = {}): 
   return { child, output: () => out, exited };
 }
 
+/** The base URL in `npm start`'s start line (`进展通 EduProgress 已启动：http://…/（接口 …）`), if printed yet. */
+export function startedUrl(output: string): string | undefined {
+  return /已启动：(http:\/\/[^/\s（]+)\//.exec(output)?.[1];
+}
+
 /** The server's base URL once it says it is listening (rejects if it exits first or takes > `ms`). */
 export async function listening(server: SpawnedServer, ms = 120_000): Promise<string> {
   const started = Date.now();
   for (;;) {
-    const m = /已启动：(http:\/\/\S+)\/api\/v1\/health/.exec(server.output());
-    if (m) return m[1];
+    const url = startedUrl(server.output());
+    if (url) return url;
     if (server.child.exitCode !== null || server.child.signalCode !== null)
       throw new Error(`server exited before listening:\n${server.output()}`);
     if (Date.now() - started > ms)

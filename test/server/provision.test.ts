@@ -7,6 +7,7 @@ import { repoRoot } from '../../server/src/config';
 import { provisionDatabase, describeServer } from '../../server/src/db/provision';
 import { isAlive } from '../../server/src/db/processes';
 import { testServer } from '../helpers/db';
+import { startedUrl } from '../helpers/spawn-server';
 
 const cacheDir = process.env.CACHE_DIR || path.join(repoRoot, '.cache');
 
@@ -105,6 +106,7 @@ describe('database provisioning', function () {
         DEMO_DATA: '0',
         ADMIN_INITIAL_PASSWORD: 'Admin12345',
         LOG_LEVEL: 'silent',
+        WEB_BUILD: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -114,10 +116,10 @@ describe('database provisioning', function () {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no start within 90 s:\n${out}`)), 90_000);
       child.stdout.on('data', () => {
-        const m = /已启动：(http:\/\/\S+)\/api\/v1\/health/.exec(out);
-        if (m) {
+        const started = startedUrl(out);
+        if (started) {
           clearTimeout(timer);
-          resolve(m[1]);
+          resolve(started);
         }
       });
       child.once('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));

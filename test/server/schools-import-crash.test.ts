@@ -11,6 +11,7 @@ import { User } from '../../server/src/accounts/model';
 import { hashPassword } from '../../server/src/accounts/passwords';
 import { AuditEntry } from '../../server/src/audit/model';
 import { databaseUri } from '../../server/src/db/provision';
+import { startedUrl } from '../helpers/spawn-server';
 import { School, SchoolImport } from '../../server/src/schools/model';
 import { testServer, uniqueDbName } from '../helpers/db';
 
@@ -36,6 +37,7 @@ async function startChild(uri: string, dataDir: string): Promise<Child> {
       ADMIN_INITIAL_PASSWORD: 'Admin12345',
       LOG_LEVEL: 'silent',
       DATA_DIR: dataDir,
+      WEB_BUILD: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -44,10 +46,10 @@ async function startChild(uri: string, dataDir: string): Promise<Child> {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+)\/api\/v1\/health/.exec(output);
-      if (m) {
+      const started = startedUrl(output);
+      if (started) {
         clearTimeout(timer);
-        resolve(m[1]);
+        resolve(started);
       }
     };
     child.stdout!.on('data', onData);

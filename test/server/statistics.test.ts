@@ -140,20 +140,11 @@ describe('informatization statistics over HTTP (issue 13)', function () {
     expect(await figure('350000', 'schoolNet', 'crTotal')).to.equal(3);
   });
 
-  it('a submission is in the province figures at the first read after the submit answers (< 1 s)', async () => {
+  // How soon is measured by `npm run bench -- statistics`; here: no later than the first read.
+  it('a submission is in the province figures at the first read after the submit answers', async () => {
     expect(await figure('350000', 'teachingPoint', 'tpCount')).to.equal(1);
-    const submitAt = performance.now();
     await submitSchool('point');
     expect(await figure('350000', 'teachingPoint', 'tpCount')).to.equal(2);
-    const elapsed = performance.now() - submitAt;
-    expect(elapsed, `visible after ${elapsed.toFixed(0)} ms`).to.be.below(1000);
-  });
-
-  it('county reports (地区情况) count for the region-report indicators', async () => {
-    await submitRegion('350102', statRegions.countyA.data, 'gulouAdmin', 'gulouAuditor');
-    await submitRegion('350103', statRegions.countyB.data, 'taijiangAdmin', 'taijiangAuditor');
-    expect(await figure('350000', 'textbooks', 'textbookCounties')).to.equal(2);
-    expect(await figure('350000', 'schoolNet', 'metroRegions')).to.equal(1);
   });
 
   it('a withdrawal approved takes the school out again; its resubmission puts it back', async () => {
@@ -161,7 +152,12 @@ describe('informatization statistics over HTTP (issue 13)', function () {
     await server.api(`${path}/withdrawal`, { token: t.primary, body: { reason: '计算机教室数有误' } });
     // A pending withdrawal still counts (the report stands reported until it is approved).
     expect(await figure('350000', 'schoolNet', 'crTotal')).to.equal(3);
-    await server.api(`${path}/withdrawal/decision`, { token: t.gulouAdmin, body: { approve: true } });
+    // Decided while 鼓楼区's own report is still open (a reported county may not reopen a school below it).
+    const decided = await server.api(`${path}/withdrawal/decision`, {
+      token: t.gulouAdmin,
+      body: { approve: true },
+    });
+    expect(decided.status, JSON.stringify(decided.body)).to.equal(200);
     expect(await figure('350000', 'schoolNet', 'crTotal')).to.equal(2);
     await submitSchool('primary', { ...statSchools.primary.data, computerRooms: 4 });
     expect(await figure('350000', 'schoolNet', 'crTotal')).to.equal(6);
@@ -169,6 +165,13 @@ describe('informatization statistics over HTTP (issue 13)', function () {
     await server.api(`${path}/withdrawal/decision`, { token: t.gulouAdmin, body: { approve: true } });
     await submitSchool('primary');
     expect(await figure('350000', 'schoolNet', 'crTotal')).to.equal(3);
+  });
+
+  it('county reports (地区情况) count for the region-report indicators', async () => {
+    await submitRegion('350102', statRegions.countyA.data, 'gulouAdmin', 'gulouAuditor');
+    await submitRegion('350103', statRegions.countyB.data, 'taijiangAdmin', 'taijiangAuditor');
+    expect(await figure('350000', 'textbooks', 'textbookCounties')).to.equal(2);
+    expect(await figure('350000', 'schoolNet', 'metroRegions')).to.equal(1);
   });
 
   it('every indicator of every category equals the hand-computed fixture once the city has reported', async () => {
