@@ -23,6 +23,7 @@ import {
   type Validator,
 } from '../../components/schema-form/model';
 import { activeBinding, requireSession } from '../../services/account';
+import { reconcile } from '../../services/conflicts';
 import { dropDraft, loadDraft, onOnline, storeDraft, type LocalDraft } from '../../services/drafts';
 import { formatTime } from '../../services/periods';
 import { ApiError } from '../../services/request';
@@ -121,10 +122,7 @@ export default function ReportPage() {
     setStatus('saving');
     try {
       const server = await fetchReport(l.schoolId, l.report.period);
-      if (
-        (server.updatedAt ?? null) !== draft.base &&
-        JSON.stringify(server.data) !== JSON.stringify(draft.data)
-      ) {
+      if (reconcile(draft.base, draft.data, server) === 'conflict') {
         setConflict(server);
         setStatus('conflict');
         return false;
