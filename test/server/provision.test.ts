@@ -106,6 +106,7 @@ describe('database provisioning', function () {
         DEMO_DATA: '0',
         ADMIN_INITIAL_PASSWORD: 'Admin12345',
         LOG_LEVEL: 'silent',
+        // The H5 build is another test's concern (test/e2e); this one is about the database process.
         WEB_BUILD: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
