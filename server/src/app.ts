@@ -60,7 +60,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
   const feature: FeatureDeps = {
     ...auth,
     calendar: deps.calendar ?? DEFAULT_CALENDAR,
-    auth: requireAuth(auth),
+    auth: requireAuth(auth, { botToken: deps.botToken, prefix: API_PREFIX }),
   };
   const routes: RouteDefinition[] = [
     ...healthRoutes({

@@ -614,6 +614,14 @@ export async function requestWithdrawal(
     set: { stateBeforeWithdrawal: existing?.state },
   });
   await audit(deps, actor, u, period, 'report.withdrawal.request', existing, after, reason);
+  // The upper level decides: its group hears of the request (issue 11).
+  await emitEvent(deps.clock, {
+    key: `withdrawal.requested:${idOf(u, period)}:${after.history.length}`,
+    type: 'withdrawal.requested',
+    regionCode: unitCode(u),
+    regionPath: unitPath(u),
+    payload: { period, unit: nameOf(u), unitKind: u.kind, reason },
+  });
   return view(deps, u, period, after, null);
 }
 
