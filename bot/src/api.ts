@@ -21,7 +21,7 @@ export interface ApiClientOptions {
   /** e.g. http://127.0.0.1:3000 (the /api/v1 prefix is added). */
   apiBaseUrl: string;
   botToken: string;
-  /** Per-call time limit, ms (default 10 s). */
+  /** Per-call time limit, ms (default 30 s: a first progress count of a province can take seconds). */
   timeoutMs?: number;
 }
 
@@ -55,7 +55,7 @@ export class ApiClient {
         method,
         headers,
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
       });
     } catch {
       throw new ApiError(0, 'NETWORK', messages.unreachable);
