@@ -163,10 +163,20 @@ export async function unreportedSchools(
   return { names: page.items.map((s) => s.name), total: page.total };
 }
 
-/** 未报 for a region: children with missing units; the school names where the region manages schools. */
+/** Levels whose window of the period being reported has opened (their own reports are due). */
+export async function dueLevelsNow(ctx: Pick<CommandContext, 'api' | 'roomId'>): Promise<string[]> {
+  const v = await ctx.api.forRoom<PeriodsView>(ctx.roomId, '/periods/current');
+  return v.windows.filter((w) => w.opensAt <= v.now).map((w) => w.level);
+}
+
+/**
+ * 未报 for a region: children with missing units (and, for levels in `dueLevels`, their own report);
+ * the school names where the region manages schools itself.
+ */
 export async function missingReply(
   ctx: Pick<CommandContext, 'api' | 'roomId'>,
   code: string,
+  dueLevels: readonly string[],
 ): Promise<string> {
   const progress = await progressOf(ctx, code);
   const direct = progress.children.find((c) => c.direct);
@@ -174,7 +184,7 @@ export async function missingReply(
     direct && direct.units > direct.submitted
       ? await unreportedSchools(ctx, code, progress.period)
       : undefined;
-  return renderMissing(progress, schools);
+  return renderMissing(progress, schools, dueLevels);
 }
 
 async function trainingReply(ctx: CommandContext, room: RoomInfo, name: string): Promise<string> {
@@ -258,7 +268,7 @@ export async function runCommand(ctx: CommandContext, parsed: Parsed): Promise<C
       }
       case 'missing': {
         const r = await resolveRegion(ctx, room, parsed.arg);
-        return { reply: r.reply ?? (await missingReply(ctx, r.code!)) };
+        return { reply: r.reply ?? (await missingReply(ctx, r.code!, await dueLevelsNow(ctx))) };
       }
       case 'deadline':
         return { reply: renderWindows(await ctx.api.forRoom<PeriodsView>(ctx.roomId, '/periods/current')) };

@@ -5,6 +5,7 @@ import type { ApiClient } from './api';
 import { missingReply, progressOf } from './commands';
 import {
   dayTime,
+  deadlineText,
   levelLabel,
   missingRows,
   periodName,
@@ -25,11 +26,17 @@ const messages = {
   passed: (period: string, level: string) =>
     `【已截止】${period} ${level}上报已截止，未上报的已按规定自动上报。`,
   autoNamed: (regions: string[], schools: number) =>
-    `自动上报：${regions.length ? `${regions.join('、')}` : ''}${regions.length && schools ? '；' : ''}${schools ? `学校 ${schools} 所` : ''}`,
-  autoByChild: '各下级自动上报学校数：',
-  autoChild: (name: string, n: number, regionAuto: boolean) =>
-    `${name}：${n} 所${regionAuto ? '；本级报表为自动上报' : ''}`,
+    '自动上报：' +
+    [
+      regions.length
+        ? `地区报表 ${regions.slice(0, 10).join('、')}${regions.length > 10 ? ` 等 ${regions.length} 个` : ''}`
+        : '',
+      schools ? `学校 ${schools} 所` : '',
+    ]
+      .filter(Boolean)
+      .join('；'),
   noAuto: '没有单位被自动上报。',
+  rateNow: (r: string, submitted: number, units: number) => `本地区当前上报率 ${r}（${submitted}/${units}）`,
   returned: (unit: string, period: string, reason: string, deadline: string) =>
     `【退回】${unit} 的 ${period} 报表被退回，原因：${reason}。请在 ${deadline} 前修改并重新上报，逾期将按现有数据自动上报。`,
   withdrawalRequested: (unit: string, period: string, reason: string) =>
@@ -53,6 +60,8 @@ export interface Delivery {
   roomId: string;
   regionCode: string;
   payload: Record<string, any>;
+  /** A digest's parts (every event filed under the pair); [payload] otherwise. */
+  parts?: Record<string, any>[];
   generation: number;
   attempts: number;
 }
@@ -75,40 +84,44 @@ export async function renderPush(api: ApiClient, d: Delivery, now: Date): Promis
   const period = periodName(String(p.period ?? ''));
   switch (d.type) {
     case 'window.opened':
-      return messages.windowOpened(period, levelLabel(p.level), dayTime(p.opensAt), dayTime(p.deadline));
+      return messages.windowOpened(period, levelLabel(p.level), dayTime(p.opensAt), deadlineText(p.deadline));
     case 'deadline.reminder': {
       const head = messages.reminder(
         period,
         levelLabel(p.level),
-        dayTime(p.deadline),
+        deadlineText(p.deadline),
         remaining(p.deadline, now),
       );
       const progress = await progressOf(ctx, d.regionCode);
-      if (missingRows(progress).length === 0) return `${head}\n${messages.allDone}`;
-      const detail = await missingReply(ctx, d.regionCode);
+      if (
+        missingRows(progress, [p.level]).length === 0 &&
+        progress.totals.units === progress.totals.submitted
+      )
+        return `${head}\n${messages.allDone}`;
+      const detail = await missingReply(ctx, d.regionCode, [p.level]);
       return `${head}\n${messages.stillMissing}\n${detail.split('\n').slice(1).join('\n')}`;
     }
     case 'deadline.passed': {
+      const parts = d.parts?.length ? d.parts : [p];
+      const regions = [
+        ...new Set(parts.flatMap((x) => (x.autoSubmittedRegions as string[] | undefined) ?? [])),
+      ];
+      const schools = parts.reduce((n, x) => n + Number(x.autoSubmittedSchools ?? 0), 0);
       const lines = [messages.passed(period, levelLabel(p.level))];
       const progress = await progressOf(ctx, d.regionCode);
-      const rows = progress.children.filter((c) => c.autoSubmitted > 0 || c.report?.autoSubmitted);
-      if (
-        d.regionCode === d.eventId.split(':').at(-1) &&
-        (p.autoSubmittedRegions?.length || p.autoSubmittedSchools)
-      ) {
-        lines.push(messages.autoNamed(p.autoSubmittedRegions ?? [], p.autoSubmittedSchools ?? 0));
-      } else if (rows.length) {
-        lines.push(messages.autoByChild);
-        for (const c of rows)
-          lines.push(messages.autoChild(c.name, c.autoSubmitted, !!c.report?.autoSubmitted));
-      } else lines.push(messages.noAuto);
+      if (progress.region.level === p.level) {
+        // A group of one of the level's regions: its own report and schools only, not its neighbours'.
+        const direct = progress.children.find((c) => c.direct)?.autoSubmitted ?? 0;
+        const own = regions.includes(progress.region.name) ? [progress.region.name] : [];
+        lines.push(own.length || direct ? messages.autoNamed(own, direct) : messages.noAuto);
+      } else lines.push(regions.length || schools ? messages.autoNamed(regions, schools) : messages.noAuto);
       lines.push(
-        `上报率 ${rate(progress.totals.rate)}（${progress.totals.submitted}/${progress.totals.units}）`,
+        messages.rateNow(rate(progress.totals.rate), progress.totals.submitted, progress.totals.units),
       );
       return lines.join('\n');
     }
     case 'report.returned':
-      return messages.returned(String(p.unit), period, String(p.reason ?? ''), dayTime(p.deadline));
+      return messages.returned(String(p.unit), period, String(p.reason ?? ''), deadlineText(p.deadline));
     case 'withdrawal.requested':
       return messages.withdrawalRequested(String(p.unit), period, String(p.reason ?? ''));
     case 'withdrawal.decided':
@@ -128,7 +141,7 @@ export async function renderPush(api: ApiClient, d: Delivery, now: Date): Promis
         `/trainings/${encodeURIComponent(String(p.trainingId))}/stats`,
         { region: d.regionCode },
       );
-      return `${messages.weeklyTraining(dayTime(p.endAt))}\n${renderTraining(stats, 20)}`;
+      return `${messages.weeklyTraining(deadlineText(p.endAt))}\n${renderTraining(stats, 20)}`;
     }
     default:
       return messages.unknown(d.type);

@@ -32,9 +32,8 @@ const messages = {
     return m ? `${m[1]}年${Number(m[2])}月` : name;
   },
   windowsTitle: (period: string) => `${period} 各级上报时间：`,
-  windowRow: (level: string, opens: string, closes: string, open: boolean, now: string) =>
-    `${level}：${opens} 至 ${closes} 截止` +
-    (open ? '（进行中）' : closes <= now ? '（已截止）' : '（未开始）'),
+  windowRow: (level: string, opens: string, closes: string, state: string) =>
+    `${level}：${opens} 至 ${closes} 截止${state}`,
   trainingTitle: (name: string, status: string, region: string) => `${name}（${status}）· ${region} 学时统计`,
   trainingTotals: (r: TrainingRow) =>
     `参训 ${r.participants} 人${r.participationRate !== null ? `（参训率 ${pct(r.participationRate)}）` : ''}，` +
@@ -112,6 +111,14 @@ export function dayTime(iso: string | null | undefined): string {
   return m ? `${Number(m[1])}月${Number(m[2])}日 ${m[3]}:${m[4]}` : '';
 }
 
+/** A deadline instant: midnight reads as the end of the day before (`10月6日 00:00` → `10月5日 24:00`). */
+export function deadlineText(iso: string | null | undefined): string {
+  const m = /^\d{4}-\d{2}-\d{2}T00:00/.exec(iso ?? '');
+  if (!m) return dayTime(iso);
+  const before = new Date(new Date(iso!).getTime() - 60_000 + 8 * 3600_000).toISOString();
+  return `${day(before)} 24:00`;
+}
+
 export const periodName = messages.periodName;
 
 export function levelLabel(level: string): string {
@@ -126,7 +133,7 @@ export function stateLabel(state: string): string {
 export function renderProgress(p: ProgressView, maxRows = 30): string {
   const lines = [messages.progressTitle(p.region.name, periodName(p.period)), messages.totals(p.totals)];
   if (p.region.level !== 'national') lines.push(messages.ownReport(p.report.stateLabel));
-  const rows = p.children.filter((c) => c.units > 0 || !c.direct);
+  const rows = p.children.filter((c) => c.units > 0);
   if (rows.length) {
     lines.push(messages.childrenTitle);
     const sorted = [...rows].sort((a, b) => (a.rate ?? 2) - (b.rate ?? 2) || a.code.localeCompare(b.code));
@@ -136,10 +143,14 @@ export function renderProgress(p: ProgressView, maxRows = 30): string {
   return lines.join('\n');
 }
 
-/** Children with something missing: schools not reported, or their own report not submitted. */
-export function missingRows(p: ProgressView): string[] {
+/**
+ * Children with something missing: schools not reported, or — for children of a level in `dueLevels`
+ * (whose window has opened) — their own report not submitted.
+ */
+export function missingRows(p: ProgressView, dueLevels: readonly string[] = []): string[] {
   const out: string[] = [];
-  const open = (c: ChildRow) => c.report && !['submitted', 'locked'].includes(c.report.state);
+  const open = (c: ChildRow) =>
+    c.report && dueLevels.includes(c.level) && !['submitted', 'locked'].includes(c.report.state);
   const rows = [...p.children].sort((a, b) => b.units - b.submitted - (a.units - a.submitted));
   for (const c of rows) {
     const missing = c.units - c.submitted;
@@ -154,17 +165,18 @@ export function missingRows(p: ProgressView): string[] {
 export function renderMissing(
   p: ProgressView,
   schools: { names: string[]; total: number } | undefined,
+  dueLevels: readonly string[] = [],
   maxRows = 30,
 ): string {
   const lines = [messages.missingTitle(p.region.name, periodName(p.period))];
-  const rows = missingRows(p).filter((_, i) => i < maxRows);
-  const all = missingRows(p).length;
-  if (all === 0 && !schools?.total) {
+  const all = missingRows(p, dueLevels);
+  const rows = all.slice(0, maxRows);
+  if (all.length === 0 && !schools?.total) {
     lines.push(messages.noneMissing);
     return lines.join('\n');
   }
   lines.push(...rows);
-  if (all > maxRows) lines.push(messages.more(all - maxRows));
+  if (all.length > maxRows) lines.push(messages.more(all.length - maxRows));
   if (schools?.total) {
     lines.push(messages.schoolsTitle(schools.total), ...schools.names);
     if (schools.total > schools.names.length)
@@ -184,7 +196,12 @@ export function renderWindows(v: PeriodsView): string {
   return [
     messages.windowsTitle(periodName(v.period)),
     ...v.windows.map((w) =>
-      messages.windowRow(levelLabel(w.level), dayTime(w.opensAt), dayTime(w.closesAt), w.open, v.now),
+      messages.windowRow(
+        levelLabel(w.level),
+        dayTime(w.opensAt),
+        deadlineText(w.closesAt),
+        w.open ? '（进行中）' : w.closesAt <= v.now ? '（已截止）' : '（未开始）',
+      ),
     ),
   ].join('\n');
 }

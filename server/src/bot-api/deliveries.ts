@@ -38,6 +38,8 @@ export interface BotDeliveryDoc {
   /** The group's region when the pair was made (what the message is about). */
   regionCode: string;
   payload: Record<string, unknown>;
+  /** A digest's parts: the payload of every event filed under the same key for this group. */
+  parts?: Record<string, unknown>[];
   createdAt: Date;
   deliveredAt?: Date;
   attempts: number;
@@ -56,6 +58,7 @@ const deliverySchema = new Schema<BotDeliveryDoc>(
     roomId: { type: String, required: true },
     regionCode: { type: String, required: true },
     payload: { type: Schema.Types.Mixed, default: {} },
+    parts: { type: [Schema.Types.Mixed], default: undefined },
     createdAt: { type: Date, required: true },
     deliveredAt: { type: Date },
     attempts: { type: Number, default: 0 },
@@ -85,7 +88,7 @@ function upperOf(event: OutboxEventDoc): string | undefined {
  * - calendar events of level L (window opened, reminders): groups at level L or above — each sees its own
  *   subtree when the bot renders it;
  * - a deadline passed for the children of P: groups of P and above, one message per group and level
- *   (a province group hears one digest, not one per city);
+ *   (a province group hears one digest, not one per city), and the groups of those children;
  * - a report returned, a withdrawal decided: the unit's own group (a region) and its upper level's;
  *   a withdrawal requested: the upper level's (it decides);
  * - a notice: groups inside the author's subtree at a level the notice is addressed to;
@@ -104,8 +107,11 @@ export function audienceOf(
       return inside && rank(room.regionLevel) <= rank(level) ? event._id : undefined;
     }
     case 'deadline.passed': {
+      // P and above (one digest per group and level), and the groups of the level's regions below P
+      // (their own schools and report were auto-submitted).
       const above = room.regionCode === event.regionCode || event.regionPath.includes(room.regionCode);
-      return above ? `deadline.passed:${String(p.period)}:${String(p.level)}` : undefined;
+      const ofLevel = room.regionPath.includes(event.regionCode) && room.regionLevel === p.level;
+      return above || ofLevel ? `deadline.passed:${String(p.period)}:${String(p.level)}` : undefined;
     }
     case 'report.returned':
     case 'withdrawal.decided':
@@ -143,11 +149,13 @@ export async function fanOutEvents(clock: Clock, limit = 20): Promise<number> {
   for (const event of pending) {
     const now = clock();
     const pairs: BotDeliveryDoc[] = [];
+    const digests: string[] = [];
     for (const room of rooms) {
       if (room.boundAt > event.createdAt) continue;
       if (room.muted?.includes(TOPIC_OF[event.type])) continue;
       const key = audienceOf(event, room);
       if (!key) continue;
+      if (key !== event._id) digests.push(`${key}|${room._id}`);
       pairs.push({
         _id: `${key}|${room._id}`,
         eventId: event._id,
@@ -164,6 +172,14 @@ export async function fanOutEvents(clock: Clock, limit = 20): Promise<number> {
         // Another instance wrote some of the same pairs: every other pair was still inserted.
         if (!isDuplicateOnly(err)) throw err;
       });
+    }
+    // A digest gathers every event filed under its key, until it is sent (autosubmit writes one event per
+    // parent region in one run, so the parts are in before the pair is leased).
+    for (const id of digests) {
+      await BotDelivery.updateOne(
+        { _id: id, deliveredAt: { $exists: false } },
+        { $addToSet: { parts: event.payload } },
+      );
     }
     written += pairs.length;
     // Written after every pair: a fan-out cut short is simply done again (pairs are `_id`s).
@@ -186,6 +202,7 @@ export function deliveryView(d: BotDeliveryDoc, generation?: number) {
     roomId: d.roomId,
     regionCode: d.regionCode,
     payload: d.payload,
+    parts: d.parts ?? [d.payload],
     createdAt: toShanghaiIso(d.createdAt),
     attempts: d.attempts,
     generation: generation ?? d.attempts,
