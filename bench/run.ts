@@ -1,5 +1,6 @@
 // `npm run bench [name…]`: runs the benchmarks and prints their figures (no pass/fail: targets are in
 // the issues; the figures go into the closing notes with the backend that produced them).
+import { benchBot } from './bot';
 import { benchGenerator } from './generator';
 import { benchLogin } from './login';
 import { benchProgress } from './progress';
@@ -7,6 +8,7 @@ import { benchSchools } from './schools';
 import { benchTraining } from './training';
 
 const benches: Record<string, () => Promise<void>> = {
+  bot: benchBot,
   generator: benchGenerator,
   login: benchLogin,
   progress: benchProgress,

@@ -42,8 +42,13 @@ export function backoffSeconds(attempts: number): number {
   return Math.min(3600, 30 * 2 ** Math.max(0, attempts - 1));
 }
 
-/** Margin kept before a lease ends: a part is not started later than this, so no other instance overlaps. */
-const LEASE_MARGIN_MS = 15_000;
+/**
+ * Margin kept before a lease ends (15 s, at most a third of the lease): a part is not started later than
+ * this, so no other instance can hold the pair while it is being posted.
+ */
+function leaseMarginMs(leaseSeconds: number): number {
+  return Math.min(15_000, (leaseSeconds * 1000) / 3);
+}
 
 export class PushWorker {
   private running = false;
@@ -125,7 +130,7 @@ export class PushWorker {
     const page = await this.o.api.call<{ items: Delivery[] }>('GET', '/bot/deliveries', {
       query: { consumer: this.o.consumer, limit: this.o.batch ?? 20, leaseSeconds },
     });
-    const deadline = leasedAt + leaseSeconds * 1000 - LEASE_MARGIN_MS;
+    const deadline = leasedAt + leaseSeconds * 1000 - leaseMarginMs(leaseSeconds);
     let delivered = 0;
     for (const d of page.items) {
       if (this.dead || !this.running) break;

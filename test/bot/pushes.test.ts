@@ -25,7 +25,6 @@ describe('bot pushes: a deadline scenario on the injected clock', function () {
   let county: { id: string };
   let unbound: { id: string };
   let first: string;
-  let second: string;
 
   /** Waits until each room has its expected number of posts, then a little more to catch extras. */
   async function expectPosts(expected: [{ id: string }, number][]): Promise<void> {
@@ -58,7 +57,6 @@ describe('bot pushes: a deadline scenario on the injected clock', function () {
     for (const login of ['fj', 'fz', 'gl', 's1', 's2']) tokens[login] = '';
     await at('2026-09-30T12:00:00+08:00');
     first = String(a._id);
-    second = String(b._id);
     world = await startMockWorld(server, {
       now: clock,
       rateLimits: { perMinute: 6000, perGroupPerMinute: 600 },
