@@ -1,6 +1,7 @@
 // `npm run bench [name…]`: runs the benchmarks and prints their figures (no pass/fail: targets are in
 // the issues; the figures go into the closing notes with the backend that produced them).
 import { benchAutosubmit } from './autosubmit';
+import { benchBot } from './bot';
 import { benchGenerator } from './generator';
 import { benchIdWrites } from './id-writes';
 import { benchLogin } from './login';
@@ -12,6 +13,7 @@ import { benchTraining } from './training';
 
 const benches: Record<string, () => Promise<void>> = {
   autosubmit: benchAutosubmit,
+  bot: benchBot,
   generator: benchGenerator,
   'id-writes': benchIdWrites,
   login: benchLogin,

@@ -66,10 +66,12 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     accessTokenTtlSeconds: deps.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: deps.refreshTokenTtlSeconds,
   };
+  // The group-chat bot reads the ordinary endpoints as a caller of its group's region (bot-api/caller.ts).
+  const botCaller = { botToken: deps.botToken, prefix: API_PREFIX };
   const feature: FeatureDeps = {
     ...auth,
     calendar: deps.calendar ?? DEFAULT_CALENDAR,
-    auth: requireAuth(auth),
+    auth: requireAuth(auth, botCaller),
   };
   const routes: RouteDefinition[] = [
     ...healthRoutes({
@@ -81,7 +83,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     }),
     ...accountRoutes(auth),
     ...profileRoutes({ ...auth, sms: deps.sms, wechat: deps.wechat }),
-    ...regionRoutes(auth),
+    ...regionRoutes(auth, botCaller),
     ...schoolRoutes(feature),
     ...reportRoutes(feature),
     ...accountAdminRoutes(feature),

@@ -1,4 +1,5 @@
 // `npm start`: the whole backend on the embedded default (see README).
+import { devBotToken } from './bot-api/dev-token';
 import { loadConfig, repoRoot } from './config';
 import { ensureWebBuild } from './web/build';
 import { startServer } from './server';
@@ -10,13 +11,32 @@ const messages = {
   demoTitle: '演示账号（学校管理员使用初始密码，首次登录须修改密码）：',
   stopping: '正在停止…',
   forced: (ms: number) => `停止超时（${ms} 毫秒，SHUTDOWN_GRACE_MS），强制退出`,
+  devBotToken: (file: string) => `机器人令牌未设置：开发用令牌已写入 ${file}（生产环境请设置 BOT_TOKEN）`,
+  demoFailed: '群聊机器人演示未能启动：',
   failed: '启动失败：',
 };
+
+/**
+ * The bot demo runs beside the server in `npm start` (with the demo data) unless BOT_DEMO=0, in production, or when a real
+ * puppet is configured (then `npm run bot` runs the bot).
+ */
+function botDemoWanted(env: NodeJS.ProcessEnv): boolean {
+  if (env.NODE_ENV === 'production' || env.WECHATY_PUPPET) return false;
+  return !['0', 'false', 'off', 'no'].includes((env.BOT_DEMO ?? '1').toLowerCase());
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
   // The H5 build (when missing or stale) runs while the database starts.
   const web = config.webBuild ? ensureWebBuild(repoRoot, config.webRoot, (line) => console.log(line)) : null;
+  const demoBot = config.demoData && botDemoWanted(process.env);
+  const chat = demoBot && process.stdin.isTTY;
+  // The demo chat shares the terminal: request logs and slow-command warnings would drown it.
+  if (chat && !process.env.LOG_LEVEL) config.logLevel = 'error';
+  if (!config.botToken && process.env.NODE_ENV !== 'production') {
+    config.botToken = devBotToken(config.dataDir);
+    console.log(messages.devBotToken(`${config.dataDir}/bot-token`));
+  }
   const server = await startServer(config);
   await web;
   const boot = server.bootstrap;
@@ -25,6 +45,23 @@ async function main(): Promise<void> {
   if (boot.demo) {
     console.log(messages.demoTitle);
     for (const l of boot.demo.logins) console.log(`  ${l.label.padEnd(18)} ${l.loginName}  /  ${l.password}`);
+  }
+
+  let demo: { stop(): Promise<void> } | undefined;
+  if (demoBot && config.botToken) {
+    try {
+      // Loaded only here: the server itself does not depend on the bot.
+      const { startDemo } = await import('../../bot/src/demo');
+      demo = await startDemo({
+        apiBaseUrl: server.url,
+        botToken: config.botToken,
+        name: process.env.BOT_NAME || undefined,
+        stateDir: config.dataDir,
+        input: chat ? process.stdin : undefined,
+      });
+    } catch (err) {
+      console.error(messages.demoFailed, err instanceof Error ? err.message : err);
+    }
   }
 
   let stopping = false;
@@ -38,13 +75,16 @@ async function main(): Promise<void> {
       console.error(messages.forced(config.shutdownGraceMs));
       process.exit(1);
     }, config.shutdownGraceMs).unref();
-    server.close().then(
-      () => process.exit(0),
-      (err) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
+    (demo?.stop() ?? Promise.resolve())
+      .catch(() => {})
+      .then(() => server.close())
+      .then(
+        () => process.exit(0),
+        (err) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -14,6 +14,12 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
+/** True when `authorization` is `Bot <token>` with the configured token (constant-time comparison). */
+export function botTokenMatches(authorization: string, botToken: string): boolean {
+  const match = /^Bot\s+(\S+)$/i.exec(authorization);
+  return !!match && timingSafeEqual(digest(match[1]), digest(botToken));
+}
+
 /** 401 for a missing or wrong token, and for every call while no token is configured. */
 export function requireBot(botToken: string | undefined): Middleware {
   // Digests have equal length, so the comparison takes the same time whatever was sent.

@@ -87,6 +87,12 @@ export interface BotRoomDoc {
   boundAt: Date;
   /** The admin who issued the code that bound it. */
   boundBy: { userId: Types.ObjectId; name: string };
+  /** Push topics the group turned off (退订); see deliveries.ts SUBSCRIPTION_TOPICS. */
+  muted?: string[];
+  /** Last successful push, and the last failed one with its error (shown to the region's admins). */
+  lastDeliveryAt?: Date;
+  lastError?: string;
+  lastErrorAt?: Date;
 }
 
 const roomSchema = new Schema<BotRoomDoc>(
@@ -105,6 +111,10 @@ const roomSchema = new Schema<BotRoomDoc>(
       ),
       required: true,
     },
+    muted: { type: [String], default: undefined },
+    lastDeliveryAt: { type: Date },
+    lastError: { type: String },
+    lastErrorAt: { type: Date },
   },
   { versionKey: false },
 );

@@ -3,13 +3,25 @@
 import type { Context } from 'koa';
 import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
+import { isRegionManager } from '../accounts/admin-service';
+import { ForbiddenError } from '../http/errors';
 import { input, type RouteDefinition } from '../http/route';
 import { botActorOf, requireBot } from './auth';
+import { BOT_ROOM_HEADER, isBotRequest } from './caller';
+import { ackDelivery, failDelivery, leaseDeliveries, type SubscriptionTopic } from './deliveries';
+import { getRoom, searchRegions, setSubscription, unbindWithCode } from './rooms';
+import { BotRoom, type BotRoomDoc } from './model';
 import {
   bindingCodeBody,
   bindRoomBody,
+  deliveryParams,
   eventParams,
+  failDeliveryBody,
+  leaseDeliveriesQuery,
   leaseEventsQuery,
+  regionSearchQuery,
+  subscriptionBody,
+  unbindRoomBody,
   listRoomsQuery,
   roomParams,
 } from './schemas';
@@ -26,6 +38,9 @@ import {
 
 const messages = {
   tags: ['群聊机器人'],
+  notAdmin: '只有地区管理员可以查看本地区的群聊',
+  noRoom: '请在请求头 X-Bot-Room 中给出群聊编号',
+  unbound: '该群聊尚未绑定地区',
 };
 
 export interface BotRouteDeps extends FeatureDeps {
@@ -34,7 +49,8 @@ export interface BotRouteDeps extends FeatureDeps {
 }
 
 export function botRoutes(deps: BotRouteDeps): RouteDefinition[] {
-  const bot = { tags: messages.tags, before: [requireBot(deps.botToken)] };
+  const botOnly = requireBot(deps.botToken);
+  const bot = { tags: messages.tags, before: [botOnly] };
   return [
     {
       tags: messages.tags,
@@ -68,13 +84,123 @@ export function botRoutes(deps: BotRouteDeps): RouteDefinition[] {
       },
     },
     {
-      ...bot,
+      tags: messages.tags,
       method: 'get',
       path: '/bot/rooms',
-      summary: '机器人：已绑定的群聊及其地区代码与上级路径（用于分发事件）',
+      summary:
+        '已绑定的群聊、地区与最近一次推送及错误（机器人令牌：全部，用于分发；地区管理员登录：本地区及下级的群聊）',
       query: listRoomsQuery,
+      before: [async (ctx, next) => (isBotRequest(ctx) ? botOnly(ctx, next) : deps.auth(ctx, next))],
       handler: async (ctx) => {
-        ctx.body = await listRooms(input<unknown, { page: number; pageSize: number }>(ctx).query);
+        const query = input<unknown, { page: number; pageSize: number }>(ctx).query;
+        if (ctx.state.bot) {
+          ctx.body = await listRooms(query);
+          return;
+        }
+        const binding = authOf(ctx).binding;
+        if (!isRegionManager(binding)) throw new ForbiddenError(messages.notAdmin, 'ROLE_FORBIDDEN');
+        ctx.body = await listRooms(query, binding.regionCode);
+      },
+    },
+    {
+      ...bot,
+      method: 'get',
+      path: '/bot/rooms/:roomId',
+      summary: '机器人：一个群聊的绑定（地区、已退订的推送类型、最近推送）',
+      params: roomParams,
+      handler: async (ctx) => {
+        ctx.body = await getRoom(input<unknown, unknown, { roomId: string }>(ctx).params.roomId);
+      },
+    },
+    {
+      ...bot,
+      method: 'put',
+      path: '/bot/rooms/:roomId/subscriptions',
+      summary: '机器人：群聊订阅或退订一类推送（提醒、退回、撤报、公告、周报、学时）',
+      params: roomParams,
+      body: subscriptionBody,
+      handler: async (ctx) => {
+        const { params, body } = input<
+          { topic: SubscriptionTopic; on: boolean },
+          unknown,
+          { roomId: string }
+        >(ctx);
+        ctx.body = await setSubscription(deps.clock, botActorOf(ctx), params.roomId, body.topic, body.on);
+      },
+    },
+    {
+      ...bot,
+      method: 'post',
+      path: '/bot/rooms/unbind',
+      summary: '机器人：凭本地区（或上级）管理员生成的绑定码解除群聊绑定（群里发送「解绑 绑定码」）',
+      body: unbindRoomBody,
+      handler: async (ctx) => {
+        ctx.body = await unbindWithCode(
+          deps.clock,
+          botActorOf(ctx),
+          input<{ roomId: string; code: string }>(ctx).body,
+        );
+      },
+    },
+    {
+      ...bot,
+      method: 'get',
+      path: '/bot/regions',
+      summary: '机器人：在群聊所绑定地区的范围内按名称查找地区（「福州」即福州市；同名给出候选）',
+      query: regionSearchQuery,
+      handler: async (ctx) => {
+        const roomId = ctx.get(BOT_ROOM_HEADER).trim();
+        if (!roomId) throw new ForbiddenError(messages.noRoom, 'BOT_ROOM_REQUIRED');
+        const room = await BotRoom.findById(roomId).lean<BotRoomDoc>();
+        if (!room) throw new ForbiddenError(messages.unbound, 'ROOM_NOT_BOUND');
+        ctx.body = await searchRegions(room, input<unknown, { q: string }>(ctx).query.q);
+      },
+    },
+    {
+      ...bot,
+      method: 'get',
+      path: '/bot/deliveries',
+      summary:
+        '机器人：领取待推送的（事件，群聊）对；先把新事件分发到应收到的群聊。租约内不会派给其他实例，到期未确认则重新派发',
+      query: leaseDeliveriesQuery,
+      handler: async (ctx) => {
+        const q = input<unknown, { consumer: string; limit: number; leaseSeconds: number; rooms?: string }>(
+          ctx,
+        ).query;
+        ctx.body = await leaseDeliveries(deps.clock, {
+          consumer: q.consumer,
+          limit: q.limit,
+          leaseSeconds: q.leaseSeconds,
+          roomIds: q.rooms
+            ?.split(',')
+            .map((r) => r.trim())
+            .filter(Boolean),
+        });
+      },
+    },
+    {
+      ...bot,
+      method: 'post',
+      path: '/bot/deliveries/:id/ack',
+      summary: '机器人：确认已推送到群聊（重复确认结果相同）',
+      params: deliveryParams,
+      handler: async (ctx) => {
+        ctx.body = await ackDelivery(deps.clock, input<unknown, unknown, { id: string }>(ctx).params.id);
+      },
+    },
+    {
+      ...bot,
+      method: 'post',
+      path: '/bot/deliveries/:id/fail',
+      summary: '机器人：推送失败，稍后重试（错误显示在群聊列表中）',
+      params: deliveryParams,
+      body: failDeliveryBody,
+      handler: async (ctx) => {
+        ctx.body = await failDelivery(
+          deps.clock,
+          input<unknown, unknown, { id: string }>(ctx).params.id,
+          input<{ error: string; retryInSeconds: number }>(ctx).body,
+        );
       },
     },
     {

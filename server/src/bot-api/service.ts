@@ -43,7 +43,7 @@ const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 export const BINDING_CODE_LENGTH = 8;
 const BINDING_CODE_TTL_MS = 24 * 3600_000;
 
-function hashCode(code: string): string {
+export function hashCode(code: string): string {
   return createHash('sha256').update(code).digest('hex');
 }
 
@@ -109,7 +109,7 @@ export async function createBindingCode(
   throw new ConflictError(messages.codeGenerationFailed, 'CODE_GENERATION_FAILED');
 }
 
-function roomView(r: BotRoomDoc) {
+export function roomView(r: BotRoomDoc) {
   return {
     roomId: r._id,
     roomTopic: r.roomTopic,
@@ -118,6 +118,10 @@ function roomView(r: BotRoomDoc) {
     regionLevel: r.regionLevel,
     regionPath: r.regionPath,
     boundAt: toShanghaiIso(r.boundAt),
+    muted: r.muted ?? [],
+    lastDeliveryAt: r.lastDeliveryAt ? toShanghaiIso(r.lastDeliveryAt) : null,
+    lastError: r.lastError ?? null,
+    lastErrorAt: r.lastErrorAt ? toShanghaiIso(r.lastErrorAt) : null,
   };
 }
 
@@ -182,11 +186,16 @@ export async function bindRoom(clock: Clock, actor: Actor, body: BindRoomInput) 
   return roomView(after);
 }
 
-export async function listRooms(query: { page: number; pageSize: number }) {
+/**
+ * Bound rooms, by room id; `regionCode` limits them to a region's subtree (an admin's view of the groups
+ * of the region, with each one's last delivery and error).
+ */
+export async function listRooms(query: { page: number; pageSize: number }, regionCode?: string) {
   const { page, pageSize } = query;
+  const filter = regionCode ? { $or: [{ regionCode }, { regionPath: regionCode }] } : {};
   const [rooms, total] = await Promise.all([
-    BotRoom.find({}).sort({ _id: 1 }).skip(skipOf(page, pageSize)).limit(pageSize).lean<BotRoomDoc[]>(),
-    BotRoom.countDocuments({}),
+    BotRoom.find(filter).sort({ _id: 1 }).skip(skipOf(page, pageSize)).limit(pageSize).lean<BotRoomDoc[]>(),
+    BotRoom.countDocuments(filter),
   ]);
   return { items: rooms.map(roomView), total, page, pageSize } satisfies Page<unknown>;
 }

@@ -5,6 +5,7 @@
 import {
   NATIONAL_CODE,
   periodContaining,
+  reportingStateAt,
   previousPeriod,
   toShanghaiIso,
   windowsFor,
@@ -13,6 +14,7 @@ import {
 } from '@eduprogress/shared';
 import type { Clock } from '../clock';
 import type { NewEvent } from '../outbox/service';
+import { Training, type TrainingDoc } from '../training/model';
 import { emitEvent as emitEventOnce } from '../outbox/service';
 
 const DAY_MS = 86_400_000;
@@ -68,10 +70,44 @@ export function dueCalendarEvents(now: Date, config: CalendarConfig): DueCalenda
   return out;
 }
 
-/** Writes the due calendar events; returns the keys this call wrote (others were already there). */
+const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+/** Weekly digests go out on Monday from 09:00 Asia/Shanghai (issue 11). */
+const DIGEST_WEEKDAY = 1;
+const DIGEST_HOUR = 9;
+
+/**
+ * The weekly digests due at `now`: on Mondays from 09:00 Asia/Shanghai until midnight (so a run after
+ * downtime that day still writes them), a progress digest for everyone and a completion digest for each
+ * training running then (rooted at the training's region). Keys carry the date: once a week each.
+ */
+export async function dueDigestEvents(now: Date, config: CalendarConfig): Promise<NewEvent[]> {
+  const local = new Date(now.getTime() + SHANGHAI_OFFSET_MS);
+  if (local.getUTCDay() !== DIGEST_WEEKDAY || local.getUTCHours() < DIGEST_HOUR) return [];
+  const date = local.toISOString().slice(0, 10);
+  const period = reportingStateAt(now, config).period.name;
+  const running = await Training.find({ startAt: { $lte: now }, endAt: { $gt: now } }).lean<TrainingDoc[]>();
+  return [
+    {
+      key: `digest.progress:${date}`,
+      type: 'digest.progress',
+      regionCode: NATIONAL_CODE,
+      regionPath: [],
+      payload: { date, period },
+    },
+    ...running.map((t) => ({
+      key: `digest.training:${String(t._id)}:${date}`,
+      type: 'digest.training' as const,
+      regionCode: t.regionCode,
+      regionPath: t.regionPath,
+      payload: { date, trainingId: String(t._id), name: t.name, endAt: toShanghaiIso(t.endAt) },
+    })),
+  ];
+}
+
+/** Writes the due calendar events and digests; returns the keys this call wrote (others were already there). */
 export async function emitCalendarEvents(clock: Clock, config: CalendarConfig): Promise<string[]> {
   const written: string[] = [];
-  for (const event of dueCalendarEvents(clock(), config)) {
+  for (const event of [...dueCalendarEvents(clock(), config), ...(await dueDigestEvents(clock(), config))]) {
     if (await emitEventOnce(clock, event)) written.push(event.key);
   }
   return written;

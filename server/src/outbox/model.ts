@@ -5,8 +5,11 @@ export const EVENT_TYPES = [
   'deadline.reminder',
   'deadline.passed',
   'report.returned',
+  'withdrawal.requested',
   'withdrawal.decided',
   'notice.published',
+  'digest.progress',
+  'digest.training',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -27,6 +30,8 @@ export interface OutboxEventDoc {
   leaseOwner?: string;
   leaseUntil?: Date;
   attempts: number;
+  /** Set once the bot's (event, group) pairs were written (bot-api/deliveries.ts). */
+  fannedOutAt?: Date;
 }
 
 const outboxSchema = new Schema<OutboxEventDoc>(
@@ -41,9 +46,11 @@ const outboxSchema = new Schema<OutboxEventDoc>(
     leaseOwner: { type: String },
     leaseUntil: { type: Date },
     attempts: { type: Number, default: 0 },
+    fannedOutAt: { type: Date },
   },
   { versionKey: false, minimize: false },
 );
 outboxSchema.index({ deliveredAt: 1, createdAt: 1 });
+outboxSchema.index({ fannedOutAt: 1, createdAt: 1 });
 
 export const OutboxEvent = mongoose.model<OutboxEventDoc>('OutboxEvent', outboxSchema, 'outbox');

@@ -1,5 +1,5 @@
 import type { AuthDeps } from '../accounts/service';
-import { authOf, requireAuth } from '../accounts/auth';
+import { authOf, requireAuth, type BotCallerOptions } from '../accounts/auth';
 import { School } from '../schools/model';
 import { input, type RouteDefinition } from '../http/route';
 import { regionView } from './model';
@@ -12,8 +12,8 @@ const codeParams = {
   properties: { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
 };
 
-export function regionRoutes(deps: AuthDeps): RouteDefinition[] {
-  const auth = requireAuth(deps);
+export function regionRoutes(deps: AuthDeps, bot?: BotCallerOptions): RouteDefinition[] {
+  const auth = requireAuth(deps, bot);
   return [
     {
       method: 'get',

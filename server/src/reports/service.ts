@@ -725,6 +725,16 @@ export async function requestWithdrawal(
     action: '申请撤报',
     set: { stateBeforeWithdrawal: existing?.state },
     audit: { actor, action: 'report.withdrawal.request', reason },
+    // The upper level decides: its group hears of the request (issue 11).
+    events: (historyLength) => [
+      {
+        key: `withdrawal.requested:${idOf(u, period)}:${historyLength}`,
+        type: 'withdrawal.requested',
+        regionCode: unitCode(u),
+        regionPath: unitPath(u),
+        payload: { period, unit: nameOf(u), unitKind: u.kind, reason },
+      },
+    ],
   });
   await completeChange(deps, u, after);
   return view(deps, u, period, after, null);
