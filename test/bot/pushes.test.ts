@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { DEFAULT_CALENDAR } from '@eduprogress/shared';
 import { BotDelivery } from '../../server/src/bot-api/deliveries';
 import { emitEvent } from '../../server/src/outbox/service';
-import { emitCalendarEvents } from '../../server/src/reports-events/scheduler';
+import { emitCalendarEvents } from '../../server/src/calendar/events';
 import { manualClock, PASSWORD, regionUser, school, schoolAdmin } from '../helpers/fixtures';
 import { goodSchoolReport } from '../helpers/reports';
 import { startTestServer, type TestServer } from '../helpers/server';
