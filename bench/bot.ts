@@ -106,7 +106,6 @@ export async function benchBot(): Promise<void> {
       boundBy,
     }));
     for (let i = 0; i < rooms.length; i += 500) await BotRoom.insertMany(rooms.slice(i, i + 500));
-    for (const r of rooms) mocker.createRoom({ id: r._id, topic: r.regionName, memberIdList: [botUser.id] });
     const now = new Date();
     await emitEvent(systemClock, {
       key: `deadline.reminder:bench:${now.getTime()}`,
@@ -132,14 +131,24 @@ export async function benchBot(): Promise<void> {
       ['default limits', DEFAULT_RATE_LIMITS, 60],
       ['limits lifted', { perMinute: 1_000_000, perGroupPerMinute: 1_000_000 }, 20],
     ] as const) {
+      // A fresh mock account in all 3,000 groups (a mocker serves one puppet).
+      const m = new mock.Mocker();
+      const p = new PuppetMock({ mocker: m });
       const pusher = await startBot({
-        puppet: new PuppetMock({ mocker }),
+        puppet: p,
         apiBaseUrl: bench.server.url,
         botToken: TOKEN,
         rateLimits: limits,
         pollMs: 200,
         log: () => {},
         wechatyName: `bench-${label}`,
+      });
+      const me = m.createContact({ name: '进展通助手' });
+      m.scan('bench');
+      m.login(me);
+      for (const r of rooms) m.createRoom({ id: r._id, topic: r.regionName, memberIdList: [me.id] });
+      p.on('message', ({ messageId }) => {
+        if ((m.messagePayload(messageId) as { talkerId: string }).talkerId === me.id) delivered++;
       });
       const startCount = delivered;
       const t = performance.now();

@@ -55,7 +55,8 @@ export async function startMockWorld(server: TestServer, opts: Partial<BotOption
   mocker.login(botUser);
   await sleep(50);
   const posted = (roomId: string) => posts.get(roomId) ?? [];
-  const waitForPosts = async (roomId: string, n: number, timeoutMs = 5000) => {
+  // Generous: a first progress count can take seconds while the whole suite shares two cores.
+  const waitForPosts = async (roomId: string, n: number, timeoutMs = 30_000) => {
     const until = Date.now() + timeoutMs;
     while (posted(roomId).length < n && Date.now() < until) await sleep(20);
     return posted(roomId);
@@ -78,7 +79,7 @@ export async function startMockWorld(server: TestServer, opts: Partial<BotOption
         await sleep(o.settleMs ?? 400);
         return posted(room.id).slice(before);
       }
-      await waitForPosts(room.id, before + count, o.timeoutMs ?? 5000);
+      await waitForPosts(room.id, before + count, o.timeoutMs ?? 30_000);
       if (o.settleMs) await sleep(o.settleMs);
       return posted(room.id).slice(before);
     },

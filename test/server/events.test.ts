@@ -183,6 +183,8 @@ describe('events for the bot: calendar events, outbox leases, group binding', fu
       }
       expect(written).to.deep.equal([
         'deadline.reminder:2026Q4:county:2',
+        // Monday 4 January, 09:00 (the 06:00 run is too early; 12:00 writes it, 18:00 finds it there)
+        'digest.progress:2027-01-04',
         'deadline.reminder:2026Q4:county:1',
         'window.opened:2026Q4:city',
       ]);

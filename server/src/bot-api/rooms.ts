@@ -5,7 +5,9 @@ import type { Actor } from '../audit/service';
 import { recordAudit } from '../audit/service';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
-import { Region, type RegionDoc } from '../regions/model';
+import { NATIONAL_CODE } from '@eduprogress/shared';
+import type { RegionDoc } from '../regions/model';
+import { cachedDescendants } from '../regions/tree';
 import { SUBSCRIPTION_TOPICS, type SubscriptionTopic } from './deliveries';
 import { BotBindingCode, BotBindingCodeUse, BotRoom, type BotBindingCodeDoc, type BotRoomDoc } from './model';
 import { hashCode, normaliseBindingCode, roomView } from './service';
@@ -85,10 +87,6 @@ export async function unbindWithCode(clock: Clock, actor: Actor, body: { roomId:
 // Common endings of region names: 福州 means 福州市, 闽侯 闽侯县.
 const SUFFIXES = /(特别行政区|自治区|自治州|自治县|自治旗|地区|林区|新区|省|市|区|县|盟|旗)$/;
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 interface RegionMatch {
   code: string;
   name: string;
@@ -104,21 +102,13 @@ interface RegionMatch {
  */
 export async function searchRegions(room: Pick<BotRoomDoc, 'regionCode'>, q: string) {
   const name = q.trim();
-  const nameFilter = { name: { $regex: `^${escapeRegex(name)}` } };
-  const candidates = await Region.find({ ...nameFilter, placeholder: { $ne: true } })
-    .limit(200)
-    .lean<RegionDoc[]>();
-  const fits = (r: RegionDoc) => r.name === name || r.name.replace(SUFFIXES, '') === name;
-  const exact = candidates.filter((r) => r.name === name);
-  const chosen = exact.length ? exact : candidates.filter(fits);
+  // From the process's region tree cache (regions/tree.ts): no collection scan per question.
+  const all = await cachedDescendants(NATIONAL_CODE);
+  const fits = (r: RegionDoc) => !r.placeholder && (r.name === name || r.name.replace(SUFFIXES, '') === name);
+  const exact = all.filter((r) => !r.placeholder && r.name === name);
+  const chosen = exact.length ? exact : all.filter(fits);
   const inside = chosen.filter((r) => r._id === room.regionCode || r.path.includes(room.regionCode));
-  const names = new Map(
-    (
-      await Region.find({ _id: { $in: [...new Set(inside.flatMap((r) => r.path))] } }, { name: 1 }).lean<
-        RegionDoc[]
-      >()
-    ).map((r) => [r._id, r.name]),
-  );
+  const names = new Map(all.map((r) => [r._id, r.name]));
   const matches: RegionMatch[] = inside.map((r) => ({
     code: r._id,
     name: r.name,
