@@ -154,3 +154,14 @@ export function detectSuspectedIssues(
   }
   return found;
 }
+
+/** A suspected issue as stored on a report and shown to the school (server and mini-program read it). */
+export interface ReportIssue {
+  code: string;
+  kind: 'basic' | 'report';
+  message: string;
+  fields: string[];
+  /** open: to fix or confirm; confirmed: the school says the value is right (with a note). */
+  status: 'open' | 'confirmed';
+  note?: string;
+}

@@ -1,19 +1,10 @@
 // The school's report for the period it works on, the form it renders from, and the workflow calls
 // (API.md: /schools/{id}/reports/{period}, /forms/school).
+import type { ReportIssue, ReportState } from '@eduprogress/shared';
 import { request } from './request';
 import { fetchPeriods, workingPeriod } from './periods';
 
-export type ReportState = 'draft' | 'submitted' | 'locked' | 'returned' | 'withdrawalRequested';
-
-export interface ReportIssue {
-  code: string;
-  kind: 'basic' | 'report';
-  message: string;
-  fields: string[];
-  /** open: to fix or confirm; confirmed: the school says the value is right (with a note). */
-  status: 'open' | 'confirmed';
-  note?: string;
-}
+export type { ReportIssue, ReportState };
 
 export interface ReportView {
   id: string;

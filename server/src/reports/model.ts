@@ -1,15 +1,7 @@
 import mongoose, { Schema, Types } from 'mongoose';
-import { REPORT_STATES, type ReportState } from '@eduprogress/shared';
+import { REPORT_STATES, type ReportIssue, type ReportState } from '@eduprogress/shared';
 
-export interface ReportIssue {
-  code: string;
-  kind: 'basic' | 'report';
-  message: string;
-  fields: string[];
-  /** open: to fix or confirm; confirmed: the school says the value is right (with a note). */
-  status: 'open' | 'confirmed';
-  note?: string;
-}
+export type { ReportIssue };
 
 /** One transition of a report, kept on the report itself: who, when, from, to, why. */
 export interface ReportTransition {
