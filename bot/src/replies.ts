@@ -1,6 +1,7 @@
 // Plain-Chinese rendering of the server's answers for a group: progress, units not reported, windows,
 // training statistics, notices. Pure functions of the JSON the ordinary endpoints return.
 import {
+  formatFraction,
   REGION_LEVEL_LABELS,
   REPORT_STATE_LABELS,
   type RegionLevel,
@@ -89,10 +90,8 @@ export interface NoticeRow {
   attachmentCount: number;
 }
 
-/** A 0–1 fraction as a percentage with one decimal. */
-export function rate(r: number | null): string {
-  return r === null || r === undefined ? '—' : `${(r * 100).toFixed(1)}%`;
-}
+/** A 0–1 fraction as a percentage with one decimal (shared, so the mini-program says the same). */
+export const rate = (r: number | null): string => formatFraction(r);
 
 /** A number that is already a percentage (training statistics). */
 function pct(p: number | null): string {

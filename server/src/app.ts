@@ -113,6 +113,13 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
   registerRoutes(router, routes, { requestTimeoutMs: deps.requestTimeoutMs });
 
   const app = new Koa({ proxy: deps.trustProxy ?? false });
+  // Errors Koa sees after the response began (a client that went away mid-download) are logged, not
+  // printed as raw stacks on the terminal; a closed connection is the client's choice, not a fault.
+  app.on('error', (err: NodeJS.ErrnoException) => {
+    if (['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(err.code ?? ''))
+      return;
+    deps.logger.error({ err }, 'response failed after it began');
+  });
   // The request logger sits outside the error renderer so that it records the status actually sent.
   app.use(requestContext(deps.logger));
   app.use(errorHandler());

@@ -7,3 +7,4 @@ export * from './suspected-issues';
 export * from './training-stats';
 export * from './identity';
 export * from './indicators';
+export * from './rates';

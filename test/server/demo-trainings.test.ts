@@ -61,6 +61,9 @@ describe('demo world: two trainings with records on first start', function () {
     const inbox = await server.api('/notices', { token: county });
     expect(inbox.status, JSON.stringify(inbox.body)).to.equal(200);
     expect(inbox.body.total).to.be.at.least(3);
+    // The province's own group and pages have something to read too (the bot's 公告 in the demo).
+    const province = await server.login('350000inspector', REGION_DEMO_PASSWORD);
+    expect((await server.api('/notices', { token: province })).body.total).to.be.at.least(1);
     const teacher = await server.login('t3501020001', REGION_DEMO_PASSWORD);
     const mine = await server.api('/me/trainings', { token: teacher });
     expect(mine.status, JSON.stringify(mine.body)).to.equal(200);

@@ -112,6 +112,14 @@ describe('field cases through the import endpoints (demo world)', function () {
       signal: AbortSignal.timeout(30_000),
     } as RequestInit);
     expect(chunked.status).to.equal(400);
+    // The field case as written: `POST /schools/import` with no body and no content type at all.
+    const bare = await fetch(`${server.url}/api/v1/schools/import`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${county}` },
+      signal: AbortSignal.timeout(30_000),
+    });
+    expect(bare.status).to.equal(400);
+    expect(((await bare.json()) as { error: { code: string } }).error.code).to.equal('IMPORT_EMPTY_FILE');
     const whole = fixture('07-inline-richtext-name.xlsx');
     const cut = await importSchools(whole.subarray(0, whole.length - 200));
     expect(cut.status).to.equal(400);

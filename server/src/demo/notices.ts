@@ -21,7 +21,7 @@ const DEMO_NOTICES: { author: string; notice: Omit<CreateNoticeInput, 'draft'> }
       title: '2026年中小学教师信息技术应用能力提升培训工作安排',
       content:
         '<p>请各地组织本地区专任教师按时参加培训，学校管理员及时审核本校教师的注册信息。</p><p>参训率以各地区专任教师数为分母统计。</p>',
-      scope: { levels: ['city', 'county'], schoolTypes: [] },
+      scope: { levels: ['province', 'city', 'county'], schoolTypes: [] },
     },
   },
   {

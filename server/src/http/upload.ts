@@ -49,13 +49,15 @@ const emptyUpload = () => new ValidationError(messages.empty, { property: 'file'
 
 /**
  * The uploaded file as a stream of bytes, at most `maxBytes` (413 beyond). 400 IMPORT_EMPTY_FILE for a
- * body declared empty or a multipart file part with no bytes, 400 UPLOAD_NO_FILE without a file part,
+ * request with no body, a body declared empty or a multipart file part with no bytes, 400 UPLOAD_NO_FILE without a file part,
  * 415 for other body types. Callers let a refused body drain (`ctx.req.resume()`).
  */
 export async function uploadedFile(ctx: Context, maxBytes: number): Promise<AsyncIterable<Uint8Array>> {
   const declared = ctx.get('Content-Length');
   if (Number(declared || 0) > maxBytes) throw new PayloadTooLargeError(maxBytes);
   if (declared !== '' && Number(declared) === 0) throw emptyUpload();
+  // No length and no chunked transfer: the request carries no body at all (e.g. a bare POST).
+  if (declared === '' && !ctx.get('Transfer-Encoding')) throw emptyUpload();
   const type = ctx.request.type;
   if (TABLE_MEDIA_TYPES.includes(type)) return limited(ctx.req, maxBytes);
   if (type !== 'multipart/form-data') throw new UnsupportedMediaTypeError();

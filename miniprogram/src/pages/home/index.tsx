@@ -4,7 +4,7 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Tag } from '@nutui/nutui-react-taro';
-import { SCHOOL_FORMS } from '@eduprogress/shared';
+import { formatFraction, SCHOOL_FORMS } from '@eduprogress/shared';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import TabBar from '../../components/TabBar';
@@ -235,14 +235,14 @@ function RegionHomePage({ code }: { code?: string }) {
                 {messages.units}/{messages.submitted}
               </Text>
               <Text className="kv-value">
-                {d.totals.units} / {d.totals.submitted}（{d.totals.rate}%）
+                {d.totals.units} / {d.totals.submitted}（{formatFraction(d.totals.rate)}）
               </Text>
             </View>
             {d.children.map((c) => (
               <View key={c.code} className="kv">
                 <Text className="kv-key wrap">{c.name}</Text>
                 <Text className="kv-value">
-                  {c.submitted}/{c.units}（{c.rate}%）
+                  {c.submitted}/{c.units}（{formatFraction(c.rate)}）
                 </Text>
               </View>
             ))}
