@@ -96,3 +96,48 @@ export function manualClock(iso: string) {
 export async function finishFirstLogin(loginName: string): Promise<void> {
   await User.updateOne({ loginName }, { $set: { mustChangePassword: false, profileCompleted: true } });
 }
+
+/**
+ * A minimal region tree (全国 → 福建省 → 福州市 → 鼓楼区, 台江区) for tests that write regions themselves
+ * instead of seeding the whole country; `miniRegionPath(code)` is a unit's path including itself.
+ */
+export const miniRegions = [
+  { _id: '000000', name: '全国', level: 'national', parentCode: null, path: [], countyLevel: false },
+  {
+    _id: '350000',
+    name: '福建省',
+    level: 'province',
+    parentCode: '000000',
+    path: ['000000'],
+    countyLevel: false,
+  },
+  {
+    _id: '350100',
+    name: '福州市',
+    level: 'city',
+    parentCode: '350000',
+    path: ['000000', '350000'],
+    countyLevel: false,
+  },
+  {
+    _id: '350102',
+    name: '鼓楼区',
+    level: 'county',
+    parentCode: '350100',
+    path: ['000000', '350000', '350100'],
+    countyLevel: true,
+  },
+  {
+    _id: '350103',
+    name: '台江区',
+    level: 'county',
+    parentCode: '350100',
+    path: ['000000', '350000', '350100'],
+    countyLevel: true,
+  },
+];
+
+export const miniRegionPath = (code: string): string[] => [
+  ...miniRegions.find((r) => r._id === code)!.path,
+  code,
+];

@@ -10,44 +10,9 @@ import { Region } from '../../server/src/regions/model';
 import { School } from '../../server/src/schools/model';
 import { goodSchoolReport } from '../helpers/reports';
 import { useTestDatabase } from '../helpers/db';
-import { manualClock } from '../helpers/fixtures';
+import { manualClock, miniRegionPath, miniRegions } from '../helpers/fixtures';
 
 // A small world: Fujian › Fuzhou › 鼓楼区, 台江区 (the job handles every region it finds).
-const regions = [
-  { _id: '000000', name: '全国', level: 'national', parentCode: null, path: [], countyLevel: false },
-  {
-    _id: '350000',
-    name: '福建省',
-    level: 'province',
-    parentCode: '000000',
-    path: ['000000'],
-    countyLevel: false,
-  },
-  {
-    _id: '350100',
-    name: '福州市',
-    level: 'city',
-    parentCode: '350000',
-    path: ['000000', '350000'],
-    countyLevel: false,
-  },
-  {
-    _id: '350102',
-    name: '鼓楼区',
-    level: 'county',
-    parentCode: '350100',
-    path: ['000000', '350000', '350100'],
-    countyLevel: true,
-  },
-  {
-    _id: '350103',
-    name: '台江区',
-    level: 'county',
-    parentCode: '350100',
-    path: ['000000', '350000', '350100'],
-    countyLevel: true,
-  },
-];
 
 describe('auto-submission at deadlines', function () {
   this.timeout(120_000);
@@ -57,8 +22,8 @@ describe('auto-submission at deadlines', function () {
   const ids: Record<string, string> = {};
 
   before(async () => {
-    await Region.insertMany(regions);
-    const path = (c: string) => [...regions.find((r) => r._id === c)!.path, c];
+    await Region.insertMany(miniRegions);
+    const path = miniRegionPath;
     const [a, b, c, d] = await School.insertMany([
       { name: '草稿小学', type: '小学', regionCode: '350102', regionPath: path('350102') },
       { name: '未填小学', type: '小学', regionCode: '350102', regionPath: path('350102') },
@@ -185,8 +150,8 @@ describe('auto-submission of deadlines that passed before the first run', functi
   const deps = { clock, calendar: DEFAULT_CALENDAR };
 
   it('reports every unit whose deadline has passed: drafts, an older period, expired returns', async () => {
-    await Region.insertMany(regions);
-    const path = (c: string) => [...regions.find((r) => r._id === c)!.path, c];
+    await Region.insertMany(miniRegions);
+    const path = miniRegionPath;
     const [a, b, c] = await School.insertMany([
       { name: '早报小学', type: '小学', regionCode: '350102', regionPath: path('350102') },
       { name: '旧期小学', type: '小学', regionCode: '350103', regionPath: path('350103') },
@@ -256,8 +221,8 @@ describe('auto-submission of a unit changing at the deadline', function () {
   const deps = { clock, calendar: DEFAULT_CALENDAR };
 
   it('is not skipped: the deadline stays open until that unit is closed too', async () => {
-    await Region.insertMany(regions);
-    const path = [...regions.find((r) => r._id === '350102')!.path, '350102'];
+    await Region.insertMany(miniRegions);
+    const path = miniRegionPath('350102');
     const [a, b] = await School.insertMany([
       { name: '安静小学', type: '小学', regionCode: '350102', regionPath: path },
       { name: '忙碌小学', type: '小学', regionCode: '350102', regionPath: path },

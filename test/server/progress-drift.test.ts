@@ -13,43 +13,7 @@ import {
 import { repairProgress } from '../../server/src/reports/progress-repair';
 import { School } from '../../server/src/schools/model';
 import { useTestDatabase } from '../helpers/db';
-import { manualClock } from '../helpers/fixtures';
-
-const regions = [
-  { _id: '000000', name: '全国', level: 'national', parentCode: null, path: [], countyLevel: false },
-  {
-    _id: '350000',
-    name: '福建省',
-    level: 'province',
-    parentCode: '000000',
-    path: ['000000'],
-    countyLevel: false,
-  },
-  {
-    _id: '350100',
-    name: '福州市',
-    level: 'city',
-    parentCode: '350000',
-    path: ['000000', '350000'],
-    countyLevel: false,
-  },
-  {
-    _id: '350102',
-    name: '鼓楼区',
-    level: 'county',
-    parentCode: '350100',
-    path: ['000000', '350000', '350100'],
-    countyLevel: true,
-  },
-  {
-    _id: '350103',
-    name: '台江区',
-    level: 'county',
-    parentCode: '350100',
-    path: ['000000', '350000', '350100'],
-    countyLevel: true,
-  },
-];
+import { manualClock, miniRegionPath, miniRegions } from '../helpers/fixtures';
 
 describe('progress rollups', function () {
   this.timeout(120_000);
@@ -79,8 +43,8 @@ describe('progress rollups', function () {
     let schoolIds: string[] = [];
 
     before(async () => {
-      await Region.insertMany(regions);
-      const path = (c: string) => [...regions.find((r) => r._id === c)!.path, c];
+      await Region.insertMany(miniRegions);
+      const path = miniRegionPath;
       const schools = await School.insertMany([
         { name: '甲小学', type: '小学', regionCode: '350102', regionPath: path('350102') },
         { name: '乙小学', type: '小学', regionCode: '350102', regionPath: path('350102') },
