@@ -28,6 +28,7 @@ const messages = {
   newPasswordHint: '至少 8 位',
   confirmPassword: '确认新密码',
   mismatch: '两次输入的新密码不一致',
+  noOldPassword: '请输入当前密码（初始密码或重置后的密码）',
   tooShort: '新密码至少 8 位',
   savePassword: '确认修改',
   name: '真实姓名',
@@ -87,6 +88,7 @@ function PasswordStep({ onDone }: { onDone: () => void }) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const submit = async () => {
+    if (!oldPassword) return setError(messages.noOldPassword);
     if (newPassword.length < 8) return setError(messages.tooShort);
     if (newPassword !== confirm) return setError(messages.mismatch);
     setBusy(true);
