@@ -181,12 +181,12 @@ export async function benchStatistics(): Promise<void> {
     });
     const sch = await login('sch');
     const q = periodContaining(new Date(), 'quarterly').name;
-    const unitsNow = async () =>
-      (
-        (await (await api(`/regions/350000/statistics?period=${q}&category=schoolNet`, fj)).json()) as {
-          total: { units: number };
-        }
-      ).total.units;
+    const unitsNow = async () => {
+      const res = await api(`/regions/350000/statistics?period=${q}&category=schoolNet`, fj);
+      const body = (await res.json()) as { total: { units: number } };
+      if (res.status !== 200) throw new Error(`statistics answered ${res.status}: ${JSON.stringify(body)}`);
+      return body.total.units;
+    };
     t = performance.now();
     const before = await unitsNow(); // first look at the period: counted once here
     console.log(

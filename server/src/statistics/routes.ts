@@ -5,6 +5,7 @@ import type { Context } from 'koa';
 import { authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { input, type RouteDefinition } from '../http/route';
+import { LONG_REQUEST_MS } from '../http/time-limit';
 import { defaultPeriod, regionWithin } from '../reports/progress-view';
 import { XLSX_TYPE } from '../training/export';
 import { schoolListFileName, writeSchoolListWorkbook } from './export';
@@ -57,6 +58,9 @@ export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
       ...common,
       method: 'get',
       path: '/regions/:code/statistics',
+      // The first look at a period never counted recounts the subtree inside the request (minutes for a
+      // province on FerretDB); later reads are `_id` reads.
+      timeoutMs: LONG_REQUEST_MS,
       summary:
         '数据统计（按地区）：本地区、各直接下级与直属学校的某一分类（统计页）指标；可按学校类型、城乡类型、期次筛选',
       params: s.regionCodeParams,
@@ -70,6 +74,9 @@ export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
       ...common,
       method: 'get',
       path: '/regions/:code/statistics/chart',
+      // The first look at a period never counted recounts the subtree inside the request (minutes for a
+      // province on FerretDB); later reads are `_id` reads.
+      timeoutMs: LONG_REQUEST_MS,
       summary: '统计图数据：某一指标在各直接下级与直属学校的柱状图，以及最近 8 期的趋势',
       params: s.regionCodeParams,
       query: s.chartQuery,
@@ -82,6 +89,9 @@ export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
       ...common,
       method: 'get',
       path: '/regions/:code/statistics/schools',
+      // The first look at a period never counted recounts the subtree inside the request (minutes for a
+      // province on FerretDB); later reads are `_id` reads.
+      timeoutMs: LONG_REQUEST_MS,
       summary: '列表模式：统计数字背后的学校及其填报值（分页）',
       params: s.regionCodeParams,
       query: s.schoolListQuery,
@@ -96,6 +106,7 @@ export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
       ...common,
       method: 'get',
       path: '/regions/:code/statistics/schools/export',
+      timeoutMs: LONG_REQUEST_MS,
       summary: '导出列表模式的学校明细（XLSX，流式）',
       params: s.regionCodeParams,
       query: s.schoolExportQuery,
@@ -110,6 +121,7 @@ export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
       ...common,
       method: 'post',
       path: '/regions/:code/statistics/recount',
+      timeoutMs: LONG_REQUEST_MS,
       summary: '重新统计本地区某期的数据统计（修复汇总数据的偏差，返回发现偏差的汇总文档）',
       params: s.regionCodeParams,
       query: s.rebuildQuery,
