@@ -18,28 +18,11 @@ import {
 } from '../../miniprogram/src/components/schema-form/model';
 import { writeFormValidators } from '../../miniprogram/scripts/form-validators';
 import { manualClock, PASSWORD, school, schoolAdmin } from '../helpers/fixtures';
+import { goodSchoolReport } from '../helpers/reports';
 import { startTestServer, type TestServer } from '../helpers/server';
 
-/** A complete, valid school report. */
-const valid = () => ({
-  classes: 12,
-  teachers: 30,
-  students: 500,
-  minoritySchool: false,
-  campusNetwork: true,
-  bandwidthMbps: 200,
-  computerRooms: 1,
-  recordingRooms: 0,
-  classrooms: 12,
-  multimediaWithNetwork: 10,
-  multimediaWithoutNetwork: 0,
-  interactiveWithNetwork: 2,
-  interactiveWithoutNetwork: 0,
-  teacherTerminals: { desktop: 10, laptop: 20, tablet: 0 },
-  studentTerminals: { desktop: 40, laptop: 0, tablet: 0 },
-  teacherSpaces: 30,
-  studentSpaces: 400,
-});
+/** A complete, valid school report (a fresh copy each time: tests spoil it). */
+const valid = () => structuredClone(goodSchoolReport) as Record<string, any>;
 
 /** Every kind of field the renderer knows, for the parts the school form does not use. */
 const kinds = {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import { repoRoot } from '../../server/src/config';
 import { provisionDatabase, describeServer } from '../../server/src/db/provision';
 import { isAlive } from '../../server/src/db/processes';
 import { testServer } from '../helpers/db';
-import { startedUrl } from '../helpers/spawn-server';
+import { databasePid, listening, spawnServer } from '../helpers/spawn-server';
 
 const cacheDir = process.env.CACHE_DIR || path.join(repoRoot, '.cache');
 
@@ -94,48 +93,16 @@ describe('database provisioning', function () {
   it('npm start stops its database on SIGTERM: no process is left behind', async function () {
     if (process.env.MONGODB_URI) this.skip();
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'edu-start-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server/src/main.ts')], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        MONGODB_URI: '',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        CACHE_DIR: cacheDir,
-        DEMO_DATA: '0',
-        ADMIN_INITIAL_PASSWORD: 'Admin12345',
-        LOG_LEVEL: 'silent',
-        // The H5 build is another test's concern (test/e2e); this one is about the database process.
-        WEB_BUILD: '0',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start within 90 s:\n${out}`)), 90_000);
-      child.stdout.on('data', () => {
-        const started = startedUrl(out);
-        if (started) {
-          clearTimeout(timer);
-          resolve(started);
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-    });
-    const dbPid = Number(/pid (\d+)/.exec(out)?.[1]);
+    const server = spawnServer(dataDir);
+    const url = await listening(server);
+    const dbPid = databasePid(server);
     expect(dbPid).to.be.greaterThan(0);
     expect(isAlive(dbPid)).to.equal(true);
     const health = (await fetch(`${url}/api/v1/health`).then((r) => r.json())) as any;
     expect(health.database.name).to.be.oneOf(['FerretDB', 'MongoDB']);
 
-    const exitCode = await new Promise<number | null>((resolve) => {
-      child.once('exit', (code) => resolve(code));
-      child.kill('SIGTERM');
-    });
-    expect(exitCode).to.equal(0);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).to.equal(0);
     expect(isAlive(dbPid), `database pid ${dbPid} left behind`).to.equal(false);
     await fs.rm(dataDir, { recursive: true, force: true });
   });
