@@ -3,7 +3,9 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { loadConfig, repoRoot } from '../server/src/config';
 import { provisionDatabase, type ProvisionedDatabase } from '../server/src/db/provision';
+import { writeScale, type ScaleResult } from '../server/src/demo/scale';
 import { createLogger } from '../server/src/logger';
+import { Region } from '../server/src/regions/model';
 import { startServer, type RunningServer, type StartOptions } from '../server/src/server';
 
 export interface BenchServer {
@@ -69,4 +71,30 @@ export function percentile(samples: number[], p: number): number {
 
 export function fmt(ms: number): string {
   return `${ms.toFixed(1)} ms`;
+}
+
+/** A JSON caller of the bench server's API with a bearer token (the response is returned as is). */
+export function benchApi(bench: BenchServer) {
+  return (path: string, token: string, init: { method?: string; body?: unknown } = {}) =>
+    fetch(`${bench.server.url}/api/v1${path}`, {
+      method: init.method ?? 'GET',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+}
+
+/**
+ * Writes the benchmark province: 福建省 (350000) with about 20,000 schools spread evenly over its
+ * county-level regions (scale generator, seed 7, no teachers). Returns the county count and what the
+ * generator reports (counts written, elapsed ms).
+ */
+export async function writeFujianOf20000(): Promise<{ counties: number; written: ScaleResult }> {
+  const counties = await Region.countDocuments({ countyLevel: true, path: '350000' });
+  const written = await writeScale({
+    provinces: ['35'],
+    schoolsPerCounty: Math.ceil(20_000 / counties),
+    teachersPerSchool: 0,
+    seed: 7,
+  });
+  return { counties, written };
 }

@@ -1,32 +1,18 @@
 // Issue 4's figures: progress of a province with ~20,000 schools (p95), how soon a submission shows in
 // the province totals, and a full recount of the province's rollups.
-import { Region } from '../server/src/regions/model';
 import { User } from '../server/src/accounts/model';
 import { hashPassword } from '../server/src/accounts/passwords';
 import { School } from '../server/src/schools/model';
-import { writeScale } from '../server/src/demo/scale';
 import { recountProgress } from '../server/src/reports/progress';
 import { systemClock } from '../server/src/clock';
 import { periodContaining } from '../shared/src';
-import { fmt, percentile, startBenchServer } from './harness';
+import { benchApi, fmt, percentile, startBenchServer, writeFujianOf20000 } from './harness';
 
 export async function benchProgress(): Promise<void> {
   const bench = await startBenchServer('bench_progress');
-  const api = (path: string, token: string, init: { method?: string; body?: unknown } = {}) =>
-    fetch(`${bench.server.url}/api/v1${path}`, {
-      method: init.method ?? 'GET',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
+  const api = benchApi(bench);
   try {
-    const counties = await Region.countDocuments({ countyLevel: true, path: '350000' });
-    const perCounty = Math.ceil(20_000 / counties);
-    const written = await writeScale({
-      provinces: ['35'],
-      schoolsPerCounty: perCounty,
-      teachersPerSchool: 0,
-      seed: 7,
-    });
+    const { counties, written } = await writeFujianOf20000();
     const schools = await School.countDocuments({ regionPath: '350000' });
     console.log(
       `province 350000: ${schools} schools in ${counties} county-level regions (written in ${fmt(written.elapsedMs)})`,

@@ -4,15 +4,13 @@
 import { User } from '../server/src/accounts/model';
 import { hashPassword } from '../server/src/accounts/passwords';
 import { systemClock } from '../server/src/clock';
-import { writeScale } from '../server/src/demo/scale';
 import { Rng } from '../server/src/demo/rng';
 import { demoSchoolReportData } from '../server/src/demo/world';
-import { Region } from '../server/src/regions/model';
 import { Report, type ReportDoc } from '../server/src/reports/model';
 import { School } from '../server/src/schools/model';
 import { applyReportChange, rebuildStatistics } from '../server/src/statistics/rollups';
 import { periodContaining, SCHOOL_FORM_CURRENT_VERSION } from '../shared/src';
-import { fmt, percentile, startBenchServer } from './harness';
+import { benchApi, fmt, percentile, startBenchServer, writeFujianOf20000 } from './harness';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
@@ -52,21 +50,9 @@ function reportData(rng: Rng): Record<string, unknown> {
 export async function benchStatistics(): Promise<void> {
   const bench = await startBenchServer('bench_statistics');
   const backend = bench.server.database.description;
-  const api = (path: string, token: string, init: { method?: string; body?: unknown } = {}) =>
-    fetch(`${bench.server.url}/api/v1${path}`, {
-      method: init.method ?? 'GET',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
+  const api = benchApi(bench);
   try {
-    const counties = await Region.countDocuments({ countyLevel: true, path: '350000' });
-    const perCounty = Math.ceil(20_000 / counties);
-    const written = await writeScale({
-      provinces: ['35'],
-      schoolsPerCounty: perCounty,
-      teachersPerSchool: 0,
-      seed: 7,
-    });
+    const { counties, written } = await writeFujianOf20000();
     const hash = await hashPassword('Bench12345');
     await User.create({
       loginName: 'fj',
