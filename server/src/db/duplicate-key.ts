@@ -21,3 +21,30 @@ export function isDuplicateKey(err: unknown): boolean {
   if (e.code === 11000) return true;
   return /UNIQUE constraint failed|E11000 duplicate key/i.test(e.message ?? '');
 }
+
+/** What `bulkWriteUpserts` needs of a collection (the driver's, or a mongoose model's `.collection`). */
+interface BulkWritable {
+  bulkWrite(ops: any[], opts: { ordered: boolean }): Promise<unknown>;
+}
+
+/**
+ * Runs a bulk write of upserts by `_id` (unordered) so that racing first writers never fail it. On
+ * FerretDB an upsert is a read then an insert: two requests that both build a missing read-model
+ * document (the school list's region documents, rollups) both insert it, and one is refused with a
+ * duplicate key although nothing is wrong. The statements refused so did nothing, so they are sent
+ * again (the document exists now: the upsert updates it); the others are not repeated. Up to
+ * `attempts` rounds; any other error, or duplicates that persist, are thrown.
+ */
+export async function bulkWriteUpserts(collection: BulkWritable, ops: any[], attempts = 5): Promise<void> {
+  let pending = ops;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    try {
+      await collection.bulkWrite(pending, { ordered: false });
+      return;
+    } catch (err) {
+      const failed = (err as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
+      if (!failed?.length || !isDuplicateKey(err) || attempt >= attempts) throw err;
+      pending = failed.map((w) => pending[w.index]);
+    }
+  }
+}

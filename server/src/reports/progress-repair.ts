@@ -20,6 +20,7 @@ import {
   type Counts,
   type RegionReportFacts,
   type RollupDoc,
+  writeRollups,
 } from './progress';
 import { workablePeriods } from './rules';
 
@@ -178,7 +179,6 @@ export async function repairPeriod(clock: Clock, period: string): Promise<Repair
     });
     if (differs) result.written++;
   }
-  for (let i = 0; i < ops.length; i += 200)
-    await ProgressRollup.collection.bulkWrite(ops.slice(i, i + 200) as any, { ordered: false });
+  for (let i = 0; i < ops.length; i += 200) await writeRollups(ops.slice(i, i + 200));
   return result;
 }

@@ -8,7 +8,7 @@ import type { ReportState } from '@eduprogress/shared';
 import type { Clock } from '../clock';
 import { Region, type RegionDoc } from '../regions/model';
 import { School } from '../schools/model';
-import { isDuplicateKey } from '../db/duplicate-key';
+import { bulkWriteUpserts } from '../db/duplicate-key';
 import { Report } from './model';
 import { isReported } from './rules';
 
@@ -122,17 +122,7 @@ function incOps(
  * failed so are retried (the document exists now, so the upsert updates it); the others are not repeated.
  */
 export async function writeRollups(ops: any[]): Promise<void> {
-  let pending = ops;
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    try {
-      await ProgressRollup.collection.bulkWrite(pending, { ordered: false });
-      return;
-    } catch (err) {
-      const failed = (err as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
-      if (!failed?.length || !failed.every((w) => isDuplicateKey(w)) || attempt >= 4) throw err;
-      pending = failed.map((w) => pending[w.index]);
-    }
-  }
+  await bulkWriteUpserts(ProgressRollup.collection, ops);
 }
 
 /** Applies the change of one school report's facts to every rollup above the school. */
@@ -419,7 +409,7 @@ export async function recountProgress(
       },
     }));
   for (let i = 0; i < ops.length; i += 500) {
-    await ProgressRollup.collection.bulkWrite(ops.slice(i, i + 500) as any, { ordered: false });
+    await writeRollups(ops.slice(i, i + 500));
   }
   // The regions above the root hold its totals in their child rows: the drift repair sums them again.
   const root = regions.find((r) => r._id === rootCode);

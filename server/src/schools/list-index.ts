@@ -16,7 +16,7 @@ import { Region } from '../regions/model';
 import { cachedDescendants } from '../regions/tree';
 import { Report } from '../reports/model';
 import { School, schoolView, type SchoolDoc, type SchoolView } from './model';
-import { isDuplicateKey } from '../db/duplicate-key';
+import { bulkWriteUpserts, isDuplicateKey } from '../db/duplicate-key';
 
 export interface ListRow {
   id: string;
@@ -298,7 +298,7 @@ export async function rebuildSchoolIndex(
   }));
   await publishStamps(stamps);
   for (let i = 0; i < ops.length; i += 200) {
-    await SchoolListIndex.collection.bulkWrite(ops.slice(i, i + 200) as any, { ordered: false });
+    await bulkWriteUpserts(SchoolListIndex.collection, ops.slice(i, i + 200));
   }
   return { regions: regions.length, schools };
 }

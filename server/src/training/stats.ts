@@ -36,7 +36,7 @@ import {
   type TrainingDoc,
   type TrainingRecordDoc,
 } from './model';
-import { isDuplicateKey } from '../db/duplicate-key';
+import { bulkWriteUpserts, isDuplicateKey } from '../db/duplicate-key';
 
 const messages = {
   busy: '该培训正在导入或重新统计，请稍后再试',
@@ -609,7 +609,7 @@ async function incrementRollups(training: Pick<TrainingDoc, '_id' | 'viewGen'>, 
   }
   for (const [kind, ops] of byKind) {
     for (let i = 0; i < ops.length; i += UPDATE_BATCH) {
-      await rollups(kind).bulkWrite(ops.slice(i, i + UPDATE_BATCH), { ordered: false });
+      await bulkWriteUpserts(rollups(kind), ops.slice(i, i + UPDATE_BATCH));
     }
   }
 }
