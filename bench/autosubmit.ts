@@ -1,25 +1,38 @@
-// Issue 9's figures for jobs sized to the work: a deadline auto-submitted (county, city, province) over a
-// province (or several: BENCH_PROVINCES=35,36) of generated schools, once with two instances racing, to
-// the last unit; and the province's progress recount, full vs changed-only (the drift repair).
-// BENCH_SCHOOLS_PER_COUNTY (default 168, the national average) sets the size. Prints an extrapolation to
-// the nation (2,978 county-level regions) from the measured per-unit rates, labelled as such.
+// Issue 9's figures for jobs sized to the work: the whole chain of a period's deadlines — county, city,
+// province (the provinces report to the nation; the nation itself has no deadline) — each auto-submitting
+// every unit still unreported at that level, over the national region tree (all 2,978 county-level
+// regions, 333 cities, 31 provinces) and the schools generated in BENCH_PROVINCES (default 35, or `all`)
+// at BENCH_SCHOOLS_PER_COUNTY (default 168, the national average). Two runners race for every deadline's
+// lease (two server instances, the second 200 ms later). Then the proof of "once, to the last unit" and
+// the province's progress recount, full vs changed-only (the drift repair).
+import os from 'node:os';
 import { DEFAULT_CALENDAR } from '../shared/src';
+import { AuditEntry } from '../server/src/audit/model';
+import { Lease } from '../server/src/jobs/lease';
+import { OutboxEvent } from '../server/src/outbox/model';
 import { writeScale, scaleCounties } from '../server/src/demo/scale';
 import { Region } from '../server/src/regions/model';
 import { runDueDeadlines } from '../server/src/reports/autosubmit';
 import { Report } from '../server/src/reports/model';
-import { markRollupChanged, recountProgress } from '../server/src/reports/progress';
+import { markRollupChanged, ProgressRollup, recountProgress } from '../server/src/reports/progress';
 import { repairPeriod } from '../server/src/reports/progress-repair';
 import { School } from '../server/src/schools/model';
 import { fmt, startBenchServer } from './harness';
 
-const NATION_COUNTIES = 2_978;
 const PERIOD = '2026Q4';
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 export async function benchAutosubmit(): Promise<void> {
-  const provinces = (process.env.BENCH_PROVINCES ?? '35').split(',').map((p) => p.trim());
+  const provinces =
+    process.env.BENCH_PROVINCES === 'all'
+      ? 'all'
+      : (process.env.BENCH_PROVINCES ?? '35').split(',').map((p) => p.trim());
   const perCounty = Number(process.env.BENCH_SCHOOLS_PER_COUNTY ?? 168);
-  let now = new Date('2027-01-06T00:00:30+08:00');
+  let now = new Date('2027-01-05T12:00:00+08:00');
   const clock = () => new Date(now);
   const bench = await startBenchServer('bench_autosubmit', {}, { scheduler: false, clock });
   const deps = { clock, calendar: DEFAULT_CALENDAR };
@@ -31,10 +44,9 @@ export async function benchAutosubmit(): Promise<void> {
       teachersPerSchool: 0,
       seed: 9,
     });
-    const roots = provinces.map((p) => p.padEnd(6, '0'));
     console.log(
-      `${written.counts.schools} schools in ${counties} county-level regions of ${roots.join(', ')} ` +
-        `(written in ${fmt(written.elapsedMs)}) — on ${bench.server.database.description}`,
+      `${written.counts.schools} schools in ${counties} county-level regions of ${provinces === 'all' ? 'every province' : provinces.join(', ')} ` +
+        `(written in ${fmt(written.elapsedMs)}) — on ${bench.server.database.description}; load average ${load()}`,
     );
 
     // The period as schools leave it at the county deadline: 55% drafts, 35% submitted, 10% never opened.
@@ -45,10 +57,12 @@ export async function benchAutosubmit(): Promise<void> {
       batch = [];
     };
     const at = new Date('2027-01-03T10:00:00+08:00');
+    let opened = 0;
     for await (const s of School.find({}, { regionCode: 1, regionPath: 1 }).lean().cursor()) {
       const roll = i++ % 20;
       if (roll < 2) continue;
       const submitted = roll >= 13;
+      opened++;
       batch.push({
         _id: `${PERIOD}:school:${s._id}`,
         period: PERIOD,
@@ -72,15 +86,16 @@ export async function benchAutosubmit(): Promise<void> {
     }
     await flush();
     const units = await School.countDocuments({});
-    const regionUnits = await Region.countDocuments({
-      level: { $in: ['province', 'city', 'county'] },
-      path: { $in: roots },
-    });
+    const regionUnits = await Region.countDocuments({ level: { $in: ['province', 'city', 'county'] } });
+    let t = performance.now();
     await recountProgress(clock, PERIOD, '000000');
+    console.log(
+      `${opened} school reports opened of ${units} schools; national progress counted in ${fmt(performance.now() - t)}`,
+    );
 
-    const rates: Record<string, number> = {};
     // BENCH_DEADLINES=county,city,province (default all three) or `none` for the recount figures only.
     const wanted = (process.env.BENCH_DEADLINES ?? 'county,city,province').split(',');
+    let chain = 0;
     for (const [level, iso] of (
       [
         ['county', '2027-01-06T00:00:30+08:00'],
@@ -89,45 +104,70 @@ export async function benchAutosubmit(): Promise<void> {
       ] as const
     ).filter(([level]) => wanted.includes(level))) {
       now = new Date(iso);
-      const t = performance.now();
+      t = performance.now();
       // Two instances at once: the deadline is handled by one of them.
       const [one, two] = await Promise.all([
-        runDueDeadlines(deps, { owner: 'instance-1' }),
-        new Promise((r) => setTimeout(r, 200)).then(() => runDueDeadlines(deps, { owner: 'instance-2' })),
+        runDueDeadlines(deps, { owner: 'instance-1', scanReports: false }),
+        new Promise((r) => setTimeout(r, 200)).then(() =>
+          runDueDeadlines(deps, { owner: 'instance-2', scanReports: false }),
+        ),
       ]);
       const ms = performance.now() - t;
+      chain += ms;
       const outcomes = [...one, ...two].filter((r) => r.level === level).map((r) => r.outcome);
-      rates[level] = ms;
+      const [autoSchools, autoRegions] = await Promise.all([
+        Report.countDocuments({
+          period: PERIOD,
+          unitKind: 'school',
+          'history.reason': { $regex: iso.slice(0, 10) },
+        }),
+        Report.countDocuments({
+          period: PERIOD,
+          unitKind: 'region',
+          'history.reason': { $regex: iso.slice(0, 10) },
+        }),
+      ]);
       console.log(
-        `${level} deadline of ${PERIOD}: ${fmt(ms)} (${(ms / 1000).toFixed(1)} s); outcomes ${outcomes.join(' + ')}`,
+        `${level} deadline of ${PERIOD}: ${(ms / 1000).toFixed(1)} s, outcomes ${outcomes.join(' + ')}; ` +
+          `auto-submitted at it: ${autoSchools} schools, ${autoRegions} regions; load average ${load()}`,
       );
     }
-    const open = await Report.countDocuments({ period: PERIOD, state: { $nin: ['locked', 'submitted'] } });
-    const schoolReports = await Report.countDocuments({ period: PERIOD, unitKind: 'school' });
-    const lockedSchools = await Report.countDocuments({
-      period: PERIOD,
-      unitKind: 'school',
-      state: 'locked',
-    });
-    const regionReports = await Report.countDocuments({ period: PERIOD, unitKind: 'region' });
-    console.log(
-      `to the last unit: ${schoolReports} school reports for ${units} schools, ${lockedSchools} locked; ` +
-        `${regionReports} region reports for ${regionUnits} regions; ${open} left unreported`,
-    );
-    const total = (rates.county ?? 0) + (rates.city ?? 0) + (rates.province ?? 0);
-    const perSchoolMs = (rates.county ?? 0) / units;
-    if (rates.county)
-      console.log(
-        `per school at the county deadline: ${perSchoolMs.toFixed(2)} ms → extrapolated, not measured: ` +
-          `the nation's county deadline (${NATION_COUNTIES} × ${perCounty} schools) ≈ ` +
-          `${((perSchoolMs * NATION_COUNTIES * perCounty) / 60_000).toFixed(1)} min, all three ≈ ` +
-          `${(((total / units) * NATION_COUNTIES * perCounty) / 60_000).toFixed(1)} min (linear in schools; ` +
-          `the one read of the period's reports per deadline grows with the nation's reports too)`,
-      );
+    console.log(`the chain: ${(chain / 1000).toFixed(1)} s`);
 
-    // Progress: the full recount of the province vs the drift repair after a few counties changed.
-    const root = roots[0];
-    let t = performance.now();
+    // Once, to the last unit.
+    const reports = await Report.find(
+      { period: PERIOD },
+      { unitKind: 1, state: 1, schoolId: 1, regionCode: 1, autoSubmitted: 1, history: 1 },
+    ).lean();
+    const schoolReports = reports.filter((r) => r.unitKind === 'school');
+    const regionReports = reports.filter((r) => r.unitKind === 'region');
+    const twice = reports.filter((r) => r.history.filter((h) => h.auto && h.to === 'submitted').length > 1);
+    const unreported = reports.filter((r) => !['locked', 'submitted'].includes(r.state));
+    const schoolsWithout = units - new Set(schoolReports.map((r) => String(r.schoolId))).size;
+    const regionsWithout = regionUnits - new Set(regionReports.map((r) => r.regionCode)).size;
+    const audits = await AuditEntry.find({ targetType: 'report' }, { action: 1, targetId: 1 }).lean();
+    const auditKeys = audits.map((a) => `${a.action}|${a.targetId}`);
+    const auditTwice = auditKeys.length - new Set(auditKeys).size;
+    const autoAudits = audits.filter((a) => a.action === 'report.autosubmit').length;
+    const autoUnits = reports.filter((r) => r.autoSubmitted).length;
+    const events = await OutboxEvent.find({ type: 'deadline.passed' }, { _id: 1 }).lean();
+    const leases = await Lease.find({ _id: { $regex: `^autosubmit:${PERIOD}:` } }).lean();
+    const national = await ProgressRollup.findById(`${PERIOD}:000000`).lean();
+    console.log(
+      `to the last unit: ${schoolReports.length} school reports for ${units} schools (${schoolsWithout} without), ` +
+        `${regionReports.length} region reports for ${regionUnits} regions (${regionsWithout} without); ` +
+        `${unreported.length} left unreported; schools locked ${schoolReports.filter((r) => r.state === 'locked').length}`,
+    );
+    console.log(
+      `once: ${twice.length} reports auto-submitted twice; ${autoUnits} units auto-submitted, ${autoAudits} ` +
+        `report.autosubmit audit entries, ${auditTwice} duplicate audit entries; ${events.length} deadline.passed ` +
+        `events; leases ${leases.map((l) => `${l._id.split(':')[2]}=${l.done ? 'done' : 'open'}(gen ${l.generation})`).join(', ')}; ` +
+        `national progress ${JSON.stringify(national?.totals)}`,
+    );
+
+    // Progress: the full recount of the first province vs the drift repair after a few counties changed.
+    const root = provinces === 'all' ? '350000' : provinces[0].padEnd(6, '0');
+    t = performance.now();
     const full = await recountProgress(clock, PERIOD, root);
     console.log(
       `full recount of ${root} (${PERIOD}): ${fmt(performance.now() - t)}, ${full.written} rollups written of ${full.regions}`,

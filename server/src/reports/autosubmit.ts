@@ -47,8 +47,6 @@ function regionsAtLevel(level: ReportingLevel) {
 
 /** Regions per resumable step: the lease is renewed and the progress saved after each. */
 const STEP_REGIONS = 25;
-/** Regions whose schools are loaded by one query (a scan on FerretDB). */
-const LOAD_REGIONS = 500;
 
 interface DeadlineProgress {
   /** Regions (in code order) done. */
@@ -99,43 +97,46 @@ export async function autoSubmitDeadline(
   const todo = [...regions.slice(progress.next), ...regions.filter((r) => retry.has(r._id))];
   progress.failed = [];
   const known = await knownReports(period);
-  for (let i = 0; i < todo.length; i += LOAD_REGIONS) {
-    const chunk = todo.slice(i, i + LOAD_REGIONS);
-    const codes = chunk.map((r) => r._id);
-    const schoolsOf = new Map<string, SchoolRef[]>();
-    const childrenOf = new Map<string, RegionDoc[]>();
-    const schools = School.find(
-      { regionCode: { $in: codes } },
-      { _id: 1, name: 1, regionCode: 1, regionPath: 1 },
-    ).lean<SchoolRef[]>();
-    for (const s of await schools) schoolsOf.set(s.regionCode, [...(schoolsOf.get(s.regionCode) ?? []), s]);
-    for (const c of await Region.find({ parentCode: { $in: codes } }).lean<RegionDoc[]>())
+  // Each collection read once per run (on FerretDB any query but an `_id` look-up is a scan, and a
+  // filter `$in` thousands of codes costs a comparison per code and document).
+  const wanted = new Set(todo.map((r) => r._id));
+  const schoolsOf = new Map<string, SchoolRef[]>();
+  for await (const s of School.find({}, { _id: 1, name: 1, regionCode: 1, regionPath: 1 })
+    .lean<SchoolRef[]>()
+    .cursor()) {
+    if (!wanted.has(s.regionCode)) continue;
+    const list = schoolsOf.get(s.regionCode);
+    if (list) list.push(s);
+    else schoolsOf.set(s.regionCode, [s]);
+  }
+  const childrenOf = new Map<string, RegionDoc[]>();
+  for (const c of await Region.find({ parentCode: { $ne: null } }).lean<RegionDoc[]>())
+    if (wanted.has(c.parentCode!))
       childrenOf.set(c.parentCode!, [...(childrenOf.get(c.parentCode!) ?? []), c]);
-    for (let j = 0; j < chunk.length; j += STEP_REGIONS) {
-      if (lease?.signal.aborted) return;
-      const step = chunk.slice(j, j + STEP_REGIONS);
-      try {
-        const outcomes = await closeRegions(deps, period, level, reason, step, schoolsOf, childrenOf, known);
-        for (const region of step) {
-          const out = outcomes.get(region._id)!;
-          if (!out.regionAuto && !out.autoSchools) continue;
-          const parent = region.parentCode ?? region._id;
-          const entry = (progress.byParent[parent] ??= {
-            regions: [],
-            schools: 0,
-            path: region.path.slice(0, -1),
-          });
-          if (out.regionAuto && !entry.regions.includes(region.name)) entry.regions.push(region.name);
-          entry.schools += out.autoSchools;
-        }
-      } catch (err) {
-        if (lease?.signal.aborted) return;
-        logger?.error({ err, period, level, regions: step.map((r) => r._id) }, messages.regionFailed);
-        progress.failed.push(...step.map((r) => r._id));
+  for (let i = 0; i < todo.length; i += STEP_REGIONS) {
+    if (lease?.signal.aborted) return;
+    const step = todo.slice(i, i + STEP_REGIONS);
+    try {
+      const outcomes = await closeRegions(deps, period, level, reason, step, schoolsOf, childrenOf, known);
+      for (const region of step) {
+        const out = outcomes.get(region._id)!;
+        if (!out.regionAuto && !out.autoSchools) continue;
+        const parent = region.parentCode ?? region._id;
+        const entry = (progress.byParent[parent] ??= {
+          regions: [],
+          schools: 0,
+          path: region.path.slice(0, -1),
+        });
+        if (out.regionAuto && !entry.regions.includes(region.name)) entry.regions.push(region.name);
+        entry.schools += out.autoSchools;
       }
-      progress.next = Math.min(regions.length, progress.next + Math.min(STEP_REGIONS, chunk.length - j));
-      await lease?.save({ ...progress });
+    } catch (err) {
+      if (lease?.signal.aborted) return;
+      logger?.error({ err, period, level, regions: step.map((r) => r._id) }, messages.regionFailed);
+      progress.failed.push(...step.map((r) => r._id));
     }
+    progress.next = Math.min(regions.length, progress.next + step.length);
+    await lease?.save({ ...progress });
   }
   if (progress.failed.length) throw new Error(messages.someFailed(progress.failed));
   // Bulk closes announce no report.changed per unit: read models that count reports recount instead.

@@ -69,6 +69,23 @@ interface Plan {
 
 const isEditable = (s: ReportState) => EDITABLE_STATES.includes(s);
 
+/** `_id` reads sent at once (each is an index look-up on FerretDB; a few in flight hide the round trip). */
+const READS_IN_FLIGHT = 16;
+
+/** `fn` over `items` with at most `limit` calls in flight; results in the items' order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 /**
  * Closes regions at their deadline, in bulk: every unit below each region locked (reported first when
  * it was not), and each region's own report reported. Idempotent: a unit already locked needs nothing.
@@ -108,11 +125,12 @@ export async function closeRegions(
   const inserts: { p: Plan; doc: { _id: string } & Record<string, unknown> }[] = [];
   const slow: Plan[] = [];
 
+  const missing: Plan[] = [];
   for (const p of plans) {
     const id = idOf(p.b);
     const r = known.get(id);
     if (!r) {
-      inserts.push({ p, doc: await newReport(p, period, reason, now) });
+      missing.push(p);
       continue;
     }
     const returnRuns = r.state === 'returned' && !!r.returnDeadline && r.returnDeadline > now;
@@ -160,18 +178,29 @@ export async function closeRegions(
     updates.push({ p, id, version, full, before: r });
   }
 
+  const created = await mapLimit(missing, READS_IN_FLIGHT, (p) => newReport(p, period, reason, now));
+  missing.forEach((p, i) => inserts.push({ p, doc: created[i] }));
+
   // Version claims first: a collision is someone changing that report right now.
   const lostClaims = await insertAllOrCollect(ReportClaim.collection, claims);
-  const claimed = updates.filter((u) => !lostClaims.has(claimKey(u.id, u.version)));
   for (const u of updates) if (lostClaims.has(claimKey(u.id, u.version))) slow.push(u.p);
+  // `known` was read when the run began: a report changed since (its claim settled and removed) is at
+  // a later version. Read after the claim, the version cannot move any more (its next version is ours),
+  // so the update below needs no version condition: a filter on `_id` alone is the one FerretDB runs by
+  // index (with the version in it, every statement scanned the whole reports collection).
+  const held = updates.filter((u) => !lostClaims.has(claimKey(u.id, u.version)));
+  const versions = await mapLimit(held, READS_IN_FLIGHT, (u) =>
+    Report.collection.findOne({ _id: u.id as any }, { projection: { version: 1 } }),
+  );
+  const claimed = held.filter((u, i) => (versions[i]?.version ?? 0) === u.version);
+  const stale = held.filter((u, i) => (versions[i]?.version ?? 0) !== u.version);
+  if (stale.length) {
+    await ReportClaim.deleteMany({ _id: { $in: stale.map((u) => claimKey(u.id, u.version)) } });
+    for (const u of stale) slow.push(u.p);
+  }
   if (claimed.length) {
     await Report.collection.bulkWrite(
-      claimed.map((u) => ({
-        updateOne: {
-          filter: { _id: u.id as any, version: u.version === 0 ? { $in: [0, null] } : u.version },
-          update: u.full,
-        },
-      })),
+      claimed.map((u) => ({ updateOne: { filter: { _id: u.id as any }, update: u.full } })),
       { ordered: false },
     );
   }
