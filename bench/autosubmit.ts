@@ -9,6 +9,7 @@ import os from 'node:os';
 import { DEFAULT_CALENDAR } from '../shared/src';
 import { AuditEntry } from '../server/src/audit/model';
 import { Lease } from '../server/src/jobs/lease';
+import { createLogger } from '../server/src/logger';
 import { OutboxEvent } from '../server/src/outbox/model';
 import { writeScale, scaleCounties } from '../server/src/demo/scale';
 import { Region } from '../server/src/regions/model';
@@ -36,6 +37,8 @@ export async function benchAutosubmit(): Promise<void> {
   const clock = () => new Date(now);
   const bench = await startBenchServer('bench_autosubmit', {}, { scheduler: false, clock });
   const deps = { clock, calendar: DEFAULT_CALENDAR };
+  // The runners' own account of each deadline (load, steps, read models), as JSON lines.
+  const logger = createLogger('info');
   try {
     const counties = scaleCounties(provinces).length;
     const written = await writeScale({
@@ -107,9 +110,9 @@ export async function benchAutosubmit(): Promise<void> {
       t = performance.now();
       // Two instances at once: the deadline is handled by one of them.
       const [one, two] = await Promise.all([
-        runDueDeadlines(deps, { owner: 'instance-1', scanReports: false }),
+        runDueDeadlines(deps, { owner: 'instance-1', scanReports: false, logger }),
         new Promise((r) => setTimeout(r, 200)).then(() =>
-          runDueDeadlines(deps, { owner: 'instance-2', scanReports: false }),
+          runDueDeadlines(deps, { owner: 'instance-2', scanReports: false, logger }),
         ),
       ]);
       const ms = performance.now() - t;

@@ -6,8 +6,9 @@
 // school-list write per region. A unit someone changes at the same moment (its claim or insert collides)
 // goes through the one-at-a-time path instead. A crash between the writes leaves claims that the
 // reconcile (reconcile.ts) rolls forward, marking the rollups for recount.
+import { createHash } from 'node:crypto';
 import { BSON } from 'mongodb';
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import {
   REGION_FORM_CURRENT_VERSION,
   SCHOOL_FORM_CURRENT_VERSION,
@@ -16,12 +17,14 @@ import {
   type ReportState,
   type ReportingLevel,
 } from '@eduprogress/shared';
+import { AuditEntry } from '../audit/model';
+import { diff, type Actor } from '../audit/service';
 import { isDuplicateKey } from '../db/duplicate-key';
 import { ConflictError } from '../http/errors';
 import type { RegionDoc } from '../regions/model';
 import type { SchoolDoc } from '../schools/model';
 import { indexReportStates } from '../schools/list-index';
-import { claimKey, ReportClaim } from './claims';
+import { claimKey, ReportClaim, type FollowUps } from './claims';
 import { Report, reportId, type ReportDoc, type ReportTransition } from './model';
 import { factsOf, RollupBatch } from './progress';
 import { EDITABLE_STATES, reportingLevelOf } from './rules';
@@ -30,6 +33,7 @@ import { completeChange, ensureReport, transition, type ReportDeps, type Unit } 
 const { EJSON } = BSON;
 
 const messages = {
+  system: '系统（截止时间自动上报）',
   locked: (upper: string) => `${upper}已上报`,
   busy: (id: string) => `report ${id} kept changing during auto-submission; the step is retried`,
   unfinished: (n: number) => `${n} reports of the step could not be closed yet; the step is retried`,
@@ -66,6 +70,9 @@ interface Plan {
   upper: RegionDoc;
   target: 'locked' | 'submitted';
 }
+
+/** Who the audit trail names for what a deadline does by itself. */
+export const SYSTEM_ACTOR: Actor = { name: messages.system };
 
 const isEditable = (s: ReportState) => EDITABLE_STATES.includes(s);
 
@@ -119,7 +126,32 @@ export async function closeRegions(
       ? reportId(period, { schoolId: b.school._id })
       : reportId(period, { regionCode: b.region._id });
 
-  const claims: { _id: string; at: Date; reportId: string; version: number; update: string }[] = [];
+  const claims: {
+    _id: string;
+    at: Date;
+    reportId: string;
+    version: number;
+    update: string;
+    followUps?: string;
+  }[] = [];
+  const audits = new Map<string, NonNullable<FollowUps['audit']>>();
+  /** The claim of a report's version, with its audit entry when the unit is reported automatically. */
+  const claim = (
+    p: Plan,
+    id: string,
+    version: number,
+    full: Record<string, any>,
+    from: ReportState | null,
+  ) => {
+    const key = claimKey(id, version);
+    let followUps: string | undefined;
+    if (full.$set.autoSubmitted) {
+      const audit = autoAudit(key, p, id, from, full.$set.state, reason);
+      audits.set(key, audit);
+      followUps = EJSON.stringify({ audit } satisfies FollowUps);
+    }
+    claims.push({ _id: key, at: now, reportId: id, version, update: EJSON.stringify(full), followUps });
+  };
   const updates: { p: Plan; id: string; version: number; full: Record<string, any>; before: KnownReport }[] =
     [];
   const inserts: { p: Plan; doc: { _id: string } & Record<string, unknown> }[] = [];
@@ -168,18 +200,28 @@ export async function closeRegions(
       $push: { history: { $each: entries } },
       ...(unset ? { $unset: unset } : {}),
     };
-    claims.push({
-      _id: claimKey(id, version),
-      at: now,
-      reportId: id,
-      version,
-      update: EJSON.stringify(full),
-    });
+    claim(p, id, version, full, r.state);
     updates.push({ p, id, version, full, before: r });
   }
 
   const created = await mapLimit(missing, READS_IN_FLIGHT, (p) => newReport(p, period, reason, now));
-  missing.forEach((p, i) => inserts.push({ p, doc: created[i] }));
+  // A report created here is claimed at version 0 too: a crash after its insert still gets its audit
+  // entry from the reconcile, and someone creating it at the same moment collides here.
+  missing.forEach((p, i) => {
+    const doc = created[i];
+    inserts.push({ p, doc });
+    const { state, autoSubmitted, submittedAt, updatedAt, history } = doc;
+    claim(
+      p,
+      doc._id,
+      0,
+      {
+        $set: { state, autoSubmitted, submittedAt, updatedAt, version: 1 },
+        $push: { history: { $each: history } },
+      },
+      null,
+    );
+  });
 
   // Version claims first: a collision is someone changing that report right now.
   const lostClaims = await insertAllOrCollect(ReportClaim.collection, claims);
@@ -204,11 +246,16 @@ export async function closeRegions(
       { ordered: false },
     );
   }
+  const toInsert = inserts.filter((i) => !lostClaims.has(claimKey(i.doc._id, 0)));
+  for (const i of inserts) if (lostClaims.has(claimKey(i.doc._id, 0))) slow.push(i.p);
   const lostInserts = await insertAllOrCollect(
     Report.collection,
-    inserts.map((i) => i.doc),
+    toInsert.map((i) => i.doc),
   );
-  for (const i of inserts) if (lostInserts.has(i.doc._id)) slow.push(i.p);
+  const lostInsertClaims = [...lostInserts].map((id) => claimKey(id, 0));
+  if (lostInsertClaims.length) await ReportClaim.deleteMany({ _id: { $in: lostInsertClaims } });
+  for (const i of toInsert) if (lostInserts.has(i.doc._id)) slow.push(i.p);
+  const inserted = toInsert.filter((i) => !lostInserts.has(i.doc._id));
 
   // Read models: one rollup delta per region for its direct schools, each region report's state, one
   // school-list write per region.
@@ -222,13 +269,11 @@ export async function closeRegions(
         autoSubmitted: isEditable(u.before.state) ? true : u.before.autoSubmitted,
       } as KnownReport,
     })),
-    ...inserts
-      .filter((i) => !lostInserts.has(i.doc._id))
-      .map((i) => ({
-        p: i.p,
-        before: null,
-        after: { state: i.p.target, autoSubmitted: true } as KnownReport,
-      })),
+    ...inserted.map((i) => ({
+      p: i.p,
+      before: null,
+      after: { state: i.p.target, autoSubmitted: true } as KnownReport,
+    })),
   ];
   const deltas = new Map<string, { submitted: number; autoSubmitted: number; confirmed: number }>();
   const states = new Map<string, Map<string, ReportState>>();
@@ -258,8 +303,20 @@ export async function closeRegions(
   }
   await rollups.write();
   for (const [code, byRegion] of states) await indexReportStates(code, period, byRegion);
-  if (claimed.length)
-    await ReportClaim.deleteMany({ _id: { $in: claimed.map((u) => claimKey(u.id, u.version)) } });
+  // The audit entries of the units reported automatically (their `_id`s fixed by the claims, so the
+  // reconcile finishing a crashed step writes none twice), then the claims are settled.
+  const settled = [
+    ...claimed.map((u) => claimKey(u.id, u.version)),
+    ...inserted.map((i) => claimKey(i.doc._id, 0)),
+  ];
+  await insertAllOrCollect(
+    AuditEntry.collection,
+    settled.flatMap((key) => {
+      const a = audits.get(key);
+      return a ? [auditDoc(a, now)] : [];
+    }),
+  );
+  if (settled.length) await ReportClaim.deleteMany({ _id: { $in: settled } });
 
   // The units someone changed at the same moment, one at a time; any left over fail the step (retried).
   let unfinished = 0;
@@ -283,6 +340,46 @@ export async function closeRegions(
   }
   if (unfinished) throw new Error(messages.unfinished(unfinished));
   return outcomes;
+}
+
+/** The audit entry of a unit reported automatically; its `_id` derives from the claim key. */
+function autoAudit(
+  key: string,
+  p: Plan,
+  id: string,
+  from: ReportState | null,
+  to: ReportState,
+  reason: string,
+): NonNullable<FollowUps['audit']> {
+  const { b } = p;
+  return {
+    id: new Types.ObjectId(createHash('sha256').update(`audit:${key}`).digest('hex').slice(0, 24)),
+    actor: SYSTEM_ACTOR,
+    input: {
+      action: 'report.autosubmit',
+      targetType: 'report',
+      targetId: id,
+      regionPath: b.kind === 'school' ? b.school.regionPath : [...b.region.path, b.region._id],
+      before: { state: from ?? null },
+      after: { state: to, autoSubmitted: true },
+      reason,
+    },
+  };
+}
+
+/** The stored form of an audit follow-up (as recordAudit writes it). */
+function auditDoc(a: NonNullable<FollowUps['audit']>, at: Date) {
+  return {
+    _id: a.id,
+    at,
+    actorName: a.actor.name,
+    action: a.input.action,
+    targetType: a.input.targetType,
+    targetId: a.input.targetId,
+    regionPath: a.input.regionPath,
+    changes: diff(a.input.before, a.input.after),
+    reason: a.input.reason,
+  };
 }
 
 /** A report that never existed, created in its target state: last period's data carried forward. */
@@ -364,7 +461,13 @@ async function lockOne(
         const after = await transition(deps, unit, period, ['submitted', ...EDITABLE_STATES], 'locked', {
           action: '锁定',
           reason: messages.locked(upper.name),
-          ...(submitted ? {} : { auto: true, set: { autoSubmitted: true, submittedAt: deps.clock() } }),
+          ...(submitted
+            ? {}
+            : {
+                auto: true,
+                set: { autoSubmitted: true, submittedAt: deps.clock() },
+                audit: { actor: SYSTEM_ACTOR, action: 'report.autosubmit', reason },
+              }),
         });
         await completeChange(deps, unit, after);
         return b.kind === 'school';
@@ -407,6 +510,7 @@ export async function autoSubmitOwn(
       action: '自动上报',
       set: { autoSubmitted: true, submittedAt: deps.clock() },
       unset: ['returnDeadline'],
+      audit: { actor: SYSTEM_ACTOR, action: 'report.autosubmit', reason },
     });
     await completeChange(deps, u, after);
     return true;
