@@ -12,6 +12,7 @@ import {
   type Period,
   type ReportingLevel,
 } from '@eduprogress/shared';
+import { isDuplicateKey } from '../db/duplicate-key';
 import { runOnce, type LeaseHandle, type LeaseOutcome } from '../jobs/lease';
 import type { Logger } from '../logger';
 import { emitEvent } from '../outbox/service';
@@ -90,6 +91,7 @@ export async function autoSubmitDeadline(
   deadlineIso: string,
   lease?: LeaseHandle,
   logger?: Logger,
+  stepUnits = STEP_UNITS,
 ): Promise<void> {
   const regions = (await regionsAtLevel(level)).sort((a, b) => a._id.localeCompare(b._id));
   const reason = messages.autoReason(deadlineIso);
@@ -125,7 +127,7 @@ export async function autoSubmitDeadline(
     if (lease?.signal.aborted) return;
     const step: RegionDoc[] = [];
     let units = 0;
-    while (i < todo.length && step.length < STEP_REGIONS && (step.length === 0 || units < STEP_UNITS)) {
+    while (i < todo.length && step.length < STEP_REGIONS && (step.length === 0 || units < stepUnits)) {
       const r = todo[i++];
       step.push(r);
       units += 1 + (schoolsOf.get(r._id)?.length ?? 0) + (childrenOf.get(r._id)?.length ?? 0);
@@ -249,7 +251,15 @@ const scannedDatabases = new Set<string>();
  */
 export async function runDueDeadlines(
   deps: ReportDeps,
-  opts: { owner?: string; signal?: AbortSignal; scanReports?: boolean; logger?: Logger; ttlMs?: number } = {},
+  opts: {
+    owner?: string;
+    signal?: AbortSignal;
+    scanReports?: boolean;
+    logger?: Logger;
+    ttlMs?: number;
+    /** Units per resumable step (default STEP_UNITS; tests use small steps). */
+    stepUnits?: number;
+  } = {},
 ): Promise<DeadlineRun[]> {
   const now = deps.clock();
   const state = await JobState.findById('autosubmit').lean<JobStateDoc>();
@@ -267,7 +277,7 @@ export async function runDueDeadlines(
       const outcome = await runOnce(
         deps.clock,
         key,
-        (lease) => autoSubmitDeadline(deps, d.period.name, d.level, iso, lease, opts.logger),
+        (lease) => autoSubmitDeadline(deps, d.period.name, d.level, iso, lease, opts.logger, opts.stepUnits),
         { owner: opts.owner, signal: opts.signal, ttlMs: opts.ttlMs },
       );
       runs.push({ period: d.period.name, level: d.level, outcome });
@@ -279,6 +289,8 @@ export async function runDueDeadlines(
   }
   await autoSubmitExpiredReturns(deps, opts.signal);
   // Where the next run starts looking if the servers are down for a while.
-  await JobState.updateOne({ _id: 'autosubmit' }, { $set: { since: now } }, { upsert: true });
+  const mark = () => JobState.updateOne({ _id: 'autosubmit' }, { $set: { since: now } }, { upsert: true });
+  // Two instances' first runs both insert it: the one refused updates the other's.
+  await mark().catch((err: unknown) => (isDuplicateKey(err) ? mark() : Promise.reject(err)));
   return runs;
 }
