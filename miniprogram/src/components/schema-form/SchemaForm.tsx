@@ -3,6 +3,7 @@
 import { View, Text } from '@tarojs/components';
 import Field from '../Field';
 import Choice from '../Choice';
+import MultiChoice from '../MultiChoice';
 import Section from '../Section';
 import { displayValue, getPath, parseInput, type FormGroup } from './model';
 
@@ -27,7 +28,18 @@ export default function SchemaForm(p: SchemaFormProps) {
       {p.groups.map((g) => (
         <Section key={g.key} title={g.title}>
           {g.fields.map((f) =>
-            f.kind === 'boolean' || f.kind === 'enum' ? (
+            f.kind === 'multi' ? (
+              <MultiChoice
+                key={f.path}
+                name={f.path}
+                label={f.label}
+                help={f.help}
+                options={f.options ?? []}
+                value={(getPath(p.data, f.path) as string[] | undefined) ?? []}
+                error={p.errors[f.path]}
+                onChange={(v) => !p.disabled && p.onChange(f.path, v.length ? v : undefined, v.join('、'))}
+              />
+            ) : f.kind === 'boolean' || f.kind === 'enum' ? (
               <Choice
                 key={f.path}
                 name={f.path}

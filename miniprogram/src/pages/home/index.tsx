@@ -30,6 +30,8 @@ import {
   TRAINING_STATS_PAGE,
 } from '../../services/routes';
 import { useResource } from '../../services/use-resource';
+import { STATE_TAG } from '../../components/state-tag';
+import RegionHome from './RegionHome';
 import './index.css';
 
 const messages = {
@@ -53,13 +55,6 @@ const messages = {
   rate: '上报率',
 };
 
-const STATE_TAG: Record<string, 'primary' | 'success' | 'danger' | 'default' | 'warning'> = {
-  draft: 'primary',
-  submitted: 'success',
-  locked: 'default',
-  returned: 'danger',
-  withdrawalRequested: 'warning',
-};
 
 interface SchoolHome {
   school: SchoolView;
@@ -125,7 +120,7 @@ export default function HomePage() {
   return binding?.kind === 'school' ? (
     <SchoolHomePage schoolId={binding.schoolId!} />
   ) : (
-    <RegionHomePage code={binding?.regionCode} />
+    <RegionHome binding={binding!} />
   );
 }
 
@@ -208,48 +203,6 @@ function SchoolHomePage({ schoolId }: { schoolId: string }) {
         )}
       </PageState>
       <TabBar current={HOME_PAGE} unread={d?.unread} />
-    </View>
-  );
-}
-
-interface Progress {
-  region: { code: string; name: string };
-  period: string;
-  totals: { units: number; submitted: number; rate: number };
-  children: { code: string; name: string; units: number; submitted: number; rate: number }[];
-}
-
-function RegionHomePage({ code }: { code?: string }) {
-  const res = useResource(async () => {
-    const p = await fetchPeriods();
-    return request<Progress>(`/regions/${code}/progress`, { silent: true, query: { period: p.period } });
-  });
-  const d = res.data;
-  return (
-    <View className="page with-tabbar home">
-      <PageState loading={res.loading} error={res.error} onRetry={res.reload} empty={!code}>
-        {d && (
-          <Section title={`${d.region.name} · ${messages.progress(d.period)}`}>
-            <View className="kv">
-              <Text className="kv-key">
-                {messages.units}/{messages.submitted}
-              </Text>
-              <Text className="kv-value">
-                {d.totals.units} / {d.totals.submitted}（{formatFraction(d.totals.rate)}）
-              </Text>
-            </View>
-            {d.children.map((c) => (
-              <View key={c.code} className="kv">
-                <Text className="kv-key wrap">{c.name}</Text>
-                <Text className="kv-value">
-                  {c.submitted}/{c.units}（{formatFraction(c.rate)}）
-                </Text>
-              </View>
-            ))}
-          </Section>
-        )}
-      </PageState>
-      <TabBar current={HOME_PAGE} />
     </View>
   );
 }
