@@ -122,7 +122,14 @@ export function fetchSupervision(code: string, period: string) {
 
 export function fetchUnitReports(
   code: string,
-  query: { period: string; state?: ReportState; autoSubmitted?: boolean; page?: number; pageSize?: number },
+  query: {
+    period: string;
+    state?: ReportState;
+    autoSubmitted?: boolean;
+    direct?: boolean;
+    page?: number;
+    pageSize?: number;
+  },
 ) {
   return request<Page<UnitReportRow>>(`/regions/${code}/reports`, { silent: true, query });
 }

@@ -109,7 +109,9 @@ export default function RegionHome({ binding }: { binding: BindingView }) {
               </View>
             )}
             <Section
-              title={<Text className="school-name">{`${p.region.name} · ${messages.progress(p.period)}`}</Text>}
+              title={
+                <Text className="school-name">{`${p.region.name} · ${messages.progress(p.period)}`}</Text>
+              }
             >
               <View className="stats">
                 {stats.map(([k, v, cls]) => (

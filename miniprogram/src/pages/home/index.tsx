@@ -1,17 +1,16 @@
 // Home. School admins: the period the school works on now, its deadline, the report's state
 // (填报中 / 已上报 / 已退回 with reason and time limit / 已锁定) and what is still missing, with entries to
-// every task. Region users: their region's progress for the period being reported up.
+// every task. Region users: RegionHome (progress with drill-down and the region menu).
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Tag } from '@nutui/nutui-react-taro';
-import { formatFraction, SCHOOL_FORMS } from '@eduprogress/shared';
+import { SCHOOL_FORMS } from '@eduprogress/shared';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import TabBar from '../../components/TabBar';
 import { formGroups, getPath } from '../../components/schema-form/model';
 import { activeBinding, requireSession } from '../../services/account';
-import { fetchPeriods, formatTime } from '../../services/periods';
-import { request } from '../../services/request';
+import { formatTime } from '../../services/periods';
 import {
   currentReport,
   fetchSchool,
@@ -49,12 +48,7 @@ const messages = {
   notSaved: '本期数据尚未保存',
   prefilled: '本期数据尚未保存（已按上期数据预填）',
   tasks: '常用功能',
-  progress: (p: string) => `${p} 上报进度`,
-  units: '应报',
-  submitted: '已报',
-  rate: '上报率',
 };
-
 
 interface SchoolHome {
   school: SchoolView;

@@ -94,7 +94,17 @@ export default function SupervisionPage() {
           )
         : null,
     ]);
-    return { working, reported: periods.period, period, months, month: m, supervision, overdue, auto, updated };
+    return {
+      working,
+      reported: periods.period,
+      period,
+      months,
+      month: m,
+      supervision,
+      overdue,
+      auto,
+      updated,
+    };
   });
   usePolling(res.reload);
   const d = res.data;
