@@ -22,6 +22,7 @@ import {
   shot,
   signIn,
   tap,
+  tapFirst,
 } from '../helpers/h5';
 import { goodSchoolReport } from '../helpers/reports';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -157,6 +158,7 @@ describe('mini-program H5 for region users, end to end', function () {
     await see(county, '撤报申请');
     await shot(county, 'r06-review');
     await tap(county, '已上报');
+    await see(county, school.name);
     await tap(county, school.name);
     await see(county, '疑似问题');
     await see(county, '没有疑似问题');
@@ -166,7 +168,7 @@ describe('mini-program H5 for region users, end to end', function () {
     await fill(county, 'until', '2027-01-05 18:00');
     await shot(county, 'r08-return-form');
     await tap(county, '确认退回');
-    await see(county, '限时修改至');
+    await see(county, '已退回');
     await see(county, '2027-01-05 18:00');
     const report = await Report.findById(`${PERIOD}:school:${school._id}`).lean<ReportDoc>();
     expect(report?.state).to.equal('returned');
@@ -234,7 +236,7 @@ describe('mini-program H5 for region users, end to end', function () {
     await see(page, `福建省 · ${PERIOD} 上报进度`);
 
     await tap(page, '审核上报');
-    await see(page, '撤报申请');
+    await see(page, /^撤报申请中 · /);
     await tap(page, '福州市');
     await see(page, /撤报申请：/);
     await shot(page, 'r16-withdrawal');
@@ -257,7 +259,8 @@ describe('mini-program H5 for region users, end to end', function () {
     await noActions(page, '审核上报');
     // A withdrawal request and a returned report: neither decide nor return buttons.
     await tap(page, '撤报申请');
-    await page.locator('.row').first().click();
+    await see(page, /^撤报申请中 · /);
+    await tapFirst(page, '.row');
     await see(page, /撤报申请：/);
     await noActions(page, '撤报申请');
     await shot(page, 'r17-inspector-withdrawal');
@@ -270,7 +273,8 @@ describe('mini-program H5 for region users, end to end', function () {
     await see(page, '本级数据由本级管理员填写');
     await noActions(page, '本级填报');
     await menu(page, '学校管理');
-    await page.locator('.row').first().click();
+    await see(page, /^共 \d+ 所/);
+    await tapFirst(page, '.row');
     await see(page, '学校管理员账号');
     await noActions(page, '学校');
   });

@@ -41,15 +41,9 @@ export async function newPhonePage(browser: Browser): Promise<{ context: Browser
   return { context, page: await context.newPage() };
 }
 
-/** A 375×812 screenshot of the page from its top, once any toast has gone. */
-export async function shot(page: Page, name: string): Promise<void> {
-  await page
-    .locator('.taro__toast')
-    .filter({ visible: true })
-    .waitFor({ state: 'hidden', timeout: 5000 })
-    .catch(() => {});
-  // Browser-side code as text: the tests' TypeScript has no DOM types. A page pushed by navigateTo
-  // slides in; the shot waits for it to settle.
+/** Waits (up to 3 s) until a page pushed by navigateTo has finished sliding in. */
+export async function settle(page: Page): Promise<void> {
+  // Browser-side code as text: the tests' TypeScript has no DOM types.
   await page
     .waitForFunction(
       `[...document.querySelectorAll('.taro_page_show')].every((e) => getComputedStyle(e).transform === 'none')`,
@@ -57,6 +51,16 @@ export async function shot(page: Page, name: string): Promise<void> {
       { timeout: 3000 },
     )
     .catch(() => {});
+}
+
+/** A 375×812 screenshot of the page from its top, once any toast has gone. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page
+    .locator('.taro__toast')
+    .filter({ visible: true })
+    .waitFor({ state: 'hidden', timeout: 5000 })
+    .catch(() => {});
+  await settle(page);
   await page.evaluate(
     `window.scrollTo(0, 0); document.querySelectorAll('.taro_page, .taro_router').forEach((e) => (e.scrollTop = 0));`,
   );
@@ -81,8 +85,16 @@ export async function fill(page: Page, field: string, value: string): Promise<vo
 export const choose = (page: Page, field: string, text: string) =>
   page.locator(`[data-field="${field}"] .choice-item`, { hasText: text }).first().click();
 
-export const tap = (page: Page, text: string) =>
-  page.getByText(text, { exact: true }).filter({ visible: true }).first().click({ force: true });
+export async function tap(page: Page, text: string): Promise<void> {
+  await settle(page);
+  await page.getByText(text, { exact: true }).filter({ visible: true }).first().click({ force: true });
+}
+
+/** Taps the first visible element matching `selector` (a list row) once pages have settled. */
+export async function tapFirst(page: Page, selector: string): Promise<void> {
+  await settle(page);
+  await page.locator(selector).filter({ visible: true }).first().click();
+}
 
 export const see = (page: Page, text: string | RegExp, timeout = 20_000) =>
   page.getByText(text).filter({ visible: true }).first().waitFor({ timeout });

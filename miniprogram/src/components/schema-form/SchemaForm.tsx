@@ -7,6 +7,8 @@ import MultiChoice from '../MultiChoice';
 import Section from '../Section';
 import { displayValue, getPath, parseInput, type FormGroup } from './model';
 
+const messages = { listHint: '多个用“、”分隔', empty: '表单为空' };
+
 const yesNo = [
   { value: 'true', text: '是' },
   { value: 'false', text: '否' },
@@ -58,6 +60,7 @@ export default function SchemaForm(p: SchemaFormProps) {
                 unit={f.unit}
                 help={f.help}
                 type={f.kind === 'integer' ? 'number' : f.kind === 'number' ? 'digit' : 'text'}
+                placeholder={f.kind === 'list' ? messages.listHint : undefined}
                 value={p.texts[f.path] ?? displayValue(getPath(p.data, f.path))}
                 error={p.errors[f.path]}
                 disabled={p.disabled}
@@ -67,7 +70,7 @@ export default function SchemaForm(p: SchemaFormProps) {
           )}
         </Section>
       ))}
-      {!p.groups.length && <Text className="muted">表单为空</Text>}
+      {!p.groups.length && <Text className="muted">{messages.empty}</Text>}
     </View>
   );
 }

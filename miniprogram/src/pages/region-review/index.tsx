@@ -20,6 +20,7 @@ import { useResource } from '../../services/use-resource';
 
 const messages = {
   own: (period: string) => `本级报表 · ${period}`,
+  state: '状态',
   window: '本级上报时间',
   submit: '上报本级报表',
   submitConfirm: '上报后本级数据将锁定，确认向上级上报？',
@@ -93,7 +94,7 @@ export default function ReviewPage() {
               title={<Text className="school-name">{`${own.unit.name} · ${messages.own(d.period)}`}</Text>}
             >
               <View className="kv">
-                <Text className="kv-key">{own.stateLabel}</Text>
+                <Text className="kv-key">{messages.state}</Text>
                 <Tag className="state-tag" type={STATE_TAG[own.state] ?? 'default'}>
                   {own.stateLabel}
                 </Tag>

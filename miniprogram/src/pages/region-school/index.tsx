@@ -75,11 +75,11 @@ export default function SchoolPage() {
   // Accounts are managed by the region's 管理员; the project school is confirmed by its county's.
   const manager = canAct(binding) && binding?.role === 'admin';
   const county = manager && binding?.regionCode === s?.regionCode;
-  const run = async (fn: () => Promise<unknown>) => {
+  const run = async (fn: () => Promise<unknown>, toast = true) => {
     setBusy(true);
     try {
       await fn();
-      Taro.showToast({ title: messages.done, icon: 'success' });
+      if (toast) Taro.showToast({ title: messages.done, icon: 'success' });
       await res.reload();
     } catch {
       /* toast shown */
@@ -93,7 +93,7 @@ export default function SchoolPage() {
     await run(async () => {
       const r = await resetAdminPassword(userId);
       setOneTime({ userId, password: r.oneTimePassword });
-    });
+    }, false);
   };
   const kv = (k: string, v: string) => (
     <View className="kv">
