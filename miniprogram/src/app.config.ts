@@ -14,6 +14,12 @@ export default defineAppConfig({
     'pages/my-trainings/index',
     'pages/my-verification/index',
     'pages/mine/index',
+    'pages/region-supervision/index',
+    'pages/region-unit-report/index',
+    'pages/region-review/index',
+    'pages/region-form/index',
+    'pages/region-schools/index',
+    'pages/region-school/index',
   ],
   window: {
     navigationBarTitleText: '进展通',

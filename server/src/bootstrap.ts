@@ -47,7 +47,7 @@ export async function bootstrap(opts: {
   }
 
   if (emptyBefore && opts.demoData) {
-    result.demo = await loadDemoWorld();
+    result.demo = await loadDemoWorld({ now: opts.clock() });
     const training = await loadDemoTrainings(opts.clock);
     result.demo.counts.trainings = training.trainings;
     result.demo.counts.trainingRecords = training.records;

@@ -20,6 +20,7 @@ import { NotFoundError } from '../http/errors';
 import { input, type RouteDefinition } from '../http/route';
 import { getProgress, getSupervision, recountRegion } from './progress-view';
 import { confirmProjectSchool, declareProjectSchool } from './project-school';
+import { listUnitReports, unitReportsQuery, type UnitReportsQuery } from './unit-reports';
 import {
   confirmIssue,
   confirmNoChange,
@@ -350,6 +351,20 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       '填报管理/更新管理：下级管理员与学校的初始化、上报情况',
       getSupervision,
     ),
+    {
+      method: 'get',
+      path: '/regions/:code/reports',
+      summary: '下级单位（学校与地区）某期报表列表：按状态、是否系统自动上报、是否直接下级筛选（督促、审核）',
+      tags: ['督促'],
+      auth: true,
+      before: [auth],
+      params: s.regionCodeParams,
+      query: unitReportsQuery,
+      handler: async (ctx) => {
+        const { params, query } = input<unknown, UnitReportsQuery, { code: string }>(ctx);
+        ctx.body = await listUnitReports(rd, authOf(ctx), params.code, query);
+      },
+    },
     {
       method: 'post',
       path: '/regions/:code/progress/recount',

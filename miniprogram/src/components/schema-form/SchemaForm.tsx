@@ -3,8 +3,11 @@
 import { View, Text } from '@tarojs/components';
 import Field from '../Field';
 import Choice from '../Choice';
+import MultiChoice from '../MultiChoice';
 import Section from '../Section';
 import { displayValue, getPath, parseInput, type FormGroup } from './model';
+
+const messages = { listHint: '多个用“、”分隔', empty: '表单为空' };
 
 const yesNo = [
   { value: 'true', text: '是' },
@@ -27,7 +30,18 @@ export default function SchemaForm(p: SchemaFormProps) {
       {p.groups.map((g) => (
         <Section key={g.key} title={g.title}>
           {g.fields.map((f) =>
-            f.kind === 'boolean' || f.kind === 'enum' ? (
+            f.kind === 'multi' ? (
+              <MultiChoice
+                key={f.path}
+                name={f.path}
+                label={f.label}
+                help={f.help}
+                options={f.options ?? []}
+                value={(getPath(p.data, f.path) as string[] | undefined) ?? []}
+                error={p.errors[f.path]}
+                onChange={(v) => !p.disabled && p.onChange(f.path, v.length ? v : undefined, v.join('、'))}
+              />
+            ) : f.kind === 'boolean' || f.kind === 'enum' ? (
               <Choice
                 key={f.path}
                 name={f.path}
@@ -46,6 +60,7 @@ export default function SchemaForm(p: SchemaFormProps) {
                 unit={f.unit}
                 help={f.help}
                 type={f.kind === 'integer' ? 'number' : f.kind === 'number' ? 'digit' : 'text'}
+                placeholder={f.kind === 'list' ? messages.listHint : undefined}
                 value={p.texts[f.path] ?? displayValue(getPath(p.data, f.path))}
                 error={p.errors[f.path]}
                 disabled={p.disabled}
@@ -55,7 +70,7 @@ export default function SchemaForm(p: SchemaFormProps) {
           )}
         </Section>
       ))}
-      {!p.groups.length && <Text className="muted">表单为空</Text>}
+      {!p.groups.length && <Text className="muted">{messages.empty}</Text>}
     </View>
   );
 }

@@ -6,7 +6,8 @@ import type { ErrorObject } from 'ajv';
 
 type Schema = Record<string, any>;
 
-export type FieldKind = 'integer' | 'number' | 'boolean' | 'enum' | 'text';
+/** `multi`: several of a list (an array of enum strings); `list`: free words typed apart by 、 or ，. */
+export type FieldKind = 'integer' | 'number' | 'boolean' | 'enum' | 'multi' | 'list' | 'text';
 
 /** One input of the form; nested objects are flattened to dotted paths (`teacherTerminals.tablet`). */
 export interface FormField {
@@ -33,26 +34,29 @@ export interface FormGroup {
 
 function kindOf(node: Schema): FieldKind {
   if (Array.isArray(node.enum)) return 'enum';
+  if (node.type === 'array') return Array.isArray(node.items?.enum) ? 'multi' : 'list';
   if (node.type === 'integer') return 'integer';
   if (node.type === 'number') return 'number';
   if (node.type === 'boolean') return 'boolean';
   return 'text';
 }
 
-function shownFor(node: Schema, schoolType?: string): boolean {
+function shownFor(node: Schema, schoolType?: string, level?: string): boolean {
   const only = node['x-only-types'] as string[] | undefined;
-  return !only || !schoolType || only.includes(schoolType);
+  const levels = node['x-only-levels'] as string[] | undefined;
+  return (!only || !schoolType || only.includes(schoolType)) && (!levels || !level || levels.includes(level));
 }
 
 /**
  * The fields of `schema` grouped by `x-group` in the order of `groups` (groups without fields are left
  * out; fields of an unknown group go to a last 其他 group). `x-only-types` fields show only for those
- * school types.
+ * school types, `x-only-levels` fields only for those reporting levels (the region form's 教材版本: county).
  */
 export function formGroups(
   schema: Schema,
   groups: readonly { key: string; title: string }[] = [],
   schoolType?: string,
+  level?: string,
 ): FormGroup[] {
   const out = new Map<string, FormGroup>(groups.map((g) => [g.key, { ...g, fields: [] }]));
   const add = (groupKey: string, field: FormField) => {
@@ -60,14 +64,22 @@ export function formGroups(
     out.get(groupKey)!.fields.push(field);
   };
   const required = new Set<string>(schema.required ?? []);
+  // Nested objects flatten to dotted paths at any depth (教材版本使用情况·小学·语文教材版本).
+  const walk = (group: string, prefix: string, node: Schema, req: boolean, parent?: string) => {
+    if (node.type === 'object' && node.properties) {
+      const inner = new Set<string>(node.required ?? []);
+      const title = node.title ?? parent;
+      for (const [k, child] of Object.entries<Schema>(node.properties))
+        if (shownFor(child, schoolType, level)) walk(group, `${prefix}.${k}`, child, inner.has(k), title);
+    } else add(group, fieldOf(prefix, node, req, parent));
+  };
   for (const [key, node] of Object.entries<Schema>(schema.properties ?? {})) {
-    if (!shownFor(node, schoolType)) continue;
+    if (!shownFor(node, schoolType, level)) continue;
     const group = (node['x-group'] as string) ?? 'other';
     if (node.type === 'object' && node.properties) {
       const inner = new Set<string>(node.required ?? []);
-      for (const [k, child] of Object.entries<Schema>(node.properties)) {
-        add(group, fieldOf(`${key}.${k}`, child, inner.has(k), node.title));
-      }
+      for (const [k, child] of Object.entries<Schema>(node.properties))
+        if (shownFor(child, schoolType, level)) walk(group, `${key}.${k}`, child, inner.has(k), node.title);
     } else add(group, fieldOf(key, node, required.has(key)));
   }
   return [...out.values()].filter((g) => g.fields.length);
@@ -87,7 +99,11 @@ function fieldOf(path: string, node: Schema, required: boolean, parentTitle?: st
     minimum: node.minimum,
     maximum: node.maximum,
     maxLength: node.maxLength,
-    options: Array.isArray(node.enum) ? node.enum.map(String) : undefined,
+    options: Array.isArray(node.enum)
+      ? node.enum.map(String)
+      : Array.isArray(node.items?.enum)
+        ? node.items.enum.map(String)
+        : undefined,
   };
 }
 
@@ -102,11 +118,16 @@ export function parseInput(field: FormField, text: string): unknown {
     return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t;
   }
   if (field.kind === 'boolean') return t === 'true' ? true : t === 'false' ? false : undefined;
+  if (field.kind === 'multi' || field.kind === 'list') {
+    const items = t.split(/[、，,;；\s]+/).filter(Boolean);
+    return items.length ? items : undefined;
+  }
   return t === '' ? undefined : t;
 }
 
 /** The value shown in an input. */
 export function displayValue(value: unknown): string {
+  if (Array.isArray(value)) return value.join('、');
   return value === undefined || value === null ? '' : String(value);
 }
 
@@ -165,5 +186,6 @@ export function changedPaths(groups: FormGroup[], a: Record<string, any>, b: Rec
 export function readableValue(field: FormField, value: unknown): string {
   if (value === undefined || value === null || value === '') return '—';
   if (typeof value === 'boolean') return value ? '是' : '否';
+  if (Array.isArray(value)) return value.length ? value.join('、') : '—';
   return field.unit && typeof value === 'number' ? `${value} ${field.unit}` : String(value);
 }

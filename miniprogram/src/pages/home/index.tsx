@@ -1,17 +1,16 @@
 // Home. School admins: the period the school works on now, its deadline, the report's state
 // (填报中 / 已上报 / 已退回 with reason and time limit / 已锁定) and what is still missing, with entries to
-// every task. Region users: their region's progress for the period being reported up.
+// every task. Region users: RegionHome (progress with drill-down and the region menu).
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Tag } from '@nutui/nutui-react-taro';
-import { formatFraction, SCHOOL_FORMS } from '@eduprogress/shared';
+import { SCHOOL_FORMS } from '@eduprogress/shared';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import TabBar from '../../components/TabBar';
 import { formGroups, getPath } from '../../components/schema-form/model';
 import { activeBinding, requireSession } from '../../services/account';
-import { fetchPeriods, formatTime } from '../../services/periods';
-import { request } from '../../services/request';
+import { formatTime } from '../../services/periods';
 import {
   currentReport,
   fetchSchool,
@@ -30,6 +29,8 @@ import {
   TRAINING_STATS_PAGE,
 } from '../../services/routes';
 import { useResource } from '../../services/use-resource';
+import { STATE_TAG } from '../../components/state-tag';
+import RegionHome from './RegionHome';
 import './index.css';
 
 const messages = {
@@ -47,18 +48,6 @@ const messages = {
   notSaved: '本期数据尚未保存',
   prefilled: '本期数据尚未保存（已按上期数据预填）',
   tasks: '常用功能',
-  progress: (p: string) => `${p} 上报进度`,
-  units: '应报',
-  submitted: '已报',
-  rate: '上报率',
-};
-
-const STATE_TAG: Record<string, 'primary' | 'success' | 'danger' | 'default' | 'warning'> = {
-  draft: 'primary',
-  submitted: 'success',
-  locked: 'default',
-  returned: 'danger',
-  withdrawalRequested: 'warning',
 };
 
 interface SchoolHome {
@@ -125,7 +114,7 @@ export default function HomePage() {
   return binding?.kind === 'school' ? (
     <SchoolHomePage schoolId={binding.schoolId!} />
   ) : (
-    <RegionHomePage code={binding?.regionCode} />
+    <RegionHome binding={binding!} />
   );
 }
 
@@ -208,48 +197,6 @@ function SchoolHomePage({ schoolId }: { schoolId: string }) {
         )}
       </PageState>
       <TabBar current={HOME_PAGE} unread={d?.unread} />
-    </View>
-  );
-}
-
-interface Progress {
-  region: { code: string; name: string };
-  period: string;
-  totals: { units: number; submitted: number; rate: number };
-  children: { code: string; name: string; units: number; submitted: number; rate: number }[];
-}
-
-function RegionHomePage({ code }: { code?: string }) {
-  const res = useResource(async () => {
-    const p = await fetchPeriods();
-    return request<Progress>(`/regions/${code}/progress`, { silent: true, query: { period: p.period } });
-  });
-  const d = res.data;
-  return (
-    <View className="page with-tabbar home">
-      <PageState loading={res.loading} error={res.error} onRetry={res.reload} empty={!code}>
-        {d && (
-          <Section title={`${d.region.name} · ${messages.progress(d.period)}`}>
-            <View className="kv">
-              <Text className="kv-key">
-                {messages.units}/{messages.submitted}
-              </Text>
-              <Text className="kv-value">
-                {d.totals.units} / {d.totals.submitted}（{formatFraction(d.totals.rate)}）
-              </Text>
-            </View>
-            {d.children.map((c) => (
-              <View key={c.code} className="kv">
-                <Text className="kv-key wrap">{c.name}</Text>
-                <Text className="kv-value">
-                  {c.submitted}/{c.units}（{formatFraction(c.rate)}）
-                </Text>
-              </View>
-            ))}
-          </Section>
-        )}
-      </PageState>
-      <TabBar current={HOME_PAGE} />
     </View>
   );
 }

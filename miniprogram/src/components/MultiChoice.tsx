@@ -1,0 +1,37 @@
+// Several of a list (the region form's 接入运营商): each option toggles; same look as Choice.
+import { View, Text } from '@tarojs/components';
+
+export interface MultiChoiceProps {
+  label: string;
+  options: string[];
+  value: string[];
+  onChange: (value: string[]) => void;
+  error?: string;
+  help?: string;
+  name?: string;
+}
+
+export default function MultiChoice(p: MultiChoiceProps) {
+  const toggle = (o: string) =>
+    p.onChange(p.value.includes(o) ? p.value.filter((v) => v !== o) : [...p.value, o]);
+  return (
+    <View className={`field${p.error ? ' field-invalid' : ''}`} data-field={p.name}>
+      <View className="field-row field-row-wrap">
+        <Text className="field-label">{p.label}</Text>
+        <View className="choice">
+          {p.options.map((o) => (
+            <View
+              key={o}
+              className={`choice-item${p.value.includes(o) ? ' choice-item-on' : ''}`}
+              onClick={() => toggle(o)}
+            >
+              <Text>{o}</Text>
+            </View>
+          ))}
+        </View>
+      </View>
+      {p.help && <Text className="field-help">{p.help}</Text>}
+      {p.error && <Text className="field-error">{p.error}</Text>}
+    </View>
+  );
+}

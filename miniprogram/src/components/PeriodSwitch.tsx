@@ -1,0 +1,26 @@
+// The period a region page shows: the one the region works on now, or the one being reported up
+// when that differs (outside the windows the working quarter is still empty; last quarter's figures
+// are what people look at). Hidden when both are the same.
+import Segments from './Segments';
+
+const messages = { working: (p: string) => `${p}（本期）`, reported: (p: string) => `${p}（上报期）` };
+
+export default function PeriodSwitch(p: {
+  working: string;
+  reported: string;
+  value: string;
+  onChange: (period: string) => void;
+}) {
+  if (p.working === p.reported) return null;
+  return (
+    <Segments
+      name="period"
+      items={[
+        { key: p.working, text: messages.working(p.working) },
+        { key: p.reported, text: messages.reported(p.reported) },
+      ]}
+      value={p.value}
+      onChange={p.onChange}
+    />
+  );
+}

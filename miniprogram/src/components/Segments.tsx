@@ -1,0 +1,26 @@
+// A row of mutually exclusive tabs (督促管理's 填报管理 / 更新管理 / 逾期 / 自动上报, filters): large touch
+// targets, wraps on narrow screens.
+import { View, Text } from '@tarojs/components';
+
+export interface SegmentsProps<T extends string> {
+  items: { key: T; text: string }[];
+  value: T;
+  onChange: (key: T) => void;
+  name?: string;
+}
+
+export default function Segments<T extends string>(p: SegmentsProps<T>) {
+  return (
+    <View className="segments" data-field={p.name}>
+      {p.items.map((i) => (
+        <View
+          key={i.key}
+          className={`segment${i.key === p.value ? ' segment-on' : ''}`}
+          onClick={() => i.key !== p.value && p.onChange(i.key)}
+        >
+          <Text>{i.text}</Text>
+        </View>
+      ))}
+    </View>
+  );
+}

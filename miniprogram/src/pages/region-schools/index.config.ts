@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '学校管理', enablePullDownRefresh: true });

@@ -1,0 +1,225 @@
+// 督促管理 (seed 000 §4.2, seed 003 part 3): 填报管理 — initialized / reported schools by child region;
+// 更新管理 — schools by the month of their last update; the overdue list (past the deadline, not
+// reported); the auto-submitted list. A school opens its report read-only with its suspected issues.
+import Taro from '@tarojs/taro';
+import { View, Text } from '@tarojs/components';
+import { formatFraction } from '@eduprogress/shared';
+import { useState } from 'react';
+import PageState from '../../components/PageState';
+import PeriodSwitch from '../../components/PeriodSwitch';
+import Section from '../../components/Section';
+import Segments from '../../components/Segments';
+import { activeBinding, requireSession } from '../../services/account';
+import { formatTime } from '../../services/periods';
+import {
+  fetchSchools,
+  fetchSupervision,
+  fetchUnitReports,
+  regionPeriod,
+  type SchoolListItem,
+  type SupervisionRow,
+  type UnitReportRow,
+} from '../../services/region';
+import { usePolling, useReloadOn } from '../../services/use-polling';
+import { useResource } from '../../services/use-resource';
+
+const messages = {
+  tabs: { fill: '填报管理', update: '更新管理', overdue: '逾期未报', auto: '自动上报' },
+  schools: '学校',
+  initialized: '已初始化',
+  reported: '已填报',
+  admins: (a: { total: number; initialized: number }) => `管理员已初始化 ${a.initialized}/${a.total}`,
+  overdueNone: '暂无逾期未报的学校（截止时间未到，或均已上报）',
+  autoNone: '本期没有系统自动上报的报表',
+  updateNone: '该月没有更新过信息的学校',
+  never: '从未更新',
+  earlier: '更早',
+  lastUpdate: (t: string) => `最后更新 ${t}`,
+  total: (n: number) => `共 ${n} 所`,
+  autoAt: (t: string) => `自动上报于 ${t}`,
+};
+
+type Tab = keyof typeof messages.tabs;
+
+/** The last six months (`YYYY-MM`, newest first) in Beijing time, from an ISO instant. */
+export function recentMonths(nowIso: string, n = 6): string[] {
+  const d = new Date(Date.parse(nowIso) + 8 * 3600_000);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - i, 1));
+    out.push(m.toISOString().slice(0, 7));
+  }
+  return out;
+}
+
+function SchoolRow({ s, period, extra }: { s: { id: string; name: string }; period: string; extra: string }) {
+  return (
+    <View
+      className="row"
+      data-row={s.id}
+      onClick={() =>
+        Taro.navigateTo({ url: `/pages/region-unit-report/index?kind=school&id=${s.id}&period=${period}` })
+      }
+    >
+      <View className="row-main">
+        <Text className="row-title">{s.name}</Text>
+        <Text className="muted">{extra}</Text>
+      </View>
+      <Text className="row-arrow">›</Text>
+    </View>
+  );
+}
+
+export default function SupervisionPage() {
+  const code = activeBinding(requireSession())?.regionCode ?? '';
+  const [tab, setTab] = useState<Tab>('fill');
+  const [chosen, setChosen] = useState<string>();
+  const [month, setMonth] = useState<string>();
+  const res = useResource(async () => {
+    const { period: working, periods } = await regionPeriod();
+    const period = chosen ?? working;
+    const months = recentMonths(periods.now);
+    const m = month ?? months[0];
+    const [supervision, overdue, auto, updated] = await Promise.all([
+      fetchSupervision(code, period),
+      tab === 'overdue'
+        ? fetchSchools({ region: code, reported: false, period, pageSize: 100 })
+        : Promise.resolve(null),
+      tab === 'auto' ? fetchUnitReports(code, { period, autoSubmitted: true, pageSize: 100 }) : null,
+      tab === 'update'
+        ? fetchSchools(
+            m === 'earlier'
+              ? { region: code, updatedBefore: months[months.length - 1], pageSize: 100 }
+              : { region: code, updatedMonth: m, pageSize: 100 },
+          )
+        : null,
+    ]);
+    return {
+      working,
+      reported: periods.period,
+      period,
+      months,
+      month: m,
+      supervision,
+      overdue,
+      auto,
+      updated,
+    };
+  });
+  usePolling(res.reload);
+  const d = res.data;
+  useReloadOn(res.reload, [tab, chosen, month]);
+  const totalOverdue = d?.supervision.rows.reduce((n, r) => n + r.overdue, 0) ?? 0;
+  return (
+    <View className="page supervision">
+      {d && (
+        <PeriodSwitch
+          working={d.working}
+          reported={d.reported}
+          value={d.period}
+          onChange={(p) => setChosen(p)}
+        />
+      )}
+      <Segments
+        name="tab"
+        items={(Object.keys(messages.tabs) as Tab[]).map((k) => ({ key: k, text: messages.tabs[k] }))}
+        value={tab}
+        onChange={(t) => setTab(t)}
+      />
+      <PageState loading={res.loading} error={res.error} onRetry={res.reload}>
+        {d && tab === 'fill' && (
+          <Section title={`${d.supervision.region.name} · ${d.period}`}>
+            {d.supervision.rows.map((r: SupervisionRow) => (
+              <View
+                key={r.code}
+                className="row"
+                data-row={r.code}
+                onClick={() =>
+                  Taro.navigateTo({
+                    url: `/pages/region-schools/index?region=${r.direct ? code : r.code}${r.direct ? '&direct=true' : ''}`,
+                  })
+                }
+              >
+                <View className="row-main">
+                  <Text className="row-title">{r.name}</Text>
+                  <Text className="muted">
+                    {messages.schools} {r.schools} · {messages.initialized} {r.schoolsInitialized}（
+                    {formatFraction(r.initializationRate)}） · {messages.reported} {r.schoolsReported}（
+                    {formatFraction(r.reportRate)}）
+                  </Text>
+                  {r.admins && <Text className="muted">{messages.admins(r.admins)}</Text>}
+                </View>
+                <Text className="row-arrow">›</Text>
+              </View>
+            ))}
+          </Section>
+        )}
+        {d && tab === 'update' && (
+          <>
+            <Segments
+              name="month"
+              items={[
+                ...d.months.map((m) => ({ key: m, text: m })),
+                { key: 'earlier', text: messages.earlier },
+              ]}
+              value={d.month}
+              onChange={(m) => setMonth(m)}
+            />
+            <Section title={messages.total(d.updated?.total ?? 0)}>
+              {d.updated?.items.length ? (
+                d.updated.items.map((s: SchoolListItem) => (
+                  <SchoolRow
+                    key={s.id}
+                    s={s}
+                    period={d.period}
+                    extra={
+                      s.lastUpdatedAt ? messages.lastUpdate(formatTime(s.lastUpdatedAt)) : messages.never
+                    }
+                  />
+                ))
+              ) : (
+                <Text className="muted pad block">{messages.updateNone}</Text>
+              )}
+            </Section>
+          </>
+        )}
+        {d && tab === 'overdue' && (
+          <Section title={messages.total(totalOverdue)}>
+            {totalOverdue && d.overdue?.items.length ? (
+              d.overdue.items.map((s: SchoolListItem) => (
+                <SchoolRow key={s.id} s={s} period={d.period} extra={`${s.type} · ${s.status}`} />
+              ))
+            ) : (
+              <Text className="muted pad block">{messages.overdueNone}</Text>
+            )}
+          </Section>
+        )}
+        {d && tab === 'auto' && (
+          <Section title={messages.total(d.auto?.total ?? 0)}>
+            {d.auto?.items.length ? (
+              d.auto.items.map((r: UnitReportRow) =>
+                r.unit.kind === 'school' ? (
+                  <SchoolRow
+                    key={r.id}
+                    s={r.unit}
+                    period={d.period}
+                    extra={`${r.unit.regionName} · ${messages.autoAt(formatTime(r.submittedAt))}`}
+                  />
+                ) : (
+                  <View key={r.id} className="row">
+                    <View className="row-main">
+                      <Text className="row-title">{r.unit.name}</Text>
+                      <Text className="muted">{messages.autoAt(formatTime(r.submittedAt))}</Text>
+                    </View>
+                  </View>
+                ),
+              )
+            ) : (
+              <Text className="muted pad block">{messages.autoNone}</Text>
+            )}
+          </Section>
+        )}
+      </PageState>
+    </View>
+  );
+}

@@ -1,0 +1,301 @@
+// A subordinate unit's report (a school's or a child region's), read-only, with its suspected issues
+// and history (seed 000 §4.2–4.3). The upper level's 管理员 or 审核员 return it with a reason and a
+// time limit, or decide its withdrawal request (seed 001 §18–19); inspectors see no buttons at all.
+import Taro, { useRouter } from '@tarojs/taro';
+import { View, Text, Textarea } from '@tarojs/components';
+import { Button, Tag } from '@nutui/nutui-react-taro';
+import { SCHOOL_FORM_GROUPS } from '@eduprogress/shared';
+import { useState } from 'react';
+import Field from '../../components/Field';
+import PageState from '../../components/PageState';
+import ReportHistory from '../../components/ReportHistory';
+import Section from '../../components/Section';
+import { formGroups, getPath, readableValue } from '../../components/schema-form/model';
+import { STATE_TAG } from '../../components/state-tag';
+import { activeBinding, requireSession } from '../../services/account';
+import { formatTime } from '../../services/periods';
+import {
+  canAct,
+  decideWithdrawal,
+  fetchUnitReport,
+  returnUnitReport,
+  type RegionReportView,
+} from '../../services/region';
+import { request } from '../../services/request';
+import { useResource } from '../../services/use-resource';
+
+const messages = {
+  period: '期次',
+  state: '状态',
+  submittedAt: '上报时间',
+  returnUntil: '限时修改至',
+  auto: '系统自动上报',
+  issues: '疑似问题',
+  noIssues: '没有疑似问题',
+  confirmed: (note?: string) => `学校已确认无误${note ? `：${note}` : ''}`,
+  open: '待处理',
+  data: '填报数据',
+  notSaved: '本期尚未保存数据',
+  history: '报表历史',
+  withdrawal: (reason?: string) => `撤报申请：${reason ?? '—'}`,
+  approve: '批准撤报',
+  reject: '不批准',
+  decisionReason: '审批意见（选填）',
+  returnTitle: '退回修改',
+  returnReason: '退回原因',
+  returnReasonHint: '请写明需要核实修改的内容',
+  until: '限时修改至',
+  untilHint: '格式：2027-01-05 18:00（北京时间）',
+  badUntil: '请按 2027-01-05 18:00 的格式填写限时修改截止时间',
+  shortReason: '退回原因至少 2 个字',
+  send: '确认退回',
+  cancel: '取消',
+  returned: '已退回',
+  decided: '已处理',
+  returnable: '退回',
+};
+
+const RETURNABLE = ['submitted', 'locked', 'withdrawalRequested', 'returned'];
+
+/** `2027-01-05 18:00` → `2027-01-05T18:00:00+08:00`; null when not in that form. */
+export function parseBeijing(text: string): string | null {
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$/.exec(text.trim());
+  return m ? `${m[1]}T${m[2]}:00+08:00` : null;
+}
+
+/** Three days after `nowIso` at 18:00, Beijing time, as the return form's default. */
+export function defaultUntil(nowIso: string): string {
+  const d = new Date(Date.parse(nowIso) + 8 * 3600_000 + 3 * 86_400_000);
+  return `${d.toISOString().slice(0, 10)} 18:00`;
+}
+
+interface Loaded {
+  report: RegionReportView;
+  schema: Record<string, any>;
+  groups?: { key: string; title: string }[];
+  schoolType?: string;
+  /** The region that returns this unit and decides its withdrawals. */
+  upper: string;
+  now: string;
+}
+
+export default function UnitReportPage() {
+  const { params } = useRouter();
+  const kind = params.kind === 'region' ? 'region' : 'school';
+  const id = params.id ?? '';
+  const period = params.period ?? '';
+  const binding = activeBinding(requireSession());
+  const res = useResource<Loaded>(async () => {
+    const [report, periods] = await Promise.all([
+      fetchUnitReport(kind, id, period),
+      request<{ now: string }>('/periods/current', { silent: true }),
+    ]);
+    const [form, unit] = await Promise.all([
+      request<{ schema: Record<string, any>; groups?: { key: string; title: string }[] }>(`/forms/${kind}`, {
+        silent: true,
+        query: { version: report.formVersion },
+      }),
+      kind === 'school'
+        ? request<{ type: string; regionCode: string }>(`/schools/${id}`, { silent: true })
+        : request<{ parentCode: string }>(`/regions/${id}`, { silent: true }),
+    ]);
+    return {
+      report,
+      schema: form.schema,
+      groups: form.groups,
+      schoolType: 'type' in unit ? unit.type : undefined,
+      upper: 'parentCode' in unit ? unit.parentCode : unit.regionCode,
+      now: periods.now,
+    };
+  });
+  const [returning, setReturning] = useState(false);
+  const [reason, setReason] = useState('');
+  const [until, setUntil] = useState('');
+  const [decision, setDecision] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const d = res.data;
+  const r = d?.report;
+  const mayAct = !!d && canAct(binding) && binding?.regionCode === d.upper;
+  const act = async (fn: () => Promise<RegionReportView>, done: string) => {
+    setBusy(true);
+    try {
+      const next = await fn();
+      res.setData({ ...d!, report: next });
+      setReturning(false);
+      Taro.showToast({ title: done, icon: 'success' });
+    } catch {
+      /* the request module showed the server's sentence */
+    } finally {
+      setBusy(false);
+    }
+  };
+  const sendReturn = () => {
+    const at = parseBeijing(until);
+    if (reason.trim().length < 2) return setError(messages.shortReason);
+    if (!at) return setError(messages.badUntil);
+    setError('');
+    void act(() => returnUnitReport(kind, id, period, reason.trim(), at), messages.returned);
+  };
+  const lastReason = r ? [...r.history].reverse().find((h) => h.to === r.state)?.reason : undefined;
+  const groups = d
+    ? formGroups(
+        d.schema,
+        d.groups ?? (kind === 'school' ? SCHOOL_FORM_GROUPS : [{ key: 'other', title: messages.data }]),
+        d.schoolType,
+        r && 'level' in r ? r.level : undefined,
+      )
+    : [];
+  return (
+    <View className="page unit-report">
+      <PageState loading={res.loading} error={res.error} onRetry={res.reload}>
+        {d && r && (
+          <>
+            <Section title={<Text className="school-name">{r.unit.name}</Text>}>
+              <View className="kv">
+                <Text className="kv-key">{messages.period}</Text>
+                <Text className="kv-value">{r.period}</Text>
+              </View>
+              <View className="kv">
+                <Text className="kv-key">{messages.state}</Text>
+                <Tag className="state-tag" type={STATE_TAG[r.state] ?? 'default'}>
+                  {r.stateLabel}
+                  {r.autoSubmitted ? `（${messages.auto}）` : ''}
+                </Tag>
+              </View>
+              {r.submittedAt && (
+                <View className="kv">
+                  <Text className="kv-key">{messages.submittedAt}</Text>
+                  <Text className="kv-value">{formatTime(r.submittedAt)}</Text>
+                </View>
+              )}
+              {r.state === 'returned' && (
+                <View className="kv">
+                  <Text className="kv-key">{messages.returnUntil}</Text>
+                  <Text className="kv-value">{formatTime(r.returnDeadline)}</Text>
+                </View>
+              )}
+              {r.state === 'withdrawalRequested' && (
+                <View className="returned">
+                  <Text className="returned-line">{messages.withdrawal(lastReason)}</Text>
+                </View>
+              )}
+              {mayAct && r.state === 'withdrawalRequested' && (
+                <View className="pad">
+                  <Textarea
+                    className="textarea"
+                    value={decision}
+                    placeholder={messages.decisionReason}
+                    maxlength={500}
+                    onInput={(e) => setDecision(e.detail.value)}
+                  />
+                  <View className="button-row">
+                    <Button
+                      size="large"
+                      disabled={busy}
+                      onClick={() =>
+                        act(
+                          () => decideWithdrawal(kind, id, period, false, decision.trim() || undefined),
+                          messages.decided,
+                        )
+                      }
+                    >
+                      {messages.reject}
+                    </Button>
+                    <Button
+                      size="large"
+                      type="primary"
+                      disabled={busy}
+                      onClick={() =>
+                        act(
+                          () => decideWithdrawal(kind, id, period, true, decision.trim() || undefined),
+                          messages.decided,
+                        )
+                      }
+                    >
+                      {messages.approve}
+                    </Button>
+                  </View>
+                </View>
+              )}
+              {mayAct && RETURNABLE.includes(r.state) && !returning && (
+                <View className="button-row">
+                  <Button
+                    size="large"
+                    type="danger"
+                    onClick={() => {
+                      setUntil(until || defaultUntil(d.now));
+                      setReturning(true);
+                    }}
+                  >
+                    {messages.returnable}
+                  </Button>
+                </View>
+              )}
+            </Section>
+            {mayAct && returning && (
+              <Section title={messages.returnTitle}>
+                <View className="pad">
+                  <Text className="field-label block">{messages.returnReason}</Text>
+                  <Textarea
+                    className="textarea"
+                    value={reason}
+                    placeholder={messages.returnReasonHint}
+                    maxlength={500}
+                    onInput={(e) => setReason(e.detail.value)}
+                  />
+                </View>
+                <Field
+                  name="until"
+                  label={messages.until}
+                  value={until}
+                  help={messages.untilHint}
+                  onInput={setUntil}
+                />
+                {error && <Text className="field-error pad block">{error}</Text>}
+                <View className="button-row">
+                  <Button size="large" onClick={() => setReturning(false)}>
+                    {messages.cancel}
+                  </Button>
+                  <Button size="large" type="danger" disabled={busy} onClick={sendReturn}>
+                    {messages.send}
+                  </Button>
+                </View>
+              </Section>
+            )}
+            {kind === 'school' && (
+              <Section title={messages.issues}>
+                {r.issues.length ? (
+                  r.issues.map((i) => (
+                    <View key={i.code} className="row">
+                      <View className="row-main">
+                        <Text className="row-title">{i.message}</Text>
+                        <Text className="muted">
+                          {i.status === 'confirmed' ? messages.confirmed(i.note) : messages.open}
+                        </Text>
+                      </View>
+                    </View>
+                  ))
+                ) : (
+                  <Text className="muted pad block">{messages.noIssues}</Text>
+                )}
+              </Section>
+            )}
+            {!r.saved && <Text className="muted pad block">{messages.notSaved}</Text>}
+            {groups.map((g) => (
+              <Section key={g.key} title={g.title}>
+                {g.fields.map((f) => (
+                  <View key={f.path} className="kv">
+                    <Text className="kv-key wrap">{f.label}</Text>
+                    <Text className="kv-value">{readableValue(f, getPath(r.data, f.path))}</Text>
+                  </View>
+                ))}
+              </Section>
+            ))}
+            <ReportHistory title={messages.history} history={r.history} />
+          </>
+        )}
+      </PageState>
+    </View>
+  );
+}

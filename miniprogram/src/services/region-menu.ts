@@ -1,0 +1,26 @@
+// The entries of a region user's home (seed 003: what a person sees follows the binding in use), in
+// one array: each page of the region side adds its entry here, with the roles that see it. Inspectors
+// (视察员) see every page of their region read-only; the pages themselves leave out action buttons.
+import type { RegionRole } from '@eduprogress/shared';
+
+export interface RegionMenuEntry {
+  key: string;
+  title: string;
+  path: string;
+  roles: readonly RegionRole[];
+}
+
+const ALL: readonly RegionRole[] = ['admin', 'auditor', 'inspector'];
+
+export const REGION_MENU: RegionMenuEntry[] = [
+  { key: 'supervision', title: '督促管理', path: '/pages/region-supervision/index', roles: ALL },
+  { key: 'review', title: '审核上报', path: '/pages/region-review/index', roles: ALL },
+  { key: 'region-form', title: '本级填报', path: '/pages/region-form/index', roles: ALL },
+  { key: 'schools', title: '学校管理', path: '/pages/region-schools/index', roles: ALL },
+  { key: 'notices', title: '通知公告', path: '/pages/notices/index', roles: ALL },
+];
+
+/** The entries a role of a region binding sees, in menu order. */
+export function menuFor(role: string | undefined): RegionMenuEntry[] {
+  return REGION_MENU.filter((e) => (e.roles as readonly string[]).includes(role ?? ''));
+}

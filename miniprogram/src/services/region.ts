@@ -1,0 +1,198 @@
+// The region side over the REST API (API.md): progress, supervision, the reports below a region,
+// review actions, schools and their admin accounts. Inspectors (视察员) read only: `canAct` is what
+// every region page asks before drawing an action button.
+import type { ReportState } from '@eduprogress/shared';
+import { request } from './request';
+import { fetchPeriods, type CurrentPeriods } from './periods';
+import type { BindingView } from './session';
+import type { ReportView, SchoolView } from './reports';
+
+export interface Counts {
+  units: number;
+  submitted: number;
+  autoSubmitted: number;
+  overdue: number;
+  initialized: number;
+  confirmed: number;
+  rate: number | null;
+}
+
+export interface ReportSummary {
+  state: ReportState;
+  stateLabel: string;
+  autoSubmitted: boolean;
+}
+
+export interface ProgressRow extends Counts {
+  code: string;
+  name: string;
+  level: string;
+  direct: boolean;
+  report: ReportSummary | null;
+}
+
+export interface Progress {
+  region: { code: string; name: string; level: string };
+  period: string;
+  totals: Counts;
+  report: ReportSummary;
+  children: ProgressRow[];
+}
+
+export interface SupervisionRow {
+  code: string;
+  name: string;
+  direct: boolean;
+  admins: { total: number; initialized: number } | null;
+  schools: number;
+  schoolsInitialized: number;
+  initializationRate: number | null;
+  schoolsReported: number;
+  schoolsAutoSubmitted: number;
+  reportRate: number | null;
+  overdue: number;
+  regionReport: ReportSummary | null;
+}
+
+export interface UnitReportRow {
+  id: string;
+  unit: { kind: 'school' | 'region'; id: string; name: string; regionCode: string; regionName: string };
+  state: ReportState;
+  stateLabel: string;
+  autoSubmitted: boolean;
+  submittedAt?: string;
+  returnDeadline?: string;
+  lastReason?: string;
+  updatedAt?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface SchoolListItem extends SchoolView {
+  initialized: boolean;
+  reportState: ReportState | null;
+  reported: boolean;
+  projectSchool: 'declared' | 'confirmed' | null;
+}
+
+export interface SchoolAdminItem {
+  id: string;
+  loginName: string;
+  name: string;
+  mobile?: string;
+  email?: string;
+  locked: boolean;
+  mustChangePassword: boolean;
+  active: boolean;
+}
+
+export interface RegionReportView extends Omit<ReportView, 'unit'> {
+  unit: { kind: 'school' | 'region'; id: string; name: string; regionCode: string };
+  level: string;
+  window: { opensAt: string; closesAt: string };
+  autoSubmitted: boolean;
+}
+
+/** May this binding act (fill, submit, return, decide, manage accounts)? Inspectors only read. */
+export function canAct(b: BindingView | null | undefined): boolean {
+  return !!b && b.kind === 'region' && (b.role === 'admin' || b.role === 'auditor');
+}
+
+/** The period a region user works on now (the caller's level), with the periods answer. */
+export async function regionPeriod(): Promise<{ period: string; periods: CurrentPeriods }> {
+  const periods = await fetchPeriods();
+  return { period: periods.working?.period ?? periods.period, periods };
+}
+
+export function fetchProgress(code: string, period: string) {
+  return request<Progress>(`/regions/${code}/progress`, { silent: true, query: { period } });
+}
+
+export function fetchSupervision(code: string, period: string) {
+  return request<{ rows: SupervisionRow[]; region: Progress['region'] }>(`/regions/${code}/supervision`, {
+    silent: true,
+    query: { period },
+  });
+}
+
+export function fetchUnitReports(
+  code: string,
+  query: {
+    period: string;
+    state?: ReportState;
+    autoSubmitted?: boolean;
+    direct?: boolean;
+    page?: number;
+    pageSize?: number;
+  },
+) {
+  return request<Page<UnitReportRow>>(`/regions/${code}/reports`, { silent: true, query });
+}
+
+export function fetchSchools(query: Record<string, string | number | boolean | undefined>) {
+  return request<Page<SchoolListItem> & { period: string }>('/schools', { silent: true, query });
+}
+
+/** A unit's report: a school's (`kind: school`, id) or a region's (`kind: region`, code). */
+export function unitReportPath(kind: 'school' | 'region', id: string, period: string): string {
+  return kind === 'school' ? `/schools/${id}/reports/${period}` : `/regions/${id}/reports/${period}`;
+}
+
+export function fetchUnitReport(kind: 'school' | 'region', id: string, period: string) {
+  return request<RegionReportView>(unitReportPath(kind, id, period), { silent: true });
+}
+
+export function returnUnitReport(
+  kind: 'school' | 'region',
+  id: string,
+  period: string,
+  reason: string,
+  deadline: string,
+) {
+  return request<RegionReportView>(`${unitReportPath(kind, id, period)}/return`, {
+    method: 'POST',
+    data: { reason, deadline },
+  });
+}
+
+export function decideWithdrawal(
+  kind: 'school' | 'region',
+  id: string,
+  period: string,
+  approve: boolean,
+  reason?: string,
+) {
+  return request<RegionReportView>(`${unitReportPath(kind, id, period)}/withdrawal/decision`, {
+    method: 'POST',
+    data: reason ? { approve, reason } : { approve },
+  });
+}
+
+export function fetchSchoolAdmins(schoolId: string) {
+  return request<Page<SchoolAdminItem>>(`/schools/${schoolId}/admins`, { silent: true });
+}
+
+export function resetAdminPassword(userId: string) {
+  return request<{ oneTimePassword: string }>(`/users/${userId}/reset-password`, { method: 'POST' });
+}
+
+export function setAdminLocked(userId: string, locked: boolean) {
+  return request(`/users/${userId}/${locked ? 'lock' : 'unlock'}`, { method: 'POST' });
+}
+
+export function confirmProjectSchool(schoolId: string, isProjectSchool: boolean) {
+  return request(`/schools/${schoolId}/project-school/confirm`, {
+    method: 'POST',
+    data: { isProjectSchool },
+  });
+}
+
+/** `2027-01-08T18:00:00+08:00` from a `YYYY-MM-DD` day and `HH:mm` (Beijing time). */
+export function beijingInstant(day: string, time = '18:00'): string {
+  return `${day}T${time}:00+08:00`;
+}

@@ -1,0 +1,25 @@
+import { startTestServer } from '../helpers/server';
+import { manualClock, finishFirstLogin } from '../helpers/fixtures';
+import { Report } from '../../server/src/reports/model';
+(async () => {
+  const clock = manualClock('2027-01-03T10:00:00+08:00');
+  const t0 = Date.now();
+  const server = await startTestServer('scratch', { env: { DEMO_DATA: '1' }, options: { clock } });
+  console.log('started', Date.now() - t0);
+  for (const n of ['350102admin','350102auditor','350102inspector','350000auditor']) await finishFirstLogin(n).catch(e=>console.log('ffl',n,e.message));
+  const tok = await server.login('350102admin', 'Demo12345');
+  const show = async (p: string, token = tok) => { const r = await server.api(p, { token }); console.log(p, r.status, JSON.stringify(r.body).slice(0, 1500)); };
+  await show('/periods/current');
+  await show('/regions/350102/progress?period=2026Q4');
+  await show('/regions/350102/supervision?period=2026Q4');
+  await show('/schools?region=350102&pageSize=3');
+  const agg = await Report.aggregate([{ $group: { _id: { s: '$state', k: '$unitKind' }, n: { $sum: 1 } } }]);
+  console.log(JSON.stringify(agg));
+  const wr = await Report.find({ state: 'withdrawalRequested' }, { _id: 1, regionCode: 1, unitKind: 1, period: 1 }).lean();
+  console.log(JSON.stringify(wr));
+  const ptok = await server.login('350000auditor', 'Demo12345');
+  await show('/regions/350000/progress?period=2026Q4', ptok);
+  await show('/regions/350000/reports/2026Q4', ptok);
+  await server.close();
+  process.exit(0);
+})();

@@ -1,0 +1,109 @@
+// The H5 end-to-end setup the mini-program tests share: Debian's Chromium driven by playwright-core
+// (no browser download), the H5 build made once when missing or stale, 375×812 pages and screenshots
+// under artifacts/screenshots/ (git-ignored), and the few page actions the tests use.
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { repoRoot } from '../../server/src/config';
+import { ensureWebBuild } from '../../server/src/web/build';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const WEB_ROOT = path.join(repoRoot, 'miniprogram', 'dist', 'h5');
+export const SHOTS = path.join(repoRoot, 'artifacts', 'screenshots');
+
+/** Chromium present, the H5 build fresh (built here when not), the screenshot folder made. */
+export async function prepareH5(): Promise<void> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`没有找到 Chromium（${CHROMIUM}）：apt-get install -y chromium（.ci/run 会安装）`);
+  // Build H5 once when missing or older than its sources (the same check `npm start` makes).
+  const built = await ensureWebBuild(repoRoot, WEB_ROOT, (line) => console.log(`    ${line}`));
+  expect(built, 'H5 build').to.equal(true);
+  mkdirSync(SHOTS, { recursive: true });
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** A phone-sized page (375×812, zh-CN, touch) in a context of its own (its own storage). */
+export async function newPhonePage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 812 },
+    deviceScaleFactor: 2,
+    locale: 'zh-CN',
+    isMobile: true,
+    hasTouch: true,
+  });
+  return { context, page: await context.newPage() };
+}
+
+/** Waits (up to 3 s) until a page pushed by navigateTo has finished sliding in. */
+export async function settle(page: Page): Promise<void> {
+  // Browser-side code as text: the tests' TypeScript has no DOM types.
+  await page
+    .waitForFunction(
+      `[...document.querySelectorAll('.taro_page_show')].every((e) => getComputedStyle(e).transform === 'none')`,
+      null,
+      { timeout: 3000 },
+    )
+    .catch(() => {});
+}
+
+/** A 375×812 screenshot of the page from its top, once any toast has gone. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page
+    .locator('.taro__toast')
+    .filter({ visible: true })
+    .waitFor({ state: 'hidden', timeout: 5000 })
+    .catch(() => {});
+  await settle(page);
+  await page.evaluate(
+    `window.scrollTo(0, 0); document.querySelectorAll('.taro_page, .taro_router').forEach((e) => (e.scrollTop = 0));`,
+  );
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+/** Elements reaching past the right edge of the 375 px screen (nothing may overflow sideways). */
+export function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(
+    `[...document.querySelectorAll('.taro_page_show *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.offsetParent)
+      .map((e) => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'))`,
+  );
+}
+
+export const input = (page: Page, field: string) => page.locator(`[data-field="${field}"] input`).first();
+
+export async function fill(page: Page, field: string, value: string): Promise<void> {
+  await input(page, field).fill(value);
+}
+
+export const choose = (page: Page, field: string, text: string) =>
+  page.locator(`[data-field="${field}"] .choice-item`, { hasText: text }).first().click();
+
+export async function tap(page: Page, text: string): Promise<void> {
+  await settle(page);
+  await page.getByText(text, { exact: true }).filter({ visible: true }).first().click({ force: true });
+}
+
+/** Taps the first visible element matching `selector` (a list row) once pages have settled. */
+export async function tapFirst(page: Page, selector: string): Promise<void> {
+  await settle(page);
+  await page.locator(selector).filter({ visible: true }).first().click();
+}
+
+export const see = (page: Page, text: string | RegExp, timeout = 20_000) =>
+  page.getByText(text).filter({ visible: true }).first().waitFor({ timeout });
+
+/** Signs in on the login page with an account and its password, and waits for `landing` text. */
+export async function signIn(page: Page, url: string, account: string, password: string, landing: string) {
+  await page.goto(`${url}/`);
+  await fill(page, 'account', account);
+  await fill(page, 'password', password);
+  await tap(page, '登录');
+  await see(page, landing);
+}
