@@ -28,6 +28,7 @@ import { trainingRoutes } from './training/routes';
 import { teacherRoutes } from './teachers/routes';
 import { statisticsRoutes } from './statistics/routes';
 import { aliasRoutes } from './aliases/routes';
+import { regionFormGuard } from './first-login/region-form';
 import { subscribeStatistics } from './statistics/rollups';
 import { webApp } from './web/serve';
 import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
@@ -112,7 +113,10 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
   });
 
   const router = new Router({ prefix: API_PREFIX });
-  registerRoutes(router, routes, { requestTimeoutMs: deps.requestTimeoutMs });
+  registerRoutes(router, routes, {
+    requestTimeoutMs: deps.requestTimeoutMs,
+    firstLoginSteps: regionFormGuard({ clock: deps.clock, calendar: feature.calendar }),
+  });
 
   const app = new Koa({ proxy: deps.trustProxy ?? false });
   // Errors Koa sees after the response began (a client that went away mid-download) are logged, not
