@@ -29,6 +29,8 @@ import { teacherRoutes } from './teachers/routes';
 import { statisticsRoutes } from './statistics/routes';
 import { aliasRoutes } from './aliases/routes';
 import { regionFormGuard } from './first-login/region-form';
+import { schoolRequestRoutes } from './school-requests/routes';
+import { userMessageRoutes } from './messages/routes';
 import { subscribeStatistics } from './statistics/rollups';
 import { webApp } from './web/serve';
 import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
@@ -95,6 +97,8 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     ...teacherRoutes(feature),
     ...statisticsRoutes(feature),
     ...aliasRoutes(feature),
+    ...schoolRequestRoutes(feature),
+    ...userMessageRoutes(feature),
     ...noticeRoutes({ ...feature, attachmentsDir: deps.attachmentsDir }),
     ...botRoutes({ ...feature, botToken: deps.botToken }),
     ...(deps.extraRoutes ?? []),
