@@ -31,6 +31,7 @@ import { aliasRoutes } from './aliases/routes';
 import { regionFormGuard } from './first-login/region-form';
 import { schoolRequestRoutes } from './school-requests/routes';
 import { userMessageRoutes } from './messages/routes';
+import { placementRoutes } from './teachers/placement-routes';
 import { subscribeStatistics } from './statistics/rollups';
 import { webApp } from './web/serve';
 import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     ...aliasRoutes(feature),
     ...schoolRequestRoutes(feature),
     ...userMessageRoutes(feature),
+    ...placementRoutes(feature),
     ...noticeRoutes({ ...feature, attachmentsDir: deps.attachmentsDir }),
     ...botRoutes({ ...feature, botToken: deps.botToken }),
     ...(deps.extraRoutes ?? []),
