@@ -32,6 +32,7 @@ import { regionFormGuard } from './first-login/region-form';
 import { schoolRequestRoutes } from './school-requests/routes';
 import { userMessageRoutes } from './messages/routes';
 import { placementRoutes } from './teachers/placement-routes';
+import { monthlyReportRoutes } from './monthly-reports/routes';
 import { subscribeStatistics } from './statistics/rollups';
 import { webApp } from './web/serve';
 import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     ...schoolRequestRoutes(feature),
     ...userMessageRoutes(feature),
     ...placementRoutes(feature),
+    ...monthlyReportRoutes({ ...feature, attachmentsDir: deps.attachmentsDir }),
     ...noticeRoutes({ ...feature, attachmentsDir: deps.attachmentsDir }),
     ...botRoutes({ ...feature, botToken: deps.botToken }),
     ...(deps.extraRoutes ?? []),
