@@ -49,6 +49,19 @@ const messages = {
     `【公告】${region} 发布《${title}》（${date}）${attachments ? `，附件 ${attachments} 个` : ''}。全文请在小程序「通知公告」中查看。`,
   weeklyProgress: '【每周进度】',
   weeklyTraining: (end: string) => `【研修周报】（培训 ${end} 结束）`,
+  schoolRequestDecided: (
+    school: string,
+    kind: string,
+    target: string | null,
+    approved: boolean,
+    comment: string | null,
+    applyError: string | null,
+  ) =>
+    `【学校申请审批】${school} 的${kind === 'delete' ? '删除' : `隶属关系变更${target ? `（改由${target}主管）` : ''}`}申请` +
+    `${approved ? '已获全国管理员批准' : '未获批准'}` +
+    (comment ? `，意见：${comment}` : '') +
+    (applyError ? `；但执行未成功：${applyError}` : '') +
+    '。',
   unknown: (type: string) => `【通知】${type}`,
 };
 
@@ -143,6 +156,15 @@ export async function renderPush(api: ApiClient, d: Delivery, now: Date): Promis
       );
       return `${messages.weeklyTraining(deadlineText(p.endAt))}\n${renderTraining(stats, 20)}`;
     }
+    case 'school.request.decided':
+      return messages.schoolRequestDecided(
+        String(p.school),
+        String(p.kind),
+        (p.target as string | null) ?? null,
+        !!p.approved,
+        (p.comment as string | null) ?? null,
+        (p.applyError as string | null) ?? null,
+      );
     default:
       return messages.unknown(d.type);
   }

@@ -27,6 +27,12 @@ import { botRoutes } from './bot-api/routes';
 import { trainingRoutes } from './training/routes';
 import { teacherRoutes } from './teachers/routes';
 import { statisticsRoutes } from './statistics/routes';
+import { aliasRoutes } from './aliases/routes';
+import { regionFormGuard } from './first-login/region-form';
+import { schoolRequestRoutes } from './school-requests/routes';
+import { userMessageRoutes } from './messages/routes';
+import { placementRoutes } from './teachers/placement-routes';
+import { monthlyReportRoutes } from './monthly-reports/routes';
 import { subscribeStatistics } from './statistics/rollups';
 import { webApp } from './web/serve';
 import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
@@ -92,6 +98,11 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     ...trainingRoutes(feature),
     ...teacherRoutes(feature),
     ...statisticsRoutes(feature),
+    ...aliasRoutes(feature),
+    ...schoolRequestRoutes(feature),
+    ...userMessageRoutes(feature),
+    ...placementRoutes(feature),
+    ...monthlyReportRoutes({ ...feature, attachmentsDir: deps.attachmentsDir }),
     ...noticeRoutes({ ...feature, attachmentsDir: deps.attachmentsDir }),
     ...botRoutes({ ...feature, botToken: deps.botToken }),
     ...(deps.extraRoutes ?? []),
@@ -110,7 +121,10 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
   });
 
   const router = new Router({ prefix: API_PREFIX });
-  registerRoutes(router, routes, { requestTimeoutMs: deps.requestTimeoutMs });
+  registerRoutes(router, routes, {
+    requestTimeoutMs: deps.requestTimeoutMs,
+    firstLoginSteps: regionFormGuard({ clock: deps.clock, calendar: feature.calendar }),
+  });
 
   const app = new Koa({ proxy: deps.trustProxy ?? false });
   // Errors Koa sees after the response began (a client that went away mid-download) are logged, not

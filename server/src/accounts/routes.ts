@@ -77,6 +77,8 @@ export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
         if (!user.profileCompleted && user.bindings.some((b) => b.active && b.kind !== 'teacher')) {
           pendingSteps.push('completeProfile');
         }
+        // Steps the first-login guard found still open (first-login/region-form.ts: fillRegionForm).
+        pendingSteps.push(...((ctx.state.firstLoginSteps as string[] | undefined) ?? []));
         ctx.body = {
           user: userView(user),
           activeBinding: binding ? bindingView(binding) : null,

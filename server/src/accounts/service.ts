@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import { LockedError, UnauthorizedError, ValidationError } from '../http/errors';
 import { hashPassword, verifyPassword } from './passwords';
 import { Session, User, userView, type Binding, type UserDoc } from './model';
+import { userIdOfAlias } from '../aliases/model';
 
 const messages = {
   badCredentials: '账号或密码错误',
@@ -82,6 +83,9 @@ async function issueTokens(deps: AuthDeps, user: UserDoc, bindingId?: Types.Obje
 async function findByAccount(account: string): Promise<UserDoc | null> {
   const byLogin = await User.findOne({ loginName: account }).lean<UserDoc>();
   if (byLogin) return byLogin;
+  // An alias (e.g. the previous system's account, seed 002 四(一)) logs in as its account.
+  const aliased = await userIdOfAlias(account);
+  if (aliased) return User.findById(aliased).lean<UserDoc>();
   if (/^1\d{10}$/.test(account)) return User.findOne({ mobile: account }).lean<UserDoc>();
   if (account.includes('@')) return User.findOne({ email: account.toLowerCase() }).lean<UserDoc>();
   return null;

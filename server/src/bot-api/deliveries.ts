@@ -27,6 +27,8 @@ export const TOPIC_OF: Record<EventType, SubscriptionTopic> = {
   'notice.published': '公告',
   'digest.progress': '周报',
   'digest.training': '学时',
+  // Decisions on the group's own requests to the national level, like withdrawal decisions.
+  'school.request.decided': '撤报',
 };
 
 /** One (event, group) pair. `_id` = `<digest key>|<roomId>`. */
@@ -92,7 +94,8 @@ function upperOf(event: OutboxEventDoc): string | undefined {
  * - a report returned, a withdrawal decided: the unit's own group (a region) and its upper level's;
  *   a withdrawal requested: the upper level's (it decides);
  * - a notice: groups inside the author's subtree at a level the notice is addressed to;
- * - weekly digests: every group inside the event's region (national: all).
+ * - weekly digests: every group inside the event's region (national: all);
+ * - a decision on a school deletion / affiliation-change request: the requesting region's own group.
  */
 export function audienceOf(
   event: OutboxEventDoc,
@@ -128,6 +131,8 @@ export function audienceOf(
     case 'digest.progress':
     case 'digest.training':
       return inside ? event._id : undefined;
+    case 'school.request.decided':
+      return room.regionCode === event.regionCode ? event._id : undefined;
     default:
       return undefined;
   }

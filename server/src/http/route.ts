@@ -54,7 +54,11 @@ export interface ValidatedRequest<B = any, Q = any, P = any> {
 export function registerRoutes(
   router: Router,
   routes: RouteDefinition[],
-  opts: { requestTimeoutMs?: number } = {},
+  opts: {
+    requestTimeoutMs?: number;
+    /** Further first-login steps (e.g. first-login/region-form.ts): throws to refuse the route. */
+    firstLoginSteps?: (ctx: Context, route: RouteDefinition) => Promise<void>;
+  } = {},
 ): void {
   for (const route of routes) {
     const validators = {
@@ -94,6 +98,7 @@ export function registerRoutes(
           pendingSteps: ['changePassword'],
         });
       }
+      if (user && opts.firstLoginSteps) await opts.firstLoginSteps(ctx, route);
       await next();
     };
     router[route.method](route.path, limit, ...(route.before ?? []), firstLoginGuard, validate, handler);

@@ -11,6 +11,7 @@ import { reconcileReports } from '../reports/reconcile';
 import { workablePeriods } from '../reports/rules';
 import { rebuildSchoolIndex } from '../schools/list-index';
 import { resumeSchoolWrites } from '../schools/service';
+import { settleDecidedRequests } from '../school-requests/service';
 import { checkStatisticsDriftAll } from '../statistics/rollups';
 import { rebuildTeacherDirectory } from '../teachers/service';
 import { recountAllTrainings } from '../training/stats';
@@ -89,6 +90,15 @@ export const JOBS: readonly JobDefinition[] = [
     atStart: true,
     description: 'school creates, imports and transfers a crash left half-done are finished',
     run: (ctx) => resumeSchoolWrites({ clock: ctx.clock, calendar: ctx.calendar }),
+  },
+  {
+    name: 'school-requests-settle',
+    schedule: '*/5 * * * *',
+    lease: 5 * MINUTE,
+    atStart: true,
+    description:
+      'decisions on school deletion / affiliation-change requests a crash left unsettled are finished',
+    run: (ctx) => settleDecidedRequests({ clock: ctx.clock, calendar: ctx.calendar }).then(() => {}),
   },
   {
     name: 'purge-expired',

@@ -10,6 +10,7 @@ export const EVENT_TYPES = [
   'notice.published',
   'digest.progress',
   'digest.training',
+  'school.request.decided',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

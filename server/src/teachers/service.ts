@@ -30,6 +30,7 @@ import {
   type TeacherDirectoryDoc,
   type TeacherDoc,
 } from './model';
+import { noteUnplaced } from './unplaced';
 
 const messages = {
   idNumberInvalid:
@@ -517,7 +518,7 @@ export async function verifyTeacher(
 }
 
 /** Directory and training views follow every teacher write made here. */
-async function afterTeacherWrite(
+export async function afterTeacherWrite(
   deps: TeacherServiceDeps,
   before: TeacherDoc | null,
   after: TeacherDoc,
@@ -634,6 +635,7 @@ export async function applyAsTeacher(
   );
   await bindTeacher(user, after);
   await afterTeacherWrite(deps, existing, after);
+  await noteUnplaced(after);
   await recordAudit(deps.clock, actor, {
     action: existing ? 'teacher.reapply' : 'teacher.apply',
     targetType: 'teacher',
@@ -673,7 +675,7 @@ function applicationSnapshot(t: TeacherDoc) {
 }
 
 /** One active teacher binding on the user, pointing at the teacher's school and region. */
-async function bindTeacher(user: UserDoc, teacher: TeacherDoc): Promise<void> {
+export async function bindTeacher(user: UserDoc, teacher: TeacherDoc): Promise<void> {
   const fresh = await User.findById(user._id).lean<UserDoc>();
   if (!fresh) return;
   const existing = fresh.bindings.find((b) => b.kind === 'teacher');

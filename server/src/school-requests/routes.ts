@@ -1,0 +1,83 @@
+// School deletion / affiliation-change requests (seed 001 §11, §13): file, list, read, approve, refuse.
+import type { Context } from 'koa';
+import type { FeatureDeps } from '../app-deps';
+import { actorOf, authOf } from '../accounts/auth';
+import { input, type RouteDefinition } from '../http/route';
+import type { SchoolRequestKind, SchoolRequestStatus } from './model';
+import { approveBody, fileRequestBody, listRequestsQuery, refuseBody, requestIdParams } from './schemas';
+import {
+  decideSchoolRequest,
+  fileSchoolRequest,
+  getSchoolRequest,
+  listSchoolRequests,
+  type FileRequestInput,
+  type RequestContext,
+} from './service';
+
+export function schoolRequestRoutes(deps: FeatureDeps): RouteDefinition[] {
+  const rc = (ctx: Context): RequestContext => ({
+    clock: deps.clock,
+    actor: actorOf(ctx),
+    auth: authOf(ctx),
+  });
+  const schoolDeps = { clock: deps.clock, calendar: deps.calendar };
+  const common = { tags: ['学校申请'], auth: true, before: [deps.auth] };
+  const decide = (approve: boolean): RouteDefinition => ({
+    ...common,
+    method: 'post',
+    path: `/school-requests/:id/${approve ? 'approve' : 'refuse'}`,
+    summary: approve
+      ? '批准申请（全国管理员；随即删除学校或变更隶属关系，申请人收到站内消息与群推送）'
+      : '驳回申请（全国管理员，须填写驳回理由；申请人收到站内消息与群推送）',
+    params: requestIdParams,
+    body: approve ? approveBody : refuseBody,
+    handler: async (ctx) => {
+      const { params, body } = input<{ comment?: string }, unknown, { id: string }>(ctx);
+      ctx.body = await decideSchoolRequest(schoolDeps, rc(ctx), params.id, approve, body.comment);
+    },
+  });
+  return [
+    {
+      ...common,
+      method: 'post',
+      path: '/school-requests',
+      summary:
+        '提出申请：删除已初始化的学校（kind=delete）或变更学校隶属关系（kind=transfer，须指定新的主管地区），须填写理由，由全国管理员审批',
+      body: fileRequestBody,
+      responses: { 201: { description: '已提交，待审批' } },
+      handler: async (ctx) => {
+        ctx.body = await fileSchoolRequest(rc(ctx), input<FileRequestInput>(ctx).body);
+        ctx.status = 201;
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/school-requests',
+      summary: '本辖区学校的删除与隶属关系变更申请（全国：全部），新的在前',
+      query: listRequestsQuery,
+      handler: async (ctx) => {
+        const q = input<
+          unknown,
+          { status?: SchoolRequestStatus; kind?: SchoolRequestKind; page: number; pageSize: number }
+        >(ctx).query;
+        ctx.body = await listSchoolRequests(authOf(ctx), q);
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/school-requests/:id',
+      summary: '一份学校申请及其审批结果',
+      params: requestIdParams,
+      handler: async (ctx) => {
+        ctx.body = await getSchoolRequest(
+          authOf(ctx),
+          input<unknown, unknown, { id: string }>(ctx).params.id,
+        );
+      },
+    },
+    decide(true),
+    decide(false),
+  ];
+}
