@@ -27,6 +27,7 @@ import { botRoutes } from './bot-api/routes';
 import { trainingRoutes } from './training/routes';
 import { teacherRoutes } from './teachers/routes';
 import { statisticsRoutes } from './statistics/routes';
+import { baseDataRoutes } from './basedata/routes';
 import { subscribeStatistics } from './statistics/rollups';
 import { webApp } from './web/serve';
 import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     ...trainingRoutes(feature),
     ...teacherRoutes(feature),
     ...statisticsRoutes(feature),
+    ...baseDataRoutes(feature),
     ...noticeRoutes({ ...feature, attachmentsDir: deps.attachmentsDir }),
     ...botRoutes({ ...feature, botToken: deps.botToken }),
     ...(deps.extraRoutes ?? []),

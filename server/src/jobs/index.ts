@@ -11,6 +11,7 @@ import { reconcileReports } from '../reports/reconcile';
 import { workablePeriods } from '../reports/rules';
 import { rebuildSchoolIndex } from '../schools/list-index';
 import { resumeSchoolWrites } from '../schools/service';
+import { resumeInterruptedSyncs } from '../basedata/service';
 import { checkStatisticsDriftAll } from '../statistics/rollups';
 import { rebuildTeacherDirectory } from '../teachers/service';
 import { recountAllTrainings } from '../training/stats';
@@ -89,6 +90,14 @@ export const JOBS: readonly JobDefinition[] = [
     atStart: true,
     description: 'school creates, imports and transfers a crash left half-done are finished',
     run: (ctx) => resumeSchoolWrites({ clock: ctx.clock, calendar: ctx.calendar }),
+  },
+  {
+    name: 'basedata-resume',
+    schedule: '*/2 * * * *',
+    lease: 30 * MINUTE,
+    atStart: true,
+    description: 'base-data share applications a crash interrupted continue from their last finished change',
+    run: (ctx) => resumeInterruptedSyncs({ clock: ctx.clock, calendar: ctx.calendar }),
   },
   {
     name: 'purge-expired',

@@ -62,6 +62,8 @@ export interface SchoolDoc {
   /** First login + first report done; an initialized school can no longer be deleted. */
   initialized: boolean;
   // The fields below are optional because older and generated documents may lack them.
+  /** 学校标识码 (10 digits) from the ministry's share; unique through `school_codes` (basedata/). */
+  schoolCode?: string;
   schoolSystem?: SchoolSystem;
   address?: string;
   postcode?: string;
@@ -101,6 +103,7 @@ const schoolSchema = new Schema<SchoolDoc>(
     weak: { type: Boolean, default: false },
     initialized: { type: Boolean, default: false },
     schoolSystem: { type: String, enum: SCHOOL_SYSTEMS },
+    schoolCode: { type: String },
     address: { type: String },
     postcode: { type: String },
     projectSchool: { type: String, enum: PROJECT_SCHOOL_STATES },
@@ -122,6 +125,7 @@ const schoolSchema = new Schema<SchoolDoc>(
 schoolSchema.index({ regionCode: 1, name: 1 }, { unique: true });
 // Jurisdiction-scoped lists sorted by name: on MongoDB the first page is an index walk.
 schoolSchema.index({ regionPath: 1, name: 1 });
+schoolSchema.index({ schoolCode: 1 });
 
 export const School = mongoose.model<SchoolDoc>('School', schoolSchema, 'schools');
 
@@ -187,6 +191,7 @@ export function schoolView(s: SchoolDoc) {
     weak: s.weak,
     initialized: s.initialized,
     schoolSystem: s.schoolSystem ?? null,
+    schoolCode: s.schoolCode ?? null,
     address: s.address ?? null,
     postcode: s.postcode ?? null,
     projectSchool: s.projectSchool ?? null,
