@@ -28,6 +28,7 @@ import { trainingRoutes } from './training/routes';
 import { teacherRoutes } from './teachers/routes';
 import { statisticsRoutes } from './statistics/routes';
 import { baseDataRoutes } from './basedata/routes';
+import { usageRoutes } from './usage/routes';
 import { subscribeStatistics } from './statistics/rollups';
 import { webApp } from './web/serve';
 import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     ...teacherRoutes(feature),
     ...statisticsRoutes(feature),
     ...baseDataRoutes(feature),
+    ...usageRoutes(feature),
     ...noticeRoutes({ ...feature, attachmentsDir: deps.attachmentsDir }),
     ...botRoutes({ ...feature, botToken: deps.botToken }),
     ...(deps.extraRoutes ?? []),
