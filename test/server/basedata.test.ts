@@ -228,6 +228,28 @@ describe('base-data sync and functional zones (issue 15 item 1; seed 002 §9, §
     });
   });
 
+  describe('a 学校标识码 set by hand', () => {
+    it('is unique across schools, released when cleared or the school is deleted, national only', async () => {
+      const a = String((await school('手工甲校', '350102'))._id);
+      const b = String((await school('手工乙校', '350102'))._id);
+      const put = (id: string, schoolCode: unknown, token = t.national) =>
+        server.api(`/basedata/schools/${id}/code`, { method: 'PUT', body: { schoolCode }, token });
+      expect((await put(a, '3501029001', t.province)).status).to.equal(403);
+      expect((await put(a, '12345')).status).to.equal(400);
+      expect((await put(a, '3501029001')).status).to.equal(200);
+      const taken = await put(b, '3501029001');
+      expect(taken.status).to.equal(409);
+      expect(taken.body.error.code).to.equal('SCHOOL_CODE_TAKEN');
+      expect((await put(a, null)).status).to.equal(200);
+      expect((await put(b, '3501029001')).status).to.equal(200);
+      expect((await School.findById(a).lean())!.schoolCode).to.equal(undefined);
+      // b is deleted by its county; the code is free for another school.
+      await School.deleteOne({ _id: b });
+      expect((await put(a, '3501029001')).status).to.equal(200);
+      expect(await AuditEntry.countDocuments({ action: 'school.setCode' })).to.equal(4);
+    });
+  });
+
   describe('region shares (GB/T 2260 revisions)', () => {
     it('previews and applies new, renamed and closed regions; refuses closing a region with schools', async () => {
       await Region.create({

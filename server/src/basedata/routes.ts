@@ -8,8 +8,16 @@ import { LONG_REQUEST_MS } from '../http/time-limit';
 import { uploadedFile } from '../http/upload';
 import type { Caller } from '../schools/service';
 import type { SyncKind } from './model';
-import { createZoneBody, moveSchoolsBody, shareQuery, syncIdParams, zoneCodeParams } from './schemas';
-import { applySync, getSync, previewShare, readShare, requireNational } from './service';
+import {
+  createZoneBody,
+  moveSchoolsBody,
+  schoolCodeBody,
+  schoolIdParams,
+  shareQuery,
+  syncIdParams,
+  zoneCodeParams,
+} from './schemas';
+import { applySync, getSync, previewShare, readShare, requireNational, setSchoolCode } from './service';
 import { createZone, listZones, moveSchoolsIntoZone, type CreateZoneInput } from './zones';
 
 const messages = { tags: ['基础数据同步'] };
@@ -104,6 +112,18 @@ export function baseDataRoutes(deps: FeatureDeps): RouteDefinition[] {
       handler: async (ctx) => {
         const { body, params } = input<{ schoolIds: string[] }, unknown, { code: string }>(ctx);
         ctx.body = await moveSchoolsIntoZone(deps, callerOf(ctx), params.code, body.schoolIds);
+      },
+    },
+    {
+      ...common,
+      method: 'put',
+      path: '/basedata/schools/:id/code',
+      params: schoolIdParams,
+      body: schoolCodeBody,
+      summary: '手工设置或清除学校标识码（手工建立的学校；国家级管理员）',
+      handler: async (ctx) => {
+        const { body, params } = input<{ schoolCode: string | null }, unknown, { id: string }>(ctx);
+        ctx.body = await setSchoolCode(deps, callerOf(ctx), params.id, body.schoolCode);
       },
     },
   ];

@@ -54,3 +54,19 @@ export const moveSchoolsBody: JsonSchema = {
     },
   },
 };
+
+export const schoolIdParams: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: { type: 'string', title: '学校 ID', pattern: '^[0-9a-f]{24}$' } },
+};
+
+export const schoolCodeBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['schoolCode'],
+  properties: {
+    schoolCode: { type: ['string', 'null'], title: '学校标识码', pattern: '^\\d{10}$' },
+  },
+};

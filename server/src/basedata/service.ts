@@ -547,21 +547,59 @@ function auditId(syncId: string, i: number): Types.ObjectId {
   return new Types.ObjectId(createHash('sha256').update(`${syncId}:${i}`).digest('hex').slice(0, 24));
 }
 
-/** Gives `schoolId` the code (claim first, then the school's field); idempotent. */
+/** Gives `schoolId` the code (claim first, then the school's field); idempotent. 409 SCHOOL_CODE_TAKEN. */
 async function assignCode(code: string, schoolId: Types.ObjectId): Promise<void> {
-  try {
-    await SchoolCode.create({ _id: code, schoolId });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    const claim = await SchoolCode.findById(code).lean();
-    if (!claim?.schoolId.equals(schoolId))
-      throw new ConflictError(messages.codeTaken(code), 'SCHOOL_CODE_TAKEN');
-  }
   const school = await School.findById(schoolId, { schoolCode: 1 }).lean<SchoolDoc>();
   if (!school) throw new NotFoundError(messages.schoolGone, 'SCHOOL_NOT_FOUND');
   if (school.schoolCode && school.schoolCode !== code)
     throw new ConflictError(messages.codeTakenOnSchool(school.schoolCode), 'SCHOOL_CODE_TAKEN');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await SchoolCode.create({ _id: code, schoolId });
+      break;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const claim = await SchoolCode.findById(code).lean();
+      if (claim?.schoolId.equals(schoolId)) break;
+      // The holder was deleted since: its claim is released, then taken again.
+      const held = claim && (await School.exists({ _id: claim.schoolId }));
+      if (held || attempt >= 2) throw new ConflictError(messages.codeTaken(code), 'SCHOOL_CODE_TAKEN');
+      if (claim) await SchoolCode.deleteOne({ _id: code, schoolId: claim.schoolId });
+    }
+  }
   await School.updateOne({ _id: schoolId }, { $set: { schoolCode: code } });
+}
+
+/**
+ * Sets (or with `null` clears) a school's 学校标识码 by hand, for a school created before the share
+ * named it (national administrator only; seed 002 §10 keeps base data to the share otherwise). 409
+ * SCHOOL_CODE_TAKEN when another school holds the code; 404 for an unknown school; audited.
+ */
+export async function setSchoolCode(
+  deps: BaseDataDeps,
+  caller: Caller,
+  id: string,
+  code: string | null,
+): Promise<{ id: string; schoolCode: string | null }> {
+  requireNational(caller);
+  const school = Types.ObjectId.isValid(id) ? await School.findById(id).lean<SchoolDoc>() : null;
+  if (!school) throw new NotFoundError(messages.schoolGone, 'SCHOOL_NOT_FOUND');
+  const before = school.schoolCode ?? null;
+  if (before === code) return { id, schoolCode: code };
+  if (before) {
+    await School.updateOne({ _id: school._id }, { $unset: { schoolCode: 1 } });
+    await SchoolCode.deleteOne({ _id: before, schoolId: school._id });
+  }
+  if (code) await assignCode(code, school._id);
+  await recordAudit(deps.clock, caller.actor, {
+    action: 'school.setCode',
+    targetType: 'school',
+    targetId: id,
+    regionPath: school.regionPath,
+    before: { schoolCode: before },
+    after: { schoolCode: code },
+  });
+  return { id, schoolCode: code };
 }
 
 async function runSchoolOp(deps: BaseDataDeps, caller: Caller, op: SyncOp): Promise<void> {
