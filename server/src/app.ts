@@ -29,6 +29,7 @@ import { teacherRoutes } from './teachers/routes';
 import { statisticsRoutes } from './statistics/routes';
 import { baseDataRoutes } from './basedata/routes';
 import { usageRoutes } from './usage/routes';
+import { universityRoutes } from './universities/routes';
 import { subscribeStatistics } from './statistics/rollups';
 import { webApp } from './web/serve';
 import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     ...statisticsRoutes(feature),
     ...baseDataRoutes(feature),
     ...usageRoutes(feature),
+    ...universityRoutes(feature),
     ...noticeRoutes({ ...feature, attachmentsDir: deps.attachmentsDir }),
     ...botRoutes({ ...feature, botToken: deps.botToken }),
     ...(deps.extraRoutes ?? []),

@@ -62,6 +62,11 @@ export interface SchoolDoc {
   /** First login + first report done; an initialized school can no longer be deleted. */
   initialized: boolean;
   // The fields below are optional because older and generated documents may lack them.
+  /**
+   * 高等学校 (seed 002 §7): `provincial` (a province's direct school, reporting in the province's window)
+   * or `ministry` (部属高校). A university has its own 管理员, 审核员 and 视察员 (universities/).
+   */
+  higherEducation?: 'provincial' | 'ministry';
   /** 学校标识码 (10 digits) from the ministry's share; unique through `school_codes` (basedata/). */
   schoolCode?: string;
   schoolSystem?: SchoolSystem;
@@ -104,6 +109,7 @@ const schoolSchema = new Schema<SchoolDoc>(
     initialized: { type: Boolean, default: false },
     schoolSystem: { type: String, enum: SCHOOL_SYSTEMS },
     schoolCode: { type: String },
+    higherEducation: { type: String, enum: ['provincial', 'ministry'] },
     address: { type: String },
     postcode: { type: String },
     projectSchool: { type: String, enum: PROJECT_SCHOOL_STATES },
@@ -192,6 +198,7 @@ export function schoolView(s: SchoolDoc) {
     initialized: s.initialized,
     schoolSystem: s.schoolSystem ?? null,
     schoolCode: s.schoolCode ?? null,
+    higherEducation: s.higherEducation ?? null,
     address: s.address ?? null,
     postcode: s.postcode ?? null,
     projectSchool: s.projectSchool ?? null,
