@@ -17,6 +17,7 @@ import { ConflictError, ValidationError } from '../http/errors';
 import { Region, type RegionDoc } from '../regions/model';
 import { School, schoolView, type SchoolDoc } from '../schools/model';
 import { reserveSchoolAdminLoginNames } from '../schools/login-names';
+import { noteSchoolAdmin, schoolAdminUsers } from '../schools/admins';
 import { isUniversity, type UniversityRole } from './rules';
 
 const messages = {
@@ -67,6 +68,17 @@ export async function designateUniversity(ac: ActionContext, schoolId: string, k
   return schoolView({ ...school, higherEducation: kind ?? undefined });
 }
 
+/**
+ * The users of a university's staff bindings, through the school's `adminIds` hint list (staff ids are
+ * noted there too; schools/admins.ts), not a scan of every user's bindings.
+ */
+async function staffUsers(school: SchoolDoc): Promise<UserDoc[]> {
+  await schoolAdminUsers(school._id); // fills the hint list of a school written without it
+  const hint = await School.findById(school._id, { adminIds: 1 }).lean<SchoolDoc>();
+  const ids = hint?.adminIds ?? [];
+  return ids.length ? User.find({ _id: { $in: ids } }).lean<UserDoc[]>() : [];
+}
+
 function staffOf(users: UserDoc[], school: SchoolDoc) {
   return users.flatMap((u) =>
     u.bindings
@@ -85,7 +97,7 @@ function staffOf(users: UserDoc[], school: SchoolDoc) {
 export async function listUniversityStaff(ac: Pick<ActionContext, 'binding'>, schoolId: string) {
   requireRegionManager(ac.binding);
   const school = await getSchoolWithin(ac.binding, schoolId);
-  const users = await User.find({ 'bindings.schoolId': school._id }).lean<UserDoc[]>();
+  const users = await staffUsers(school);
   return {
     school: { id: schoolId, name: school.name, higherEducation: school.higherEducation ?? null },
     items: staffOf(users, school),
@@ -106,7 +118,7 @@ export async function addUniversityStaff(
   requireRegionManager(ac.binding);
   const school = await getSchoolWithin(ac.binding, schoolId);
   if (!isUniversity(school)) throw new ConflictError(messages.notUniversity, 'NOT_UNIVERSITY');
-  for (const old of await User.find({ 'bindings.schoolId': school._id }).lean<UserDoc[]>()) {
+  for (const old of await staffUsers(school)) {
     for (const b of old.bindings.filter(
       (x) => x.schoolId?.equals(school._id) && x.role === role && x.active,
     )) {
@@ -132,12 +144,14 @@ export async function addUniversityStaff(
   const passwordHash = await hashPassword(INITIAL_PASSWORD);
   const staffName = name?.trim() || messages.staffName(school.name, STAFF_LABELS[role]);
   let created: UserDoc | undefined;
+  const userId = new Types.ObjectId();
+  await noteSchoolAdmin(school._id, userId);
   for (let attempt = 0; attempt < 20 && !created; attempt++) {
     try {
       const [loginName] = await reserveSchoolAdminLoginNames(school.regionCode, 1);
       created = (
         await User.create({
-          _id: new Types.ObjectId(),
+          _id: userId,
           loginName,
           name: staffName,
           passwordHash,
