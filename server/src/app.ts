@@ -33,6 +33,9 @@ import { schoolRequestRoutes } from './school-requests/routes';
 import { userMessageRoutes } from './messages/routes';
 import { placementRoutes } from './teachers/placement-routes';
 import { monthlyReportRoutes } from './monthly-reports/routes';
+import { baseDataRoutes } from './basedata/routes';
+import { usageRoutes } from './usage/routes';
+import { universityRoutes } from './universities/routes';
 import { subscribeStatistics } from './statistics/rollups';
 import { webApp } from './web/serve';
 import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
@@ -103,6 +106,9 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     ...userMessageRoutes(feature),
     ...placementRoutes(feature),
     ...monthlyReportRoutes({ ...feature, attachmentsDir: deps.attachmentsDir }),
+    ...baseDataRoutes(feature),
+    ...usageRoutes(feature),
+    ...universityRoutes(feature),
     ...noticeRoutes({ ...feature, attachmentsDir: deps.attachmentsDir }),
     ...botRoutes({ ...feature, botToken: deps.botToken }),
     ...(deps.extraRoutes ?? []),

@@ -5,6 +5,7 @@ import { LockedError, UnauthorizedError, ValidationError } from '../http/errors'
 import { hashPassword, verifyPassword } from './passwords';
 import { Session, User, userView, type Binding, type UserDoc } from './model';
 import { userIdOfAlias } from '../aliases/model';
+import { recordLogin } from '../usage/service';
 
 const messages = {
   badCredentials: '账号或密码错误',
@@ -150,6 +151,7 @@ export async function login(deps: AuthDeps, account: string, password: string) {
   );
   const binding = user.bindings.find((b) => b.active);
   const tokens = await issueTokens(deps, user, binding?._id);
+  await recordLogin(deps.clock, user);
   return { ...tokens, user: userView(user) };
 }
 
@@ -210,6 +212,7 @@ export function checkPasswordStrength(password: string, property = 'newPassword'
 export async function issueTokensFor(deps: AuthDeps, user: UserDoc) {
   const binding = user.bindings.find((b) => b.active);
   const tokens = await issueTokens(deps, user, binding?._id);
+  await recordLogin(deps.clock, user);
   return { ...tokens, user: userView(user) };
 }
 

@@ -12,6 +12,9 @@ import { workablePeriods } from '../reports/rules';
 import { rebuildSchoolIndex } from '../schools/list-index';
 import { resumeSchoolWrites } from '../schools/service';
 import { settleDecidedRequests } from '../school-requests/service';
+  },
+  {
+import { resumeInterruptedSyncs } from '../basedata/service';
 import { checkStatisticsDriftAll } from '../statistics/rollups';
 import { rebuildTeacherDirectory } from '../teachers/service';
 import { recountAllTrainings } from '../training/stats';
@@ -99,6 +102,14 @@ export const JOBS: readonly JobDefinition[] = [
     description:
       'decisions on school deletion / affiliation-change requests a crash left unsettled are finished',
     run: (ctx) => settleDecidedRequests({ clock: ctx.clock, calendar: ctx.calendar }).then(() => {}),
+  },
+  {
+    name: 'basedata-resume',
+    schedule: '*/2 * * * *',
+    lease: 30 * MINUTE,
+    atStart: true,
+    description: 'base-data share applications a crash interrupted continue from their last finished change',
+    run: (ctx) => resumeInterruptedSyncs({ clock: ctx.clock, calendar: ctx.calendar }),
   },
   {
     name: 'purge-expired',

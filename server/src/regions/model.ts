@@ -16,6 +16,11 @@ export interface RegionDoc {
   placeholder: boolean;
   /** Reports at county level: every county, and the 不设区的地级市 that have no counties below them. */
   countyLevel: boolean;
+  /**
+   * A functional zone of education administration that GB/T 2260 lacks (平潭综合实验区, 湄洲岛 …; seed 003
+   * tables), created by the national level with a code of its own (basedata/zones.ts).
+   */
+  functional?: boolean;
 }
 
 const regionSchema = new Schema<RegionDoc>(
@@ -27,6 +32,7 @@ const regionSchema = new Schema<RegionDoc>(
     path: { type: [String], default: [] },
     placeholder: { type: Boolean, default: false },
     countyLevel: { type: Boolean, default: false },
+    functional: { type: Boolean },
   },
   { versionKey: false, timestamps: false },
 );
@@ -44,5 +50,6 @@ export function regionView(r: RegionDoc) {
     path: r.path,
     placeholder: r.placeholder,
     countyLevel: r.countyLevel,
+    functional: r.functional ?? false,
   };
 }

@@ -32,6 +32,7 @@ import { Report, reportId, type ReportDoc, type ReportIssue } from './model';
 import { indexReportState, indexSchools } from '../schools/list-index';
 import { claimOf, mutateReport, settleClaim, type FollowUps } from './claims';
 import { applyRegionReport, applySchoolDelta, factsOf } from './progress';
+import { isUniversity, maySubmitForSchool } from '../universities/rules';
 import {
   EDITABLE_STATES,
   governs,
@@ -159,7 +160,12 @@ function assertFiller(auth: AuthContext, u: Unit) {
 function assertSubmitter(auth: AuthContext, u: Unit) {
   assertRead(auth, u);
   const b = auth.binding!;
-  if (u.kind === 'school') return assertFiller(auth, u);
+  // A university reports through its 审核员 (seed 002 §8), another school through its admin.
+  if (u.kind === 'school' && !isUniversity(u.school)) return assertFiller(auth, u);
+  if (u.kind === 'school') {
+    if (!maySubmitForSchool(b, u.school)) throw new ForbiddenError(messages.auditorOnly, 'ROLE_REQUIRED');
+    return;
+  }
   if (!holdsRole(b, u.region._id, ['auditor']))
     throw new ForbiddenError(messages.auditorOnly, 'ROLE_REQUIRED');
 }
@@ -618,7 +624,7 @@ export async function confirmNoChange(
   u: Unit,
   period: string,
 ): Promise<ReportView> {
-  assertFiller(auth, u);
+  assertSubmitter(auth, u);
   assertWorkablePeriod(deps, period);
   const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
   assertEditable(existing, 'submit');

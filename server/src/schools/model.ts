@@ -62,6 +62,13 @@ export interface SchoolDoc {
   /** First login + first report done; an initialized school can no longer be deleted. */
   initialized: boolean;
   // The fields below are optional because older and generated documents may lack them.
+  /**
+   * 高等学校 (seed 002 §7): `provincial` (a province's direct school, reporting in the province's window)
+   * or `ministry` (部属高校). A university has its own 管理员, 审核员 and 视察员 (universities/).
+   */
+  higherEducation?: 'provincial' | 'ministry';
+  /** 学校标识码 (10 digits) from the ministry's share; unique through `school_codes` (basedata/). */
+  schoolCode?: string;
   schoolSystem?: SchoolSystem;
   address?: string;
   postcode?: string;
@@ -101,6 +108,8 @@ const schoolSchema = new Schema<SchoolDoc>(
     weak: { type: Boolean, default: false },
     initialized: { type: Boolean, default: false },
     schoolSystem: { type: String, enum: SCHOOL_SYSTEMS },
+    schoolCode: { type: String },
+    higherEducation: { type: String, enum: ['provincial', 'ministry'] },
     address: { type: String },
     postcode: { type: String },
     projectSchool: { type: String, enum: PROJECT_SCHOOL_STATES },
@@ -122,6 +131,7 @@ const schoolSchema = new Schema<SchoolDoc>(
 schoolSchema.index({ regionCode: 1, name: 1 }, { unique: true });
 // Jurisdiction-scoped lists sorted by name: on MongoDB the first page is an index walk.
 schoolSchema.index({ regionPath: 1, name: 1 });
+schoolSchema.index({ schoolCode: 1 });
 
 export const School = mongoose.model<SchoolDoc>('School', schoolSchema, 'schools');
 
@@ -187,6 +197,8 @@ export function schoolView(s: SchoolDoc) {
     weak: s.weak,
     initialized: s.initialized,
     schoolSystem: s.schoolSystem ?? null,
+    schoolCode: s.schoolCode ?? null,
+    higherEducation: s.higherEducation ?? null,
     address: s.address ?? null,
     postcode: s.postcode ?? null,
     projectSchool: s.projectSchool ?? null,

@@ -725,7 +725,8 @@ export async function updateSchool(
 ): Promise<SchoolView> {
   const binding = caller.binding;
   const school = await findSchoolWithin(binding, id);
-  if (binding?.kind === 'region' && binding.role !== 'admin') {
+  // Region auditors and inspectors, and a university's 审核员 and 视察员, only read.
+  if ((binding?.kind === 'region' || binding?.kind === 'school') && binding.role !== 'admin') {
     throw new ForbiddenError(messages.readOnly(roleLabel(binding.role)), 'ROLE_FORBIDDEN');
   }
   // Seed 003 FAQ 3: a school's name is changed by its county (managing region), not by the school.

@@ -1,0 +1,130 @@
+// HTTP surface of the base-data sync (seed 002 §9, §10, §12) and functional zones: auth → validation →
+// handler; the handlers only translate between HTTP and the services.
+import type { Context } from 'koa';
+import { actorOf, authOf } from '../accounts/auth';
+import type { FeatureDeps } from '../app-deps';
+import { input, type RouteDefinition } from '../http/route';
+import { LONG_REQUEST_MS } from '../http/time-limit';
+import { uploadedFile } from '../http/upload';
+import type { Caller } from '../schools/service';
+import type { SyncKind } from './model';
+import {
+  createZoneBody,
+  moveSchoolsBody,
+  schoolCodeBody,
+  schoolIdParams,
+  shareQuery,
+  syncIdParams,
+  zoneCodeParams,
+} from './schemas';
+import { applySync, getSync, previewShare, readShare, requireNational, setSchoolCode } from './service';
+import { createZone, listZones, moveSchoolsIntoZone, type CreateZoneInput } from './zones';
+
+const messages = { tags: ['基础数据同步'] };
+
+/** Upload limit of a share file (a province's schools). */
+const MAX_UPLOAD_BYTES = 30 * 1024 * 1024;
+
+function callerOf(ctx: Context): Caller {
+  return { binding: authOf(ctx).binding, actor: actorOf(ctx) };
+}
+
+export function baseDataRoutes(deps: FeatureDeps): RouteDefinition[] {
+  const common = { tags: messages.tags, auth: true, before: [deps.auth] };
+  return [
+    {
+      ...common,
+      method: 'post',
+      path: '/basedata/imports',
+      upload: true,
+      timeoutMs: LONG_REQUEST_MS,
+      query: shareQuery,
+      summary:
+        '上传教育部基础信息数据库共享数据（XLSX 或 CSV；学校按学校标识码，或行政区划）：逐行校验，返回将新增、关联、更名、迁移、撤销及不变的预览，不做更改（国家级管理员）',
+      responses: { 201: { description: '预览：{ id, kind, state: previewed, rows, counts, items }' } },
+      handler: async (ctx) => {
+        const { kind } = input<unknown, { kind: SyncKind }>(ctx).query;
+        let rows;
+        try {
+          requireNational(callerOf(ctx));
+          rows = await readShare(kind, await uploadedFile(ctx, MAX_UPLOAD_BYTES));
+        } catch (err) {
+          ctx.req.resume(); // let a refused upload drain, so the client reads the answer
+          throw err;
+        }
+        ctx.body = await previewShare(deps, callerOf(ctx), kind, rows);
+        ctx.status = 201;
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/basedata/imports/:id',
+      params: syncIdParams,
+      summary: '同步批次：预览、应用进度与结果',
+      handler: async (ctx) => {
+        ctx.body = await getSync(callerOf(ctx), input<unknown, unknown, { id: string }>(ctx).params.id);
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/basedata/imports/:id/apply',
+      params: syncIdParams,
+      timeoutMs: LONG_REQUEST_MS,
+      summary: '一次应用预览中的全部更改（可在服务中断后继续；逐项留痕）',
+      handler: async (ctx) => {
+        ctx.body = await applySync(
+          deps,
+          callerOf(ctx),
+          input<unknown, unknown, { id: string }>(ctx).params.id,
+        );
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/basedata/zones',
+      summary: '功能区列表（平潭综合实验区、湄洲岛等行政区划之外的教育管理单位）',
+      handler: async (ctx) => {
+        ctx.body = await listZones(callerOf(ctx));
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/basedata/zones',
+      body: createZoneBody,
+      summary: '新建功能区：名称、自有代码、上级地区与上报层级（国家级管理员）',
+      handler: async (ctx) => {
+        ctx.body = await createZone(deps, callerOf(ctx), input<CreateZoneInput>(ctx).body);
+        ctx.status = 201;
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/basedata/zones/:code/schools',
+      params: zoneCodeParams,
+      body: moveSchoolsBody,
+      timeoutMs: LONG_REQUEST_MS,
+      summary: '把学校迁入功能区（账号、教师、填报与进度随学校迁移）',
+      handler: async (ctx) => {
+        const { body, params } = input<{ schoolIds: string[] }, unknown, { code: string }>(ctx);
+        ctx.body = await moveSchoolsIntoZone(deps, callerOf(ctx), params.code, body.schoolIds);
+      },
+    },
+    {
+      ...common,
+      method: 'put',
+      path: '/basedata/schools/:id/code',
+      params: schoolIdParams,
+      body: schoolCodeBody,
+      summary: '手工设置或清除学校标识码（手工建立的学校；国家级管理员）',
+      handler: async (ctx) => {
+        const { body, params } = input<{ schoolCode: string | null }, unknown, { id: string }>(ctx);
+        ctx.body = await setSchoolCode(deps, callerOf(ctx), params.id, body.schoolCode);
+      },
+    },
+  ];
+}

@@ -1,0 +1,85 @@
+// HTTP surface of 高等学校 (seed 002 §7): designation and the university's own 审核员 and 视察员.
+import type { Context } from 'koa';
+import { actorOf, authOf } from '../accounts/auth';
+import type { ActionContext } from '../accounts/admin-service';
+import type { FeatureDeps } from '../app-deps';
+import { input, type RouteDefinition } from '../http/route';
+import type { JsonSchema } from '../http/validation';
+import { DISPLAY_NAME } from '../http/validation';
+import { addUniversityStaff, designateUniversity, listUniversityStaff } from './service';
+
+const idParams: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: { type: 'string', title: '学校 ID', pattern: '^[0-9a-f]{24}$' } },
+};
+const designateBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['higherEducation'],
+  properties: {
+    higherEducation: { type: ['string', 'null'], title: '高等学校类别', enum: ['provincial', null] },
+  },
+};
+const staffBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['role'],
+  properties: {
+    role: { type: 'string', title: '角色', enum: ['auditor', 'inspector'] },
+    name: { type: 'string', title: '姓名', minLength: 2, maxLength: 30, [DISPLAY_NAME]: true },
+  },
+};
+
+export function universityRoutes(deps: FeatureDeps): RouteDefinition[] {
+  const common = { tags: ['高等学校'], auth: true, before: [deps.auth] };
+  const ac = (ctx: Context): ActionContext => ({
+    clock: deps.clock,
+    actor: actorOf(ctx),
+    binding: authOf(ctx).binding,
+  });
+  return [
+    {
+      ...common,
+      method: 'put',
+      path: '/schools/:id/higher-education',
+      params: idParams,
+      body: designateBody,
+      summary: '设为（或取消）省属高等学校：省直管学校，按省级时间上报，设管理员、审核员、视察员',
+      handler: async (ctx) => {
+        const { body, params } = input<{ higherEducation: 'provincial' | null }, unknown, { id: string }>(
+          ctx,
+        );
+        ctx.body = await designateUniversity(ac(ctx), params.id, body.higherEducation);
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/schools/:id/staff',
+      params: idParams,
+      summary: '高等学校的管理员、审核员、视察员账号',
+      handler: async (ctx) => {
+        ctx.body = await listUniversityStaff(ac(ctx), input<unknown, unknown, { id: string }>(ctx).params.id);
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/schools/:id/staff',
+      params: idParams,
+      body: staffBody,
+      summary: '为高等学校新建审核员或视察员账号（替换原账号；初始密码 123456）',
+      handler: async (ctx) => {
+        const { body, params } = input<
+          { role: 'auditor' | 'inspector'; name?: string },
+          unknown,
+          { id: string }
+        >(ctx);
+        ctx.body = await addUniversityStaff(ac(ctx), params.id, body.role, body.name);
+        ctx.status = 201;
+      },
+    },
+  ];
+}

@@ -1,0 +1,182 @@
+// 高等学校 (seed 002 §7, §8, §13, §18): a school is designated a university by the region admins above it,
+// and gets its own 审核员 and 视察员 accounts beside its 管理员. A provincial university is a direct school
+// of its province, so it reports in the province's window (seed 002 §18: 省级 … 每季度首月 11 日至 15 日)
+// and its withdrawals and returns are decided by the province.
+import { Types } from 'mongoose';
+import { User, type Binding, type UserDoc } from '../accounts/model';
+import {
+  deactivateBinding,
+  getSchoolWithin,
+  requireRegionManager,
+  type ActionContext,
+} from '../accounts/admin-service';
+import { hashPassword } from '../accounts/passwords';
+import { recordAudit } from '../audit/service';
+import { isDuplicateKey } from '../db/duplicate-key';
+import { ConflictError, ValidationError } from '../http/errors';
+import { Region, type RegionDoc } from '../regions/model';
+import { School, schoolView, type SchoolDoc } from '../schools/model';
+import { reserveSchoolAdminLoginNames } from '../schools/login-names';
+import { noteSchoolAdmin, schoolAdminUsers } from '../schools/admins';
+import { isUniversity, type UniversityRole } from './rules';
+
+const messages = {
+  notProvinceDirect: '高等学校须为省级直管学校：请先把学校迁入省级地区（省直属）',
+  notUniversity: '只有高等学校设审核员和视察员，其他学校只设一名管理员',
+  staffName: (school: string, label: string) => `${school}${label}`,
+  exhausted: '暂时无法生成登录名，请稍后重试',
+};
+
+export const STAFF_LABELS: Record<UniversityRole, string> = {
+  admin: '管理员',
+  auditor: '审核员',
+  inspector: '视察员',
+};
+/** Seed 000: a new school account's initial password (changed at first login). */
+const INITIAL_PASSWORD = '123456';
+
+/**
+ * Marks a school as a provincial 高等学校 (`provincial`) or an ordinary school again (`null`). The school
+ * must be a direct school of a province (its reporting window is the province's). Caller: a region
+ * manager governing the school (403 otherwise); 400 NOT_PROVINCE_DIRECT; audited.
+ */
+export async function designateUniversity(ac: ActionContext, schoolId: string, kind: 'provincial' | null) {
+  requireRegionManager(ac.binding);
+  const school = await getSchoolWithin(ac.binding, schoolId);
+  const region = await Region.findById(school.regionCode).lean<RegionDoc>();
+  if (kind && region?.level !== 'province')
+    throw new ValidationError(
+      messages.notProvinceDirect,
+      { property: 'higherEducation' },
+      'NOT_PROVINCE_DIRECT',
+    );
+  const before = school.higherEducation ?? null;
+  if (before !== kind) {
+    await School.updateOne(
+      { _id: school._id },
+      kind ? { $set: { higherEducation: kind } } : { $unset: { higherEducation: 1 } },
+    );
+    await recordAudit(ac.clock, ac.actor, {
+      action: 'school.higherEducation',
+      targetType: 'school',
+      targetId: schoolId,
+      regionPath: school.regionPath,
+      before: { higherEducation: before },
+      after: { higherEducation: kind },
+    });
+  }
+  return schoolView({ ...school, higherEducation: kind ?? undefined });
+}
+
+/**
+ * The users of a university's staff bindings, through the school's `adminIds` hint list (staff ids are
+ * noted there too; schools/admins.ts), not a scan of every user's bindings.
+ */
+async function staffUsers(school: SchoolDoc): Promise<UserDoc[]> {
+  await schoolAdminUsers(school._id); // fills the hint list of a school written without it
+  const hint = await School.findById(school._id, { adminIds: 1 }).lean<SchoolDoc>();
+  const ids = hint?.adminIds ?? [];
+  return ids.length ? User.find({ _id: { $in: ids } }).lean<UserDoc[]>() : [];
+}
+
+function staffOf(users: UserDoc[], school: SchoolDoc) {
+  return users.flatMap((u) =>
+    u.bindings
+      .filter((b) => b.kind === 'school' && b.active && b.schoolId?.equals(school._id))
+      .map((b) => ({
+        id: String(u._id),
+        loginName: u.loginName,
+        name: u.name,
+        role: b.role,
+        roleLabel: STAFF_LABELS[b.role as UniversityRole] ?? b.role,
+      })),
+  );
+}
+
+/** The university's 管理员, 审核员 and 视察员 (active bindings). Caller: a region manager governing it. */
+export async function listUniversityStaff(ac: Pick<ActionContext, 'binding'>, schoolId: string) {
+  requireRegionManager(ac.binding);
+  const school = await getSchoolWithin(ac.binding, schoolId);
+  const users = await staffUsers(school);
+  return {
+    school: { id: schoolId, name: school.name, higherEducation: school.higherEducation ?? null },
+    items: staffOf(users, school),
+  };
+}
+
+/**
+ * Seed 002 §7, §13: a new 审核员 or 视察员 account of a university (generated login name, password 123456,
+ * changed at first login). One person per role: the previous holder's binding becomes inactive first, so
+ * a crash in between leaves none rather than two. 409 NOT_UNIVERSITY for an ordinary school (one admin).
+ */
+export async function addUniversityStaff(
+  ac: ActionContext,
+  schoolId: string,
+  role: Exclude<UniversityRole, 'admin'>,
+  name?: string,
+) {
+  requireRegionManager(ac.binding);
+  const school = await getSchoolWithin(ac.binding, schoolId);
+  if (!isUniversity(school)) throw new ConflictError(messages.notUniversity, 'NOT_UNIVERSITY');
+  for (const old of await staffUsers(school)) {
+    for (const b of old.bindings.filter(
+      (x) => x.schoolId?.equals(school._id) && x.role === role && x.active,
+    )) {
+      await deactivateBinding(old, b._id);
+      await recordAudit(ac.clock, ac.actor, {
+        action: 'universityStaff.replace',
+        targetType: 'user',
+        targetId: String(old._id),
+        regionPath: school.regionPath,
+        before: { schoolId: schoolId, role, active: true },
+        after: { schoolId: schoolId, role, active: false },
+      });
+    }
+  }
+  const binding: Omit<Binding, '_id'> = {
+    kind: 'school',
+    role,
+    regionCode: school.regionCode,
+    regionPath: school.regionPath,
+    schoolId: school._id,
+    active: true,
+  };
+  const passwordHash = await hashPassword(INITIAL_PASSWORD);
+  const staffName = name?.trim() || messages.staffName(school.name, STAFF_LABELS[role]);
+  let created: UserDoc | undefined;
+  const userId = new Types.ObjectId();
+  await noteSchoolAdmin(school._id, userId);
+  for (let attempt = 0; attempt < 20 && !created; attempt++) {
+    try {
+      const [loginName] = await reserveSchoolAdminLoginNames(school.regionCode, 1);
+      created = (
+        await User.create({
+          _id: userId,
+          loginName,
+          name: staffName,
+          passwordHash,
+          mustChangePassword: true,
+          bindings: [binding],
+        })
+      ).toObject() as UserDoc;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+  if (!created) throw new ConflictError(messages.exhausted, 'LOGIN_NAME_EXHAUSTED');
+  await recordAudit(ac.clock, ac.actor, {
+    action: 'universityStaff.add',
+    targetType: 'user',
+    targetId: String(created._id),
+    regionPath: school.regionPath,
+    before: null,
+    after: { loginName: created.loginName, name: created.name, schoolId, role },
+  });
+  return {
+    id: String(created._id),
+    loginName: created.loginName,
+    name: created.name,
+    role,
+    initialPassword: INITIAL_PASSWORD,
+  };
+}
