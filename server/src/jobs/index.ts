@@ -12,8 +12,6 @@ import { workablePeriods } from '../reports/rules';
 import { rebuildSchoolIndex } from '../schools/list-index';
 import { resumeSchoolWrites } from '../schools/service';
 import { settleDecidedRequests } from '../school-requests/service';
-  },
-  {
 import { resumeInterruptedSyncs } from '../basedata/service';
 import { checkStatisticsDriftAll } from '../statistics/rollups';
 import { rebuildTeacherDirectory } from '../teachers/service';
