@@ -33,7 +33,7 @@ const messages = {
   autoNone: '本期没有系统自动上报的报表',
   updateNone: '该月没有更新过信息的学校',
   never: '从未更新',
-  earlier: '更早',
+  earlier: '更早或从未更新',
   lastUpdate: (t: string) => `最后更新 ${t}`,
   total: (n: number) => `共 ${n} 所`,
   autoAt: (t: string) => `自动上报于 ${t}`,
@@ -79,26 +79,34 @@ export default function SupervisionPage() {
     const { period: working, periods } = await regionPeriod();
     const period = chosen ?? working;
     const months = recentMonths(periods.now);
-    const m = month ?? months[0];
+    const monthQuery = (key: string) =>
+      key === 'earlier'
+        ? { region: code, updatedBefore: months[months.length - 1] }
+        : { region: code, updatedMonth: key };
+    // 更新管理: how many schools were last updated in each month, then the chosen month's schools.
+    const counts =
+      tab === 'update'
+        ? await Promise.all(
+            [...months, 'earlier'].map(async (key) => ({
+              key,
+              total: (await fetchSchools({ ...monthQuery(key), pageSize: 1 })).total,
+            })),
+          )
+        : [];
+    const m = month ?? counts.find((c) => c.total)?.key ?? months[0];
     const [supervision, overdue, auto, updated] = await Promise.all([
       fetchSupervision(code, period),
       tab === 'overdue'
         ? fetchSchools({ region: code, reported: false, period, pageSize: 100 })
         : Promise.resolve(null),
       tab === 'auto' ? fetchUnitReports(code, { period, autoSubmitted: true, pageSize: 100 }) : null,
-      tab === 'update'
-        ? fetchSchools(
-            m === 'earlier'
-              ? { region: code, updatedBefore: months[months.length - 1], pageSize: 100 }
-              : { region: code, updatedMonth: m, pageSize: 100 },
-          )
-        : null,
+      tab === 'update' ? fetchSchools({ ...monthQuery(m), pageSize: 100 }) : null,
     ]);
     return {
       working,
       reported: periods.period,
       period,
-      months,
+      counts,
       month: m,
       supervision,
       overdue,
@@ -158,12 +166,12 @@ export default function SupervisionPage() {
           <>
             <Segments
               name="month"
-              items={[
-                ...d.months.map((m) => ({ key: m, text: m })),
-                { key: 'earlier', text: messages.earlier },
-              ]}
+              items={d.counts.map((c) => ({
+                key: c.key,
+                text: `${c.key === 'earlier' ? messages.earlier : c.key}（${c.total}）`,
+              }))}
               value={d.month}
-              onChange={(m) => setMonth(m)}
+              onChange={setMonth}
             />
             <Section title={messages.total(d.updated?.total ?? 0)}>
               {d.updated?.items.length ? (
