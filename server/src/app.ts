@@ -33,6 +33,8 @@ import { schoolRequestRoutes } from './school-requests/routes';
 import { userMessageRoutes } from './messages/routes';
 import { placementRoutes } from './teachers/placement-routes';
 import { monthlyReportRoutes } from './monthly-reports/routes';
+import { emailResetRoutes } from './password-reset/routes';
+import { RecordingEmailSender, type EmailSender } from './password-reset/email';
 import { subscribeStatistics } from './statistics/rollups';
 import { webApp } from './web/serve';
 import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
@@ -51,6 +53,8 @@ export interface AppDeps {
   /** The reporting calendar; the 2019 quarterly rules by default. */
   calendar?: CalendarConfig;
   sms: SmsProvider;
+  /** Email sender (password reset by email); the recording sender when not given. */
+  email?: EmailSender;
   wechat: WechatAuth;
   /** Where notice attachments are stored (DATA_DIR/attachments). */
   attachmentsDir: string;
@@ -89,6 +93,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     }),
     ...accountRoutes(auth),
     ...profileRoutes({ ...auth, sms: deps.sms, wechat: deps.wechat }),
+    ...emailResetRoutes({ ...auth, email: deps.email ?? new RecordingEmailSender() }),
     ...regionRoutes(auth, botCaller),
     ...schoolRoutes(feature),
     ...reportRoutes(feature),
