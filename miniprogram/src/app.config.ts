@@ -20,6 +20,8 @@ export default defineAppConfig({
     'pages/region-form/index',
     'pages/region-schools/index',
     'pages/region-school/index',
+    'pages/school-requests/index',
+    'pages/monthly-reports/index',
   ],
   window: {
     navigationBarTitleText: '进展通',

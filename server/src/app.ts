@@ -36,6 +36,8 @@ import { monthlyReportRoutes } from './monthly-reports/routes';
 import { baseDataRoutes } from './basedata/routes';
 import { usageRoutes } from './usage/routes';
 import { universityRoutes } from './universities/routes';
+import { emailResetRoutes } from './password-reset/routes';
+import { RecordingEmailSender, type EmailSender } from './password-reset/email';
 import { subscribeStatistics } from './statistics/rollups';
 import { webApp } from './web/serve';
 import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
@@ -54,6 +56,8 @@ export interface AppDeps {
   /** The reporting calendar; the 2019 quarterly rules by default. */
   calendar?: CalendarConfig;
   sms: SmsProvider;
+  /** Email sender (password reset by email); the recording sender when not given. */
+  email?: EmailSender;
   wechat: WechatAuth;
   /** Where notice attachments are stored (DATA_DIR/attachments). */
   attachmentsDir: string;
@@ -92,6 +96,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     }),
     ...accountRoutes(auth),
     ...profileRoutes({ ...auth, sms: deps.sms, wechat: deps.wechat }),
+    ...emailResetRoutes({ ...auth, email: deps.email ?? new RecordingEmailSender() }),
     ...regionRoutes(auth, botCaller),
     ...schoolRoutes(feature),
     ...reportRoutes(feature),

@@ -43,6 +43,10 @@ export interface Config {
   /** Real SMS gateway; unset → the recording provider prints codes to the log (development). */
   smsGatewayUrl?: string;
   smsGatewayToken?: string;
+  /** SMTP server for email (password reset by email); unset → the recording sender logs the mail. */
+  smtpUrl?: string;
+  /** The sender address of outgoing email. */
+  mailFrom: string;
   /** Mini-program credentials for code2session; unset → the fake used in development and tests. */
   wechatAppId?: string;
   wechatSecret?: string;
@@ -86,6 +90,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: ['1', 'true', 'yes', 'on'].includes((env.TRUST_PROXY ?? '').toLowerCase()),
     smsGatewayUrl: env.SMS_GATEWAY_URL || undefined,
     smsGatewayToken: env.SMS_GATEWAY_TOKEN || undefined,
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || 'noreply@eduprogress.invalid',
     wechatAppId: env.WECHAT_APP_ID || undefined,
     wechatSecret: env.WECHAT_APP_SECRET || undefined,
     botToken: env.BOT_TOKEN || undefined,

@@ -15,6 +15,7 @@ import { logSlowCommands } from './db/slow-commands';
 import type { DatabaseInfo } from './health/routes';
 import { createLogger, type Logger } from './logger';
 import { HttpSmsProvider, RecordingSmsProvider, type SmsProvider } from './accounts/sms';
+import { RecordingEmailSender, SmtpEmailSender, type EmailSender } from './password-reset/email';
 import { Code2SessionClient, FakeWechatAuth, type WechatAuth } from './accounts/wechat';
 import { JOBS } from './jobs/index';
 import { startJobs } from './jobs/runner';
@@ -47,6 +48,8 @@ export interface StartOptions {
   /** SMS and WeChat adapters; default from the environment (recording / fake in development). */
   sms?: SmsProvider;
   wechat?: WechatAuth;
+  /** Email sender (password reset by email); default from SMTP_URL, else the recording sender. */
+  email?: EmailSender;
   /** Printed lines (backend choice, first-start credentials); defaults to stdout. */
   print?: (line: string) => void;
   /** Run the scheduled jobs of jobs/index.ts (default true; tests turn them off). */
@@ -133,6 +136,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         (config.smsGatewayUrl
           ? new HttpSmsProvider(config.smsGatewayUrl, config.smsGatewayToken ?? '')
           : new RecordingSmsProvider((line) => logger.warn(line))),
+      email:
+        options.email ??
+        (config.smtpUrl
+          ? new SmtpEmailSender(config.smtpUrl, config.mailFrom)
+          : new RecordingEmailSender((line) => logger.warn(line))),
       wechat:
         options.wechat ??
         (config.wechatAppId && config.wechatSecret

@@ -18,11 +18,13 @@ import {
   type MeView,
 } from '../../services/account';
 import { ApiError } from '../../services/request';
+import RegionFormStep from './RegionFormStep';
 import './index.css';
 
 const messages = {
   stepPassword: '修改初始密码',
   stepProfile: '完善个人信息',
+  stepRegion: '地区信息化情况',
   oldPassword: '当前密码',
   newPassword: '新密码',
   newPasswordHint: '至少 8 位',
@@ -68,14 +70,16 @@ export default function FirstLoginPage() {
     <View className="page first-login">
       <PageState loading={!me && !loadError} error={loadError} onRetry={load}>
         <View className="steps">
-          <Steps value={step === 'changePassword' ? 1 : 2}>
+          <Steps value={step === 'changePassword' ? 1 : step === 'fillRegionForm' ? 3 : 2}>
             <Step value={1} title={messages.stepPassword} />
             <Step value={2} title={messages.stepProfile} />
+            {step === 'fillRegionForm' && <Step value={3} title={messages.stepRegion} />}
           </Steps>
         </View>
         <Text className="muted intro">{messages.intro}</Text>
         {step === 'changePassword' && <PasswordStep onDone={load} />}
         {step === 'completeProfile' && me && <ProfileStep me={me} onDone={load} />}
+        {step === 'fillRegionForm' && me && <RegionFormStep me={me} onDone={load} />}
       </PageState>
     </View>
   );

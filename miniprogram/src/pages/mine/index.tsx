@@ -14,7 +14,7 @@ import {
   switchBinding,
 } from '../../services/account';
 import { clearSession } from '../../services/session';
-import { LOGIN_PAGE, MINE_PAGE } from '../../services/routes';
+import { LOGIN_PAGE, MINE_PAGE, MONTHLY_REPORTS_PAGE, SCHOOL_REQUESTS_PAGE } from '../../services/routes';
 import { useResource } from '../../services/use-resource';
 
 const messages = {
@@ -24,6 +24,9 @@ const messages = {
   switchTo: '切换',
   switched: '已切换身份',
   logout: '退出登录',
+  more: '更多',
+  schoolRequests: '学校删除与隶属关系变更申请',
+  monthlyReports: '省级月报',
 };
 
 export default function MinePage() {
@@ -69,6 +72,19 @@ export default function MinePage() {
                 </View>
               ))}
             </Section>
+            {me.activeBinding?.kind === 'region' && (
+              <Section title={messages.more}>
+                {[
+                  [messages.schoolRequests, SCHOOL_REQUESTS_PAGE],
+                  [messages.monthlyReports, MONTHLY_REPORTS_PAGE],
+                ].map(([text, url]) => (
+                  <View key={url} className="kv" onClick={() => Taro.navigateTo({ url })}>
+                    <Text className="kv-key">{text}</Text>
+                    <Text className="muted">›</Text>
+                  </View>
+                ))}
+              </Section>
+            )}
             <View className="pad">
               <Button className="wide-button" size="large" block onClick={signOut}>
                 {messages.logout}

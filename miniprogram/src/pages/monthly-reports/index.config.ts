@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '省级月报', enablePullDownRefresh: true });

@@ -1,0 +1,93 @@
+// GET /auth/captcha, POST /auth/email-code, POST /auth/forgot-password/email (seed 000 §6.1).
+import type { AuthDeps } from '../accounts/service';
+import { recordAudit } from '../audit/service';
+import { actorOf } from '../accounts/auth';
+import { User } from '../accounts/model';
+import { hit } from '../http/rate-limit';
+import { input, type RouteDefinition } from '../http/route';
+import type { JsonSchema } from '../http/validation';
+import { createCaptcha } from './captcha';
+import { RecordingEmailSender, type EmailSender } from './email';
+import { requestEmailReset, resetPasswordByEmail } from './service';
+
+const email: JsonSchema = { type: 'string', title: '电子邮箱', format: 'email', maxLength: 100 };
+const emailCodeBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['email', 'captchaId', 'captcha'],
+  properties: {
+    email,
+    captchaId: { type: 'string', title: '图形验证码编号', minLength: 10, maxLength: 60 },
+    captcha: { type: 'string', title: '图形验证码', minLength: 1, maxLength: 10 },
+  },
+};
+const resetBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['email', 'code', 'newPassword'],
+  properties: {
+    email,
+    code: { type: 'string', title: '邮箱验证码', pattern: '^\\d{6}$' },
+    newPassword: { type: 'string', title: '新密码', minLength: 8, maxLength: 128 },
+  },
+};
+
+export function emailResetRoutes(deps: AuthDeps & { email: EmailSender }): RouteDefinition[] {
+  return [
+    {
+      method: 'get',
+      path: '/auth/captcha',
+      summary: '获取图形验证码（SVG，5 分钟内有效，只能使用一次）',
+      tags: ['账号'],
+      handler: async (ctx) => {
+        await hit(deps.clock, `captcha:ip:${ctx.ip}`, 60, 60);
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = await createCaptcha(deps.clock);
+      },
+    },
+    {
+      method: 'post',
+      path: '/auth/email-code',
+      summary: '通过邮箱找回密码：校验图形验证码后向账号邮箱发送验证码（无论邮箱是否注册，回答相同）',
+      tags: ['账号'],
+      body: emailCodeBody,
+      handler: async (ctx) => {
+        const body = input<{ email: string; captchaId: string; captcha: string }>(ctx).body;
+        await hit(deps.clock, `email:ip:${ctx.ip}`, 30, 3600);
+        await requestEmailReset(deps, body);
+        // Development only (the recording sender): the code goes back in a header, as X-Dev-Sms-Code does.
+        const dev =
+          deps.email instanceof RecordingEmailSender
+            ? deps.email.lastCodeFor(body.email.toLowerCase())
+            : undefined;
+        if (dev) ctx.set('X-Dev-Email-Code', dev);
+        ctx.status = 204;
+      },
+    },
+    {
+      method: 'post',
+      path: '/auth/forgot-password/email',
+      summary: '用邮箱验证码设置新密码（之后所有已登录的设备须重新登录）',
+      tags: ['账号'],
+      body: resetBody,
+      handler: async (ctx) => {
+        const body = input<{ email: string; code: string; newPassword: string }>(ctx).body;
+        await hit(deps.clock, `email-reset:ip:${ctx.ip}`, 30, 3600);
+        await resetPasswordByEmail(deps, body);
+        const user = await User.findOne({ email: body.email.trim().toLowerCase() }, { loginName: 1 }).lean();
+        await recordAudit(
+          deps.clock,
+          { ...actorOf(ctx), userId: user?._id },
+          {
+            action: 'user.resetPasswordByEmail',
+            targetType: 'user',
+            targetId: String(user?._id ?? ''),
+            regionPath: [],
+            after: { loginName: user?.loginName ?? null },
+          },
+        );
+        ctx.status = 204;
+      },
+    },
+  ];
+}
