@@ -14,6 +14,8 @@ export default defineAppConfig({
     'pages/my-trainings/index',
     'pages/my-verification/index',
     'pages/mine/index',
+    'pages/usage/index',
+    'pages/zones/index',
   ],
   window: {
     navigationBarTitleText: '进展通',

@@ -12,3 +12,5 @@ export const TRAINING_STATS_PAGE = '/pages/training-stats/index';
 export const MY_TRAININGS_PAGE = '/pages/my-trainings/index';
 export const MY_VERIFICATION_PAGE = '/pages/my-verification/index';
 export const MINE_PAGE = '/pages/mine/index';
+export const USAGE_PAGE = '/pages/usage/index';
+export const ZONES_PAGE = '/pages/zones/index';

@@ -14,7 +14,7 @@ import {
   switchBinding,
 } from '../../services/account';
 import { clearSession } from '../../services/session';
-import { LOGIN_PAGE, MINE_PAGE } from '../../services/routes';
+import { LOGIN_PAGE, MINE_PAGE, USAGE_PAGE, ZONES_PAGE } from '../../services/routes';
 import { useResource } from '../../services/use-resource';
 
 const messages = {
@@ -24,7 +24,16 @@ const messages = {
   switchTo: '切换',
   switched: '已切换身份',
   logout: '退出登录',
+  tools: '管理工具',
+  usage: '用户注册与应用分析',
+  zones: '功能区管理',
 };
+
+/** Seed 003: a region's super admin; the national admin stands in above the provinces (as the server). */
+const isSuper = (b: { kind: string; role: string; regionCode?: string } | null | undefined) =>
+  b?.kind === 'region' && (b.role === 'super' || (b.role === 'admin' && b.regionCode === '000000'));
+const isNational = (b: { kind: string; role: string; regionCode?: string } | null | undefined) =>
+  b?.kind === 'region' && b.role === 'admin' && b.regionCode === '000000';
 
 export default function MinePage() {
   requireSession();
@@ -69,6 +78,20 @@ export default function MinePage() {
                 </View>
               ))}
             </Section>
+            {isSuper(me.activeBinding) && (
+              <Section title={messages.tools}>
+                <View className="kv" onClick={() => Taro.navigateTo({ url: USAGE_PAGE })}>
+                  <Text className="kv-key">{messages.usage}</Text>
+                  <Text className="kv-value">›</Text>
+                </View>
+                {isNational(me.activeBinding) && (
+                  <View className="kv" onClick={() => Taro.navigateTo({ url: ZONES_PAGE })}>
+                    <Text className="kv-key">{messages.zones}</Text>
+                    <Text className="kv-value">›</Text>
+                  </View>
+                )}
+              </Section>
+            )}
             <View className="pad">
               <Button className="wide-button" size="large" block onClick={signOut}>
                 {messages.logout}
