@@ -16,6 +16,7 @@ export default defineAppConfig({
     'pages/mine/index',
     'pages/usage/index',
     'pages/zones/index',
+    'pages/basedata/index',
   ],
   window: {
     navigationBarTitleText: '进展通',

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from '../../server/src/config';
 import { Region } from '../../server/src/regions/model';
+import { School } from '../../server/src/schools/model';
 import { ensureWebBuild } from '../../server/src/web/build';
 import {
   finishFirstLogin,
@@ -75,6 +76,17 @@ describe('mini-program H5: usage statistics and functional zones (issue 15)', fu
     await tap(page, '登录');
     await page.waitForURL(/pages\/home/, { timeout: 20_000 });
   };
+  /** A screenshot once a page pushed by navigateTo has finished sliding in. */
+  const shot = async (page: Page, name: string) => {
+    await page
+      .waitForFunction(
+        `[...document.querySelectorAll('.taro_page_show')].every((e) => getComputedStyle(e).transform === 'none')`,
+        null,
+        { timeout: 3000 },
+      )
+      .catch(() => {});
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  };
   /** Elements reaching past the right edge of the 375 px screen. */
   const overflowing = (page: Page): Promise<string[]> =>
     page.evaluate(
@@ -92,7 +104,7 @@ describe('mini-program H5: usage statistics and functional zones (issue 15)', fu
     await see(page, '学校管理员');
     await see(page, '每日登录次数（2026-12-05 至 2027-01-03）');
     expect(await overflowing(page)).to.deep.equal([]);
-    await page.screenshot({ path: path.join(SHOTS, 'usage-province.png') });
+    await shot(page, 'usage-province');
     await tap(page, '福州市');
     await see(page, /福州市 · 各角色用户/);
     await tap(page, '‹ 合计');
@@ -116,6 +128,32 @@ describe('mini-program H5: usage statistics and functional zones (issue 15)', fu
     await see(page, '湄洲岛（350398）');
     expect(await Region.findById('350398').lean()).to.include({ functional: true, parentCode: '350300' });
     expect(await overflowing(page)).to.deep.equal([]);
-    await page.screenshot({ path: path.join(SHOTS, 'zones.png') });
+    await shot(page, 'zones');
+  });
+
+  it('the national admin reviews an uploaded share and applies it in one go', async () => {
+    const token = await server.login('admin', 'Admin12345');
+    const share = '学校标识码,学校名称,所在地区代码,学校类型\r\n3501020099,鼓楼共享新建小学,350102,小学\r\n';
+    const up = await fetch(`${server.url}/api/v1/basedata/imports?kind=schools`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv' },
+      body: share,
+    });
+    expect(up.status).to.equal(201);
+    const page = await newPage();
+    await signIn(page, 'admin', 'Admin12345');
+    await page.goto(`${server.url}/pages/mine/index`);
+    await tap(page, '基础数据同步');
+    await see(page, '学校 · 1 行 · 新增 1');
+    await page.getByText('学校 · 1 行 · 新增 1').first().click({ force: true });
+    await see(page, '第 2 行 新增 鼓楼共享新建小学');
+    expect(await overflowing(page)).to.deep.equal([]);
+    await shot(page, 'basedata-preview');
+    await tap(page, '全部应用');
+    await tap(page, '确定');
+    await see(page, '已应用');
+    expect(await School.findOne({ schoolCode: '3501020099' }).lean()).to.include({
+      name: '鼓楼共享新建小学',
+    });
   });
 });

@@ -14,3 +14,4 @@ export const MY_VERIFICATION_PAGE = '/pages/my-verification/index';
 export const MINE_PAGE = '/pages/mine/index';
 export const USAGE_PAGE = '/pages/usage/index';
 export const ZONES_PAGE = '/pages/zones/index';
+export const BASEDATA_PAGE = '/pages/basedata/index';

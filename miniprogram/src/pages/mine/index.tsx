@@ -14,7 +14,7 @@ import {
   switchBinding,
 } from '../../services/account';
 import { clearSession } from '../../services/session';
-import { LOGIN_PAGE, MINE_PAGE, USAGE_PAGE, ZONES_PAGE } from '../../services/routes';
+import { BASEDATA_PAGE, LOGIN_PAGE, MINE_PAGE, USAGE_PAGE, ZONES_PAGE } from '../../services/routes';
 import { useResource } from '../../services/use-resource';
 
 const messages = {
@@ -27,6 +27,7 @@ const messages = {
   tools: '管理工具',
   usage: '用户注册与应用分析',
   zones: '功能区管理',
+  basedata: '基础数据同步',
 };
 
 /** Seed 003: a region's super admin; the national admin stands in above the provinces (as the server). */
@@ -85,10 +86,16 @@ export default function MinePage() {
                   <Text className="kv-value">›</Text>
                 </View>
                 {isNational(me.activeBinding) && (
-                  <View className="kv" onClick={() => Taro.navigateTo({ url: ZONES_PAGE })}>
-                    <Text className="kv-key">{messages.zones}</Text>
-                    <Text className="kv-value">›</Text>
-                  </View>
+                  <>
+                    <View className="kv" onClick={() => Taro.navigateTo({ url: BASEDATA_PAGE })}>
+                      <Text className="kv-key">{messages.basedata}</Text>
+                      <Text className="kv-value">›</Text>
+                    </View>
+                    <View className="kv" onClick={() => Taro.navigateTo({ url: ZONES_PAGE })}>
+                      <Text className="kv-key">{messages.zones}</Text>
+                      <Text className="kv-value">›</Text>
+                    </View>
+                  </>
                 )}
               </Section>
             )}
