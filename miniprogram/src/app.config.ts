@@ -22,6 +22,9 @@ export default defineAppConfig({
     'pages/region-school/index',
     'pages/school-requests/index',
     'pages/monthly-reports/index',
+    'pages/usage/index',
+    'pages/zones/index',
+    'pages/basedata/index',
   ],
   window: {
     navigationBarTitleText: '进展通',

@@ -193,6 +193,7 @@ describe('base-data sync and functional zones (issue 15 item 1; seed 002 §9, §
     });
 
     it('a run a crash interrupted continues from its last finished change, nothing twice', async () => {
+      clock.set('2027-01-03T10:05:00+08:00');
       const res = await upload(
         t.national,
         'schools',
@@ -225,6 +226,19 @@ describe('base-data sync and functional zones (issue 15 item 1; seed 002 §9, §
       expect((await School.findOne({ name: '台江新建一小' }).lean())!.schoolCode).to.equal('3501020010');
       expect((await School.findById(ids.renamed).lean())!.name).to.equal('鼓楼再改名小学');
       expect((await BaseDataSync.findById(id).lean())!.state).to.equal('done');
+    });
+  });
+
+  describe('the batches', () => {
+    it('are listed newest first with their counts, for the national level only', async () => {
+      const res = await server.api('/basedata/imports', { token: t.national });
+      expect(res.status).to.equal(200);
+      expect(res.body.items.length).to.be.at.least(3);
+      expect(res.body.items[0].state).to.equal('done');
+      expect(res.body.items[0].counts).to.include({ create: 2, rename: 1 });
+      expect(res.body.items.map((b: any) => b.state)).to.include('previewed');
+      expect((await server.api('/basedata/imports', { token: t.province })).status).to.equal(403);
+      expect((await server.api('/basedata/imports?limit=5', { token: t.national })).status).to.equal(400);
     });
   });
 

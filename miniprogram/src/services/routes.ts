@@ -14,3 +14,6 @@ export const MY_VERIFICATION_PAGE = '/pages/my-verification/index';
 export const MINE_PAGE = '/pages/mine/index';
 export const SCHOOL_REQUESTS_PAGE = '/pages/school-requests/index';
 export const MONTHLY_REPORTS_PAGE = '/pages/monthly-reports/index';
+export const USAGE_PAGE = '/pages/usage/index';
+export const ZONES_PAGE = '/pages/zones/index';
+export const BASEDATA_PAGE = '/pages/basedata/index';

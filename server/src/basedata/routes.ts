@@ -17,7 +17,15 @@ import {
   syncIdParams,
   zoneCodeParams,
 } from './schemas';
-import { applySync, getSync, previewShare, readShare, requireNational, setSchoolCode } from './service';
+import {
+  applySync,
+  getSync,
+  listSyncs,
+  previewShare,
+  readShare,
+  requireNational,
+  setSchoolCode,
+} from './service';
 import { createZone, listZones, moveSchoolsIntoZone, type CreateZoneInput } from './zones';
 
 const messages = { tags: ['基础数据同步'] };
@@ -54,6 +62,15 @@ export function baseDataRoutes(deps: FeatureDeps): RouteDefinition[] {
         }
         ctx.body = await previewShare(deps, callerOf(ctx), kind, rows);
         ctx.status = 201;
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/basedata/imports',
+      summary: '最近 20 个同步批次（预览、应用中、已应用）及各类更改的数量',
+      handler: async (ctx) => {
+        ctx.body = await listSyncs(callerOf(ctx));
       },
     },
     {

@@ -518,6 +518,13 @@ export async function previewShare(
   return syncView(doc);
 }
 
+/** The latest `limit` batches, newest first, with their counts (national administrator only). */
+export async function listSyncs(caller: Caller, limit = 20): Promise<{ items: SyncView[] }> {
+  requireNational(caller);
+  const docs = await BaseDataSync.find({}).sort({ createdAt: -1 }).limit(limit).lean<SyncDoc[]>();
+  return { items: docs.map((d) => ({ ...syncView(d), items: [] })) };
+}
+
 /** One batch, for the national administrator. */
 export async function getSync(caller: Caller, id: string): Promise<SyncView> {
   requireNational(caller);

@@ -1,10 +1,17 @@
-// The region tree held in memory: ~3,400 GB/T 2260 regions that change only when the seed runs, and
-// whose children are asked for on every progress and statistics page. On FerretDB/SQLite a
+// The region tree held in memory: ~3,400 GB/T 2260 regions that change only when the seed, a base-data
+// sync or a new functional zone runs (re-read after REGION_TREE_TTL_MS, so another instance's change
+// shows), and whose children are asked for on every progress and statistics page. On FerretDB/SQLite a
 // `{parentCode}` query scans the whole collection; this answers from a map.
 import mongoose from 'mongoose';
 import { Region, type RegionDoc } from './model';
 
 let cache: Promise<Map<string, RegionDoc[]>> | undefined;
+let loadedAt = 0;
+/**
+ * How long a process keeps the tree before reading it again (wall clock): regions change rarely (a base-
+ * data sync, a new functional zone), and another instance's change shows here within this time.
+ */
+export const REGION_TREE_TTL_MS = 60_000;
 // A new connection may be a different database (tests, reconfiguration): start afresh.
 mongoose.connection.on('connected', () => {
   cache = undefined;
@@ -23,6 +30,8 @@ async function load(): Promise<Map<string, RegionDoc[]>> {
 
 /** Direct children of a region, sorted by code. */
 export async function cachedChildren(code: string): Promise<RegionDoc[]> {
+  if (cache && Date.now() - loadedAt > REGION_TREE_TTL_MS) cache = undefined;
+  if (!cache) loadedAt = Date.now();
   cache ??= load().catch((err) => {
     cache = undefined;
     throw err;

@@ -14,7 +14,15 @@ import {
   switchBinding,
 } from '../../services/account';
 import { clearSession } from '../../services/session';
-import { LOGIN_PAGE, MINE_PAGE, MONTHLY_REPORTS_PAGE, SCHOOL_REQUESTS_PAGE } from '../../services/routes';
+import {
+  BASEDATA_PAGE,
+  LOGIN_PAGE,
+  MINE_PAGE,
+  MONTHLY_REPORTS_PAGE,
+  SCHOOL_REQUESTS_PAGE,
+  USAGE_PAGE,
+  ZONES_PAGE,
+} from '../../services/routes';
 import { useResource } from '../../services/use-resource';
 
 const messages = {
@@ -27,7 +35,17 @@ const messages = {
   more: '更多',
   schoolRequests: '学校删除与隶属关系变更申请',
   monthlyReports: '省级月报',
+  tools: '管理工具',
+  usage: '用户注册与应用分析',
+  zones: '功能区管理',
+  basedata: '基础数据同步',
 };
+
+/** Seed 003: a region's super admin; the national admin stands in above the provinces (as the server). */
+const isSuper = (b: { kind: string; role: string; regionCode?: string } | null | undefined) =>
+  b?.kind === 'region' && (b.role === 'super' || (b.role === 'admin' && b.regionCode === '000000'));
+const isNational = (b: { kind: string; role: string; regionCode?: string } | null | undefined) =>
+  b?.kind === 'region' && b.role === 'admin' && b.regionCode === '000000';
 
 export default function MinePage() {
   requireSession();
@@ -83,6 +101,26 @@ export default function MinePage() {
                     <Text className="muted">›</Text>
                   </View>
                 ))}
+              </Section>
+            )}
+            {isSuper(me.activeBinding) && (
+              <Section title={messages.tools}>
+                <View className="kv" onClick={() => Taro.navigateTo({ url: USAGE_PAGE })}>
+                  <Text className="kv-key">{messages.usage}</Text>
+                  <Text className="kv-value">›</Text>
+                </View>
+                {isNational(me.activeBinding) && (
+                  <>
+                    <View className="kv" onClick={() => Taro.navigateTo({ url: BASEDATA_PAGE })}>
+                      <Text className="kv-key">{messages.basedata}</Text>
+                      <Text className="kv-value">›</Text>
+                    </View>
+                    <View className="kv" onClick={() => Taro.navigateTo({ url: ZONES_PAGE })}>
+                      <Text className="kv-key">{messages.zones}</Text>
+                      <Text className="kv-value">›</Text>
+                    </View>
+                  </>
+                )}
               </Section>
             )}
             <View className="pad">

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '功能区管理' });
