@@ -2,10 +2,12 @@
 // - on every report change (`report.changed`, server/src/events.ts) the unit's parts before and after
 //   are computed from the declared indicators and the difference is $inc'ed into the rollups of every
 //   region above it; the unit's line in `statistics_units` is set or removed;
-// - `rebuildStatistics` recounts a subtree absolutely from schools and reports (first read of a
-//   period, the jobs table for a province or the nation);
-// - `checkStatisticsDrift` recounts and reports which rollups had drifted (lost $inc's on FerretDB,
-//   a crash between steps, schools renamed, retyped or moved) while putting them right.
+// - on every school change other than a report (`school.changed`: type, 城乡类型, 项目学校, name, move,
+//   removal) the school's parts are moved from its old cell and rows to its new ones, likewise;
+// - `rebuildStatistics` recounts a subtree absolutely from schools and reports (background builds of a
+//   never-counted period, jobs/rollup-builds.ts; the jobs table for a province or the nation);
+// - `checkStatisticsDrift` recounts and reports which rollups had drifted (lost writes on FerretDB, a
+//   crash between steps, a listener that missed an event) while putting them right.
 //
 // What counts (seed 000 part 5, "the last submitted data of each unit"): in period P, a unit counts
 // with the data of its P report while that report stands reported (submitted, locked, withdrawal
