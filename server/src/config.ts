@@ -32,6 +32,11 @@ export interface Config {
   shutdownGraceMs: number;
   /** Time limit of one HTTP request, ms: past it the caller gets 503 REQUEST_TIMEOUT (imports have their own). */
   requestTimeoutMs: number;
+  /**
+   * How long a progress or statistics read of a never-counted period waits for the background build it
+   * started, ms (ROLLUP_WAIT_MS); past it the answer says `counting: true` (jobs/rollup-builds.ts).
+   */
+  rollupWaitMs: number;
   /** Time limit of one database round trip, ms (the driver's socket timeout): a hung query fails, never waits for ever. */
   dbTimeoutMs: number;
   /** Time limit of `/health`'s storage read, ms: past it the health answer is 503 `degraded`. */
@@ -84,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlSeconds: intFrom(env.REFRESH_TOKEN_TTL, 30 * 24 * 3600, 'REFRESH_TOKEN_TTL'),
     shutdownGraceMs: intFrom(env.SHUTDOWN_GRACE_MS, 10_000, 'SHUTDOWN_GRACE_MS'),
     requestTimeoutMs: intFrom(env.REQUEST_TIMEOUT_MS, 30_000, 'REQUEST_TIMEOUT_MS'),
+    rollupWaitMs: intFrom(env.ROLLUP_WAIT_MS, 2_000, 'ROLLUP_WAIT_MS'),
     dbTimeoutMs: intFrom(env.DB_TIMEOUT_MS, 300_000, 'DB_TIMEOUT_MS'),
     healthTimeoutMs: intFrom(env.HEALTH_TIMEOUT_MS, 2_000, 'HEALTH_TIMEOUT_MS'),
     dbPoolSize: env.DB_POOL_SIZE ? intFrom(env.DB_POOL_SIZE, 0, 'DB_POOL_SIZE') || undefined : undefined,

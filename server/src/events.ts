@@ -3,6 +3,7 @@
 // crash, another instance's write) is what the drift checks and recounts are for.
 import type { ReportState } from '@eduprogress/shared';
 import type { ReportDoc } from './reports/model';
+import type { SchoolDoc } from './schools/model';
 
 /** A report changed state (every transition of the reporting workflow, automatic ones included). */
 export interface ReportChanged {
@@ -29,9 +30,29 @@ export interface DeadlineClosed {
   at: Date;
 }
 
+/** What the read models place a school by (its cell, its rows, its list line). */
+export type SchoolPlacementFacts = Pick<
+  SchoolDoc,
+  '_id' | 'name' | 'type' | 'urbanRural' | 'projectSchool' | 'regionCode' | 'regionPath'
+>;
+
+/**
+ * A school changed other than through its reports (issue 13 §2): created (`before` null), retyped,
+ * renamed, its 城乡类型 or 项目学校 state changed, moved to another region, or deleted (`after` null).
+ * The statistics rollups follow it for `periods` (the workable ones) at once; the drift checks repair
+ * what a listener missed. (The progress rollups' school counts are kept by schools/service.ts itself.)
+ */
+export interface SchoolChanged {
+  schoolId: string;
+  before: SchoolPlacementFacts | null;
+  after: SchoolPlacementFacts | null;
+  periods: string[];
+}
+
 export interface DomainEvents {
   'report.changed': ReportChanged;
   'deadline.closed': DeadlineClosed;
+  'school.changed': SchoolChanged;
 }
 
 type Listener<K extends keyof DomainEvents> = (event: DomainEvents[K]) => Promise<void> | void;

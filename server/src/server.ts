@@ -19,6 +19,7 @@ import { RecordingEmailSender, SmtpEmailSender, type EmailSender } from './passw
 import { Code2SessionClient, FakeWechatAuth, type WechatAuth } from './accounts/wechat';
 import { JOBS } from './jobs/index';
 import { startJobs } from './jobs/runner';
+import { configureRollupBuilds, stopRollupBuilds } from './jobs/rollup-builds';
 import { reconcileReports } from './reports/reconcile';
 import { startImportRecovery } from './schools/import-recovery';
 
@@ -155,6 +156,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     const port = (server.address() as AddressInfo).port;
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    configureRollupBuilds({ waitMs: config.rollupWaitMs });
     // Every scheduled job (jobs/index.ts), each slot once across instances.
     const jobs =
       options.scheduler === false ? undefined : startJobs(JOBS, { clock, calendar: config.calendar, logger });
@@ -172,7 +174,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         // Keep-alive connections whose last request has just been answered are closed as they go idle.
         const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
         // Jobs are told to stop at once (their signal); leases resume what they leave.
-        const jobsStopped = jobs?.stop();
+        const jobsStopped = Promise.all([jobs?.stop(), stopRollupBuilds()]);
         importRecovery.stop();
         await within(Promise.all([drained, jobsStopped]), endBy - teardownMs - Date.now());
         clearInterval(idleSweep);

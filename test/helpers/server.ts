@@ -27,6 +27,8 @@ export async function startTestServer(
   const config = loadConfig({
     DEMO_DATA: '0',
     ADMIN_INITIAL_PASSWORD: 'Admin12345',
+    // A first look at a period waits for its background build (small data): figures are deterministic.
+    ROLLUP_WAIT_MS: '60000',
     ...opts.env,
     PORT: '0',
     HOST: '127.0.0.1',

@@ -30,7 +30,12 @@ async function fill(client: MongoClient, dbName: string, size: number) {
 type IdFilter = (id: string) => Record<string, unknown>;
 
 /** Milliseconds of one `updateOne(filter(_id))` of the `round`-th last document of a collection of `size`. */
-async function updateMs(coll: Collection<Doc>, size: number, round: number, filter: IdFilter = (id) => ({ _id: id })) {
+async function updateMs(
+  coll: Collection<Doc>,
+  size: number,
+  round: number,
+  filter: IdFilter = (id) => ({ _id: id }),
+) {
   // Late documents: an unindexed look-up reads the whole table before it finds them.
   const id = `k${String(size - 1 - (round % 100)).padStart(6, '0')}`;
   const started = process.hrtime.bigint();
@@ -111,7 +116,9 @@ describe('FerretDB patches', function () {
     expect(await small.countDocuments({ _id: id, regionCode: '999999' })).to.equal(0);
     expect(await small.countDocuments({ _id: { $in: [id, 'k000008', 'nope'] }, name: '学校8' })).to.equal(1);
     expect((await small.updateOne({ _id: id, name: '学校9' }, { $set: { n: -1 } })).matchedCount).to.equal(0);
-    expect((await small.deleteMany({ _id: { $in: [id, 'k000009'] }, name: '学校9' })).deletedCount).to.equal(1);
+    expect((await small.deleteMany({ _id: { $in: [id, 'k000009'] }, name: '学校9' })).deletedCount).to.equal(
+      1,
+    );
     expect(await small.countDocuments({ _id: { $in: [id, 'k000009'] } })).to.equal(1);
   });
 

@@ -17,6 +17,7 @@ import { checkStatisticsDriftAll } from '../statistics/rollups';
 import { rebuildTeacherDirectory } from '../teachers/service';
 import { recountAllTrainings } from '../training/stats';
 import { purgeExpired } from './purge';
+import { buildMissingRollups, ROLLUP_BUILD_LEASE_MS } from './rollup-builds';
 import type { JobDefinition } from './runner';
 
 const MINUTE = 60_000;
@@ -130,5 +131,14 @@ export const JOBS: readonly JobDefinition[] = [
     lease: 30 * MINUTE,
     description: 'the teacher directory rebuilt from the teachers',
     run: (ctx) => rebuildTeacherDirectory(ctx.clock),
+  },
+  {
+    name: 'rollup-builds',
+    schedule: '* * * * *',
+    lease: ROLLUP_BUILD_LEASE_MS,
+    atStart: true,
+    description:
+      'progress and statistics rollups built for every workable period never counted (a period that just opened)',
+    run: (ctx) => buildMissingRollups(ctx.clock, ctx.calendar, ctx.signal),
   },
 ];

@@ -23,6 +23,7 @@ import {
   type RollupDoc,
 } from './progress';
 import { governs, levelDeadline, reportingLevelOf } from './rules';
+import { awaitRollupBuild } from '../jobs/rollup-builds';
 
 const messages = {
   notFound: (code: string) => `地区 ${code} 不存在`,
@@ -70,14 +71,21 @@ export function defaultPeriod(deps: ProgressDeps): string {
   return reportingStateAt(deps.clock(), deps.calendar).period.name;
 }
 
-async function rollupFor(deps: ProgressDeps, period: string, region: RegionDoc): Promise<RollupDoc> {
-  let doc = await ProgressRollup.findById(rollupId(period, region._id)).lean<RollupDoc>();
-  // Never counted for this period (first look, or a new period): count once, then $inc keeps it current.
-  if (!doc?.recountedAt) {
-    await recountProgress(deps.clock, period, region._id);
-    doc = await ProgressRollup.findById(rollupId(period, region._id)).lean<RollupDoc>();
-  }
-  return doc!;
+/**
+ * The region's rollup of `period`. Never counted (a first look, a new period): built in the background
+ * (jobs/rollup-builds.ts), waited for at most ROLLUP_WAIT_MS, else answered as stored with `counting`.
+ * After the build, $inc keeps it current.
+ */
+async function rollupFor(
+  deps: ProgressDeps,
+  period: string,
+  region: RegionDoc,
+): Promise<{ doc: RollupDoc | null; counting: boolean }> {
+  const read = () => ProgressRollup.findById(rollupId(period, region._id)).lean<RollupDoc>();
+  const doc = await read();
+  if (doc?.recountedAt) return { doc, counting: false };
+  if (!(await awaitRollupBuild(deps.clock, 'progress', period, region._id))) return { doc, counting: true };
+  return { doc: await read(), counting: false };
 }
 
 /**
@@ -114,7 +122,11 @@ export async function getProgress(deps: ProgressDeps, auth: AuthContext, code: s
   const region = await regionWithin(auth, code);
   const period = periodName ?? defaultPeriod(deps);
   parsePeriod(period);
-  const [children, rollup] = await Promise.all([cachedChildren(code), rollupFor(deps, period, region)]);
+  const [children, { doc, counting }] = await Promise.all([
+    cachedChildren(code),
+    rollupFor(deps, period, region),
+  ]);
+  const rollup: Partial<RollupDoc> = doc ?? {};
   const ownLevel = reportingLevelOf(region) ?? 'province';
   return {
     region: { code: region._id, name: region.name, level: region.level },
@@ -139,6 +151,9 @@ export async function getProgress(deps: ProgressDeps, auth: AuthContext, code: s
         report: null,
       },
     ],
+    recountedAt: rollup.recountedAt ?? null,
+    /** A build of the period's rollups is under way: the counts are what was counted so far. */
+    counting,
   };
 }
 

@@ -1,9 +1,11 @@
 // 项目学校 (教学点数字教育资源全覆盖, seed 000 §4.3): the school declares, the county confirms or overrides.
+import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
 import type { AuthContext } from '../accounts/service';
 import { recordAudit, type Actor } from '../audit/service';
 import type { Clock } from '../clock';
 import { ForbiddenError } from '../http/errors';
 import { School, type SchoolDoc } from '../schools/model';
+import { publishSchoolChange } from '../schools/service';
 import { holdsRole } from './rules';
 import { schoolUnit } from './service';
 
@@ -18,11 +20,16 @@ async function setProject(
   school: SchoolDoc,
   value: 'declared' | 'confirmed' | null,
   action: string,
+  calendar: CalendarConfig,
 ) {
   await School.updateOne(
     { _id: school._id },
     value ? { $set: { projectSchool: value } } : { $unset: { projectSchool: 1 } },
   );
+  // 项目学校 decides which 教学点 indicators count the school: the statistics follow (issue 13 §2).
+  const after: SchoolDoc = { ...school, projectSchool: value ?? undefined };
+  if (!value) delete after.projectSchool;
+  await publishSchoolChange({ clock, calendar }, school, after);
   await recordAudit(clock, actor, {
     action,
     targetType: 'school',
@@ -40,6 +47,7 @@ export async function declareProjectSchool(
   actor: Actor,
   schoolId: string,
   declared: boolean,
+  calendar: CalendarConfig = DEFAULT_CALENDAR,
 ) {
   const u = await schoolUnit(schoolId);
   if (u.kind !== 'school') throw new Error('unreachable');
@@ -47,7 +55,7 @@ export async function declareProjectSchool(
   if (!(b?.kind === 'school' && b.role === 'admin' && b.schoolId?.equals(u.school._id))) {
     throw new ForbiddenError(messages.schoolOnly, 'NOT_OWN_UNIT');
   }
-  return setProject(clock, actor, u.school, declared ? 'declared' : null, 'school.project.declare');
+  return setProject(clock, actor, u.school, declared ? 'declared' : null, 'school.project.declare', calendar);
 }
 
 export async function confirmProjectSchool(
@@ -56,10 +64,18 @@ export async function confirmProjectSchool(
   actor: Actor,
   schoolId: string,
   isProject: boolean,
+  calendar: CalendarConfig = DEFAULT_CALENDAR,
 ) {
   const u = await schoolUnit(schoolId);
   if (u.kind !== 'school') throw new Error('unreachable');
   if (!holdsRole(auth.binding, u.school.regionCode, ['admin']))
     throw new ForbiddenError(messages.countyOnly, 'UPPER_LEVEL_ONLY');
-  return setProject(clock, actor, u.school, isProject ? 'confirmed' : null, 'school.project.confirm');
+  return setProject(
+    clock,
+    actor,
+    u.school,
+    isProject ? 'confirmed' : null,
+    'school.project.confirm',
+    calendar,
+  );
 }

@@ -322,6 +322,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
           actorOf(ctx),
           id,
           input<{ declared: boolean }>(ctx).body.declared,
+          deps.calendar,
         );
       },
     },
@@ -337,7 +338,14 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       handler: async (ctx) => {
         const { id } = input<unknown, unknown, { id: string }>(ctx).params;
         const { isProjectSchool } = input<{ isProjectSchool: boolean }>(ctx).body;
-        ctx.body = await confirmProjectSchool(deps.clock, authOf(ctx), actorOf(ctx), id, isProjectSchool);
+        ctx.body = await confirmProjectSchool(
+          deps.clock,
+          authOf(ctx),
+          actorOf(ctx),
+          id,
+          isProjectSchool,
+          deps.calendar,
+        );
       },
     },
     ...workflow('/regions/:code', s.regionReportParams, '地区上报', '本级地区'),

@@ -35,6 +35,7 @@ import { Region, type RegionDoc } from '../regions/model';
 import { governsRegion } from '../regions/service';
 import { Report, reportId } from '../reports/model';
 import { applySchoolUnits, factsOf, type ReportedFacts } from '../reports/progress';
+import { publishDomainEvent } from '../events';
 import { workablePeriods } from '../reports/rules';
 import { Teacher } from '../teachers/model';
 import {
@@ -146,6 +147,26 @@ async function reportedFacts(
     ),
   );
   return new Map(periods.map((p, i) => [p, factsOf(reports[i])]));
+}
+
+/**
+ * Tells the read models that follow schools (the statistics rollups: statistics/rollups.ts) that a
+ * school changed other than through its reports: `before` null for a new school, `after` null for a
+ * deleted one. For the workable periods; the drift check repairs anything a listener missed.
+ */
+export async function publishSchoolChange(
+  deps: SchoolDeps,
+  before: SchoolDoc | null,
+  after: SchoolDoc | null,
+): Promise<void> {
+  const school = after ?? before;
+  if (!school) return;
+  await publishDomainEvent('school.changed', {
+    schoolId: String(school._id),
+    before,
+    after,
+    periods: openPeriods(deps),
+  });
 }
 
 /** Who is calling: the active binding decides jurisdiction, the actor goes into the audit trail. */
@@ -684,6 +705,7 @@ export async function createSchool(
   delete school.setup;
   await indexSchools([school._id]);
   await applySchoolUnits(openPeriods(deps), school, 1);
+  await publishSchoolChange(deps, null, school);
   await recordAudit(deps.clock, caller.actor, {
     action: 'school.create',
     targetType: 'school',
@@ -779,6 +801,7 @@ export async function updateSchool(
   }
   if (!updated) throw new NotFoundError(messages.schoolNotFound, 'SCHOOL_NOT_FOUND');
   await indexSchools([updated._id]);
+  await publishSchoolChange(deps, school, updated);
   if (after.name !== undefined) {
     // The admin account is named after the school: keep it readable (seed 000 §3.1).
     for (const user of await schoolAdminUsers(school._id)) {
@@ -844,6 +867,7 @@ export async function deleteSchool(
   await School.deleteOne({ _id: school._id });
   await unindexSchool(school._id, school.regionCode);
   await applySchoolUnits(openPeriods(deps), school, -1, facts);
+  await publishSchoolChange(deps, school, null);
   await recordAudit(deps.clock, caller.actor, {
     action: opts.force ? 'school.forceDelete' : 'school.delete',
     targetType: 'school',
@@ -901,6 +925,11 @@ async function finishTransfer(
   const facts = await reportedFacts(deps, school._id);
   await applySchoolUnits(openPeriods(deps), { ...school, regionCode: from, regionPath: fromPath }, -1, facts);
   await applySchoolUnits(openPeriods(deps), { ...school, regionCode: to, regionPath: toPath }, 1, facts);
+  await publishSchoolChange(
+    deps,
+    { ...school, regionCode: from, regionPath: fromPath },
+    { ...school, regionCode: to, regionPath: toPath },
+  );
   await School.updateOne({ _id: school._id, 'transfer.to': to }, { $unset: { transfer: 1 } });
   await indexSchools([school._id]);
 }

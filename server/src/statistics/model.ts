@@ -29,7 +29,7 @@ export interface StatisticsRollupDoc {
   data: string;
   /** Bumped by every write; a writer updates only the revision it read (optimistic concurrency). */
   rev: number;
-  /** Set by a recount; a document without it was only ever updated by deltas and is recounted on first read. */
+  /** Set by a recount; without it (and no recount stamp above) a read starts a background build (jobs/rollup-builds.ts). */
   recountedAt?: Date;
 }
 

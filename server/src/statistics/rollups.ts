@@ -2,10 +2,12 @@
 // - on every report change (`report.changed`, server/src/events.ts) the unit's parts before and after
 //   are computed from the declared indicators and the difference is $inc'ed into the rollups of every
 //   region above it; the unit's line in `statistics_units` is set or removed;
-// - `rebuildStatistics` recounts a subtree absolutely from schools and reports (first read of a
-//   period, the jobs table for a province or the nation);
-// - `checkStatisticsDrift` recounts and reports which rollups had drifted (lost $inc's on FerretDB,
-//   a crash between steps, schools renamed, retyped or moved) while putting them right.
+// - on every school change other than a report (`school.changed`: type, 城乡类型, 项目学校, name, move,
+//   removal) the school's parts are moved from its old cell and rows to its new ones, likewise;
+// - `rebuildStatistics` recounts a subtree absolutely from schools and reports (background builds of a
+//   never-counted period, jobs/rollup-builds.ts; the jobs table for a province or the nation);
+// - `checkStatisticsDrift` recounts and reports which rollups had drifted (lost writes on FerretDB, a
+//   crash between steps, a listener that missed an event) while putting them right.
 //
 // What counts (seed 000 part 5, "the last submitted data of each unit"): in period P, a unit counts
 // with the data of its P report while that report stands reported (submitted, locked, withdrawal
@@ -22,10 +24,10 @@ import {
   type UnitInput,
 } from '@eduprogress/shared';
 import type { Clock } from '../clock';
-import { onDomainEvent, type ReportChanged } from '../events';
+import { onDomainEvent, type ReportChanged, type SchoolChanged } from '../events';
 import { Region, type RegionDoc } from '../regions/model';
 import { cachedChildren, cachedDescendants } from '../regions/tree';
-import { Report, type ReportDoc } from '../reports/model';
+import { Report, reportId, type ReportDoc } from '../reports/model';
 import { isReported, reportingLevelOf, workablePeriods } from '../reports/rules';
 import { School, type SchoolDoc } from '../schools/model';
 import {
@@ -154,6 +156,38 @@ async function addToRollup(
   });
 }
 
+/** Parts of a unit added (`sign` 1) or taken away (-1) at one placement. */
+interface PlacedParts {
+  place: Placement;
+  parts: Map<IndicatorCategory, Parts>;
+  sign: 1 | -1;
+}
+
+/**
+ * Adds each term's parts to every rollup above its placement: one read-add-write per rollup document
+ * touched, however many terms reach it (a school moved between two counties of one city touches the
+ * city's rollup once, its two child rows at once).
+ */
+async function applyPlaced(period: string, terms: PlacedParts[]): Promise<void> {
+  const byRollup = new Map<
+    string,
+    { code: string; category: IndicatorCategory; additions: { row: string; cell: string; delta: Parts }[] }
+  >();
+  for (const { place, parts, sign } of terms) {
+    for (const [category, p] of parts) {
+      const delta = addParts({}, p, sign);
+      if (!Object.keys(delta).length) continue;
+      place.path.forEach((code, i) => {
+        const key = `${code}:${category}`;
+        let entry = byRollup.get(key);
+        if (!entry) byRollup.set(key, (entry = { code, category, additions: [] }));
+        for (const row of rowsAt(place, i)) entry.additions.push({ row, cell: place.cell, delta });
+      });
+    }
+  }
+  await Promise.all([...byRollup.values()].map((r) => addToRollup(period, r.code, r.category, r.additions)));
+}
+
 /** Applies the change from `before` to `after` parts of one unit to every rollup above it. */
 async function applyDelta(
   period: string,
@@ -161,16 +195,12 @@ async function applyDelta(
   before: Map<IndicatorCategory, Parts>,
   after: Map<IndicatorCategory, Parts>,
 ): Promise<void> {
-  const writes: Promise<void>[] = [];
+  const net = new Map<IndicatorCategory, Parts>();
   for (const c of INDICATOR_CATEGORY_KEYS) {
     const delta = addParts(addParts({}, after.get(c)), before.get(c), -1);
-    if (!Object.keys(delta).length) continue;
-    place.path.forEach((code, i) => {
-      const additions = rowsAt(place, i).map((row) => ({ row, cell: place.cell, delta }));
-      writes.push(addToRollup(period, code, c, additions));
-    });
+    if (Object.keys(delta).length) net.set(c, delta);
   }
-  await Promise.all(writes);
+  await applyPlaced(period, [{ place, parts: net, sign: 1 }]);
 }
 
 const unitLine = (s: SchoolFacts, r: Pick<ReportDoc, 'data' | 'formVersion'>): string =>
@@ -205,15 +235,7 @@ export async function applyReportChange(e: ReportChanged): Promise<void> {
     const before = partsByCategory(wasCounted ? schoolInput(school, e.before!.data ?? {}) : null);
     const after = partsByCategory(isCounted ? schoolInput(school, e.after.data ?? {}) : null);
     await applyDelta(e.period, schoolPlacement(school), before, after);
-    const field = `schools.${String(school._id)}`;
-    await StatisticsUnits.collection.updateOne(
-      { _id: statisticsUnitsId(e.period, school.regionCode) as any },
-      {
-        ...(isCounted ? { $set: { [field]: unitLine(school, e.after) } } : { $unset: { [field]: 1 } }),
-        $setOnInsert: { period: e.period, regionCode: school.regionCode },
-      },
-      { upsert: true },
-    );
+    await writeUnitLine(e.period, school, isCounted ? e.after : null);
     return;
   }
   const region = await Region.findById(e.regionCode).lean<RegionDoc>();
@@ -223,12 +245,79 @@ export async function applyReportChange(e: ReportChanged): Promise<void> {
   await applyDelta(e.period, regionPlacement(region), before, after);
 }
 
+/** Sets or removes a school's line in its region's `statistics_units` document. */
+async function writeUnitLine(
+  period: string,
+  school: SchoolFacts,
+  report: Pick<ReportDoc, 'data' | 'formVersion'> | null,
+): Promise<void> {
+  const field = `schools.${String(school._id)}`;
+  await StatisticsUnits.collection.updateOne(
+    { _id: statisticsUnitsId(period, school.regionCode) as any },
+    {
+      ...(report ? { $set: { [field]: unitLine(school, report) } } : { $unset: { [field]: 1 } }),
+      $setOnInsert: { period, regionCode: school.regionCode },
+    },
+    { upsert: true },
+  );
+}
+
+const sameSchoolPlace = (a: SchoolFacts, b: SchoolFacts) =>
+  a.regionCode === b.regionCode &&
+  schoolCell(a) === schoolCell(b) &&
+  a.regionPath.join() === b.regionPath.join();
+
+/**
+ * Applies a school change other than a report (`school.changed`: retyped, 城乡类型 or 项目学校 changed,
+ * renamed, moved, created, deleted) to the statistics of each of the event's periods in which the school
+ * has a counted report: its parts as placed before are taken away and its parts as placed now added
+ * (both computed from the same report: a new type changes which indicators apply), and its list line
+ * follows it. Like `applyReportChange`, a repeated event double-counts; the drift check repairs.
+ */
+export async function applySchoolChange(e: SchoolChanged): Promise<void> {
+  for (const period of e.periods) {
+    const report = await Report.findById(reportId(period, { schoolId: e.schoolId }), {
+      state: 1,
+      data: 1,
+      formVersion: 1,
+    }).lean<ReportDoc>();
+    if (!counted(report)) continue;
+    const data = report!.data ?? {};
+    const terms: PlacedParts[] = [];
+    if (e.before && e.after && sameSchoolPlace(e.before, e.after)) {
+      await applyDelta(
+        period,
+        schoolPlacement(e.after),
+        partsByCategory(schoolInput(e.before, data)),
+        partsByCategory(schoolInput(e.after, data)),
+      );
+    } else {
+      if (e.before)
+        terms.push({
+          place: schoolPlacement(e.before),
+          parts: partsByCategory(schoolInput(e.before, data)),
+          sign: -1,
+        });
+      if (e.after)
+        terms.push({
+          place: schoolPlacement(e.after),
+          parts: partsByCategory(schoolInput(e.after, data)),
+          sign: 1,
+        });
+      await applyPlaced(period, terms);
+    }
+    if (e.before && e.before.regionCode !== e.after?.regionCode) await writeUnitLine(period, e.before, null);
+    if (e.after) await writeUnitLine(period, e.after, report);
+  }
+}
+
 let subscribed = false;
 /** Subscribes the statistics to report changes (once per process; safe to call for every app). */
 export function subscribeStatistics(): void {
   if (subscribed) return;
   subscribed = true;
   onDomainEvent('report.changed', applyReportChange);
+  onDomainEvent('school.changed', applySchoolChange);
   // A deadline closed in bulk changed every unreported unit of the country at once: one national
   // recount of that period (one scan of its reports) instead of an event per unit.
   onDomainEvent('deadline.closed', async (e) => {

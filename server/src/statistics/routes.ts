@@ -58,9 +58,8 @@ export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
       ...common,
       method: 'get',
       path: '/regions/:code/statistics',
-      // The first look at a period never counted recounts the subtree inside the request (minutes for a
-      // province on FerretDB); later reads are `_id` reads.
-      timeoutMs: LONG_REQUEST_MS,
+      // `_id` reads; a period never counted is built in the background (jobs/rollup-builds.ts), waited
+      // for at most ROLLUP_WAIT_MS: the ordinary time limit applies.
       summary:
         '数据统计（按地区）：本地区、各直接下级与直属学校的某一分类（统计页）指标；可按学校类型、城乡类型、期次筛选',
       params: s.regionCodeParams,
@@ -74,9 +73,8 @@ export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
       ...common,
       method: 'get',
       path: '/regions/:code/statistics/chart',
-      // The first look at a period never counted recounts the subtree inside the request (minutes for a
-      // province on FerretDB); later reads are `_id` reads.
-      timeoutMs: LONG_REQUEST_MS,
+      // `_id` reads; a period never counted is built in the background (jobs/rollup-builds.ts), waited
+      // for at most ROLLUP_WAIT_MS: the ordinary time limit applies.
       summary: '统计图数据：某一指标在各直接下级与直属学校的柱状图，以及最近 8 期的趋势',
       params: s.regionCodeParams,
       query: s.chartQuery,
@@ -89,9 +87,8 @@ export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
       ...common,
       method: 'get',
       path: '/regions/:code/statistics/schools',
-      // The first look at a period never counted recounts the subtree inside the request (minutes for a
-      // province on FerretDB); later reads are `_id` reads.
-      timeoutMs: LONG_REQUEST_MS,
+      // `_id` reads; a period never counted is built in the background (jobs/rollup-builds.ts), waited
+      // for at most ROLLUP_WAIT_MS: the ordinary time limit applies.
       summary: '列表模式：统计数字背后的学校及其填报值（分页）',
       params: s.regionCodeParams,
       query: s.schoolListQuery,

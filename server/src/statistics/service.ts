@@ -44,7 +44,8 @@ import {
   type StatisticsRollupDoc,
   type UnitLine,
 } from './model';
-import { rebuildStatistics, recountedAbove } from './rollups';
+import { awaitRollupBuild } from '../jobs/rollup-builds';
+import { recountedAbove } from './rollups';
 
 const messages = {
   direct: '直属学校',
@@ -120,12 +121,16 @@ function valuesOf(defs: IndicatorDef[], parts: Parts) {
 }
 
 /**
- * The rollup of a category, recounted first if it never was (a first look at a period): after that,
- * report changes keep it current.
+ * The rollup of a category as stored. A period or region never counted is built in the background
+ * (jobs/rollup-builds.ts: never inside the request); the request waits for it at most ROLLUP_WAIT_MS and
+ * otherwise answers from what exists, with `counting: true`. After the build, report changes keep it
+ * current.
  */
 interface RollupView {
   rows: Record<string, RowCells>;
   recountedAt: Date | null;
+  /** A build of the rollups is under way: the figures are what was counted so far. */
+  counting: boolean;
 }
 
 async function rollupFor(
@@ -135,14 +140,16 @@ async function rollupFor(
   category: IndicatorCategory,
 ): Promise<RollupView> {
   const id = statisticsRollupId(period, region._id, category);
-  const view = (doc: StatisticsRollupDoc | null): RollupView => ({
+  const view = (doc: StatisticsRollupDoc | null, counting: boolean): RollupView => ({
     rows: decodeRows(doc?.data),
     recountedAt: doc?.recountedAt ?? null,
+    counting,
   });
   const doc = await StatisticsRollup.findById(id).lean<StatisticsRollupDoc>();
-  if (doc?.recountedAt || (await recountedAbove(period, region._id, region.path))) return view(doc);
-  await rebuildStatistics(deps.clock, period, region._id);
-  return view(await StatisticsRollup.findById(id).lean<StatisticsRollupDoc>());
+  if (doc?.recountedAt || (await recountedAbove(period, region._id, region.path))) return view(doc, false);
+  const built = await awaitRollupBuild(deps.clock, 'statistics', period, region._id);
+  if (!built) return view(doc, true);
+  return view(await StatisticsRollup.findById(id).lean<StatisticsRollupDoc>(), false);
 }
 
 function checkPeriod(period: string) {
@@ -222,6 +229,7 @@ export async function regionStatistics(
       },
     ],
     recountedAt: rollup.recountedAt ?? null,
+    counting: rollup.counting,
   };
 }
 
@@ -299,17 +307,24 @@ export interface SchoolList {
   indicator: string | null;
   columns: { fields: { key: string; label: string }[]; indicators: ReturnType<typeof indicatorInfo>[] };
   rows: SchoolRow[];
+  /** A build of the period's figures is under way: the rows are the schools counted so far. */
+  counting: boolean;
 }
 
-/** Reads `statistics_units` of the regions in scope, a few `_id` reads at a time. */
+/**
+ * Reads `statistics_units` of the regions in scope, a few `_id` reads at a time. A period never counted
+ * for the top region is built in the background first, as for the page (`counting`: not yet done).
+ */
 async function unitLines(deps: StatisticsDeps, period: string, regions: RegionDoc[]) {
   const out: { region: RegionDoc; id: string; line: UnitLine }[] = [];
-  // Never recounted for this period: recount the top region first (as the page would).
   const top = regions[0];
   const topDoc = await StatisticsUnits.findById(statisticsUnitsId(period, top._id), {
     recountedAt: 1,
   }).lean();
-  if (!topDoc?.recountedAt) await rebuildStatistics(deps.clock, period, top._id);
+  const counting =
+    !topDoc?.recountedAt &&
+    !(await recountedAbove(period, top._id, top.path)) &&
+    !(await awaitRollupBuild(deps.clock, 'statistics', period, top._id));
   for (let i = 0; i < regions.length; i += 16) {
     const batch = regions.slice(i, i + 16);
     const docs = await Promise.all(
@@ -321,7 +336,7 @@ async function unitLines(deps: StatisticsDeps, period: string, regions: RegionDo
       }
     });
   }
-  return out;
+  return { lines: out, counting };
 }
 
 /**
@@ -359,7 +374,8 @@ export async function statisticsSchools(
   const regions = q.direct ? [region] : [region, ...(await cachedDescendants(code))];
   const fieldKeys = [...new Set((focus ? [focus] : defs).flatMap(requiredFields))];
   const rows: SchoolRow[] = [];
-  for (const { region: r, id, line } of await unitLines(deps, period, regions)) {
+  const { lines, counting } = await unitLines(deps, period, regions);
+  for (const { region: r, id, line } of lines) {
     if (q.schoolType && line.t !== q.schoolType) continue;
     if (q.urbanRural && line.u !== q.urbanRural) continue;
     const input = {
@@ -398,6 +414,7 @@ export async function statisticsSchools(
       indicators: defs.map(indicatorInfo),
     },
     rows,
+    counting,
   };
 }
 
