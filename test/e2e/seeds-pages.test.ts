@@ -93,7 +93,7 @@ describe('mini-program H5: school requests, the region form step and the monthly
     await page.locator('[data-field="metroNetwork"] .choice-item', { hasText: '否' }).first().click();
     await picture(page, 'seeds-01-region-form-step');
     await press(page, '保存并进入');
-    await visible(page, '常用功能');
+    await visible(page, /上报进度/);
 
     await page.goto(`${server.url}/pages/school-requests/index`);
     await visible(page, '提出申请');

@@ -208,11 +208,19 @@ function RequestRow({
           {messages.status[r.status]}
         </Tag>
       </View>
-      <Text className="muted wrap">{r.reason}</Text>
-      <Text className="muted">{messages.requester(r.requester.name, formatTime(r.requestedAt))}</Text>
-      {r.decision && (
-        <Text className="muted wrap">{messages.decision(r.decision.by, r.decision.comment)}</Text>
-      )}
+      <View className="request-lines">
+        <View>
+          <Text className="muted wrap">{r.reason}</Text>
+        </View>
+        <View>
+          <Text className="muted">{messages.requester(r.requester.name, formatTime(r.requestedAt))}</Text>
+        </View>
+        {r.decision && (
+          <View>
+            <Text className="muted wrap">{messages.decision(r.decision.by, r.decision.comment)}</Text>
+          </View>
+        )}
+      </View>
       {national && r.status === 'pending' && (
         <View>
           <Field name="comment" label={messages.comment} value={comment} onInput={setComment} />
