@@ -2,21 +2,25 @@
 // against a real server and database: a school admin's first login, report, return and resubmission;
 // a teacher's hours. Screenshots of each main page at 375×812 go to artifacts/screenshots/ (git-ignored).
 import { expect } from 'chai';
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { User } from '../../server/src/accounts/model';
 import { hashPassword } from '../../server/src/accounts/passwords';
 import { RecordingSmsProvider } from '../../server/src/accounts/sms';
-import { repoRoot } from '../../server/src/config';
 import { Report } from '../../server/src/reports/model';
-import { ensureWebBuild } from '../../server/src/web/build';
 import { manualClock, regionUser } from '../helpers/fixtures';
+import {
+  WEB_ROOT,
+  choose,
+  fill,
+  launchH5Browser,
+  newPhonePage,
+  overflowing,
+  see,
+  shot,
+  tap,
+} from '../helpers/h5';
 import { startTestServer, type TestServer } from '../helpers/server';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const WEB_ROOT = path.join(repoRoot, 'miniprogram', 'dist', 'h5');
-const SHOTS = path.join(repoRoot, 'artifacts', 'screenshots');
 const SCHOOL_NAME = '鼓楼区第一实验小学（集团）温泉校区附属教学楼名称很长的学校';
 const PERIOD = '2026Q4';
 const NEW_PASSWORD = 'School2026!';
@@ -58,12 +62,7 @@ describe('mini-program H5 in Chromium, end to end', function () {
 
   before(async function () {
     this.timeout(15 * 60_000);
-    if (!existsSync(CHROMIUM))
-      throw new Error(`没有找到 Chromium（${CHROMIUM}）：apt-get install -y chromium（.ci/run 会安装）`);
-    // Build H5 once when missing or older than its sources (the same check `npm start` makes).
-    const built = await ensureWebBuild(repoRoot, WEB_ROOT, (line) => console.log(`    ${line}`));
-    expect(built, 'H5 build').to.equal(true);
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchH5Browser();
     server = await startTestServer('e2e_h5', { env: { WEB_ROOT }, options: { clock, sms } });
     await regionUser('e2eCounty', '350102', 'admin');
     await regionUser('e2eProvince', '350000', 'admin');
@@ -76,10 +75,6 @@ describe('mini-program H5 in Chromium, end to end', function () {
     schoolId = created.body.school.id;
     adminLogin = created.body.admin.loginName;
     initialPassword = created.body.admin.initialPassword;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
   });
   afterEach(async function () {
     // What the page looked like when a step failed.
@@ -91,54 +86,7 @@ describe('mini-program H5 in Chromium, end to end', function () {
     await server?.close();
   });
 
-  const newPage = async (): Promise<{ context: BrowserContext; page: Page }> => {
-    const context = await browser.newContext({
-      viewport: { width: 375, height: 812 },
-      deviceScaleFactor: 2,
-      locale: 'zh-CN',
-      isMobile: true,
-      hasTouch: true,
-    });
-    return { context, page: await context.newPage() };
-  };
-  /** A 375×812 screenshot of the page from its top, once any toast has gone. */
-  const shot = async (page: Page, name: string) => {
-    await page
-      .locator('.taro__toast')
-      .filter({ visible: true })
-      .waitFor({ state: 'hidden', timeout: 5000 })
-      .catch(() => {});
-    // Browser-side code as text: the tests' TypeScript has no DOM types. A page pushed by navigateTo
-    // slides in; the shot waits for it to settle.
-    await page
-      .waitForFunction(
-        `[...document.querySelectorAll('.taro_page_show')].every((e) => getComputedStyle(e).transform === 'none')`,
-        null,
-        { timeout: 3000 },
-      )
-      .catch(() => {});
-    await page.evaluate(
-      `window.scrollTo(0, 0); document.querySelectorAll('.taro_page, .taro_router').forEach((e) => (e.scrollTop = 0));`,
-    );
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  };
-  /** Elements reaching past the right edge of the 375 px screen (nothing may overflow sideways). */
-  const overflowing = (page: Page): Promise<string[]> =>
-    page.evaluate(
-      `[...document.querySelectorAll('.taro_page_show *')]
-        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.offsetParent)
-        .map((e) => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'))`,
-    );
-  const input = (page: Page, field: string) => page.locator(`[data-field="${field}"] input`).first();
-  const fill = async (page: Page, field: string, value: string) => {
-    await input(page, field).fill(value);
-  };
-  const choose = (page: Page, field: string, text: string) =>
-    page.locator(`[data-field="${field}"] .choice-item`, { hasText: text }).first().click();
-  const tap = (page: Page, text: string) =>
-    page.getByText(text, { exact: true }).filter({ visible: true }).first().click({ force: true });
-  const see = (page: Page, text: string | RegExp) =>
-    page.getByText(text).filter({ visible: true }).first().waitFor({ timeout: 20_000 });
+  const newPage = (): Promise<{ context: BrowserContext; page: Page }> => newPhonePage(browser);
 
   let admin: Page;
 

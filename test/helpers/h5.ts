@@ -1,0 +1,107 @@
+// The H5 end-to-end kit shared by the e2e files: the H5 build (built when missing or stale), Debian's
+// Chromium through playwright-core, 375×812 phone pages, screenshots in artifacts/screenshots/, and the
+// few gestures the tests use (fill a field, choose an option, tap a text, wait to see a text).
+import { expect } from 'chai';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { repoRoot } from '../../server/src/config';
+import { ensureWebBuild } from '../../server/src/web/build';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const WEB_ROOT = path.join(repoRoot, 'miniprogram', 'dist', 'h5');
+export const SHOTS = path.join(repoRoot, 'artifacts', 'screenshots');
+
+/** Checks Chromium is there, builds H5 once when missing or older than its sources, starts Chromium. */
+export async function launchH5Browser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`没有找到 Chromium（${CHROMIUM}）：apt-get install -y chromium（.ci/run 会安装）`);
+  // The same check `npm start` makes.
+  const built = await ensureWebBuild(repoRoot, WEB_ROOT, (line) => console.log(`    ${line}`));
+  expect(built, 'H5 build').to.equal(true);
+  mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** A phone-sized page (375×812, zh-CN, touch) in its own browser context. */
+export async function newPhonePage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 812 },
+    deviceScaleFactor: 2,
+    locale: 'zh-CN',
+    isMobile: true,
+    hasTouch: true,
+  });
+  return { context, page: await context.newPage() };
+}
+
+/** A 375×812 screenshot of the page from its top, once any toast has gone. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page
+    .locator('.taro__toast')
+    .filter({ visible: true })
+    .waitFor({ state: 'hidden', timeout: 5000 })
+    .catch(() => {});
+  // Browser-side code as text: the tests' TypeScript has no DOM types. A page pushed by navigateTo
+  // slides in; the shot waits for it to settle.
+  await page
+    .waitForFunction(
+      `[...document.querySelectorAll('.taro_page_show')].every((e) => getComputedStyle(e).transform === 'none')`,
+      null,
+      { timeout: 3000 },
+    )
+    .catch(() => {});
+  await page.evaluate(
+    `window.scrollTo(0, 0); document.querySelectorAll('.taro_page, .taro_router').forEach((e) => (e.scrollTop = 0));`,
+  );
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+/** Elements reaching past the right edge of the 375 px screen (nothing may overflow sideways). */
+export function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(
+    `[...document.querySelectorAll('.taro_page_show *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.offsetParent)
+      .filter((e) => !e.closest('.dt-scroll'))
+      .map((e) => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'))`,
+  );
+}
+
+export const input = (page: Page, field: string) => page.locator(`[data-field="${field}"] input`).first();
+
+export async function fill(page: Page, field: string, value: string): Promise<void> {
+  await input(page, field).fill(value);
+}
+
+export const choose = (page: Page, field: string, text: string) =>
+  page.locator(`[data-field="${field}"] .choice-item`, { hasText: text }).first().click();
+
+export const tap = (page: Page, text: string) =>
+  page.getByText(text, { exact: true }).filter({ visible: true }).first().click({ force: true });
+
+export const see = (page: Page, text: string | RegExp) =>
+  page.getByText(text).filter({ visible: true }).first().waitFor({ timeout: 20_000 });
+
+/** Signs in on the login page as `account` and waits for the home page. */
+export async function signIn(page: Page, baseUrl: string, account: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await fill(page, 'account', account);
+  await fill(page, 'password', password);
+  await tap(page, '登录');
+  await page.waitForURL(/pages\/home\/index/, { timeout: 30_000 });
+}
+
+/** Reads `read()` until it deep-equals `expected` (pages load and redraw), then asserts it once more. */
+export async function eventually<T>(read: () => Promise<T>, expected: T, what = '', timeout = 20_000) {
+  const until = Date.now() + timeout;
+  let last: T | undefined;
+  while (Date.now() < until) {
+    last = await read().catch(() => undefined);
+    if (JSON.stringify(last) === JSON.stringify(expected)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(last, what).to.deep.equal(expected);
+}
