@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { formatPercent } from '@eduprogress/shared';
 import { REGION_DEMO_PASSWORD } from '../../server/src/demo/world';
+import { BOT_TOKEN } from '../helpers/bot';
 import { School } from '../../server/src/schools/model';
 import { finishFirstLogin, manualClock, PASSWORD, schoolAdmin } from '../helpers/fixtures';
 import {
@@ -31,12 +32,17 @@ describe('region pages with charts (H5 in Chromium, demo world)', function () {
   let server: TestServer;
   let browser: Browser;
   let province: Page;
+  /** The page the running test acts on (shot when it fails). */
+  let focus: Page | undefined;
   let provinceToken: string;
 
   before(async function () {
     this.timeout(15 * 60_000);
     browser = await launchH5Browser();
-    server = await startTestServer('e2e_charts', { env: { WEB_ROOT, DEMO_DATA: '1' }, options: { clock } });
+    server = await startTestServer('e2e_charts', {
+      env: { WEB_ROOT, DEMO_DATA: '1', BOT_TOKEN },
+      options: { clock },
+    });
     provinceToken = await server.login('350000admin', REGION_DEMO_PASSWORD);
     province = (await newPhonePage(browser)).page;
     await signIn(province, server.url, '350000admin', REGION_DEMO_PASSWORD);
@@ -154,7 +160,7 @@ describe('region pages with charts (H5 in Chromium, demo world)', function () {
     await finishFirstLogin('e2eInside');
     await finishFirstLogin('e2eOutside');
 
-    const county = (await newPhonePage(browser)).page;
+    const county = (focus = (await newPhonePage(browser)).page);
     await signIn(county, server.url, '350102admin', REGION_DEMO_PASSWORD);
     await county.goto(`${server.url}/pages/notice-compose/index`);
     await county.locator('.taro_page_show [data-field="title"] input').first().fill(NOTICE_TITLE);
@@ -214,6 +220,16 @@ describe('region pages with charts (H5 in Chromium, demo world)', function () {
       .first()
       .getAttribute('data-binding-code');
     expect(code).to.match(/^[0-9A-Z]{8}$/);
+    // The bot spends the code in a group; the page then lists the group.
+    const topic = '福建省教育信息化工作群（2026年秋季学期进展上报专用）';
+    const bound = await server.api('/bot/rooms/bind', {
+      body: { code, roomId: 'room-e2e-charts', roomTopic: topic },
+      headers: { Authorization: `Bot ${BOT_TOKEN}` },
+    });
+    expect(bound.status, JSON.stringify(bound.body)).to.equal(200);
+    await province.reload();
+    await see(province, topic);
+    await see(province, '尚未推送');
     await shot(province, 'c09-bot');
   });
 

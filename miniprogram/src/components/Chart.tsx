@@ -34,7 +34,10 @@ const BLUE = '#1a5fd0';
 export function chartSpec(p: Pick<ChartProps, 'kind' | 'points' | 'unit'>) {
   const values = p.points.map((pt, i) => ({ i: String(i), label: pt.label, value: pt.value }));
   const suffix = p.unit === '%' ? '%' : '';
-  const format = (v: unknown) => (typeof v === 'number' ? `${v}${suffix}` : '');
+  const format = (v: unknown) => {
+    const n = typeof v === 'number' ? v : Number(v);
+    return v === null || v === '' || !Number.isFinite(n) ? '' : `${n}${suffix}`;
+  };
   const common = {
     data: [{ id: 'points', values }],
     xField: 'label',

@@ -12,3 +12,11 @@ export function useReloadOn(key: string, reload: () => Promise<void>): void {
     void reload();
   }, [key]);
 }
+
+/** Loads a resource when a part of a page appears later than the page (a tab's content): page-show
+ * hooks do not fire for it. */
+export function useLoadOnMount(reload: () => Promise<void>): void {
+  useEffect(() => {
+    void reload();
+  }, []);
+}

@@ -343,7 +343,7 @@ export default function RegionTrainingPage() {
                   </Button>
                 }
               >
-                <View className="toolbar" data-field="teacherName">
+                <View className="toolbar search-row" data-field="teacherName">
                   <Input
                     className="search-input"
                     placeholder={messages.search}
@@ -368,12 +368,14 @@ export default function RegionTrainingPage() {
                 {d.teachers.items.map((t) => (
                   <View key={t.teacherId} className="list-item" data-teacher={t.teacherId}>
                     <Text className="list-item-title">
-                      {t.name}（{t.account}）{' '}
+                      {t.name}（{t.account}）
+                    </Text>
+                    <View className="tags">
                       <Tag type={t.completed ? 'success' : 'default'}>
                         {t.completed ? messages.completed : messages.notCompleted}
                       </Tag>
                       {!t.verified && <Tag type="warning">{messages.unverifiedTag}</Tag>}
-                    </Text>
+                    </View>
                     <Text className="list-item-meta">{messages.teacherMeta(t)}</Text>
                     <Text className="list-item-meta">{messages.teacherLine(t)}</Text>
                   </View>

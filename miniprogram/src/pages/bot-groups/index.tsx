@@ -3,7 +3,7 @@
 // the region and below with their last delivery and last error.
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { Button, Tag } from '@nutui/nutui-react-taro';
+import { Button } from '@nutui/nutui-react-taro';
 import { useState } from 'react';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
@@ -12,6 +12,7 @@ import { formatTime } from '../../services/periods';
 import { request } from '../../services/request';
 import { useResource } from '../../services/use-resource';
 import '../../components/kit.css';
+import './index.css';
 
 const messages = {
   bindTitle: '绑定群聊',
@@ -98,15 +99,10 @@ export default function BotGroupsPage() {
           </Button>
         </View>
       </Section>
-      <PageState
-        loading={rooms.loading}
-        error={rooms.error}
-        onRetry={rooms.reload}
-        empty={!rooms.data?.items.length}
-        emptyText={messages.none}
-      >
+      <PageState loading={rooms.loading} error={rooms.error} onRetry={rooms.reload}>
         {rooms.data && (
           <Section title={messages.rooms(rooms.data.total)}>
+            {rooms.data.items.length === 0 && <Text className="muted pad block">{messages.none}</Text>}
             {rooms.data.items.map((r) => (
               <View key={r.roomId} className="list-item" data-room={r.roomId}>
                 <Text className="list-item-title">{r.roomTopic || messages.unnamed}</Text>
@@ -118,9 +114,9 @@ export default function BotGroupsPage() {
                   {r.muted.length > 0 && ` · ${messages.muted(r.muted.length)}`}
                 </Text>
                 {r.lastError && (
-                  <Tag type="danger" className="wrap">
+                  <Text className="list-item-meta room-error">
                     {messages.lastError(formatTime(r.lastErrorAt), r.lastError)}
-                  </Tag>
+                  </Text>
                 )}
               </View>
             ))}

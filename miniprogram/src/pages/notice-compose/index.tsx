@@ -14,6 +14,7 @@ import { activeBinding, requireSession } from '../../services/account';
 import { formatTime } from '../../services/periods';
 import { request } from '../../services/request';
 import { pickAndUpload } from '../../services/transfer';
+import { useLoadOnMount, useReloadOn } from '../../services/use-reload';
 import { useResource } from '../../services/use-resource';
 import './index.css';
 
@@ -132,6 +133,7 @@ export default function NoticeComposePage() {
 function Compose(props: { onPublished: () => void }) {
   const code = activeBinding(requireSession())?.regionCode ?? '';
   const region = useResource(() => request<{ level: RegionLevel }>(`/regions/${code}`, { silent: true }));
+  useLoadOnMount(region.reload);
   const [title, setTitle] = useState('');
   const [content, setContent] = useState('');
   const [levels, setLevels] = useState<string[]>([]);
@@ -277,10 +279,9 @@ function Sent() {
   const reads = useResource(async () =>
     open ? request<ReadCounts>(`/notices/${open}/reads`, { silent: true }) : null,
   );
-  const toggle = (id: string) => {
-    setOpen(open === id ? undefined : id);
-    setTimeout(() => void reads.reload(), 0);
-  };
+  useLoadOnMount(list.reload);
+  useReloadOn(open ?? '', reads.reload);
+  const toggle = (id: string) => setOpen(open === id ? undefined : id);
   return (
     <PageState
       loading={list.loading}

@@ -15,7 +15,7 @@ import Section from '../../components/Section';
 import { activeBinding, requireSession } from '../../services/account';
 import { formatTime } from '../../services/periods';
 import { request } from '../../services/request';
-import { useReloadOn } from '../../services/use-reload';
+import { useLoadOnMount, useReloadOn } from '../../services/use-reload';
 import { useResource } from '../../services/use-resource';
 import './index.css';
 
@@ -115,6 +115,7 @@ function ActivationView() {
     return a;
   });
   useReloadOn(code, res.reload);
+  useLoadOnMount(res.reload);
   const d = res.data;
   const crumbs: Crumb[] = [{ code: home, name: homeName }, ...trail];
   return (
@@ -188,6 +189,7 @@ function Codes() {
     ]);
     return { targets: [self, ...children.items], codes };
   });
+  useLoadOnMount(res.reload);
   const d = res.data;
   const create = async () => {
     if (!d || busy) return;
@@ -256,10 +258,10 @@ function Codes() {
             {d.codes.items.length === 0 && <Text className="muted pad block">{messages.none}</Text>}
             {d.codes.items.map((c) => (
               <View key={c.id} className="list-item" data-code={c.id}>
-                <Text className="list-item-title">
-                  {c.code}{' '}
+                <View className="tags">
+                  <Text className="list-item-title">{c.code}</Text>
                   <Tag type={STATE[c.state]?.type ?? 'default'}>{STATE[c.state]?.text ?? c.state}</Tag>
-                </Text>
+                </View>
                 <Text className="list-item-meta">{messages.codeMeta(c)}</Text>
                 {c.usedBy && c.usedAt && (
                   <Text className="list-item-meta">
