@@ -13,6 +13,7 @@ import Section from '../../components/Section';
 import { activeBinding, requireSession } from '../../services/account';
 import { formatTime } from '../../services/periods';
 import { request } from '../../services/request';
+import { textToHtml } from '../../services/notice-html';
 import { pickAndUpload } from '../../services/transfer';
 import { useLoadOnMount, useReloadOn } from '../../services/use-reload';
 import { useResource } from '../../services/use-resource';
@@ -72,17 +73,6 @@ interface ReadUnit {
 interface ReadCounts {
   totals: { recipients: number; read: number };
   units: ReadUnit[];
-}
-
-/** Plain text typed on a phone → the notice's HTML (paragraphs, escaped). */
-export function textToHtml(text: string): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return text
-    .split(/\n+/)
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .map((l) => `<p>${esc(l)}</p>`)
-    .join('');
 }
 
 function MultiChips(p: {
