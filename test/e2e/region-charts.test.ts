@@ -92,13 +92,16 @@ describe('region pages with charts (H5 in Chromium, demo world)', function () {
       () => figure(province, first.key).textContent(),
       apiCity.total.values[first.key].display,
     );
-    await shot(province, 'c02-statistics-city');
+    await shot(province, 'c02-statistics-city', '.taro_page_show .dt');
 
     await tap(province, '学校明细');
     const list = await api(`/regions/${city.code}/statistics/schools?category=schoolNet&pageSize=20`);
     await see(province, new RegExp(`共 ${list.total} 所`));
     await see(province, list.items[0].name);
     await shot(province, 'c03-statistics-schools');
+    const download = province.waitForEvent('download');
+    await tap(province, '导出 Excel');
+    expect((await download).suggestedFilename()).to.equal(`${city.name}${api350000.period}学校明细.xlsx`);
   });
 
   it('training: the by-region table shows the API’s numbers, with and without unverified teachers', async () => {
@@ -136,7 +139,10 @@ describe('region pages with charts (H5 in Chromium, demo world)', function () {
     await eventually(() => cellsOf(`region-${city.code}`), cells(cityStats.total));
     await tap(province, '折线图');
     await province.locator('.taro_page_show [data-chart="line"] canvas').first().waitFor();
-    await shot(province, 'c05-training-city-line');
+    await shot(province, 'c05-training-city-line', '.taro_page_show [data-chart="line"]');
+    const download = province.waitForEvent('download');
+    await tap(province, '导出 Excel');
+    expect((await download).suggestedFilename()).to.match(/福州市-按区域统计\.xlsx$/);
 
     await tap(province, '按学员');
     const teachers = await api(`/trainings/${training.id}/teachers?region=${city.code}&pageSize=5`);

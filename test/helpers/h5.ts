@@ -38,8 +38,11 @@ export async function newPhonePage(browser: Browser): Promise<{ context: Browser
   return { context, page: await context.newPage() };
 }
 
-/** A 375×812 screenshot of the page from its top, once any toast has gone. */
-export async function shot(page: Page, name: string): Promise<void> {
+/**
+ * A 375×812 screenshot of the page from its top (or with the element matching `at` scrolled into
+ * view), once any toast has gone.
+ */
+export async function shot(page: Page, name: string, at?: string): Promise<void> {
   await page
     .locator('.taro__toast')
     .filter({ visible: true })
@@ -57,6 +60,7 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate(
     `window.scrollTo(0, 0); document.querySelectorAll('.taro_page, .taro_router').forEach((e) => (e.scrollTop = 0));`,
   );
+  if (at) await page.locator(at).first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }
 

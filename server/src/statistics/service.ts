@@ -141,8 +141,36 @@ async function rollupFor(
   });
   const doc = await StatisticsRollup.findById(id).lean<StatisticsRollupDoc>();
   if (doc?.recountedAt || (await recountedAbove(period, region._id, region.path))) return view(doc);
-  await rebuildStatistics(deps.clock, period, region._id);
+  await recountFirstLook(deps, period, region._id, () => recountedAbove(period, region._id, region.path));
   return view(await StatisticsRollup.findById(id).lean<StatisticsRollupDoc>());
+}
+
+/** The first-look recounts under way in this process, chained per period. */
+const firstLooks = new Map<string, Promise<void>>();
+
+/**
+ * Recounts `period` for `code` on a first look, one recount of a period at a time in this process:
+ * overlapping recounts delete and rewrite the same rollups (a reader between them got empty figures,
+ * and their upserts collided with E11000 → 500). Each waits for the one before it and then recounts
+ * only if `counted()` still says no recount covers the region.
+ */
+async function recountFirstLook(
+  deps: StatisticsDeps,
+  period: string,
+  code: string,
+  counted: () => Promise<boolean>,
+): Promise<void> {
+  const before = firstLooks.get(period) ?? Promise.resolve();
+  const mine = before.then(async () => {
+    if (!(await counted())) await rebuildStatistics(deps.clock, period, code);
+  });
+  const tail = mine.catch(() => undefined);
+  firstLooks.set(period, tail);
+  try {
+    await mine;
+  } finally {
+    if (firstLooks.get(period) === tail) firstLooks.delete(period);
+  }
 }
 
 function checkPeriod(period: string) {
@@ -306,10 +334,10 @@ async function unitLines(deps: StatisticsDeps, period: string, regions: RegionDo
   const out: { region: RegionDoc; id: string; line: UnitLine }[] = [];
   // Never recounted for this period: recount the top region first (as the page would).
   const top = regions[0];
-  const topDoc = await StatisticsUnits.findById(statisticsUnitsId(period, top._id), {
-    recountedAt: 1,
-  }).lean();
-  if (!topDoc?.recountedAt) await rebuildStatistics(deps.clock, period, top._id);
+  const unitsCounted = async () =>
+    !!(await StatisticsUnits.findById(statisticsUnitsId(period, top._id), { recountedAt: 1 }).lean())
+      ?.recountedAt;
+  if (!(await unitsCounted())) await recountFirstLook(deps, period, top._id, unitsCounted);
   for (let i = 0; i < regions.length; i += 16) {
     const batch = regions.slice(i, i + 16);
     const docs = await Promise.all(

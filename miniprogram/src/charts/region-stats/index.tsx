@@ -37,6 +37,7 @@ const messages = {
   figures: (region: string, period: string) => `${region} · ${period}`,
   units: (n: number) => `统计单位 ${n} 个`,
   schools: '学校明细',
+  hitSchools: '计入的学校',
   byChild: '各下级地区',
   region: '地区',
   bars: (label: string) => `${label}（各下级）`,
@@ -73,7 +74,7 @@ export default function RegionStatsPage() {
   const s = current?.stats;
   const chart = current?.chart;
   const shown = s?.indicators.filter(chartable) ?? [];
-  const openList = (q: { indicator?: string; direct?: boolean; region?: string }) =>
+  const openList = (q: { indicator?: string; direct?: boolean; region?: string; hit?: boolean }) =>
     Taro.navigateTo({
       url: `${REGION_STATS_SCHOOLS_PAGE}?${Object.entries({
         region: q.region ?? code,
@@ -82,7 +83,7 @@ export default function RegionStatsPage() {
           category,
           indicator: q.indicator ?? '',
           direct: !!q.direct,
-          hit: false,
+          hit: !!q.hit,
           ...filters,
         }),
       })
@@ -181,7 +182,19 @@ export default function RegionStatsPage() {
               })}
             </Section>
             {chart && (
-              <Section title={chart.indicator.label}>
+              <Section
+                title={chart.indicator.label}
+                extra={
+                  chart.indicator.source === 'school' && (
+                    <Text
+                      className="figure-link"
+                      onClick={() => openList({ indicator: chart.indicator.key, hit: true })}
+                    >
+                      {messages.hitSchools}
+                    </Text>
+                  )
+                }
+              >
                 <Chart
                   kind="bar"
                   title={messages.bars(chart.indicator.unit)}
