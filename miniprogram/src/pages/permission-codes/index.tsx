@@ -34,6 +34,7 @@ const messages = {
   target: (name: string) => `目标地区：${name}`,
   role: (r: string) => `角色：${r}`,
   create: '生成权限码',
+  noTargets: '本地区没有下级地区，无需发放地区权限码',
   once: '权限码只显示这一次，请立即转交本人：',
   issued: (n: number) => `已发放（${n}）`,
   none: '还没有发放权限码',
@@ -179,20 +180,21 @@ function Codes() {
   const [plain, setPlain] = useState<string>();
   const [busy, setBusy] = useState(false);
   const res = useResource(async () => {
-    const [self, children, codes] = await Promise.all([
-      request<{ code: string; name: string }>(`/regions/${home}`, { silent: true }),
+    // Codes for a role of a region go to the regions below (a region's own staff roles are not issued
+    // by itself).
+    const [children, codes] = await Promise.all([
       request<{ items: { code: string; name: string }[] }>(`/regions/${home}/children`, { silent: true }),
       request<{ items: CodeView[]; total: number }>('/permission-codes', {
         silent: true,
         query: { kind: 'region', pageSize: 50 },
       }),
     ]);
-    return { targets: [self, ...children.items], codes };
+    return { targets: children.items, codes };
   });
   useLoadOnMount(res.reload);
   const d = res.data;
   const create = async () => {
-    if (!d || busy) return;
+    if (!d?.targets[target] || busy) return;
     setBusy(true);
     try {
       const made = await request<CodeView>('/permission-codes', {
@@ -223,6 +225,7 @@ function Codes() {
       {d && (
         <>
           <Section title={messages.issue}>
+            {d.targets.length === 0 && <Text className="muted pad block">{messages.noTargets}</Text>}
             <View className="toolbar">
               <Picker
                 mode="selector"
