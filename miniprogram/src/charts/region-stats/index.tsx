@@ -5,7 +5,7 @@
 // from the shared indicator declarations.
 import Taro from '@tarojs/taro';
 import { Picker, View, Text } from '@tarojs/components';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { INDICATOR_CATEGORIES, SCHOOL_TYPES, URBAN_RURAL_TYPES } from '@eduprogress/shared';
 import Breadcrumb from '../../components/Breadcrumb';
 import Chart from '../../components/Chart';
@@ -67,10 +67,10 @@ export default function RegionStatsPage() {
   const current = res.data;
 
   const cat = INDICATOR_CATEGORIES.find((c) => c.key === category)!;
-  const periods = useMemo(
-    () => (current ? recentPeriods(filters.period || current.stats.period) : []),
-    [current?.stats.period, filters.period],
-  );
+  // The period picker offers the server's default period (the first answer's) and the 7 before it.
+  const newest = useRef('');
+  if (current && !newest.current) newest.current = current.stats.period;
+  const periods = useMemo(() => (newest.current ? recentPeriods(newest.current) : []), [newest.current]);
   const s = current?.stats;
   const chart = current?.chart;
   const shown = s?.indicators.filter(chartable) ?? [];
