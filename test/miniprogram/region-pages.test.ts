@@ -1,11 +1,11 @@
 // The region pages' pure parts: who sees which entry, the notice text sent.
 import { expect } from 'chai';
-import { regionMenuFor, REGION_MENU } from '../../miniprogram/src/services/region-menu';
+import { menuFor, REGION_MENU } from '../../miniprogram/src/services/region-menu';
 import { textToHtml } from '../../miniprogram/src/services/notice-html';
 
 describe('mini-program region pages', () => {
   it('shows inspectors and auditors only the reading entries; managers get compose, bot and codes too', () => {
-    const keys = (role: string) => regionMenuFor(role).map((e) => e.key);
+    const keys = (role: string) => menuFor(role).map((e) => e.key);
     expect(keys('inspector')).to.deep.equal(['statistics', 'training']);
     expect(keys('auditor')).to.deep.equal(['statistics', 'training']);
     expect(keys('admin')).to.deep.equal(REGION_MENU.map((e) => e.key));

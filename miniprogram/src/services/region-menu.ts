@@ -1,5 +1,7 @@
-// The region home's entry list: one array, each entry `{ key, title, path, roles }`; the home shows
-// the entries whose roles include the binding's role (admin 管理员, auditor 审核员, inspector 视察员).
+// The entries of a region user's home (seed 003: what a person sees follows the binding in use), in
+// one array: each page of the region side adds its entry here, with the roles that see it. Inspectors
+// (视察员) see every page of their region read-only; the pages themselves leave out action buttons.
+import type { RegionRole } from '@eduprogress/shared';
 import {
   BOT_GROUPS_PAGE,
   NOTICE_COMPOSE_PAGE,
@@ -12,23 +14,23 @@ export interface RegionMenuEntry {
   key: string;
   title: string;
   path: string;
-  /** Binding roles that see the entry (region roles, and the managers' super/special). */
-  roles: string[];
+  roles: readonly RegionRole[];
 }
 
-const ALL = ['admin', 'auditor', 'inspector', 'super', 'special'];
-/** Who may write notices, bind groups and issue permission codes (the server's region managers). */
-const MANAGERS = ['admin', 'super', 'special'];
+const ALL: readonly RegionRole[] = ['admin', 'auditor', 'inspector'];
+/** Writing notices, binding groups and issuing permission codes are the region admin's (the server's
+ * region managers). */
+const ADMIN: readonly RegionRole[] = ['admin'];
 
 export const REGION_MENU: RegionMenuEntry[] = [
   { key: 'statistics', title: '数据统计', path: REGION_STATS_PAGE, roles: ALL },
   { key: 'training', title: '研修学时统计', path: REGION_TRAINING_PAGE, roles: ALL },
-  { key: 'noticeCompose', title: '发布通知', path: NOTICE_COMPOSE_PAGE, roles: MANAGERS },
-  { key: 'bot', title: '群机器人', path: BOT_GROUPS_PAGE, roles: MANAGERS },
-  { key: 'permissionCodes', title: '权限码与激活', path: PERMISSION_CODES_PAGE, roles: MANAGERS },
+  { key: 'noticeCompose', title: '发布通知', path: NOTICE_COMPOSE_PAGE, roles: ADMIN },
+  { key: 'bot', title: '群机器人', path: BOT_GROUPS_PAGE, roles: ADMIN },
+  { key: 'permissionCodes', title: '权限码与激活', path: PERMISSION_CODES_PAGE, roles: ADMIN },
 ];
 
-/** The entries a role sees, in menu order. */
-export function regionMenuFor(role: string | undefined): RegionMenuEntry[] {
-  return REGION_MENU.filter((e) => !!role && e.roles.includes(role));
+/** The entries a role of a region binding sees, in menu order. */
+export function menuFor(role: string | undefined): RegionMenuEntry[] {
+  return REGION_MENU.filter((e) => (e.roles as readonly string[]).includes(role ?? ''));
 }
