@@ -85,11 +85,13 @@ export default function RegionStatsSchoolsPage() {
                       {s.values[c.key] === null ? '' : c.unit === '%' ? '%' : ` ${c.unit}`}
                     </Text>
                   ))}
-                {d.columns.fields.map((f) => (
-                  <Text key={f.key} className="list-item-meta">
-                    {f.label}：{show(s.fields[f.key])}
-                  </Text>
-                ))}
+                {/* The reported fields behind one indicator; a whole category lists its indicators only. */}
+                {q.indicator &&
+                  d.columns.fields.map((f) => (
+                    <Text key={f.key} className="list-item-meta">
+                      {f.label}：{show(s.fields[f.key])}
+                    </Text>
+                  ))}
               </View>
             ))}
             {pages > 1 && (
