@@ -263,6 +263,7 @@ describe('region pages with charts (H5 in Chromium, demo world)', function () {
     const listed = await api('/permission-codes?kind=region');
     expect(listed.items.some((c: { state: string }) => c.state === 'unused')).to.equal(true);
     expect(JSON.stringify(listed)).not.to.include(plain!);
+    await see(province, '未使用');
     await shot(province, 'c11-permission-codes');
   });
 });
