@@ -48,11 +48,10 @@ describe('region pages with charts (H5 in Chromium, demo world)', function () {
     await signIn(province, server.url, '350000admin', REGION_DEMO_PASSWORD);
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && province && !province.isClosed())
-      await shot(
-        province,
-        `failed-c-${this.currentTest.title.slice(0, 30).replace(/[^\p{L}\p{N}]+/gu, '-')}`,
-      );
+    const page = focus ?? province;
+    focus = undefined;
+    if (this.currentTest?.state === 'failed' && page && !page.isClosed())
+      await shot(page, `failed-c-${this.currentTest.title.slice(0, 30).replace(/[^\p{L}\p{N}]+/gu, '-')}`);
   });
   after(async () => {
     await browser?.close();
