@@ -25,7 +25,14 @@ export default defineAppConfig({
     'pages/usage/index',
     'pages/zones/index',
     'pages/basedata/index',
+    'pages/region-stats-schools/index',
+    'pages/notice-compose/index',
+    'pages/bot-groups/index',
+    'pages/permission-codes/index',
   ],
+  // The chart pages carry the chart library (~1.5 MB): a subpackage keeps the main package under
+  // WeChat's 2 MB limit (Taro moves modules only these pages use into the subpackage).
+  subPackages: [{ root: 'charts', pages: ['region-stats/index', 'region-training/index'] }],
   window: {
     navigationBarTitleText: '进展通',
     navigationBarBackgroundColor: '#ffffff',

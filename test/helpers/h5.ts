@@ -22,6 +22,12 @@ export async function prepareH5(): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
 }
 
+/** Checks Chromium is there, builds H5 once when missing or stale, and starts Chromium. */
+export async function launchH5Browser(): Promise<Browser> {
+  await prepareH5();
+  return launchChromium();
+}
+
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -53,8 +59,11 @@ export async function settle(page: Page): Promise<void> {
     .catch(() => {});
 }
 
-/** A 375×812 screenshot of the page from its top, once any toast has gone. */
-export async function shot(page: Page, name: string): Promise<void> {
+/**
+ * A 375×812 screenshot of the page from its top (or with the element matching `at` scrolled into
+ * view), once any toast has gone.
+ */
+export async function shot(page: Page, name: string, at?: string): Promise<void> {
   await page
     .locator('.taro__toast')
     .filter({ visible: true })
@@ -64,6 +73,7 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate(
     `window.scrollTo(0, 0); document.querySelectorAll('.taro_page, .taro_router').forEach((e) => (e.scrollTop = 0));`,
   );
+  if (at) await page.locator(at).first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }
 
@@ -72,6 +82,7 @@ export function overflowing(page: Page): Promise<string[]> {
   return page.evaluate(
     `[...document.querySelectorAll('.taro_page_show *')]
       .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.offsetParent)
+      .filter((e) => !e.closest('.dt-scroll'))
       .map((e) => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'))`,
   );
 }
@@ -99,11 +110,27 @@ export async function tapFirst(page: Page, selector: string): Promise<void> {
 export const see = (page: Page, text: string | RegExp, timeout = 20_000) =>
   page.getByText(text).filter({ visible: true }).first().waitFor({ timeout });
 
-/** Signs in on the login page with an account and its password, and waits for `landing` text. */
-export async function signIn(page: Page, url: string, account: string, password: string, landing: string) {
+/**
+ * Signs in on the login page with an account and its password, and waits for `landing` text (or, without
+ * one, for the home page).
+ */
+export async function signIn(page: Page, url: string, account: string, password: string, landing?: string) {
   await page.goto(`${url}/`);
   await fill(page, 'account', account);
   await fill(page, 'password', password);
   await tap(page, '登录');
-  await see(page, landing);
+  if (landing) await see(page, landing);
+  else await page.waitForURL(/pages\/home\/index/, { timeout: 30_000 });
+}
+
+/** Reads `read()` until it deep-equals `expected` (pages load and redraw), then asserts it once more. */
+export async function eventually<T>(read: () => Promise<T>, expected: T, what = '', timeout = 20_000) {
+  const until = Date.now() + timeout;
+  let last: T | undefined;
+  while (Date.now() < until) {
+    last = await read().catch(() => undefined);
+    if (JSON.stringify(last) === JSON.stringify(expected)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(last, what).to.deep.equal(expected);
 }

@@ -18,16 +18,23 @@ export function useResource<T>(load: () => Promise<T>): Resource<T> {
   const loadRef = useRef(load);
   loadRef.current = load;
   const loaded = useRef(false);
+  // Only the latest load's answer is kept: a slow earlier one (a drill-down tapped before the page's
+  // first answer came) must not overwrite it.
+  const latest = useRef(0);
   const reload = useCallback(async () => {
+    const mine = ++latest.current;
     if (!loaded.current) setLoading(true);
     try {
-      setData(await loadRef.current());
+      const value = await loadRef.current();
+      if (mine !== latest.current) return;
+      setData(value);
       setError(null);
       loaded.current = true;
     } catch (err) {
+      if (mine !== latest.current) return;
       setError(err instanceof ApiError || err instanceof Error ? err.message : String(err));
     } finally {
-      setLoading(false);
+      if (mine === latest.current) setLoading(false);
     }
   }, []);
   useDidShow(() => {

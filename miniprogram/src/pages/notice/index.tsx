@@ -1,18 +1,17 @@
 // One notice: its content (sanitized HTML from the server) and attachments; opening it marks it read.
-import Taro, { useRouter } from '@tarojs/taro';
+import { useRouter } from '@tarojs/taro';
 import { View, Text, RichText } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import { formatTime } from '../../services/periods';
-import { API_BASE, request } from '../../services/request';
-import { loadSession } from '../../services/session';
+import { request } from '../../services/request';
+import { downloadFile } from '../../services/transfer';
 import { useResource } from '../../services/use-resource';
 
 const messages = {
   attachments: '附件',
   download: '下载',
-  failed: '下载失败，请稍后再试',
   kb: (n: number) => `${Math.max(1, Math.round(n / 1024))} KB`,
 };
 
@@ -34,23 +33,9 @@ interface NoticeDetail {
   read: boolean;
 }
 
-async function openAttachment(a: Attachment) {
-  const token = loadSession()?.accessToken;
-  try {
-    const res = await Taro.downloadFile({
-      url: `${API_BASE}${a.path}`,
-      header: { Authorization: `Bearer ${token}` },
-    });
-    if (res.statusCode !== 200) throw new Error(String(res.statusCode));
-    if (process.env.TARO_ENV === 'h5') {
-      const link = document.createElement('a');
-      link.href = res.tempFilePath;
-      link.download = a.filename;
-      link.click();
-    } else await Taro.openDocument({ filePath: res.tempFilePath, showMenu: true });
-  } catch {
-    Taro.showToast({ title: messages.failed, icon: 'none' });
-  }
+/** Saves (H5) or opens (weapp) an attachment; a failure is shown as a toast by downloadFile. */
+function openAttachment(a: Attachment) {
+  downloadFile(a.path, a.filename).catch(() => undefined);
 }
 
 export default function NoticePage() {

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '群机器人', enablePullDownRefresh: true });

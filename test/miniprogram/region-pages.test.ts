@@ -1,0 +1,20 @@
+// The region pages' pure parts: who sees which entry, the notice text sent.
+import { expect } from 'chai';
+import { menuFor, REGION_MENU } from '../../miniprogram/src/services/region-menu';
+import { textToHtml } from '../../miniprogram/src/services/notice-html';
+
+describe('mini-program region pages', () => {
+  it('shows inspectors and auditors only the reading entries; managers get compose, bot and codes too', () => {
+    const keys = (role: string) => menuFor(role).map((e) => e.key);
+    expect(keys('inspector')).to.deep.equal(['statistics', 'training']);
+    expect(keys('auditor')).to.deep.equal(['statistics', 'training']);
+    expect(keys('admin')).to.deep.equal(REGION_MENU.map((e) => e.key));
+    expect(keys('')).to.deep.equal([]);
+  });
+
+  it('sends typed text as escaped paragraphs', () => {
+    expect(textToHtml('第一行\n\n  <b>第二行</b> & 附件 \n')).to.equal(
+      '<p>第一行</p><p>&lt;b&gt;第二行&lt;/b&gt; &amp; 附件</p>',
+    );
+  });
+});
