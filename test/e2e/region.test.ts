@@ -138,6 +138,8 @@ describe('mini-program H5 for region users, end to end', function () {
     await see(county, /学校 \d+ · 已初始化 \d+/);
     await shot(county, 'r02-supervision-fill');
     await tap(county, '更新管理');
+    // The demo's schools have never saved their basic information since the import.
+    await see(county, /^更早或从未更新（\d+）$/);
     await see(county, /^共 \d+ 所$/);
     await shot(county, 'r03-supervision-updates');
     await tap(county, '逾期未报');

@@ -56,11 +56,12 @@ export default function ReviewPage() {
       // The upper level decides and returns its direct units only.
       fetchUnitReports(code, { period, state: TAB_STATE[tab], direct: true, pageSize: 100 }),
     ]);
-    return { period, now: periods.now, own, list };
+    return { tab, period, now: periods.now, own, list };
   });
   usePolling(res.reload);
   useReloadOn(res.reload, [tab]);
-  const d = res.data;
+  // A tab shows only what was loaded for it (never the previous tab's rows while its own load).
+  const d = res.data?.tab === tab ? res.data : undefined;
   const own = d?.own;
   const inWindow =
     !!own &&
@@ -87,7 +88,7 @@ export default function ReviewPage() {
     });
   return (
     <View className="page review">
-      <PageState loading={res.loading} error={res.error} onRetry={res.reload}>
+      <PageState loading={res.loading || (!d && !res.error)} error={res.error} onRetry={res.reload}>
         {d && own && (
           <>
             <Section

@@ -103,6 +103,7 @@ export default function SupervisionPage() {
       tab === 'update' ? fetchSchools({ ...monthQuery(m), pageSize: 100 }) : null,
     ]);
     return {
+      tab,
       working,
       reported: periods.period,
       period,
@@ -115,7 +116,8 @@ export default function SupervisionPage() {
     };
   });
   usePolling(res.reload);
-  const d = res.data;
+  // A tab shows only what was loaded for it (never the previous tab's answer while its own loads).
+  const d = res.data?.tab === tab ? res.data : undefined;
   useReloadOn(res.reload, [tab, chosen, month]);
   const totalOverdue = d?.supervision.rows.reduce((n, r) => n + r.overdue, 0) ?? 0;
   return (
@@ -134,7 +136,7 @@ export default function SupervisionPage() {
         value={tab}
         onChange={(t) => setTab(t)}
       />
-      <PageState loading={res.loading} error={res.error} onRetry={res.reload}>
+      <PageState loading={res.loading || (!d && !res.error)} error={res.error} onRetry={res.reload}>
         {d && tab === 'fill' && (
           <Section title={`${d.supervision.region.name} · ${d.period}`}>
             {d.supervision.rows.map((r: SupervisionRow) => (
