@@ -6,8 +6,9 @@ import { textToHtml } from '../../miniprogram/src/services/notice-html';
 describe('mini-program region pages', () => {
   it('shows inspectors and auditors only the reading entries; managers get compose, bot and codes too', () => {
     const keys = (role: string) => menuFor(role).map((e) => e.key);
-    expect(keys('inspector')).to.deep.equal(['statistics', 'training']);
-    expect(keys('auditor')).to.deep.equal(['statistics', 'training']);
+    const reading = ['supervision', 'review', 'region-form', 'schools', 'notices', 'statistics', 'training'];
+    expect(keys('inspector')).to.deep.equal(reading);
+    expect(keys('auditor')).to.deep.equal(reading);
     expect(keys('admin')).to.deep.equal(REGION_MENU.map((e) => e.key));
     expect(keys('')).to.deep.equal([]);
   });
