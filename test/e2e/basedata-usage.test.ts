@@ -2,13 +2,9 @@
 // drills down (issue 15 item 8), the national admin sets up a functional zone (item 1). Screenshots at
 // 375×812 go to artifacts/screenshots/ (git-ignored).
 import { expect } from 'chai';
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { repoRoot } from '../../server/src/config';
+import type { Browser, Page } from 'playwright-core';
 import { Region } from '../../server/src/regions/model';
 import { School } from '../../server/src/schools/model';
-import { ensureWebBuild } from '../../server/src/web/build';
 import {
   finishFirstLogin,
   manualClock,
@@ -17,11 +13,18 @@ import {
   school,
   schoolAdmin,
 } from '../helpers/fixtures';
+import {
+  fill,
+  launchH5Browser,
+  newPhonePage,
+  overflowing,
+  see,
+  shot,
+  signIn as signInAt,
+  tap,
+  WEB_ROOT,
+} from '../helpers/h5';
 import { startTestServer, type TestServer } from '../helpers/server';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const WEB_ROOT = path.join(repoRoot, 'miniprogram', 'dist', 'h5');
-const SHOTS = path.join(repoRoot, 'artifacts', 'screenshots');
 
 describe('mini-program H5: usage statistics and functional zones (issue 15)', function () {
   this.timeout(15 * 60_000);
@@ -30,11 +33,7 @@ describe('mini-program H5: usage statistics and functional zones (issue 15)', fu
   let browser: Browser;
 
   before(async function () {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`没有找到 Chromium（${CHROMIUM}）：apt-get install -y chromium（.ci/run 会安装）`);
-    const built = await ensureWebBuild(repoRoot, WEB_ROOT, (line) => console.log(`    ${line}`));
-    expect(built, 'H5 build').to.equal(true);
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchH5Browser();
     server = await startTestServer('e2e_basedata', { env: { WEB_ROOT }, options: { clock } });
     await regionUser('e2eSuper', '350000', 'super');
     await finishFirstLogin('e2eSuper');
@@ -42,58 +41,15 @@ describe('mini-program H5: usage statistics and functional zones (issue 15)', fu
     const s = await school('鼓楼演示小学', '350102');
     await schoolAdmin('e2eSchool', s);
     await server.login('e2eSchool', PASSWORD);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
   });
   after(async () => {
     await browser?.close();
     await server?.close();
   });
 
-  const newPage = async (): Promise<Page> => {
-    const context = await browser.newContext({
-      viewport: { width: 375, height: 812 },
-      deviceScaleFactor: 2,
-      locale: 'zh-CN',
-      isMobile: true,
-      hasTouch: true,
-    });
-    return context.newPage();
-  };
-  const fill = (page: Page, field: string, value: string) =>
-    page.locator(`[data-field="${field}"] input`).first().fill(value);
-  const tap = (page: Page, text: string) =>
-    page.getByText(text, { exact: true }).filter({ visible: true }).first().click({ force: true });
-  const see = (page: Page, text: string | RegExp) =>
-    page.getByText(text).filter({ visible: true }).first().waitFor({ timeout: 20_000 });
-  const signIn = async (page: Page, account: string, password: string) => {
-    await page.goto(`${server.url}/`);
-    await see(page, '教育信息化进展上报 · 教师研修学时');
-    await fill(page, 'account', account);
-    await fill(page, 'password', password);
-    await tap(page, '登录');
-    await page.waitForURL(/pages\/home/, { timeout: 20_000 });
-  };
-  /** A screenshot once a page pushed by navigateTo has finished sliding in. */
-  const shot = async (page: Page, name: string) => {
-    await page
-      .waitForFunction(
-        `[...document.querySelectorAll('.taro_page_show')].every((e) => getComputedStyle(e).transform === 'none')`,
-        null,
-        { timeout: 3000 },
-      )
-      .catch(() => {});
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  };
-  /** Elements reaching past the right edge of the 375 px screen. */
-  const overflowing = (page: Page): Promise<string[]> =>
-    page.evaluate(
-      `[...document.querySelectorAll('.taro_page_show *')]
-        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.offsetParent)
-        .map((e) => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'))`,
-    );
+  const newPage = async (): Promise<Page> => (await newPhonePage(browser)).page;
+  const signIn = (page: Page, account: string, password: string) =>
+    signInAt(page, server.url, account, password);
 
   it('a province super admin reads registered and active users by role, drills down, sees logins per day', async () => {
     const page = await newPage();

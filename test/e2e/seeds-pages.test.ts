@@ -3,21 +3,14 @@
 // that the national admin approves; a province files its monthly report (seed 001 第二十条) and the
 // national level sees it filed. Screenshots go to artifacts/screenshots/ (git-ignored).
 import { expect } from 'chai';
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { User } from '../../server/src/accounts/model';
-import { repoRoot } from '../../server/src/config';
 import { FirstLoginStep } from '../../server/src/first-login/region-form';
 import { MonthlyReport } from '../../server/src/monthly-reports/model';
 import { School } from '../../server/src/schools/model';
-import { ensureWebBuild } from '../../server/src/web/build';
 import { manualClock, PASSWORD, plainSchool, regionUser } from '../helpers/fixtures';
+import { launchH5Browser, newPhonePage, see, shot, tap, WEB_ROOT } from '../helpers/h5';
 import { startTestServer, type TestServer } from '../helpers/server';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const WEB_ROOT = path.join(repoRoot, 'miniprogram', 'dist', 'h5');
-const SHOTS = path.join(repoRoot, 'artifacts', 'screenshots');
 
 describe('mini-program H5: school requests, the region form step and the monthly report', function () {
   this.timeout(15 * 60_000);
@@ -28,13 +21,7 @@ describe('mini-program H5: school requests, the region form step and the monthly
 
   before(async function () {
     this.timeout(15 * 60_000);
-    if (!existsSync(CHROMIUM))
-      throw new Error(`没有找到 Chromium（${CHROMIUM}）：apt-get install -y chromium`);
-    expect(
-      await ensureWebBuild(repoRoot, WEB_ROOT, (line) => console.log(`    ${line}`)),
-      'H5 build',
-    ).to.equal(true);
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchH5Browser();
     server = await startTestServer('e2e_seeds', {
       env: { WEB_ROOT, REPORT_CYCLE: 'monthly' },
       options: { clock },
@@ -53,10 +40,6 @@ describe('mini-program H5: school requests, the region form step and the monthly
     // 福建省 filled its region form before: only 鼓楼区's admin meets the step here.
     await FirstLoginStep.create({ _id: 'regionForm:350000', period: '2026-10', at: clock() });
     schoolId = String((await plainSchool('鼓楼撤并小学', '350102', { initialized: true }))._id);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
   });
   after(async () => {
     await browser?.close();
@@ -65,25 +48,16 @@ describe('mini-program H5: school requests, the region form step and the monthly
 
   /** A phone-sized page signed in as `login` (through the login page). */
   async function signedIn(login: string): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width: 375, height: 812 },
-      deviceScaleFactor: 2,
-      locale: 'zh-CN',
-      isMobile: true,
-      hasTouch: true,
-    });
-    const page = await context.newPage();
+    const { page } = await newPhonePage(browser);
     await page.goto(`${server.url}/`);
     await page.locator('[data-field="account"] input').first().fill(login);
     await page.locator('[data-field="password"] input').first().fill(PASSWORD);
     await press(page, '登录');
     return page;
   }
-  const press = (page: Page, text: string) =>
-    page.getByText(text, { exact: true }).filter({ visible: true }).first().click({ force: true });
-  const visible = (page: Page, text: string | RegExp) =>
-    page.getByText(text).filter({ visible: true }).first().waitFor({ timeout: 20_000 });
-  const picture = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  const press = tap;
+  const visible = (page: Page, text: string | RegExp) => see(page, text);
+  const picture = shot;
 
   it('a county admin fills the region form at first login, then files a deletion request', async () => {
     const page = await signedIn('e2eGl');

@@ -77,8 +77,12 @@ export async function shot(page: Page, name: string, at?: string): Promise<void>
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }
 
-/** Elements reaching past the right edge of the 375 px screen (nothing may overflow sideways). */
-export function overflowing(page: Page): Promise<string[]> {
+/**
+ * Elements reaching past the right edge of the 375 px screen (nothing may overflow sideways), read once a
+ * pushed page has finished sliding in (during the slide every element sits partly off screen).
+ */
+export async function overflowing(page: Page): Promise<string[]> {
+  await settle(page);
   return page.evaluate(
     `[...document.querySelectorAll('.taro_page_show *')]
       .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.offsetParent)
