@@ -227,24 +227,34 @@ export async function closeRegions(
   const lostClaims = await insertAllOrCollect(ReportClaim.collection, claims);
   for (const u of updates) if (lostClaims.has(claimKey(u.id, u.version))) slow.push(u.p);
   // `known` was read when the run began: a report changed since (its claim settled and removed) is at
-  // a later version. Read after the claim, the version cannot move any more (its next version is ours),
-  // so the update below needs no version condition: a filter on `_id` alone is the one FerretDB runs by
-  // index (with the version in it, every statement scanned the whole reports collection).
+  // a later version, so each update is conditional on the version known. `{_id, version}` is an index
+  // look-up on FerretDB with our patch 0003 (before it, every such statement scanned the collection).
   const held = updates.filter((u) => !lostClaims.has(claimKey(u.id, u.version)));
-  const versions = await mapLimit(held, READS_IN_FLIGHT, (u) =>
-    Report.collection.findOne({ _id: u.id as any }, { projection: { version: 1 } }),
-  );
-  const claimed = held.filter((u, i) => (versions[i]?.version ?? 0) === u.version);
-  const stale = held.filter((u, i) => (versions[i]?.version ?? 0) !== u.version);
-  if (stale.length) {
-    await ReportClaim.deleteMany({ _id: { $in: stale.map((u) => claimKey(u.id, u.version)) } });
-    for (const u of stale) slow.push(u.p);
-  }
-  if (claimed.length) {
-    await Report.collection.bulkWrite(
-      claimed.map((u) => ({ updateOne: { filter: { _id: u.id as any }, update: u.full } })),
+  let claimed = held;
+  if (held.length) {
+    const res = await Report.collection.bulkWrite(
+      held.map((u) => ({
+        updateOne: {
+          filter: { _id: u.id as any, version: u.version === 0 ? { $in: [0, null] } : u.version },
+          update: u.full,
+        },
+      })),
       { ordered: false },
     );
+    if (res.matchedCount !== held.length) {
+      // Some had moved on: those whose history lacks this step's entries go the one-at-a-time way.
+      const after = await mapLimit(held, READS_IN_FLIGHT, (u) =>
+        Report.collection.findOne({ _id: u.id as any }, { projection: { history: 1 } }),
+      );
+      const applied = (i: number) =>
+        (after[i]?.history ?? []).some(
+          (h: ReportTransition) => h.at?.getTime() === now.getTime() && h.to === held[i].full.$set.state,
+        );
+      claimed = held.filter((_, i) => applied(i));
+      const stale = held.filter((_, i) => !applied(i));
+      await ReportClaim.deleteMany({ _id: { $in: stale.map((u) => claimKey(u.id, u.version)) } });
+      for (const u of stale) slow.push(u.p);
+    }
   }
   const toInsert = inserts.filter((i) => !lostClaims.has(claimKey(i.doc._id, 0)));
   for (const i of inserts) if (lostClaims.has(claimKey(i.doc._id, 0))) slow.push(i.p);
