@@ -110,10 +110,12 @@ export async function autoSubmitDeadline(
   // filter `$in` thousands of codes costs a comparison per code and document).
   const wanted = new Set(todo.map((r) => r._id));
   const schoolsOf = new Map<string, SchoolRef[]>();
-  for await (const s of School.find({}, { _id: 1, name: 1, regionCode: 1, regionPath: 1 })
-    .lean<SchoolRef[]>()
+  // A school created after the deadline is no unit of this period (rules.ts `countsInPeriod`).
+  const deadline = new Date(deadlineIso).getTime();
+  for await (const s of School.find({}, { _id: 1, name: 1, regionCode: 1, regionPath: 1, createdAt: 1 })
+    .lean<(SchoolRef & { createdAt?: Date })[]>()
     .cursor()) {
-    if (!wanted.has(s.regionCode)) continue;
+    if (!wanted.has(s.regionCode) || (s.createdAt && s.createdAt.getTime() >= deadline)) continue;
     const list = schoolsOf.get(s.regionCode);
     if (list) list.push(s);
     else schoolsOf.set(s.regionCode, [s]);

@@ -63,7 +63,7 @@ export async function recountRegion(deps: ProgressDeps, auth: AuthContext, code:
   await regionWithin(auth, code);
   if (!['admin', 'auditor'].includes(auth.binding?.role ?? ''))
     throw new ForbiddenError(messages.recountRole, 'ROLE_REQUIRED');
-  return recountProgress(deps.clock, period, code);
+  return recountProgress(deps.clock, period, code, deps.calendar);
 }
 
 export function defaultPeriod(deps: ProgressDeps): string {
@@ -74,7 +74,7 @@ async function rollupFor(deps: ProgressDeps, period: string, region: RegionDoc):
   let doc = await ProgressRollup.findById(rollupId(period, region._id)).lean<RollupDoc>();
   // Never counted for this period (first look, or a new period): count once, then $inc keeps it current.
   if (!doc?.recountedAt) {
-    await recountProgress(deps.clock, period, region._id);
+    await recountProgress(deps.clock, period, region._id, deps.calendar);
     doc = await ProgressRollup.findById(rollupId(period, region._id)).lean<RollupDoc>();
   }
   return doc!;

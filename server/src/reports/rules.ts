@@ -28,6 +28,22 @@ export function reportingLevelOf(region: Pick<RegionDoc, 'level' | 'countyLevel'
   return null;
 }
 
+/**
+ * Whether a school is one of `period`'s units: it existed at its level's deadline for the period (the
+ * level of its managing region, `reportingLevelOf`). A school created after that deadline is not
+ * counted in the period's totals, nor reported automatically there: a closed period keeps the units
+ * it had. Schools without `createdAt` (older data) or without a reporting level count. Seed 001 §17.
+ */
+export function countsInPeriod(
+  createdAt: Date | null | undefined,
+  level: ReportingLevel | null,
+  period: string,
+  calendar: CalendarConfig,
+): boolean {
+  if (!createdAt || !level) return true;
+  return createdAt.getTime() < deadlineFor(parsePeriod(period), level, calendar).getTime();
+}
+
 /** Periods a unit may work on at `now`: the one being reported and the one under way. */
 export function workablePeriods(now: Date, calendar: CalendarConfig): string[] {
   const current = periodContaining(now, calendar.cycle);

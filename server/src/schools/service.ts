@@ -35,7 +35,7 @@ import { Region, type RegionDoc } from '../regions/model';
 import { governsRegion } from '../regions/service';
 import { Report, reportId } from '../reports/model';
 import { applySchoolUnits, factsOf, type ReportedFacts } from '../reports/progress';
-import { workablePeriods } from '../reports/rules';
+import { countsInPeriod, reportingLevelOf, workablePeriods } from '../reports/rules';
 import { Teacher } from '../teachers/model';
 import {
   School,
@@ -130,16 +130,28 @@ export interface SchoolDeps {
   calendar?: CalendarConfig;
 }
 
-/** Periods whose progress rollups follow school creation and removal at once (others: the recount). */
-function openPeriods(deps: SchoolDeps): string[] {
-  return workablePeriods(deps.clock(), deps.calendar ?? DEFAULT_CALENDAR);
+/**
+ * Periods whose progress rollups follow the school's creation, removal or move at once (others: the
+ * recount): the workable ones in which it is a unit — it existed at its level's deadline for them
+ * (reports/rules.ts `countsInPeriod`), so a school created today leaves a closed period's totals alone.
+ */
+async function openPeriods(
+  deps: SchoolDeps,
+  school: { regionCode: string; createdAt?: Date | null },
+): Promise<string[]> {
+  const calendar = deps.calendar ?? DEFAULT_CALENDAR;
+  const managing = await Region.findById(school.regionCode, { level: 1, countyLevel: 1 }).lean<RegionDoc>();
+  const level = managing ? reportingLevelOf(managing) : null;
+  return workablePeriods(deps.clock(), calendar).filter((p) =>
+    countsInPeriod(school.createdAt, level, p, calendar),
+  );
 }
 
 async function reportedFacts(
   deps: SchoolDeps,
   schoolId: Types.ObjectId,
 ): Promise<Map<string, ReportedFacts>> {
-  const periods = openPeriods(deps);
+  const periods = workablePeriods(deps.clock(), deps.calendar ?? DEFAULT_CALENDAR);
   const reports = await Promise.all(
     periods.map((p) =>
       Report.findById(reportId(p, { schoolId }), { state: 1, autoSubmitted: 1, confirmedNoChange: 1 }).lean(),
@@ -658,6 +670,8 @@ export async function createSchool(
       postcode: optionalText(input.postcode),
       setup: 'pendingAdmin',
       adminIds: [],
+      // The injected clock's time, as imports do: which periods count the school depends on it.
+      createdAt: deps.clock(),
     });
     school = doc.toObject<SchoolDoc>();
     created = true;
@@ -683,7 +697,7 @@ export async function createSchool(
   await School.updateOne({ _id: school._id }, { $unset: { setup: 1 } });
   delete school.setup;
   await indexSchools([school._id]);
-  await applySchoolUnits(openPeriods(deps), school, 1);
+  await applySchoolUnits(await openPeriods(deps, school), school, 1);
   await recordAudit(deps.clock, caller.actor, {
     action: 'school.create',
     targetType: 'school',
@@ -842,7 +856,7 @@ export async function deleteSchool(
   const facts = await reportedFacts(deps, school._id);
   await School.deleteOne({ _id: school._id });
   await unindexSchool(school._id, school.regionCode);
-  await applySchoolUnits(openPeriods(deps), school, -1, facts);
+  await applySchoolUnits(await openPeriods(deps, school), school, -1, facts);
   await recordAudit(deps.clock, caller.actor, {
     action: opts.force ? 'school.forceDelete' : 'school.delete',
     targetType: 'school',
@@ -898,8 +912,10 @@ async function finishTransfer(
   // the periodic recount repairs that).
   await unindexSchool(school._id, from);
   const facts = await reportedFacts(deps, school._id);
-  await applySchoolUnits(openPeriods(deps), { ...school, regionCode: from, regionPath: fromPath }, -1, facts);
-  await applySchoolUnits(openPeriods(deps), { ...school, regionCode: to, regionPath: toPath }, 1, facts);
+  const fromPlace = { ...school, regionCode: from, regionPath: fromPath };
+  const toPlace = { ...school, regionCode: to, regionPath: toPath };
+  await applySchoolUnits(await openPeriods(deps, fromPlace), fromPlace, -1, facts);
+  await applySchoolUnits(await openPeriods(deps, toPlace), toPlace, 1, facts);
   await School.updateOne({ _id: school._id, 'transfer.to': to }, { $unset: { transfer: 1 } });
   await indexSchools([school._id]);
 }
@@ -1278,7 +1294,7 @@ async function finishImport(
   let markedAt = performance.now();
   for (const [code, { school: sc, n }] of perRegion) {
     if (counted.includes(code)) continue;
-    await applySchoolUnits(openPeriods(deps), { ...sc, initialized: false }, n);
+    await applySchoolUnits(await openPeriods(deps, sc), { ...sc, initialized: false }, n);
     done.push(code);
     if (performance.now() - markedAt >= 1000) {
       await SchoolImport.updateOne({ _id: importId }, { $set: { countedRegions: done } });
