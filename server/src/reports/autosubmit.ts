@@ -78,11 +78,13 @@ async function knownReports(period: string): Promise<Map<string, KnownReport>> {
 }
 
 /**
- * Handles one (period, level) deadline in resumable steps of STEP_REGIONS regions: each region's
- * schools and child regions locked (reported first if they were not), then the region's own report
+ * Handles one (period, level) deadline: the period's reports, the schools (those created after the
+ * deadline left out) and the regions read once, then resumable steps of up to STEP_UNITS units
+ * (`stepUnits`) or STEP_REGIONS regions: each region's schools and child regions locked (reported first if they were not), then the region's own report
  * reported (deadline-close.ts). Progress is saved with the lease after every step, so whoever takes the
  * lease over resumes there; a region whose step fails is recorded and retried, the others go on. Throws
  * at the end if any region failed (the lease is then not marked done: the next run retries those).
+ * Logs its timings (load, steps, read models: `deadline.closed` handlers) at info.
  */
 export async function autoSubmitDeadline(
   deps: ReportDeps,

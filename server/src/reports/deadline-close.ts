@@ -2,10 +2,12 @@
 // every unit it reviews (its direct schools, its child regions) ends `locked` — reported as it stands
 // first if it was not — and the region's own report is reported. What one report at a time would do in
 // ~20 database round trips per school is done here in a handful of bulk writes per region: version claims
-// (insertMany), report updates and inserts (bulkWrite/insertMany), one rollup delta per region, one
-// school-list write per region. A unit someone changes at the same moment (its claim or insert collides)
-// goes through the one-at-a-time path instead. A crash between the writes leaves claims that the
-// reconcile (reconcile.ts) rolls forward, marking the rollups for recount.
+// (insertMany, each with its audit entry as follow-up), report updates conditional on the version known
+// (bulkWrite of `{_id, version}`: an index look-up on our patched FerretDB) and inserts (insertMany),
+// audit entries (insertMany), one rollup delta per region, one school-list write per region. A unit
+// someone changes at the same moment (its claim, version or insert collides) goes through the
+// one-at-a-time path instead. A crash between the writes leaves claims that the reconcile
+// (reconcile.ts) rolls forward, writing their audit entries once and marking the rollups for recount.
 import { createHash } from 'node:crypto';
 import { BSON } from 'mongodb';
 import { Types } from 'mongoose';
