@@ -114,10 +114,12 @@ export async function autoSubmitDeadline(
   const schoolsOf = new Map<string, SchoolRef[]>();
   // A school created after the deadline is no unit of this period (rules.ts `countsInPeriod`).
   const deadline = new Date(deadlineIso).getTime();
+  const now = deps.clock().getTime();
   for await (const s of School.find({}, { _id: 1, name: 1, regionCode: 1, regionPath: 1, createdAt: 1 })
     .lean<(SchoolRef & { createdAt?: Date })[]>()
     .cursor()) {
-    if (!wanted.has(s.regionCode) || (s.createdAt && s.createdAt.getTime() >= deadline)) continue;
+    const created = s.createdAt?.getTime();
+    if (!wanted.has(s.regionCode) || (created && created >= deadline && created <= now)) continue;
     const list = schoolsOf.get(s.regionCode);
     if (list) list.push(s);
     else schoolsOf.set(s.regionCode, [s]);

@@ -106,7 +106,7 @@ export async function repairPeriod(
     .lean()
     .cursor())
     facts.set(String(r.schoolId), factsOf(r));
-  const counts = unitsOfPeriod(period, [...regions.values()], calendar);
+  const counts = unitsOfPeriod(period, [...regions.values()], calendar, startedAt);
   for await (const s of School.find(
     { regionCode: { $in: changed } },
     { regionCode: 1, initialized: 1, createdAt: 1 },

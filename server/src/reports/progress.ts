@@ -308,7 +308,7 @@ export async function recountProgress(
     { $or: [{ _id: rootCode }, { path: rootCode }] },
     { _id: 1, parentCode: 1, level: 1, countyLevel: 1 },
   ).lean<Pick<RegionDoc, '_id' | 'parentCode' | 'level' | 'countyLevel'>[]>();
-  const counts = unitsOfPeriod(period, regions, calendar);
+  const counts = unitsOfPeriod(period, regions, calendar, startedAt);
   const docs = new Map<string, Omit<RollupDoc, '_id' | 'recountedAt'>>();
   for (const r of regions) {
     docs.set(r._id, {
@@ -431,9 +431,10 @@ export function unitsOfPeriod(
   period: string,
   regions: Pick<RegionDoc, '_id' | 'level' | 'countyLevel'>[],
   calendar: CalendarConfig,
+  now: Date,
 ): (school: { regionCode: string; createdAt?: Date | null }) => boolean {
   const levels = new Map(regions.map((r) => [r._id, reportingLevelOf(r)]));
-  return (s) => countsInPeriod(s.createdAt, levels.get(s.regionCode) ?? null, period, calendar);
+  return (s) => countsInPeriod(s.createdAt, levels.get(s.regionCode) ?? null, period, calendar, now);
 }
 
 /**

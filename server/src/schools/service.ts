@@ -142,8 +142,9 @@ async function openPeriods(
   const calendar = deps.calendar ?? DEFAULT_CALENDAR;
   const managing = await Region.findById(school.regionCode, { level: 1, countyLevel: 1 }).lean<RegionDoc>();
   const level = managing ? reportingLevelOf(managing) : null;
-  return workablePeriods(deps.clock(), calendar).filter((p) =>
-    countsInPeriod(school.createdAt, level, p, calendar),
+  const now = deps.clock();
+  return workablePeriods(now, calendar).filter((p) =>
+    countsInPeriod(school.createdAt, level, p, calendar, now),
   );
 }
 
