@@ -49,14 +49,15 @@ export interface KnownReport {
   autoSubmitted?: boolean;
   confirmedNoChange?: boolean;
   returnDeadline?: Date;
+  submittedAt?: Date;
 }
 
 export type SchoolRef = Pick<SchoolDoc, '_id' | 'name' | 'regionCode' | 'regionPath'>;
 
 export interface RegionOutcome {
-  /** The region's own report was reported automatically. */
+  /** The region's own report was reported automatically (with `deadline`: by anyone since it). */
   regionAuto: boolean;
-  /** Schools reported automatically. */
+  /** Schools reported automatically (with `deadline`: by anyone since it). */
   autoSchools: number;
 }
 
@@ -109,8 +110,12 @@ export async function closeRegions(
   schoolsOf: Map<string, SchoolRef[]>,
   childrenOf: Map<string, RegionDoc[]>,
   known: Map<string, KnownReport>,
+  opts: { deadline?: Date } = {},
 ): Promise<Map<string, RegionOutcome>> {
   const now = deps.clock();
+  // Reported automatically at this deadline already (by a run this one took over from): counted too.
+  const autoBefore = (r: KnownReport | null | undefined) =>
+    !!(opts.deadline && r?.autoSubmitted && r.submittedAt && r.submittedAt >= opts.deadline);
   const outcomes = new Map<string, RegionOutcome>(
     regions.map((r) => [r._id, { regionAuto: false, autoSchools: 0 }]),
   );
@@ -169,6 +174,23 @@ export async function closeRegions(
     const r = known.get(id);
     if (!r) {
       missing.push(p);
+      continue;
+    }
+    if (autoBefore(r) && !isEditable(r.state)) {
+      if (p.b.kind === 'school') outcomes.get(p.upper._id)!.autoSchools++;
+      else if (p.target === 'submitted') outcomes.get(p.upper._id)!.regionAuto = true;
+      if (r.state !== 'submitted' || p.target === 'submitted') continue; // nothing left to do
+      // A school reported but not yet locked: locked below, already counted.
+      const entries = [
+        { at: now, from: 'submitted' as const, to: 'locked' as const, reason: messages.locked(p.upper.name) },
+      ];
+      const version = r.version ?? 0;
+      const full = {
+        $set: { state: p.target, version: version + 1, updatedAt: now },
+        $push: { history: { $each: entries } },
+      };
+      claim(p, id, version, full, r.state);
+      updates.push({ p, id, version, full, before: r });
       continue;
     }
     const returnRuns = r.state === 'returned' && !!r.returnDeadline && r.returnDeadline > now;

@@ -113,7 +113,7 @@ export async function repairPeriod(
   )
     .lean()
     .cursor()) {
-    if (!counts(s)) continue;
+    if (!counts(s) && !facts.has(String(s._id))) continue; // a report makes it a unit anyway
     const c = direct.get(s.regionCode)!;
     const f = facts.get(String(s._id));
     c.units++;

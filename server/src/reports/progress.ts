@@ -374,7 +374,7 @@ export async function recountProgress(
     .lean()
     .cursor();
   for await (const s of schoolCursor) {
-    if (!counts(s)) continue;
+    if (!counts(s) && !reported.has(String(s._id))) continue; // a report makes it a unit anyway
     schools++;
     const f = reported.get(String(s._id)) ?? { reported: false, auto: false, confirmed: false };
     const path: string[] = s.regionPath;

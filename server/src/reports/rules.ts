@@ -34,7 +34,8 @@ export function reportingLevelOf(region: Pick<RegionDoc, 'level' | 'countyLevel'
  * counted in the period's totals, nor reported automatically there: a closed period keeps the units
  * it had. Schools without `createdAt` (older data) or without a reporting level count, and so does one
  * whose `createdAt` is later than `now` (a clock set back, or data written with the system time under
- * an injected clock): when it came relative to the deadline is not known. Seed 001 §17.
+ * an injected clock): when it came relative to the deadline is not known. Callers count a school with a
+ * report in the period as one of its units whatever this says. Seed 001 §17.
  */
 export function countsInPeriod(
   createdAt: Date | null | undefined,
