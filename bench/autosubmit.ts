@@ -21,6 +21,7 @@ import { School } from '../server/src/schools/model';
 import { fmt, startBenchServer } from './harness';
 
 const PERIOD = '2026Q4';
+const NATION_COUNTIES = 2_978;
 const load = () =>
   os
     .loadavg()
@@ -99,6 +100,7 @@ export async function benchAutosubmit(): Promise<void> {
     // BENCH_DEADLINES=county,city,province (default all three) or `none` for the recount figures only.
     const wanted = (process.env.BENCH_DEADLINES ?? 'county,city,province').split(',');
     let chain = 0;
+    let countyMs = 0;
     for (const [level, iso] of (
       [
         ['county', '2027-01-06T00:00:30+08:00'],
@@ -117,6 +119,7 @@ export async function benchAutosubmit(): Promise<void> {
       ]);
       const ms = performance.now() - t;
       chain += ms;
+      if (level === 'county') countyMs = ms;
       const outcomes = [...one, ...two].filter((r) => r.level === level).map((r) => r.outcome);
       const [autoSchools, autoRegions] = await Promise.all([
         Report.countDocuments({
@@ -136,6 +139,14 @@ export async function benchAutosubmit(): Promise<void> {
       );
     }
     console.log(`the chain: ${(chain / 1000).toFixed(1)} s`);
+    if (countyMs) {
+      // Linear in units, labelled as what it is: the fixed scans per deadline grow with the nation too.
+      const perUnit = countyMs / (units + NATION_COUNTIES);
+      console.log(
+        `county deadline per unit: ${perUnit.toFixed(2)} ms → extrapolated, not measured: the nation's ` +
+          `${NATION_COUNTIES} × ${perCounty} schools ≈ ${((perUnit * NATION_COUNTIES * (perCounty + 1)) / 60_000).toFixed(1)} min at this load`,
+      );
+    }
 
     // Once, to the last unit.
     const reports = await Report.find(

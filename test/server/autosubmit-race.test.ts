@@ -9,10 +9,12 @@ import { Lease } from '../../server/src/jobs/lease';
 import { OutboxEvent } from '../../server/src/outbox/model';
 import { JobState, runDueDeadlines, type DeadlineRun } from '../../server/src/reports/autosubmit';
 import { Report } from '../../server/src/reports/model';
-import { Region } from '../../server/src/regions/model';
+import { Region, type RegionDoc } from '../../server/src/regions/model';
+import { ReportClaim } from '../../server/src/reports/claims';
+import { closeRegions, type KnownReport } from '../../server/src/reports/deadline-close';
 import { School } from '../../server/src/schools/model';
 import { useTestDatabase } from '../helpers/db';
-import { miniRegions } from '../helpers/fixtures';
+import { manualClock, miniRegionPath, miniRegions } from '../helpers/fixtures';
 
 describe('auto-submission: two runners racing a deadline', function () {
   this.timeout(300_000);
@@ -111,5 +113,56 @@ describe('auto-submission: two runners racing a deadline', function () {
     expect(new Set(audits.map((a) => a.targetId))).to.have.length(audits.length);
     const events = await OutboxEvent.find({ type: 'deadline.passed' }).lean();
     expect(events.map((e) => e._id)).to.deep.equal(['deadline.passed:2026Q4:county:350100']);
+  });
+});
+
+describe('auto-submission: a unit that changed after the run read the reports', function () {
+  this.timeout(120_000);
+  useTestDatabase('autosubmit_stale');
+  const clock = manualClock('2027-01-06T00:00:30+08:00');
+  const deps = { clock, calendar: DEFAULT_CALENDAR };
+
+  it('is not overwritten: its version no longer matches, and it is closed as it now stands', async () => {
+    await Region.insertMany(miniRegions);
+    const county = (await Region.findById('350102').lean<RegionDoc>())!;
+    const [school] = await School.insertMany([
+      { name: '后报小学', type: '小学', regionCode: '350102', regionPath: miniRegionPath('350102') },
+    ]);
+    const id = `2026Q4:school:${school._id}`;
+    const submittedAt = new Date('2027-01-06T00:00:10+08:00');
+    // Submitted (version 1, claim settled) after the run read it as a draft at version 0.
+    await Report.create({
+      _id: id,
+      period: '2026Q4',
+      unitKind: 'school',
+      schoolId: school._id,
+      regionCode: '350102',
+      regionPath: school.regionPath,
+      state: 'submitted',
+      data: {},
+      history: [{ at: submittedAt, from: 'draft', to: 'submitted' }],
+      submittedAt,
+      version: 1,
+    });
+    const known = new Map<string, KnownReport>([[id, { state: 'draft', version: 0 }]]);
+    await closeRegions(
+      deps,
+      '2026Q4',
+      'county',
+      '截止时间已到',
+      [county],
+      new Map([['350102', [school]]]),
+      new Map(),
+      known,
+    );
+    const r = (await Report.findById(id).lean())!;
+    expect(r).to.deep.include({ state: 'locked', version: 2 });
+    expect(r.autoSubmitted).to.not.equal(true);
+    expect(r.history.map((h) => [h.from, h.to, !!h.auto])).to.deep.equal([
+      ['draft', 'submitted', false],
+      ['submitted', 'locked', false],
+    ]);
+    expect(await AuditEntry.countDocuments({ action: 'report.autosubmit', targetId: id })).to.equal(0);
+    expect(await ReportClaim.countDocuments({})).to.equal(0);
   });
 });

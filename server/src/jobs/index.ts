@@ -65,7 +65,7 @@ export const JOBS: readonly JobDefinition[] = [
     run: async (ctx) => {
       for (const period of workablePeriods(ctx.clock(), ctx.calendar)) {
         if (ctx.signal.aborted) return;
-        await recountProgress(ctx.clock, period, NATIONAL_CODE);
+        await recountProgress(ctx.clock, period, NATIONAL_CODE, ctx.calendar);
       }
     },
   },

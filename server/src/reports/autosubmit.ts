@@ -20,7 +20,7 @@ import { Region, type RegionDoc } from '../regions/model';
 import { School } from '../schools/model';
 import { publishDomainEvent } from '../events';
 import { closeRegions, type KnownReport, type SchoolRef } from './deadline-close';
-import { Report, type ReportDoc } from './model';
+import { Report, reportId, type ReportDoc } from './model';
 import { EDITABLE_STATES } from './rules';
 import { completeChange, regionUnit, schoolUnit, transition, type ReportDeps } from './service';
 
@@ -60,8 +60,12 @@ interface DeadlineProgress {
   next: number;
   /** Regions whose step failed: retried by the next run, after the others. */
   failed: string[];
-  /** deadline.passed summaries by parent region, kept across resumed runs. */
-  byParent: Record<string, { regions: string[]; schools: number; path: string[] }>;
+  /**
+   * What each region closed so far had reported automatically at this deadline (own report, schools),
+   * whoever did it: a run that takes over counts units its predecessor closed too, and a region counted
+   * twice is the same entry. The deadline.passed summaries per parent region are made from it.
+   */
+  byRegion: Record<string, { auto: boolean; schools: number }>;
 }
 
 /** Every report of the period, as much as closing a region needs (one read per deadline run). */
@@ -69,7 +73,7 @@ async function knownReports(period: string): Promise<Map<string, KnownReport>> {
   const known = new Map<string, KnownReport>();
   const cursor = Report.find(
     { period },
-    { state: 1, version: 1, autoSubmitted: 1, confirmedNoChange: 1, returnDeadline: 1 },
+    { state: 1, version: 1, autoSubmitted: 1, confirmedNoChange: 1, returnDeadline: 1, submittedAt: 1 },
   )
     .lean<(KnownReport & { _id: string })[]>()
     .cursor();
@@ -78,11 +82,13 @@ async function knownReports(period: string): Promise<Map<string, KnownReport>> {
 }
 
 /**
- * Handles one (period, level) deadline in resumable steps of STEP_REGIONS regions: each region's
- * schools and child regions locked (reported first if they were not), then the region's own report
+ * Handles one (period, level) deadline: the period's reports, the schools (those created after the
+ * deadline left out) and the regions read once, then resumable steps of up to STEP_UNITS units
+ * (`stepUnits`) or STEP_REGIONS regions: each region's schools and child regions locked (reported first if they were not), then the region's own report
  * reported (deadline-close.ts). Progress is saved with the lease after every step, so whoever takes the
  * lease over resumes there; a region whose step fails is recorded and retried, the others go on. Throws
  * at the end if any region failed (the lease is then not marked done: the next run retries those).
+ * Logs its timings (load, steps, read models: `deadline.closed` handlers) at info.
  */
 export async function autoSubmitDeadline(
   deps: ReportDeps,
@@ -99,7 +105,7 @@ export async function autoSubmitDeadline(
   const progress: DeadlineProgress = {
     next: saved?.next ?? 0,
     failed: saved?.failed ?? [],
-    byParent: saved?.byParent ?? {},
+    byRegion: saved?.byRegion ?? {},
   };
   const retry = new Set(progress.failed);
   const todo = [...regions.slice(progress.next), ...regions.filter((r) => retry.has(r._id))];
@@ -110,10 +116,17 @@ export async function autoSubmitDeadline(
   // filter `$in` thousands of codes costs a comparison per code and document).
   const wanted = new Set(todo.map((r) => r._id));
   const schoolsOf = new Map<string, SchoolRef[]>();
-  for await (const s of School.find({}, { _id: 1, name: 1, regionCode: 1, regionPath: 1 })
-    .lean<SchoolRef[]>()
+  // A school created after the deadline is no unit of this period (rules.ts `countsInPeriod`) unless it
+  // has a report in it.
+  const deadline = new Date(deadlineIso).getTime();
+  const now = deps.clock().getTime();
+  for await (const s of School.find({}, { _id: 1, name: 1, regionCode: 1, regionPath: 1, createdAt: 1 })
+    .lean<(SchoolRef & { createdAt?: Date })[]>()
     .cursor()) {
+    const created = s.createdAt?.getTime();
     if (!wanted.has(s.regionCode)) continue;
+    const late = created && created >= deadline && created <= now;
+    if (late && !known.has(reportId(period, { schoolId: s._id }))) continue;
     const list = schoolsOf.get(s.regionCode);
     if (list) list.push(s);
     else schoolsOf.set(s.regionCode, [s]);
@@ -134,18 +147,13 @@ export async function autoSubmitDeadline(
     }
     timings.steps++;
     try {
-      const outcomes = await closeRegions(deps, period, level, reason, step, schoolsOf, childrenOf, known);
+      const outcomes = await closeRegions(deps, period, level, reason, step, schoolsOf, childrenOf, known, {
+        deadline: new Date(deadline),
+      });
       for (const region of step) {
         const out = outcomes.get(region._id)!;
-        if (!out.regionAuto && !out.autoSchools) continue;
-        const parent = region.parentCode ?? region._id;
-        const entry = (progress.byParent[parent] ??= {
-          regions: [],
-          schools: 0,
-          path: region.path.slice(0, -1),
-        });
-        if (out.regionAuto && !entry.regions.includes(region.name)) entry.regions.push(region.name);
-        entry.schools += out.autoSchools;
+        if (out.regionAuto || out.autoSchools)
+          progress.byRegion[region._id] = { auto: out.regionAuto, schools: out.autoSchools };
       }
     } catch (err) {
       if (lease?.signal.aborted) return;
@@ -161,7 +169,17 @@ export async function autoSubmitDeadline(
   const closedAt = performance.now();
   await publishDomainEvent('deadline.closed', { period, level, at: deps.clock() });
   timings.readModelsMs = performance.now() - closedAt;
-  for (const [parent, entry] of Object.entries(progress.byParent)) {
+  const byParent = new Map<string, { regions: string[]; schools: number; path: string[] }>();
+  for (const region of regions) {
+    const out = progress.byRegion[region._id];
+    if (!out) continue;
+    const parent = region.parentCode ?? region._id;
+    const entry = byParent.get(parent) ?? { regions: [], schools: 0, path: region.path.slice(0, -1) };
+    if (out.auto) entry.regions.push(region.name);
+    entry.schools += out.schools;
+    byParent.set(parent, entry);
+  }
+  for (const [parent, entry] of byParent) {
     await emitEvent(deps.clock, {
       key: `deadline.passed:${period}:${level}:${parent}`,
       type: 'deadline.passed',

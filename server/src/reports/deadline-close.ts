@@ -2,10 +2,12 @@
 // every unit it reviews (its direct schools, its child regions) ends `locked` — reported as it stands
 // first if it was not — and the region's own report is reported. What one report at a time would do in
 // ~20 database round trips per school is done here in a handful of bulk writes per region: version claims
-// (insertMany), report updates and inserts (bulkWrite/insertMany), one rollup delta per region, one
-// school-list write per region. A unit someone changes at the same moment (its claim or insert collides)
-// goes through the one-at-a-time path instead. A crash between the writes leaves claims that the
-// reconcile (reconcile.ts) rolls forward, marking the rollups for recount.
+// (insertMany, each with its audit entry as follow-up), report updates conditional on the version known
+// (bulkWrite of `{_id, version}`: an index look-up on our patched FerretDB) and inserts (insertMany),
+// audit entries (insertMany), one rollup delta per region, one school-list write per region. A unit
+// someone changes at the same moment (its claim, version or insert collides) goes through the
+// one-at-a-time path instead. A crash between the writes leaves claims that the reconcile
+// (reconcile.ts) rolls forward, writing their audit entries once and marking the rollups for recount.
 import { createHash } from 'node:crypto';
 import { BSON } from 'mongodb';
 import { Types } from 'mongoose';
@@ -47,14 +49,15 @@ export interface KnownReport {
   autoSubmitted?: boolean;
   confirmedNoChange?: boolean;
   returnDeadline?: Date;
+  submittedAt?: Date;
 }
 
 export type SchoolRef = Pick<SchoolDoc, '_id' | 'name' | 'regionCode' | 'regionPath'>;
 
 export interface RegionOutcome {
-  /** The region's own report was reported automatically. */
+  /** The region's own report was reported automatically (with `deadline`: by anyone since it). */
   regionAuto: boolean;
-  /** Schools reported automatically. */
+  /** Schools reported automatically (with `deadline`: by anyone since it). */
   autoSchools: number;
 }
 
@@ -107,8 +110,12 @@ export async function closeRegions(
   schoolsOf: Map<string, SchoolRef[]>,
   childrenOf: Map<string, RegionDoc[]>,
   known: Map<string, KnownReport>,
+  opts: { deadline?: Date } = {},
 ): Promise<Map<string, RegionOutcome>> {
   const now = deps.clock();
+  // Reported automatically at this deadline already (by a run this one took over from): counted too.
+  const autoBefore = (r: KnownReport | null | undefined) =>
+    !!(opts.deadline && r?.autoSubmitted && r.submittedAt && r.submittedAt >= opts.deadline);
   const outcomes = new Map<string, RegionOutcome>(
     regions.map((r) => [r._id, { regionAuto: false, autoSchools: 0 }]),
   );
@@ -133,7 +140,11 @@ export async function closeRegions(
     version: number;
     update: string;
     followUps?: string;
+    step: string;
   }[] = [];
+  // Tags this step's claims, so that settling them is one delete by tag: `_id: {$in: […thousands]}` costs
+  // a comparison per code and claim on FerretDB.
+  const step = new Types.ObjectId().toHexString();
   const audits = new Map<string, NonNullable<FollowUps['audit']>>();
   /** The claim of a report's version, with its audit entry when the unit is reported automatically. */
   const claim = (
@@ -150,7 +161,7 @@ export async function closeRegions(
       audits.set(key, audit);
       followUps = EJSON.stringify({ audit } satisfies FollowUps);
     }
-    claims.push({ _id: key, at: now, reportId: id, version, update: EJSON.stringify(full), followUps });
+    claims.push({ _id: key, at: now, reportId: id, version, update: EJSON.stringify(full), followUps, step });
   };
   const updates: { p: Plan; id: string; version: number; full: Record<string, any>; before: KnownReport }[] =
     [];
@@ -163,6 +174,23 @@ export async function closeRegions(
     const r = known.get(id);
     if (!r) {
       missing.push(p);
+      continue;
+    }
+    if (autoBefore(r) && !isEditable(r.state)) {
+      if (p.b.kind === 'school') outcomes.get(p.upper._id)!.autoSchools++;
+      else if (p.target === 'submitted') outcomes.get(p.upper._id)!.regionAuto = true;
+      if (r.state !== 'submitted' || p.target === 'submitted') continue; // nothing left to do
+      // A school reported but not yet locked: locked below, already counted.
+      const entries = [
+        { at: now, from: 'submitted' as const, to: 'locked' as const, reason: messages.locked(p.upper.name) },
+      ];
+      const version = r.version ?? 0;
+      const full = {
+        $set: { state: p.target, version: version + 1, updatedAt: now },
+        $push: { history: { $each: entries } },
+      };
+      claim(p, id, version, full, r.state);
+      updates.push({ p, id, version, full, before: r });
       continue;
     }
     const returnRuns = r.state === 'returned' && !!r.returnDeadline && r.returnDeadline > now;
@@ -227,24 +255,34 @@ export async function closeRegions(
   const lostClaims = await insertAllOrCollect(ReportClaim.collection, claims);
   for (const u of updates) if (lostClaims.has(claimKey(u.id, u.version))) slow.push(u.p);
   // `known` was read when the run began: a report changed since (its claim settled and removed) is at
-  // a later version. Read after the claim, the version cannot move any more (its next version is ours),
-  // so the update below needs no version condition: a filter on `_id` alone is the one FerretDB runs by
-  // index (with the version in it, every statement scanned the whole reports collection).
+  // a later version, so each update is conditional on the version known. `{_id, version}` is an index
+  // look-up on FerretDB with our patch 0003 (before it, every such statement scanned the collection).
   const held = updates.filter((u) => !lostClaims.has(claimKey(u.id, u.version)));
-  const versions = await mapLimit(held, READS_IN_FLIGHT, (u) =>
-    Report.collection.findOne({ _id: u.id as any }, { projection: { version: 1 } }),
-  );
-  const claimed = held.filter((u, i) => (versions[i]?.version ?? 0) === u.version);
-  const stale = held.filter((u, i) => (versions[i]?.version ?? 0) !== u.version);
-  if (stale.length) {
-    await ReportClaim.deleteMany({ _id: { $in: stale.map((u) => claimKey(u.id, u.version)) } });
-    for (const u of stale) slow.push(u.p);
-  }
-  if (claimed.length) {
-    await Report.collection.bulkWrite(
-      claimed.map((u) => ({ updateOne: { filter: { _id: u.id as any }, update: u.full } })),
+  let claimed = held;
+  if (held.length) {
+    const res = await Report.collection.bulkWrite(
+      held.map((u) => ({
+        updateOne: {
+          filter: { _id: u.id as any, version: u.version === 0 ? { $in: [0, null] } : u.version },
+          update: u.full,
+        },
+      })),
       { ordered: false },
     );
+    if (res.matchedCount !== held.length) {
+      // Some had moved on: those whose history lacks this step's entries go the one-at-a-time way.
+      const after = await mapLimit(held, READS_IN_FLIGHT, (u) =>
+        Report.collection.findOne({ _id: u.id as any }, { projection: { history: 1 } }),
+      );
+      const applied = (i: number) =>
+        (after[i]?.history ?? []).some(
+          (h: ReportTransition) => h.at?.getTime() === now.getTime() && h.to === held[i].full.$set.state,
+        );
+      claimed = held.filter((_, i) => applied(i));
+      const stale = held.filter((_, i) => !applied(i));
+      await ReportClaim.deleteMany({ _id: { $in: stale.map((u) => claimKey(u.id, u.version)) } });
+      for (const u of stale) slow.push(u.p);
+    }
   }
   const toInsert = inserts.filter((i) => !lostClaims.has(claimKey(i.doc._id, 0)));
   for (const i of inserts) if (lostClaims.has(claimKey(i.doc._id, 0))) slow.push(i.p);
@@ -316,7 +354,9 @@ export async function closeRegions(
       return a ? [auditDoc(a, now)] : [];
     }),
   );
-  if (settled.length) await ReportClaim.deleteMany({ _id: { $in: settled } });
+  // Every claim of the step is settled now (those lost to someone else were never ours, and the ones
+  // whose unit went the one-at-a-time way were removed above).
+  if (settled.length) await ReportClaim.collection.deleteMany({ step });
 
   // The units someone changed at the same moment, one at a time; any left over fail the step (retried).
   let unfinished = 0;

@@ -8,7 +8,7 @@
 // Every region above a recounted one is then summed again from its children, bottom-up.
 import { type ReportState } from '@eduprogress/shared';
 import type { Clock } from '../clock';
-import type { CalendarConfig } from '@eduprogress/shared';
+import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
 import { Region, type RegionDoc } from '../regions/model';
 import { School } from '../schools/model';
 import { Report } from './model';
@@ -20,6 +20,7 @@ import {
   type Counts,
   type RegionReportFacts,
   type RollupDoc,
+  unitsOfPeriod,
   writeRollups,
 } from './progress';
 import { workablePeriods } from './rules';
@@ -51,15 +52,19 @@ export async function repairProgress(
   const out: RepairResult[] = [];
   for (const period of workablePeriods(deps.clock(), deps.calendar)) {
     if (opts.signal?.aborted) break;
-    out.push(await repairPeriod(deps.clock, period));
+    out.push(await repairPeriod(deps.clock, period, deps.calendar));
   }
   return out;
 }
 
-type RegionRef = Pick<RegionDoc, '_id' | 'parentCode' | 'path'>;
+type RegionRef = Pick<RegionDoc, '_id' | 'parentCode' | 'path' | 'level' | 'countyLevel'>;
 
 /** Repairs one period's rollups; a period never counted is left to the first progress read. */
-export async function repairPeriod(clock: Clock, period: string): Promise<RepairResult> {
+export async function repairPeriod(
+  clock: Clock,
+  period: string,
+  calendar: CalendarConfig = DEFAULT_CALENDAR,
+): Promise<RepairResult> {
   const startedAt = clock();
   const docs = new Map(
     (await ProgressRollup.find({ period }).lean<RollupDoc[]>()).map((d) => [d.regionCode, d]),
@@ -67,7 +72,9 @@ export async function repairPeriod(clock: Clock, period: string): Promise<Repair
   const result: RepairResult = { period, changed: 0, drifted: 0, written: 0 };
   if (docs.size === 0) return result;
   const regions = new Map(
-    (await Region.find({}, { _id: 1, parentCode: 1, path: 1 }).lean<RegionRef[]>()).map((r) => [r._id, r]),
+    (
+      await Region.find({}, { _id: 1, parentCode: 1, path: 1, level: 1, countyLevel: 1 }).lean<RegionRef[]>()
+    ).map((r) => [r._id, r]),
   );
   const childrenOf = new Map<string, string[]>();
   for (const r of regions.values())
@@ -99,9 +106,14 @@ export async function repairPeriod(clock: Clock, period: string): Promise<Repair
     .lean()
     .cursor())
     facts.set(String(r.schoolId), factsOf(r));
-  for await (const s of School.find({ regionCode: { $in: changed } }, { regionCode: 1, initialized: 1 })
+  const counts = unitsOfPeriod(period, [...regions.values()], calendar, startedAt);
+  for await (const s of School.find(
+    { regionCode: { $in: changed } },
+    { regionCode: 1, initialized: 1, createdAt: 1 },
+  )
     .lean()
     .cursor()) {
+    if (!counts(s) && !facts.has(String(s._id))) continue; // a report makes it a unit anyway
     const c = direct.get(s.regionCode)!;
     const f = facts.get(String(s._id));
     c.units++;

@@ -64,7 +64,7 @@ export async function recountRegion(deps: ProgressDeps, auth: AuthContext, code:
   await regionWithin(auth, code);
   if (!['admin', 'auditor'].includes(auth.binding?.role ?? ''))
     throw new ForbiddenError(messages.recountRole, 'ROLE_REQUIRED');
-  return recountProgress(deps.clock, period, code);
+  return recountProgress(deps.clock, period, code, deps.calendar);
 }
 
 export function defaultPeriod(deps: ProgressDeps): string {

@@ -4,13 +4,13 @@
 // current by $inc on every school report that starts or stops counting as reported (and $set on every
 // region report transition), and rebuilt by a full recount that repairs any drift.
 import mongoose, { Schema } from 'mongoose';
-import type { ReportState } from '@eduprogress/shared';
+import { DEFAULT_CALENDAR, type CalendarConfig, type ReportState } from '@eduprogress/shared';
 import type { Clock } from '../clock';
 import { Region, type RegionDoc } from '../regions/model';
 import { School } from '../schools/model';
 import { bulkWriteUpserts } from '../db/duplicate-key';
 import { Report } from './model';
-import { isReported } from './rules';
+import { countsInPeriod, isReported, reportingLevelOf } from './rules';
 
 export interface Counts {
   /** Schools in scope, and how many are initialized. */
@@ -301,12 +301,14 @@ export async function recountProgress(
   clock: Clock,
   period: string,
   rootCode: string,
+  calendar: CalendarConfig = DEFAULT_CALENDAR,
 ): Promise<{ regions: number; schools: number; written: number }> {
   const startedAt = clock();
   const regions = await Region.find(
     { $or: [{ _id: rootCode }, { path: rootCode }] },
-    { _id: 1, parentCode: 1 },
-  ).lean<Pick<RegionDoc, '_id' | 'parentCode'>[]>();
+    { _id: 1, parentCode: 1, level: 1, countyLevel: 1 },
+  ).lean<Pick<RegionDoc, '_id' | 'parentCode' | 'level' | 'countyLevel'>[]>();
+  const counts = unitsOfPeriod(period, regions, calendar, startedAt);
   const docs = new Map<string, Omit<RollupDoc, '_id' | 'recountedAt'>>();
   for (const r of regions) {
     docs.set(r._id, {
@@ -365,10 +367,14 @@ export async function recountProgress(
     c.autoSubmitted += Number(f.auto);
     c.confirmed += Number(f.confirmed);
   };
-  const schoolCursor = School.find({ regionPath: rootCode }, { regionPath: 1, regionCode: 1, initialized: 1 })
+  const schoolCursor = School.find(
+    { regionPath: rootCode },
+    { regionPath: 1, regionCode: 1, initialized: 1, createdAt: 1 },
+  )
     .lean()
     .cursor();
   for await (const s of schoolCursor) {
+    if (!counts(s) && !reported.has(String(s._id))) continue; // a report makes it a unit anyway
     schools++;
     const f = reported.get(String(s._id)) ?? { reported: false, auto: false, confirmed: false };
     const path: string[] = s.regionPath;
@@ -415,6 +421,20 @@ export async function recountProgress(
   const root = regions.find((r) => r._id === rootCode);
   if (root?.parentCode) await markRollupChanged(period, rootCode, clock());
   return { regions: regions.length, schools, written: ops.length };
+}
+
+/**
+ * The test of `countsInPeriod` (rules.ts) for schools managed by `regions`: a school created after its
+ * level's deadline for `period` is not one of the period's units. One deadline per managing region.
+ */
+export function unitsOfPeriod(
+  period: string,
+  regions: Pick<RegionDoc, '_id' | 'level' | 'countyLevel'>[],
+  calendar: CalendarConfig,
+  now: Date,
+): (school: { regionCode: string; createdAt?: Date | null }) => boolean {
+  const levels = new Map(regions.map((r) => [r._id, reportingLevelOf(r)]));
+  return (s) => countsInPeriod(s.createdAt, levels.get(s.regionCode) ?? null, period, calendar, now);
 }
 
 /**

@@ -28,6 +28,26 @@ export function reportingLevelOf(region: Pick<RegionDoc, 'level' | 'countyLevel'
   return null;
 }
 
+/**
+ * Whether a school is one of `period`'s units: it existed at its level's deadline for the period (the
+ * level of its managing region, `reportingLevelOf`). A school created after that deadline is not
+ * counted in the period's totals, nor reported automatically there: a closed period keeps the units
+ * it had. Schools without `createdAt` (older data) or without a reporting level count, and so does one
+ * whose `createdAt` is later than `now` (a clock set back, or data written with the system time under
+ * an injected clock): when it came relative to the deadline is not known. Callers count a school with a
+ * report in the period as one of its units whatever this says. Seed 001 §17.
+ */
+export function countsInPeriod(
+  createdAt: Date | null | undefined,
+  level: ReportingLevel | null,
+  period: string,
+  calendar: CalendarConfig,
+  now: Date,
+): boolean {
+  if (!createdAt || !level || createdAt > now) return true;
+  return createdAt.getTime() < deadlineFor(parsePeriod(period), level, calendar).getTime();
+}
+
 /** Periods a unit may work on at `now`: the one being reported and the one under way. */
 export function workablePeriods(now: Date, calendar: CalendarConfig): string[] {
   const current = periodContaining(now, calendar.cycle);

@@ -36,7 +36,7 @@ import { governsRegion } from '../regions/service';
 import { Report, reportId } from '../reports/model';
 import { applySchoolUnits, factsOf, type ReportedFacts } from '../reports/progress';
 import { publishDomainEvent } from '../events';
-import { workablePeriods } from '../reports/rules';
+import { countsInPeriod, reportingLevelOf, workablePeriods } from '../reports/rules';
 import { Teacher } from '../teachers/model';
 import {
   School,
@@ -131,16 +131,29 @@ export interface SchoolDeps {
   calendar?: CalendarConfig;
 }
 
-/** Periods whose progress rollups follow school creation and removal at once (others: the recount). */
-function openPeriods(deps: SchoolDeps): string[] {
-  return workablePeriods(deps.clock(), deps.calendar ?? DEFAULT_CALENDAR);
+/**
+ * Periods whose progress rollups follow the school's creation, removal or move at once (others: the
+ * recount): the workable ones in which it is a unit — it existed at its level's deadline for them
+ * (reports/rules.ts `countsInPeriod`), so a school created today leaves a closed period's totals alone.
+ */
+async function openPeriods(
+  deps: SchoolDeps,
+  school: { regionCode: string; createdAt?: Date | null },
+): Promise<string[]> {
+  const calendar = deps.calendar ?? DEFAULT_CALENDAR;
+  const managing = await Region.findById(school.regionCode, { level: 1, countyLevel: 1 }).lean<RegionDoc>();
+  const level = managing ? reportingLevelOf(managing) : null;
+  const now = deps.clock();
+  return workablePeriods(now, calendar).filter((p) =>
+    countsInPeriod(school.createdAt, level, p, calendar, now),
+  );
 }
 
 async function reportedFacts(
   deps: SchoolDeps,
   schoolId: Types.ObjectId,
 ): Promise<Map<string, ReportedFacts>> {
-  const periods = openPeriods(deps);
+  const periods = workablePeriods(deps.clock(), deps.calendar ?? DEFAULT_CALENDAR);
   const reports = await Promise.all(
     periods.map((p) =>
       Report.findById(reportId(p, { schoolId }), { state: 1, autoSubmitted: 1, confirmedNoChange: 1 }).lean(),
@@ -165,7 +178,7 @@ export async function publishSchoolChange(
     schoolId: String(school._id),
     before,
     after,
-    periods: openPeriods(deps),
+    periods: await openPeriods(deps, school),
   });
 }
 
@@ -679,6 +692,8 @@ export async function createSchool(
       postcode: optionalText(input.postcode),
       setup: 'pendingAdmin',
       adminIds: [],
+      // The injected clock's time, as imports do: which periods count the school depends on it.
+      createdAt: deps.clock(),
     });
     school = doc.toObject<SchoolDoc>();
     created = true;
@@ -704,7 +719,7 @@ export async function createSchool(
   await School.updateOne({ _id: school._id }, { $unset: { setup: 1 } });
   delete school.setup;
   await indexSchools([school._id]);
-  await applySchoolUnits(openPeriods(deps), school, 1);
+  await applySchoolUnits(await openPeriods(deps, school), school, 1);
   await publishSchoolChange(deps, null, school);
   await recordAudit(deps.clock, caller.actor, {
     action: 'school.create',
@@ -866,7 +881,7 @@ export async function deleteSchool(
   const facts = await reportedFacts(deps, school._id);
   await School.deleteOne({ _id: school._id });
   await unindexSchool(school._id, school.regionCode);
-  await applySchoolUnits(openPeriods(deps), school, -1, facts);
+  await applySchoolUnits(await openPeriods(deps, school), school, -1, facts);
   await publishSchoolChange(deps, school, null);
   await recordAudit(deps.clock, caller.actor, {
     action: opts.force ? 'school.forceDelete' : 'school.delete',
@@ -923,13 +938,11 @@ async function finishTransfer(
   // the periodic recount repairs that).
   await unindexSchool(school._id, from);
   const facts = await reportedFacts(deps, school._id);
-  await applySchoolUnits(openPeriods(deps), { ...school, regionCode: from, regionPath: fromPath }, -1, facts);
-  await applySchoolUnits(openPeriods(deps), { ...school, regionCode: to, regionPath: toPath }, 1, facts);
-  await publishSchoolChange(
-    deps,
-    { ...school, regionCode: from, regionPath: fromPath },
-    { ...school, regionCode: to, regionPath: toPath },
-  );
+  const fromPlace = { ...school, regionCode: from, regionPath: fromPath };
+  const toPlace = { ...school, regionCode: to, regionPath: toPath };
+  await applySchoolUnits(await openPeriods(deps, fromPlace), fromPlace, -1, facts);
+  await applySchoolUnits(await openPeriods(deps, toPlace), toPlace, 1, facts);
+  await publishSchoolChange(deps, fromPlace, toPlace);
   await School.updateOne({ _id: school._id, 'transfer.to': to }, { $unset: { transfer: 1 } });
   await indexSchools([school._id]);
 }
@@ -1308,7 +1321,7 @@ async function finishImport(
   let markedAt = performance.now();
   for (const [code, { school: sc, n }] of perRegion) {
     if (counted.includes(code)) continue;
-    await applySchoolUnits(openPeriods(deps), { ...sc, initialized: false }, n);
+    await applySchoolUnits(await openPeriods(deps, sc), { ...sc, initialized: false }, n);
     done.push(code);
     if (performance.now() - markedAt >= 1000) {
       await SchoolImport.updateOne({ _id: importId }, { $set: { countedRegions: done } });
