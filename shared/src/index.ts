@@ -8,3 +8,4 @@ export * from './training-stats';
 export * from './identity';
 export * from './indicators';
 export * from './rates';
+export * from './roles';

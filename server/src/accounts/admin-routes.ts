@@ -23,16 +23,13 @@ import {
   unlockSchoolAdmin,
   type ActionContext,
 } from './admin-service';
-import { actorOf, authOf } from './auth';
+import { actionOf } from '../access/caller';
+import { authOf } from './auth';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
-  const action = (ctx: Context): ActionContext => ({
-    clock: deps.clock,
-    actor: actorOf(ctx),
-    binding: authOf(ctx).binding,
-  });
+  const action = (ctx: Context): ActionContext => actionOf(ctx, deps.clock);
   const common = { tags: ['学校管理员账号'], auth: true, before: [deps.auth] };
   return [
     {

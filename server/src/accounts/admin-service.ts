@@ -7,8 +7,7 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
 import { maskEmail, maskMobile, NATIONAL_CODE } from '@eduprogress/shared';
-import { recordAudit, type Actor } from '../audit/service';
-import type { Clock } from '../clock';
+import { recordAudit } from '../audit/service';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
 import type { Page } from '../http/pagination';
 import { Region, type RegionDoc } from '../regions/model';
@@ -18,11 +17,12 @@ import { School, type SchoolDoc } from '../schools/model';
 import { bindingView, Session, User, userView, type Binding, type UserDoc } from './model';
 import { hashPassword } from './passwords';
 import { isDuplicateKey } from '../db/duplicate-key';
+import { getSchoolWithin, requireManager } from '../access/jurisdiction';
+import { governsSchool, isManager as isRegionManager, type RegionBinding } from '../access/rules';
+import type { ActionContext } from '../access/caller';
 
 const messages = {
-  schoolNotFound: '学校不存在',
   userNotFound: '用户不存在',
-  outsideSchool: '该学校不在您的管辖范围内',
   notManager: '只有地区管理员可以管理学校管理员账号',
   notYourSchoolAdmin: '该账号不是您辖区内学校的管理员',
   userHasOutsideBindings: '该账号还持有您管辖范围以外的身份，请联系其上级管理员处理',
@@ -62,46 +62,24 @@ const messages = {
 /** Seed 000: a new school admin's initial password. */
 export const SCHOOL_ADMIN_INITIAL_PASSWORD = '123456';
 
-/** Region roles that manage people below them (seed 000 admins; seed 003 super/special admins). */
-export const MANAGER_ROLES: readonly string[] = ['admin', 'super', 'special'];
+// Region managers and the jurisdiction over schools live in access/; re-exported for the old paths.
+export { MANAGER_ROLES } from '@eduprogress/shared';
+export { governsSchool, isManager as isRegionManager } from '../access/rules';
+export { getSchoolWithin } from '../access/jurisdiction';
 
-export interface ActionContext {
-  clock: Clock;
-  actor: Actor;
-  binding: Binding | undefined;
-}
+export type { ActionContext } from '../access/caller';
 
-export function isRegionManager(binding: Binding | undefined): binding is Binding {
-  return (
-    !!binding && binding.kind === 'region' && !!binding.regionCode && MANAGER_ROLES.includes(binding.role)
-  );
-}
-
-export function requireRegionManager(binding: Binding | undefined, message = messages.notManager): Binding {
-  if (!isRegionManager(binding)) throw new ForbiddenError(message, 'ROLE_FORBIDDEN');
-  return binding;
-}
-
-/** A region binding governs the schools whose ancestor path holds its region. */
-export function governsSchool(
+/** The binding if it is a region manager (admin, super, special); 403 ROLE_FORBIDDEN otherwise. */
+export function requireRegionManager(
   binding: Binding | undefined,
-  school: Pick<SchoolDoc, 'regionCode' | 'regionPath'>,
-): boolean {
-  if (!binding || binding.kind !== 'region' || !binding.regionCode) return false;
-  return school.regionCode === binding.regionCode || school.regionPath.includes(binding.regionCode);
+  message = messages.notManager,
+): RegionBinding {
+  return requireManager(binding, message);
 }
 
 /** The region's own code after its ancestors: what audit entries and codes carry for jurisdiction. */
 export function fullPathOf(region: Pick<RegionDoc, '_id' | 'path'>): string[] {
   return [...region.path, region._id];
-}
-
-export async function getSchoolWithin(binding: Binding | undefined, schoolId: string): Promise<SchoolDoc> {
-  const school = await School.findById(schoolId).lean<SchoolDoc>();
-  if (!school) throw new NotFoundError(messages.schoolNotFound, 'SCHOOL_NOT_FOUND');
-  if (!governsSchool(binding, school))
-    throw new ForbiddenError(messages.outsideSchool, 'OUTSIDE_JURISDICTION');
-  return school;
 }
 
 /**

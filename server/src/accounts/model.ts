@@ -1,12 +1,12 @@
 import mongoose, { Schema, Types } from 'mongoose';
-import { BINDING_KINDS, type BindingKind } from '@eduprogress/shared';
+import { BINDING_KINDS, type BindingKind, type Role } from '@eduprogress/shared';
 
 /** What a person may act as: a role in a region, the admin of a school, or a teacher. */
 export interface Binding {
   _id: Types.ObjectId;
   kind: BindingKind;
   /** Region roles: admin | auditor | inspector (training: super | special). School: admin. Teacher: teacher. */
-  role: string;
+  role: Role;
   regionCode?: string;
   /** Ancestor codes of the region (of the school's region for school and teacher bindings). */
   regionPath: string[];

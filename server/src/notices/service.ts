@@ -10,9 +10,11 @@ import {
   type RegionLevel,
   type SchoolType,
 } from '@eduprogress/shared';
-import { fullPathOf, isRegionManager, requireRegionManager } from '../accounts/admin-service';
+import type { Caller as AccessCaller } from '../access/caller';
+import { isManager } from '../access/rules';
+import { fullPathOf, requireRegionManager } from '../accounts/admin-service';
 import { User, type Binding, type UserDoc } from '../accounts/model';
-import { recordAudit, type Actor } from '../audit/service';
+import { recordAudit } from '../audit/service';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
 import { skipOf, type Page } from '../http/pagination';
@@ -51,11 +53,8 @@ const messages = {
 
 export const ATTACHMENTS_PER_NOTICE = 10;
 
-export interface NoticeCaller {
-  user: Pick<UserDoc, '_id' | 'name'>;
-  binding: Binding | undefined;
-  actor: Actor;
-}
+/** Who is calling (access/caller.ts): the person (id and name for read receipts), binding and actor. */
+export type NoticeCaller = Pick<AccessCaller, 'binding' | 'actor'> & { user: Pick<UserDoc, '_id' | 'name'> };
 
 export interface NoticeDeps {
   clock: Clock;
@@ -105,7 +104,7 @@ function unitOf(authorCode: string, path: string[]): string {
 
 /** Managers of the authoring region run the notice (staff change; the notice belongs to the region). */
 function manages(binding: Binding | undefined, notice: NoticeDoc): boolean {
-  return isRegionManager(binding) && binding.regionCode === notice.regionCode;
+  return isManager(binding) && binding.regionCode === notice.regionCode;
 }
 
 async function loadNotice(id: string): Promise<NoticeDoc> {

@@ -1,4 +1,5 @@
 import mongoose, { Schema, Types } from 'mongoose';
+import type { Role } from '@eduprogress/shared';
 
 export const PERMISSION_CODE_STATES = ['unused', 'used', 'revoked'] as const;
 export type PermissionCodeState = (typeof PERMISSION_CODE_STATES)[number];
@@ -20,7 +21,7 @@ export interface PermissionCodeDoc {
   /** First and last two characters, so an issuer can tell codes apart in a list. */
   codeHint: string;
   kind: 'region' | 'school';
-  role: string;
+  role: Role;
   /** The target region, or the school's managing region. */
   regionCode: string;
   regionName: string;

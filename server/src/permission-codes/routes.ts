@@ -2,7 +2,8 @@
 import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
 import type { ActionContext } from '../accounts/admin-service';
-import { actorOf, authOf } from '../accounts/auth';
+import { actionOf } from '../access/caller';
+import { authOf } from '../accounts/auth';
 import { input, type RouteDefinition } from '../http/route';
 import {
   bindCodeBody,
@@ -25,11 +26,7 @@ import {
 } from './service';
 
 export function permissionCodeRoutes(deps: FeatureDeps): RouteDefinition[] {
-  const action = (ctx: Context): ActionContext => ({
-    clock: deps.clock,
-    actor: actorOf(ctx),
-    binding: authOf(ctx).binding,
-  });
+  const action = (ctx: Context): ActionContext => actionOf(ctx, deps.clock);
   const common = { tags: ['权限码'], auth: true, before: [deps.auth] };
   return [
     {

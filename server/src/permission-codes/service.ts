@@ -2,7 +2,7 @@
 // binds it while logged in; plus removing a bound admin (seed 003 Q2) and activation progress (part 3).
 import { createHash, randomInt } from 'node:crypto';
 import { Types } from 'mongoose';
-import { NATIONAL_CODE, type RegionLevel } from '@eduprogress/shared';
+import { NATIONAL_CODE, type RegionLevel, type Role } from '@eduprogress/shared';
 import {
   activeAdminsOfSchool,
   deactivateBinding,
@@ -89,7 +89,7 @@ function hintOf(code: string): string {
 // Who may issue what
 
 type Target =
-  { kind: 'region'; role: string; region: RegionDoc } | { kind: 'school'; role: string; school: SchoolDoc };
+  { kind: 'region'; role: Role; region: RegionDoc } | { kind: 'school'; role: Role; school: SchoolDoc };
 
 function targetPath(t: Target): string[] {
   return t.kind === 'region' ? fullPathOf(t.region) : t.school.regionPath;
@@ -182,7 +182,7 @@ export function codeView(c: PermissionCodeDoc, now: Date, fullContacts: boolean)
 
 export interface CreateCodeInput {
   kind: 'region' | 'school';
-  role: string;
+  role: Role;
   regionCode?: string;
   schoolId?: string;
   validDays: number;

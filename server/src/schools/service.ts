@@ -9,14 +9,14 @@ import { reserveSchoolAdminLoginNames } from './login-names';
 import { Types, type QueryFilter } from 'mongoose';
 import {
   DEFAULT_CALENDAR,
+  isWithin,
   NATIONAL_CODE,
-  REGION_ROLE_LABELS,
+  roleLabel,
   nameProblem,
   SCHOOL_OWNERSHIPS,
   SCHOOL_TYPES,
   URBAN_RURAL_TYPES,
   type CalendarConfig,
-  type RegionRole,
   type ReportState,
   type SchoolOwnership,
   type SchoolStatus,
@@ -32,7 +32,14 @@ import { cleanCellText } from '../files/text';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
 import { skipOf, type Page } from '../http/pagination';
 import { Region, type RegionDoc } from '../regions/model';
-import { governsRegion } from '../regions/service';
+import type { Caller as AccessCaller } from '../access/caller';
+import {
+  governsRegion,
+  governsSchool,
+  isRegionBinding,
+  reachesSchool,
+  type RegionBinding,
+} from '../access/rules';
 import { Report, reportId } from '../reports/model';
 import { applySchoolUnits, factsOf, type ReportedFacts } from '../reports/progress';
 import { workablePeriods } from '../reports/rules';
@@ -148,13 +155,8 @@ async function reportedFacts(
   return new Map(periods.map((p, i) => [p, factsOf(reports[i])]));
 }
 
-/** Who is calling: the active binding decides jurisdiction, the actor goes into the audit trail. */
-export interface Caller {
-  binding?: Binding;
-  actor: Actor;
-}
-
-type RegionBinding = Binding & { regionCode: string };
+/** Who is calling (access/caller.ts): the binding decides jurisdiction, the actor goes into the audit trail. */
+export type Caller = Pick<AccessCaller, 'binding' | 'actor'>;
 
 // ---------------------------------------------------------------------------------------------
 // Regions: static reference data (seeded from GB/T 2260 at start), read once and kept in memory —
@@ -187,20 +189,6 @@ async function findRegion(code: string): Promise<RegionDoc | null> {
 // ---------------------------------------------------------------------------------------------
 // Jurisdiction
 
-function roleLabel(role: string): string {
-  return REGION_ROLE_LABELS[role as RegionRole] ?? '该身份';
-}
-
-function isRegionBinding(binding: Binding | undefined): binding is RegionBinding {
-  return binding?.kind === 'region' && typeof binding.regionCode === 'string';
-}
-
-function governsSchool(binding: Binding | undefined, school: Pick<SchoolDoc, '_id' | 'regionPath'>): boolean {
-  if (isRegionBinding(binding)) return school.regionPath.includes(binding.regionCode);
-  if (binding?.kind === 'school' && binding.schoolId) return binding.schoolId.equals(school._id);
-  return false;
-}
-
 /** A region admin; auditors and inspectors read only, other bindings manage no schools. */
 function requireRegionAdmin(binding: Binding | undefined): RegionBinding {
   if (!isRegionBinding(binding)) {
@@ -213,7 +201,7 @@ function requireRegionAdmin(binding: Binding | undefined): RegionBinding {
 
 /** The school's region admin: outsiders first (whatever their role), then read-only roles. */
 function requireManagerOf(binding: Binding | undefined, school: SchoolDoc): RegionBinding {
-  if (!isRegionBinding(binding) || !governsSchool(binding, school)) {
+  if (!governsSchool(binding, school)) {
     throw new ForbiddenError(messages.outsideSchool, 'OUTSIDE_JURISDICTION');
   }
   return requireRegionAdmin(binding);
@@ -227,7 +215,7 @@ async function findSchool(id: string): Promise<SchoolDoc> {
 
 async function findSchoolWithin(binding: Binding | undefined, id: string): Promise<SchoolDoc> {
   const school = await findSchool(id);
-  if (!governsSchool(binding, school))
+  if (!reachesSchool(binding, school))
     throw new ForbiddenError(messages.outsideSchool, 'OUTSIDE_JURISDICTION');
   return school;
 }
@@ -1582,9 +1570,7 @@ export function regionSchoolsCursor(code: string, direct: boolean) {
 /** A region and every region below it, in code order (the export's 所属地区, the template's codes). */
 export async function regionsUnder(code: string): Promise<RegionDoc[]> {
   const all = [...(await regionIndex()).values()];
-  return all
-    .filter((r) => r._id === code || r.path.includes(code))
-    .sort((a, b) => a._id.localeCompare(b._id));
+  return all.filter((r) => isWithin(r.path, r._id, code)).sort((a, b) => a._id.localeCompare(b._id));
 }
 
 /** The regions a caller can put schools under: for the import template's 地区代码 sheet. */

@@ -7,13 +7,14 @@ import {
   VERIFICATION_LABELS,
   type VerificationState,
 } from '@eduprogress/shared';
-import { User, type Binding, type UserDoc } from '../accounts/model';
+import { User, type UserDoc } from '../accounts/model';
 import { recordAudit, type Actor } from '../audit/service';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
 import { skipOf, type Page } from '../http/pagination';
 import { Region, type RegionDoc } from '../regions/model';
-import { governsRegion } from '../regions/service';
+import type { Caller as AccessCaller } from '../access/caller';
+import { reachesSchool } from '../access/rules';
 import { School, type SchoolDoc } from '../schools/model';
 import { syncTeacherTrainings, type TeacherFacts } from '../training/stats';
 import {
@@ -49,10 +50,8 @@ const messages = {
   notTeacher: '您还没有申请教师认证',
 };
 
-export interface Caller {
-  binding?: Binding;
-  actor: Actor;
-}
+/** Who is calling (access/caller.ts): the active binding and the audit actor. */
+export type Caller = Pick<AccessCaller, 'binding' | 'actor'>;
 
 export interface TeacherServiceDeps {
   clock: Clock;
@@ -359,10 +358,8 @@ export interface SchoolTeacherQuery {
 async function schoolWithin(caller: Caller, schoolId: string): Promise<SchoolDoc> {
   const school = Types.ObjectId.isValid(schoolId) ? await School.findById(schoolId).lean<SchoolDoc>() : null;
   if (!school) throw new NotFoundError(messages.schoolNotFound, 'SCHOOL_NOT_FOUND');
-  const b = caller.binding;
-  const ownSchool = b?.kind === 'school' && b.schoolId && String(b.schoolId) === String(school._id);
-  const governs = governsRegion(b, { _id: school.regionCode, path: school.regionPath.slice(0, -1) });
-  if (!ownSchool && !governs) throw new ForbiddenError(messages.schoolOutside, 'OUTSIDE_JURISDICTION');
+  if (!reachesSchool(caller.binding, school))
+    throw new ForbiddenError(messages.schoolOutside, 'OUTSIDE_JURISDICTION');
   return school;
 }
 

@@ -1,7 +1,8 @@
 // HTTP surface of teacher training (seed 003): auth → validate → handler; uploads and downloads stream.
 import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
-import { actorOf, authOf } from '../accounts/auth';
+import { callerOf } from '../access/caller';
+import { authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { recordAudit } from '../audit/service';
 import { input, type RouteDefinition } from '../http/route';
@@ -41,7 +42,6 @@ import {
   teacherRow,
   teacherScope,
   visibleTraining,
-  type Caller,
   type CreateTrainingInput,
   type ListTrainingsQuery,
   type StatsFilters,
@@ -57,11 +57,6 @@ const messages = {
 
 /** A 150,000-row platform export is ~10 MB as CSV. */
 const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
-
-function callerOf(ctx: Context): Caller {
-  const { user, binding } = authOf(ctx);
-  return { user, binding, actor: actorOf(ctx) };
-}
 
 /** Streams a workbook as the response; an error after the headers went out can only cut the download. */
 function sendWorkbook(ctx: Context, fileName: string, write: (out: PassThrough) => Promise<unknown>): void {
