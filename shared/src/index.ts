@@ -9,3 +9,4 @@ export * from './identity';
 export * from './indicators';
 export * from './rates';
 export * from './roles';
+export * from './region-paths';

@@ -6,7 +6,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
-import { maskEmail, maskMobile, NATIONAL_CODE } from '@eduprogress/shared';
+import { maskEmail, maskMobile, NATIONAL_CODE, regionScope, scopeOf } from '@eduprogress/shared';
 import { recordAudit } from '../audit/service';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
 import type { Page } from '../http/pagination';
@@ -77,10 +77,8 @@ export function requireRegionManager(
   return requireManager(binding, message);
 }
 
-/** The region's own code after its ancestors: what audit entries and codes carry for jurisdiction. */
-export function fullPathOf(region: Pick<RegionDoc, '_id' | 'path'>): string[] {
-  return [...region.path, region._id];
-}
+/** A region's scope path (shared `regionScope`), under the name it had here. */
+export const fullPathOf = regionScope;
 
 /**
  * Deactivates one binding in place. Bindings are only ever appended, never pulled, so a binding keeps its
@@ -508,7 +506,7 @@ export function meView(user: UserDoc, binding: Binding | undefined) {
 }
 
 export function auditPathOfBinding(b: Binding): string[] {
-  if (b.kind === 'region' && b.regionCode) return [...b.regionPath, b.regionCode];
+  if (b.kind === 'region' && b.regionCode) return scopeOf(b.regionPath, b.regionCode);
   return b.regionPath.length > 0 || !b.regionCode ? b.regionPath : [b.regionCode];
 }
 

@@ -1,5 +1,11 @@
 import mongoose, { Schema, Types } from 'mongoose';
-import { BINDING_KINDS, type BindingKind, type Role } from '@eduprogress/shared';
+import {
+  BINDING_KINDS,
+  type AncestorPath,
+  type BindingKind,
+  type Role,
+  type ScopePath,
+} from '@eduprogress/shared';
 
 /** What a person may act as: a role in a region, the admin of a school, or a teacher. */
 export interface Binding {
@@ -8,8 +14,11 @@ export interface Binding {
   /** Region roles: admin | auditor | inspector (training: super | special). School: admin. Teacher: teacher. */
   role: Role;
   regionCode?: string;
-  /** Ancestor codes of the region (of the school's region for school and teacher bindings). */
-  regionPath: string[];
+  /**
+   * A region binding: the region's ancestors (excluding it). School and teacher bindings: the school's scope
+   * path (down to and including its managing region, `regionCode`). `auditPathOfBinding` gives the scope.
+   */
+  regionPath: AncestorPath | ScopePath;
   schoolId?: Types.ObjectId;
   active: boolean;
 }

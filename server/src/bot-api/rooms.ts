@@ -5,7 +5,7 @@ import type { Actor } from '../audit/service';
 import { recordAudit } from '../audit/service';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
-import { isWithin, NATIONAL_CODE } from '@eduprogress/shared';
+import { isWithin, NATIONAL_CODE, scopeOf } from '@eduprogress/shared';
 import type { RegionDoc } from '../regions/model';
 import { cachedDescendants } from '../regions/tree';
 import { SUBSCRIPTION_TOPICS, type SubscriptionTopic } from './deliveries';
@@ -45,7 +45,7 @@ export async function setSubscription(
     action: 'bot.room.subscription',
     targetType: 'botRoom',
     targetId: roomId,
-    regionPath: [...room.regionPath, room.regionCode],
+    regionPath: scopeOf(room.regionPath, room.regionCode),
     before: { muted: room.muted ?? [] },
     after: { muted: after },
   });
@@ -77,7 +77,7 @@ export async function unbindWithCode(clock: Clock, actor: Actor, body: { roomId:
     action: 'bot.room.unbind',
     targetType: 'botRoom',
     targetId: body.roomId,
-    regionPath: [...room.regionPath, room.regionCode],
+    regionPath: scopeOf(room.regionPath, room.regionCode),
     before: roomView(room),
     after: null,
   });

@@ -16,6 +16,7 @@ import {
   type SchoolType,
   type UrbanRuralType,
   type VerificationState,
+  regionScope,
 } from '@eduprogress/shared';
 import { User, type Binding, type UserDoc } from '../accounts/model';
 import { hashPassword } from '../accounts/passwords';
@@ -326,7 +327,7 @@ export function buildSchool(
     name: named.name,
     type,
     regionCode: region._id,
-    regionPath: [...region.path, region._id],
+    regionPath: regionScope(region),
     status,
     ownership: rng.weighted(ownershipWeights(type)),
     urbanRural,

@@ -6,13 +6,15 @@ import {
   REGION_LEVEL_LABELS,
   REGION_LEVELS,
   SCHOOL_TYPES,
+  regionScope,
+  scopeOf,
   toShanghaiIso,
   type RegionLevel,
   type SchoolType,
 } from '@eduprogress/shared';
 import type { Caller as AccessCaller } from '../access/caller';
 import { isManager } from '../access/rules';
-import { fullPathOf, requireRegionManager } from '../accounts/admin-service';
+import { requireRegionManager } from '../accounts/admin-service';
 import { User, type Binding, type UserDoc } from '../accounts/model';
 import { recordAudit } from '../audit/service';
 import type { Clock } from '../clock';
@@ -74,13 +76,13 @@ interface Recipient {
 }
 
 function schoolPath(s: Pick<SchoolDoc, 'regionCode' | 'regionPath'>): string[] {
-  return s.regionPath.includes(s.regionCode) ? s.regionPath : [...s.regionPath, s.regionCode];
+  return s.regionPath.includes(s.regionCode) ? s.regionPath : scopeOf(s.regionPath, s.regionCode);
 }
 
 async function recipientOf(binding: Binding | undefined): Promise<Recipient | undefined> {
   if (binding?.kind === 'region' && binding.regionCode) {
     const region = await Region.findById(binding.regionCode).lean<RegionDoc>();
-    return region ? { kind: 'region', level: region.level, path: fullPathOf(region) } : undefined;
+    return region ? { kind: 'region', level: region.level, path: regionScope(region) } : undefined;
   }
   if (binding?.kind === 'school' && binding.schoolId) {
     const school = await School.findById(binding.schoolId).lean<SchoolDoc>();
@@ -185,7 +187,7 @@ function auditView(n: NoticeDoc) {
 }
 
 function auditPath(n: NoticeDoc): string[] {
-  return [...n.regionPath, n.regionCode];
+  return scopeOf(n.regionPath, n.regionCode);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -454,7 +456,7 @@ export async function readCounts(caller: NoticeCaller, id: string) {
         if (b.kind === 'region' && b.regionCode) {
           const region = regionByCode.get(b.regionCode);
           if (region && notice.scope.levels.includes(region.level))
-            count(unitOf(home, fullPathOf(region)), userId);
+            count(unitOf(home, regionScope(region)), userId);
         } else if (b.kind === 'school' && b.schoolId) {
           const school = schools.get(String(b.schoolId));
           const path = school && schoolPath(school);

@@ -1,5 +1,5 @@
 import mongoose, { Schema, Types } from 'mongoose';
-import type { Role } from '@eduprogress/shared';
+import type { Role, ScopePath } from '@eduprogress/shared';
 
 export const PERMISSION_CODE_STATES = ['unused', 'used', 'revoked'] as const;
 export type PermissionCodeState = (typeof PERMISSION_CODE_STATES)[number];
@@ -26,7 +26,7 @@ export interface PermissionCodeDoc {
   regionCode: string;
   regionName: string;
   /** Ancestors plus the target region itself: the jurisdiction filter for lists. */
-  regionPath: string[];
+  regionPath: ScopePath;
   schoolId?: Types.ObjectId;
   schoolName?: string;
   state: PermissionCodeState;

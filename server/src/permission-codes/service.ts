@@ -2,11 +2,10 @@
 // binds it while logged in; plus removing a bound admin (seed 003 Q2) and activation progress (part 3).
 import { createHash, randomInt } from 'node:crypto';
 import { Types } from 'mongoose';
-import { NATIONAL_CODE, type RegionLevel, type Role } from '@eduprogress/shared';
+import { NATIONAL_CODE, regionScope, scopeOf, type RegionLevel, type Role } from '@eduprogress/shared';
 import {
   activeAdminsOfSchool,
   deactivateBinding,
-  fullPathOf,
   MANAGER_ROLES,
   meView,
   requireRegionManager,
@@ -92,7 +91,7 @@ type Target =
   { kind: 'region'; role: Role; region: RegionDoc } | { kind: 'school'; role: Role; school: SchoolDoc };
 
 function targetPath(t: Target): string[] {
-  return t.kind === 'region' ? fullPathOf(t.region) : t.school.regionPath;
+  return t.kind === 'region' ? regionScope(t.region) : t.school.regionPath;
 }
 
 /** Seed 003: the national administrator stands in for the super admin above the provinces. */
@@ -513,7 +512,7 @@ export async function removeRegionAdmin(ac: ActionContext, code: string, userId:
       action: 'region.removeAdmin',
       targetType: 'user',
       targetId: String(user._id),
-      regionPath: fullPathOf(region),
+      regionPath: regionScope(region),
       before: { bindingId: String(b._id), role: b.role, regionCode: code, active: true },
       after: { bindingId: String(b._id), role: b.role, regionCode: code, active: false },
     });
@@ -625,7 +624,7 @@ export async function activationProgress(binding: Binding | undefined, code: str
   for (const [rc, n] of activated) {
     const r = byCode.get(rc);
     if (!r || n === 0) continue;
-    for (const c of [...r.path, rc]) if (byCode.has(c)) covered.add(c);
+    for (const c of scopeOf(r.path, rc)) if (byCode.has(c)) covered.add(c);
   }
 
   // Rows: the direct children, looking through placeholder rows (市辖区) to the real regions below them.

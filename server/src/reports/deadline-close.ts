@@ -15,6 +15,7 @@ import {
   previousPeriod,
   type ReportState,
   type ReportingLevel,
+  regionScope,
 } from '@eduprogress/shared';
 import { isDuplicateKey } from '../db/duplicate-key';
 import { ConflictError } from '../http/errors';
@@ -225,7 +226,7 @@ export async function closeRegions(
   }
   for (const region of regions) {
     const d = deltas.get(region._id);
-    if (d) rollups.addDelta({ regionCode: region._id, regionPath: [...region.path, region._id] }, d, now);
+    if (d) rollups.addDelta({ regionCode: region._id, regionPath: regionScope(region) }, d, now);
   }
   await rollups.write();
   for (const [code, byRegion] of states) await indexReportStates(code, period, byRegion);

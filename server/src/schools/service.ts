@@ -22,6 +22,8 @@ import {
   type SchoolStatus,
   type SchoolType,
   type UrbanRuralType,
+  regionScope,
+  scopeOf,
 } from '@eduprogress/shared';
 import { Session, User, type Binding } from '../accounts/model';
 import { hashPassword } from '../accounts/passwords';
@@ -637,7 +639,7 @@ export async function createSchool(
       name,
       type: input.type,
       regionCode: region._id,
-      regionPath: [...region.path, region._id],
+      regionPath: regionScope(region),
       weak: input.weak ?? false,
       schoolSystem: input.schoolSystem,
       ownership: input.ownership,
@@ -927,7 +929,7 @@ export async function transferSchool(
     from: school.regionCode,
     fromPath: school.regionPath,
     to: target._id,
-    toPath: [...target.path, target._id],
+    toPath: regionScope(target),
     startedAt: deps.clock(),
   };
   let moved: SchoolDoc | null;
@@ -1427,7 +1429,7 @@ export async function importSchools(
     name: v.name,
     type: v.type,
     regionCode: v.region._id,
-    regionPath: [...v.region.path, v.region._id],
+    regionPath: regionScope(v.region),
     weak: v.weak,
     ownership: v.ownership,
     urbanRural: v.urbanRural,
@@ -1466,7 +1468,7 @@ export async function importSchools(
     beatAt: new Date(),
     owner: IMPORT_OWNER,
     actor: { ...caller.actor },
-    auditPath: [...binding.regionPath, binding.regionCode],
+    auditPath: scopeOf(binding.regionPath, binding.regionCode),
   });
   const beat = setInterval(() => {
     SchoolImport.updateOne({ _id: importId }, { $set: { beatAt: new Date() } }).catch(() => {});
@@ -1498,7 +1500,7 @@ export async function importSchools(
         action: 'school.import',
         targetType: 'schoolImport',
         targetId: importId,
-        regionPath: [...binding.regionPath, binding.regionCode],
+        regionPath: scopeOf(binding.regionPath, binding.regionCode),
         before: null,
         // One entry for the whole import: thousands of per-school entries would double its cost.
         after: {

@@ -20,6 +20,7 @@ import {
   type IndicatorCategory,
   type Parts,
   type UnitInput,
+  regionScope,
 } from '@eduprogress/shared';
 import type { Clock } from '../clock';
 import { onDomainEvent, type ReportChanged } from '../events';
@@ -65,7 +66,7 @@ function schoolPlacement(s: SchoolFacts): Placement {
 }
 
 function regionPlacement(r: Pick<RegionDoc, '_id' | 'path'>): Placement {
-  return { path: [...r.path, r._id], cell: REGION_CELL };
+  return { path: regionScope(r), cell: REGION_CELL };
 }
 
 function schoolInput(s: SchoolFacts, data: Record<string, unknown>): UnitInput {

@@ -6,6 +6,7 @@ import {
   maskMobile,
   VERIFICATION_LABELS,
   type VerificationState,
+  regionScope,
 } from '@eduprogress/shared';
 import { User, type UserDoc } from '../accounts/model';
 import { recordAudit, type Actor } from '../audit/service';
@@ -586,7 +587,7 @@ export async function applyAsTeacher(
     mobile: user.mobile,
     schoolId: school?._id,
     regionCode: region._id,
-    regionPath: school ? school.regionPath : [...region.path, region._id],
+    regionPath: school ? school.regionPath : regionScope(region),
     stage: input.stage,
     subject: input.subject.trim(),
     title: input.title,

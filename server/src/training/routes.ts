@@ -1,4 +1,5 @@
 // HTTP surface of teacher training (seed 003): auth → validate → handler; uploads and downloads stream.
+import { scopeOf } from '@eduprogress/shared';
 import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
 import { callerOf } from '../access/caller';
@@ -236,7 +237,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
           action: 'training.recount',
           targetType: 'training',
           targetId: String(training._id),
-          regionPath: [...training.regionPath, training.regionCode],
+          regionPath: scopeOf(training.regionPath, training.regionCode),
           after: { records: result.records, factsFixed: result.factsFixed },
         });
         ctx.body = result;
@@ -298,7 +299,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
             action: 'region.fullTimeTeachers.import',
             targetType: 'region',
             targetId: code,
-            regionPath: [...region.path, code],
+            regionPath: scopeOf(region.path, code),
             after: { rows, applied: valid.length, failed: rows - valid.length },
           });
           ctx.body = { rows, applied: valid.length, failed: rows - valid.length, errors };

@@ -13,6 +13,7 @@ import {
   type TrainingCounts,
   type TrainingRates,
   type TrainingStatus,
+  scopeOf,
 } from '@eduprogress/shared';
 import type { Caller as AccessCaller } from '../access/caller';
 import { isRegionBinding, isTrainingAdmin, reachesSchool } from '../access/rules';
@@ -166,7 +167,7 @@ export async function createTraining(deps: TrainingDeps, caller: Caller, input: 
     action: 'training.create',
     targetType: 'training',
     targetId: String(training._id),
-    regionPath: [...region.path, code],
+    regionPath: scopeOf(region.path, code),
     after: { name: training.name, startAt, endAt, hourCap: training.hourCap, regionCode: code },
   });
   return trainingView(training, now, regions);
@@ -607,7 +608,7 @@ export async function putFullTimeTeachers(
     action: 'region.fullTimeTeachers',
     targetType: 'region',
     targetId: code,
-    regionPath: [...region.path, code],
+    regionPath: scopeOf(region.path, code),
     before: { fullTimeTeachers: before },
     after: { fullTimeTeachers: count },
   });

@@ -12,7 +12,13 @@
 // generation with batched inserts, then switches Training.viewGen. A single teacher's change
 // (verification, moving school) instead $inc's the current rollups and leaves a RosterPatch.
 import mongoose, { Types } from 'mongoose';
-import { maskMobile, NATIONAL_CODE, toCentiHours, type TrainingCounts } from '@eduprogress/shared';
+import {
+  maskMobile,
+  NATIONAL_CODE,
+  toCentiHours,
+  type TrainingCounts,
+  regionScope,
+} from '@eduprogress/shared';
 import type { Clock } from '../clock';
 import { ConflictError } from '../http/errors';
 import { instanceId } from '../jobs/lease';
@@ -78,7 +84,7 @@ async function loadRegionIndex(): Promise<RegionIndex> {
     let p = paths.get(code);
     if (!p) {
       const r = byCode.get(code);
-      p = r ? [...r.path, r._id] : [code];
+      p = r ? regionScope(r) : [code];
       paths.set(code, p);
     }
     return p;
