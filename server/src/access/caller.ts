@@ -3,7 +3,7 @@
 // inspector of the room's region). Services take a Caller and never see ctx.
 import type { Context } from 'koa';
 import type { Binding, UserDoc } from '../accounts/model';
-import { actorOf, authOf } from '../accounts/auth';
+import type { AuthContext } from '../accounts/service';
 import type { Actor } from '../audit/service';
 import type { Clock } from '../clock';
 
@@ -15,6 +15,23 @@ export interface Caller {
   actor: Actor;
   /** The bound room when the bot acts for a group (then `binding` is the room's inspector binding). */
   botRoom?: string;
+}
+
+/** The { user, binding } requireAuth (accounts/auth.ts) put on ctx.state.auth. */
+export function authOf(ctx: Context): AuthContext {
+  return ctx.state.auth as AuthContext;
+}
+
+/** The acting person for the audit trail. */
+export function actorOf(ctx: Context): Actor {
+  const auth = ctx.state.auth as AuthContext | undefined;
+  return {
+    userId: auth?.user._id,
+    name: auth?.user.name,
+    bindingId: auth?.binding?._id,
+    requestId: ctx.state.requestId,
+    ip: ctx.ip,
+  };
 }
 
 /** The request's Caller, built on first use and kept on ctx.state.caller. Requires requireAuth first. */
