@@ -3,7 +3,7 @@
 // conditional update (findOneAndUpdate included) as read-then-write and lets concurrent callers all win.
 import { createHash, randomInt } from 'node:crypto';
 import { toShanghaiIso, regionScope, scopeOf } from '@eduprogress/shared';
-import { requireRegionManager, type ActionContext } from '../accounts/admin-service';
+import { requireRegionManager, type ActionContext } from '../schools/admin-accounts';
 import type { UserDoc } from '../accounts/model';
 import { recordAudit, type Actor } from '../audit/service';
 import type { Clock } from '../clock';

@@ -1,6 +1,8 @@
 // Notices (seed 000 §6.4 通知公告): a region's managers write to admins of chosen levels and schools of
 // chosen types within their subtree; recipients read them (with receipts), the authors follow read counts
 // per unit. Publishing writes a `notice.published` outbox event for the bot.
+// Over 500 lines: recipients, writing, reading with receipts and read counts share the scope rules below;
+// not split yet (issue 10) to keep parallel notice work mergeable.
 import { Types } from 'mongoose';
 import {
   REGION_LEVEL_LABELS,
@@ -14,7 +16,7 @@ import {
 } from '@eduprogress/shared';
 import type { Caller as AccessCaller } from '../access/caller';
 import { isManager } from '../access/rules';
-import { requireRegionManager } from '../accounts/admin-service';
+import { requireRegionManager } from '../schools/admin-accounts';
 import { User, type Binding, type UserDoc } from '../accounts/model';
 import { recordAudit } from '../audit/service';
 import type { Clock } from '../clock';

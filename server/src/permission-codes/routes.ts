@@ -1,7 +1,7 @@
 // Permission codes (seed 003 权限码), removing bound region admins, activation progress.
 import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
-import type { ActionContext } from '../accounts/admin-service';
+import type { ActionContext } from '../schools/admin-accounts';
 import { actionOf } from '../access/caller';
 import { authOf } from '../accounts/auth';
 import { input, type RouteDefinition } from '../http/route';

@@ -1,5 +1,7 @@
 // Teachers: applying (or re-applying) as a teacher, verification by the school admin (seed 003 part 4
 // §2), the teacher's own status, and the teacher directory the training import resolves accounts with.
+// Over 500 lines: not split yet (issue 10) while teacher features land in parallel; the sections below
+// (directory, applications, verification) are the intended files.
 import { Types } from 'mongoose';
 import {
   isValidResidentIdNumber,

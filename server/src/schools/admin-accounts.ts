@@ -1,25 +1,25 @@
-// School-admin accounts (seed 000 part 3): view, reset password, lock, unlock, add a replacement, export;
-// and switching the caller's active binding. Services never see ctx: the caller's binding and the
-// audit actor come in as arguments.
-import { reserveSchoolAdminLoginNames } from '../schools/login-names';
-import { createHash, randomInt } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+// School-admin accounts (seed 000 part 3): view, reset password, lock, unlock, add a replacement, export.
+// Moved here from accounts/ (school admins are the schools feature's people; accounts/ no longer imports
+// schools/). Services never see ctx: the caller's binding and the audit actor come in as arguments.
+import { maskEmail, maskMobile, NATIONAL_CODE, regionScope } from '@eduprogress/shared';
 import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
-import { maskEmail, maskMobile, NATIONAL_CODE, regionScope, scopeOf } from '@eduprogress/shared';
+import { randomInt } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import type { ActionContext } from '../access/caller';
+import { getSchoolWithin, requireManager } from '../access/jurisdiction';
+import { governsSchool, isManager as isRegionManager, type RegionBinding } from '../access/rules';
 import { recordAudit } from '../audit/service';
+import { isDuplicateKey } from '../db/duplicate-key';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
 import type { Page } from '../http/pagination';
 import { Region, type RegionDoc } from '../regions/model';
 import { getRegionWithin } from '../regions/service';
-import { isSchoolAdminOf, noteSchoolAdmin, schoolAdminUsers } from '../schools/admins';
-import { School, type SchoolDoc } from '../schools/model';
-import { bindingView, Session, User, userView, type Binding, type UserDoc } from './model';
-import { hashPassword } from './passwords';
-import { isDuplicateKey } from '../db/duplicate-key';
-import { getSchoolWithin, requireManager } from '../access/jurisdiction';
-import { governsSchool, isManager as isRegionManager, type RegionBinding } from '../access/rules';
-import type { ActionContext } from '../access/caller';
+import { isSchoolAdminOf, noteSchoolAdmin, schoolAdminUsers } from './admins';
+import { reserveSchoolAdminLoginNames } from './login-names';
+import { School, type SchoolDoc } from './model';
+import { bindingView, Session, User, type Binding, type UserDoc } from '../accounts/model';
+import { hashPassword } from '../accounts/passwords';
 
 const messages = {
   userNotFound: '用户不存在',
@@ -32,8 +32,6 @@ const messages = {
   resetReason: '地区管理员重置密码，须在首次登录时修改',
   defaultAdminName: (school: string) => `${school}管理员`,
   loginNameExhausted: '暂时无法生成登录名，请稍后重试',
-  bindingNotYours: '该身份不属于您',
-  bindingInactive: '该身份已失效，请联系上级管理员',
   exportSheet: '学校管理员',
   exportFile: (region: string, direct: boolean) => `${region}${direct ? '直管' : ''}学校管理员.xlsx`,
   exportHeaders: [
@@ -64,8 +62,8 @@ export const SCHOOL_ADMIN_INITIAL_PASSWORD = '123456';
 
 // Region managers and the jurisdiction over schools live in access/; re-exported for the old paths.
 export { MANAGER_ROLES } from '@eduprogress/shared';
-export { governsSchool, isManager as isRegionManager } from '../access/rules';
 export { getSchoolWithin } from '../access/jurisdiction';
+export { governsSchool, isManager as isRegionManager } from '../access/rules';
 
 export type { ActionContext } from '../access/caller';
 
@@ -480,56 +478,4 @@ async function writeSchoolAdminExport(region: RegionDoc, direct: boolean, out: P
   }
   sheet.commit();
   await workbook.commit();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Switching the active binding
-
-function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-/** Makes `bindingId` the active binding of the token's whole family (access and refresh tokens). */
-export async function setSessionBinding(accessToken: string, bindingId: Types.ObjectId): Promise<void> {
-  const session = await Session.findById(tokenHash(accessToken)).lean();
-  if (session) await Session.updateMany({ family: session.family }, { $set: { bindingId } });
-}
-
-/** The `GET /me` shape (kept in step with accounts/routes.ts). */
-export function meView(user: UserDoc, binding: Binding | undefined) {
-  const pendingSteps: string[] = [];
-  if (user.mustChangePassword) pendingSteps.push('changePassword');
-  if (!user.profileCompleted && user.bindings.some((b) => b.active && b.kind !== 'teacher')) {
-    pendingSteps.push('completeProfile');
-  }
-  return { user: userView(user), activeBinding: binding ? bindingView(binding) : null, pendingSteps };
-}
-
-export function auditPathOfBinding(b: Binding): string[] {
-  if (b.kind === 'region' && b.regionCode) return scopeOf(b.regionPath, b.regionCode);
-  return b.regionPath.length > 0 || !b.regionCode ? b.regionPath : [b.regionCode];
-}
-
-/** Seed 003: one person may hold several bindings; the token family carries the one in use. */
-export async function switchBinding(
-  ac: ActionContext,
-  user: UserDoc,
-  accessToken: string,
-  bindingId: string,
-): Promise<ReturnType<typeof meView>> {
-  const target = user.bindings.find((b) => b._id.equals(bindingId));
-  if (!target) throw new ForbiddenError(messages.bindingNotYours, 'BINDING_FORBIDDEN');
-  if (!target.active) throw new ConflictError(messages.bindingInactive, 'BINDING_INACTIVE');
-  if (!(ac.binding && ac.binding._id.equals(target._id))) {
-    await setSessionBinding(accessToken, target._id);
-    await recordAudit(ac.clock, ac.actor, {
-      action: 'user.switchBinding',
-      targetType: 'user',
-      targetId: String(user._id),
-      regionPath: auditPathOfBinding(target),
-      before: { activeBindingId: ac.binding ? String(ac.binding._id) : null },
-      after: { activeBindingId: String(target._id) },
-    });
-  }
-  return meView(user, target);
 }
