@@ -16,7 +16,8 @@ import { requireAuth } from './accounts/auth';
 import { profileRoutes } from './accounts/profile-routes';
 import type { SmsProvider } from './accounts/sms';
 import type { WechatAuth } from './accounts/wechat';
-import { accountAdminRoutes } from './accounts/admin-routes';
+import { accountAdminRoutes } from './schools/admin-routes';
+import { bindingRoutes } from './accounts/binding-routes';
 import type { FeatureDeps } from './app-deps';
 import { auditRoutes } from './audit/routes';
 import { permissionCodeRoutes } from './permission-codes/routes';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     ...schoolRoutes(feature),
     ...reportRoutes(feature),
     ...accountAdminRoutes(feature),
+    ...bindingRoutes(feature),
     ...permissionCodeRoutes(feature),
     ...auditRoutes(feature),
     ...trainingRoutes(feature),

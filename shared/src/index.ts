@@ -8,3 +8,5 @@ export * from './training-stats';
 export * from './identity';
 export * from './indicators';
 export * from './rates';
+export * from './roles';
+export * from './region-paths';

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import type { Role } from '@eduprogress/shared';
 import { User, type Binding } from '../../server/src/accounts/model';
 import { hashPassword } from '../../server/src/accounts/passwords';
 import { Region } from '../../server/src/regions/model';
@@ -8,7 +9,7 @@ export const PASSWORD = 'Pass12345';
 let cachedHash: Promise<string> | undefined;
 const passwordHash = () => (cachedHash ??= hashPassword(PASSWORD));
 
-/** A user bound to a role of a region; logs in with PASSWORD. */
+/** A user bound to a role of a region (`role`: a shared `Role`, as a string); logs in with PASSWORD. */
 export async function regionUser(loginName: string, regionCode: string, role: string) {
   const region = await Region.findById(regionCode).lean();
   if (!region) throw new Error(`no region ${regionCode}`);
@@ -17,7 +18,7 @@ export async function regionUser(loginName: string, regionCode: string, role: st
     name: loginName,
     passwordHash: await passwordHash(),
     mustChangePassword: false,
-    bindings: [{ kind: 'region', role, regionCode, regionPath: region.path }],
+    bindings: [{ kind: 'region', role: role as Role, regionCode, regionPath: region.path }],
   });
 }
 
@@ -31,7 +32,7 @@ async function pathOf(code: string): Promise<string[]> {
 }
 
 export async function regionBinding(role: string, code: string, active = true): Promise<BindingInput> {
-  return { kind: 'region', role, regionCode: code, regionPath: await pathOf(code), active };
+  return { kind: 'region', role: role as Role, regionCode: code, regionPath: await pathOf(code), active };
 }
 
 /** The school's admin binding, or a teacher's binding to it. */

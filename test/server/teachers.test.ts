@@ -47,7 +47,7 @@ describe('teachers: application, verification by the school admin, own status (s
     const schoolAdmin = (s: SchoolDoc) => [
       {
         kind: 'school' as const,
-        role: 'admin',
+        role: 'admin' as const,
         schoolId: s._id,
         regionCode: s.regionCode,
         regionPath: s.regionPath,

@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import {
   MISSING_FULL_TIME_TEACHERS_HINT,
   trainingRates,
+  type Role,
   type SchoolType,
   type VerificationState,
 } from '@eduprogress/shared';
@@ -82,7 +83,7 @@ describe('training statistics over HTTP (seed 003 part 3 §2)', function () {
       teacher(7, e, '高中', '数学', 'approved'),
       teacher(8, schoolA, '初中', '语文', 'approved'),
     ]);
-    const region = (role: string, regionCode: string, regionPath: string[]) => ({
+    const region = (role: Role, regionCode: string, regionPath: string[]) => ({
       kind: 'region' as const,
       role,
       regionCode,

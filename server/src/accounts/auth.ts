@@ -1,8 +1,7 @@
 import type { Context, Next } from 'koa';
-import type { Actor } from '../audit/service';
 import { UnauthorizedError } from '../http/errors';
 import { botCallerOf, isBotRequest } from '../bot-api/caller';
-import { authenticate, type AuthContext, type AuthDeps } from './service';
+import { authenticate, type AuthDeps } from './service';
 
 /** How the group-chat bot is recognised (bot-api/caller.ts); without it `Bot` credentials are refused. */
 export interface BotCallerOptions {
@@ -31,18 +30,5 @@ export function requireAuth(deps: AuthDeps, bot?: BotCallerOptions) {
   };
 }
 
-export function authOf(ctx: Context): AuthContext {
-  return ctx.state.auth as AuthContext;
-}
-
-/** The acting person for the audit trail. */
-export function actorOf(ctx: Context): Actor {
-  const auth = ctx.state.auth as AuthContext | undefined;
-  return {
-    userId: auth?.user._id,
-    name: auth?.user.name,
-    bindingId: auth?.binding?._id,
-    requestId: ctx.state.requestId,
-    ip: ctx.ip,
-  };
-}
+// Who is calling is read in access/caller.ts; re-exported for the old import path.
+export { actorOf, authOf } from '../access/caller';

@@ -1,15 +1,24 @@
 import mongoose, { Schema, Types } from 'mongoose';
-import { BINDING_KINDS, type BindingKind } from '@eduprogress/shared';
+import {
+  BINDING_KINDS,
+  type AncestorPath,
+  type BindingKind,
+  type Role,
+  type ScopePath,
+} from '@eduprogress/shared';
 
 /** What a person may act as: a role in a region, the admin of a school, or a teacher. */
 export interface Binding {
   _id: Types.ObjectId;
   kind: BindingKind;
   /** Region roles: admin | auditor | inspector (training: super | special). School: admin. Teacher: teacher. */
-  role: string;
+  role: Role;
   regionCode?: string;
-  /** Ancestor codes of the region (of the school's region for school and teacher bindings). */
-  regionPath: string[];
+  /**
+   * A region binding: the region's ancestors (excluding it). School and teacher bindings: the school's scope
+   * path (down to and including its managing region, `regionCode`). `auditPathOfBinding` gives the scope.
+   */
+  regionPath: AncestorPath | ScopePath;
   schoolId?: Types.ObjectId;
   active: boolean;
 }

@@ -8,7 +8,7 @@ import { isDuplicateKey } from '../db/duplicate-key';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
 import { readColumns, readTable, type Cell } from '../files/spreadsheet';
 import { User, type Binding, type UserDoc } from '../accounts/model';
-import { isRegionManager } from '../accounts/admin-service';
+import { isManager as isRegionManager } from '../access/rules';
 import { AccountAlias, type AccountAliasDoc } from './model';
 
 const messages = {

@@ -1,3 +1,4 @@
+import type { ScopePath } from '@eduprogress/shared';
 import mongoose, { Schema, Types } from 'mongoose';
 
 /** One append-only audit entry (001 §22: 合规、可追溯): who, as what, did what to what, when, from where. */
@@ -12,7 +13,7 @@ export interface AuditDoc {
   targetType: string;
   targetId: string;
   /** Region path of the target (its ancestors and own region): jurisdiction filter for reading the trail. */
-  regionPath: string[];
+  regionPath: ScopePath;
   /** Field → { before, after } for the fields that changed. */
   changes: Record<string, { before: unknown; after: unknown }>;
   reason?: string;

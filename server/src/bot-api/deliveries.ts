@@ -2,7 +2,7 @@
 // idempotency key (`_id`), leased by one bot instance at a time (generation claims, as for events),
 // acknowledged once sent. Fan-out decides which groups hear an event (its audience) when a bot asks.
 import mongoose, { Schema } from 'mongoose';
-import { REGION_LEVELS, toShanghaiIso, type RegionLevel } from '@eduprogress/shared';
+import { isWithin, REGION_LEVELS, toShanghaiIso, type RegionLevel } from '@eduprogress/shared';
 import type { Clock } from '../clock';
 import { NotFoundError } from '../http/errors';
 import { OutboxEvent, type EventType, type OutboxEventDoc } from '../outbox/model';
@@ -101,7 +101,7 @@ export function audienceOf(
   event: OutboxEventDoc,
   room: Pick<BotRoomDoc, 'regionCode' | 'regionPath' | 'regionLevel'>,
 ): string | undefined {
-  const inside = room.regionCode === event.regionCode || room.regionPath.includes(event.regionCode);
+  const inside = isWithin(room.regionPath, room.regionCode, event.regionCode);
   const p = event.payload;
   switch (event.type) {
     case 'window.opened':
@@ -112,7 +112,7 @@ export function audienceOf(
     case 'deadline.passed': {
       // P and above (one digest per group and level), and the groups of the level's regions below P
       // (their own schools and report were auto-submitted).
-      const above = room.regionCode === event.regionCode || event.regionPath.includes(room.regionCode);
+      const above = isWithin(event.regionPath, event.regionCode, room.regionCode);
       const ofLevel = room.regionPath.includes(event.regionCode) && room.regionLevel === p.level;
       return above || ofLevel ? `deadline.passed:${String(p.period)}:${String(p.level)}` : undefined;
     }

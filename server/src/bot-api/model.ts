@@ -1,5 +1,5 @@
 import mongoose, { Schema, Types } from 'mongoose';
-import { REGION_LEVELS, type RegionLevel } from '@eduprogress/shared';
+import { REGION_LEVELS, type RegionLevel, type AncestorPath } from '@eduprogress/shared';
 
 /**
  * A one-time code a region admin posts in a group chat so the bot binds that room to the region.
@@ -10,7 +10,7 @@ export interface BotBindingCodeDoc {
   codeHint: string;
   regionCode: string;
   /** Ancestors of the region. */
-  regionPath: string[];
+  regionPath: AncestorPath;
   regionName: string;
   createdBy: { userId: Types.ObjectId; name: string };
   createdAt: Date;
@@ -81,7 +81,7 @@ export interface BotRoomDoc {
   roomTopic: string;
   regionCode: string;
   /** Ancestors of the region: an event for region X goes to rooms of X and of regions below X. */
-  regionPath: string[];
+  regionPath: AncestorPath;
   regionName: string;
   regionLevel: RegionLevel;
   boundAt: Date;

@@ -5,7 +5,7 @@ import type { Actor } from '../audit/service';
 import { recordAudit } from '../audit/service';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
-import { NATIONAL_CODE } from '@eduprogress/shared';
+import { isWithin, NATIONAL_CODE, scopeOf } from '@eduprogress/shared';
 import type { RegionDoc } from '../regions/model';
 import { cachedDescendants } from '../regions/tree';
 import { SUBSCRIPTION_TOPICS, type SubscriptionTopic } from './deliveries';
@@ -45,7 +45,7 @@ export async function setSubscription(
     action: 'bot.room.subscription',
     targetType: 'botRoom',
     targetId: roomId,
-    regionPath: [...room.regionPath, room.regionCode],
+    regionPath: scopeOf(room.regionPath, room.regionCode),
     before: { muted: room.muted ?? [] },
     after: { muted: after },
   });
@@ -62,7 +62,7 @@ export async function unbindWithCode(clock: Clock, actor: Actor, body: { roomId:
   const hash = hashCode(normaliseBindingCode(body.code));
   const code = await BotBindingCode.findById(hash).lean<BotBindingCodeDoc>();
   if (!code) throw new NotFoundError(messages.codeNotFound, 'BINDING_CODE_NOT_FOUND');
-  if (room.regionCode !== code.regionCode && !room.regionPath.includes(code.regionCode)) {
+  if (!isWithin(room.regionPath, room.regionCode, code.regionCode)) {
     throw new ForbiddenError(messages.codeOutside, 'BINDING_CODE_OUTSIDE');
   }
   if (code.expiresAt <= clock()) throw new ConflictError(messages.codeExpired, 'BINDING_CODE_EXPIRED');
@@ -77,7 +77,7 @@ export async function unbindWithCode(clock: Clock, actor: Actor, body: { roomId:
     action: 'bot.room.unbind',
     targetType: 'botRoom',
     targetId: body.roomId,
-    regionPath: [...room.regionPath, room.regionCode],
+    regionPath: scopeOf(room.regionPath, room.regionCode),
     before: roomView(room),
     after: null,
   });
@@ -107,7 +107,7 @@ export async function searchRegions(room: Pick<BotRoomDoc, 'regionCode'>, q: str
   const fits = (r: RegionDoc) => !r.placeholder && (r.name === name || r.name.replace(SUFFIXES, '') === name);
   const exact = all.filter((r) => !r.placeholder && r.name === name);
   const chosen = exact.length ? exact : all.filter(fits);
-  const inside = chosen.filter((r) => r._id === room.regionCode || r.path.includes(room.regionCode));
+  const inside = chosen.filter((r) => isWithin(r.path, r._id, room.regionCode));
   const names = new Map(all.map((r) => [r._id, r.name]));
   const matches: RegionMatch[] = inside.map((r) => ({
     code: r._id,

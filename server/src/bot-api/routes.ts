@@ -3,7 +3,7 @@
 import type { Context } from 'koa';
 import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
-import { isRegionManager } from '../accounts/admin-service';
+import { isRegionManager } from '../schools/admin-accounts';
 import { ForbiddenError } from '../http/errors';
 import { input, type RouteDefinition } from '../http/route';
 import { botActorOf, requireBot } from './auth';

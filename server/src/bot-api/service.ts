@@ -2,8 +2,8 @@
 // with one-time codes. Every "only one wins" step is a unique-`_id` insert, because FerretDB v1 runs a
 // conditional update (findOneAndUpdate included) as read-then-write and lets concurrent callers all win.
 import { createHash, randomInt } from 'node:crypto';
-import { toShanghaiIso } from '@eduprogress/shared';
-import { requireRegionManager, type ActionContext } from '../accounts/admin-service';
+import { toShanghaiIso, regionScope, scopeOf } from '@eduprogress/shared';
+import { requireRegionManager, type ActionContext } from '../schools/admin-accounts';
 import type { UserDoc } from '../accounts/model';
 import { recordAudit, type Actor } from '../audit/service';
 import type { Clock } from '../clock';
@@ -94,7 +94,7 @@ export async function createBindingCode(
       action: 'bot.bindingCode.create',
       targetType: 'region',
       targetId: region._id,
-      regionPath: [...region.path, region._id],
+      regionPath: regionScope(region),
       before: null,
       after: { codeHint: `${code.slice(0, 2)}****${code.slice(-2)}`, expiresAt },
     });
@@ -178,7 +178,7 @@ export async function bindRoom(clock: Clock, actor: Actor, body: BindRoomInput) 
       action: 'bot.room.bind',
       targetType: 'botRoom',
       targetId: body.roomId,
-      regionPath: [...region.path, region._id],
+      regionPath: regionScope(region),
       before: before ? roomView(before) : null,
       after: roomView(after),
     });
@@ -209,7 +209,7 @@ export async function unbindRoom(clock: Clock, actor: Actor, roomId: string) {
     action: 'bot.room.unbind',
     targetType: 'botRoom',
     targetId: roomId,
-    regionPath: [...room.regionPath, room.regionCode],
+    regionPath: scopeOf(room.regionPath, room.regionCode),
     before: roomView(room),
     after: null,
   });

@@ -1,6 +1,8 @@
 // The demo world: one believable province (福建省) with schools, admins, teachers and last quarter's
 // reports in every state. Deterministic: a fixed seed and ids derived from region codes mean every
 // run writes the same documents, so a crashed load can simply run again (duplicates are skipped).
+// Over 500 lines on purpose: one deterministic script, read top to bottom; splitting it would scatter the
+// ids and counts that must agree.
 import { noteLoginSequences, schoolAdminLoginName as loginNameOf } from '../schools/login-names';
 import { Types, type Model } from 'mongoose';
 import {
@@ -16,6 +18,7 @@ import {
   type SchoolType,
   type UrbanRuralType,
   type VerificationState,
+  regionScope,
 } from '@eduprogress/shared';
 import { User, type Binding, type UserDoc } from '../accounts/model';
 import { hashPassword } from '../accounts/passwords';
@@ -326,7 +329,7 @@ export function buildSchool(
     name: named.name,
     type,
     regionCode: region._id,
-    regionPath: [...region.path, region._id],
+    regionPath: regionScope(region),
     status,
     ownership: rng.weighted(ownershipWeights(type)),
     urbanRural,

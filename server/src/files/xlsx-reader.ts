@@ -4,6 +4,8 @@
 // sheet. XML is parsed by saxes with element names taken by their local part, so the `x:` prefixes of
 // .NET/OpenXML SDK output read like Excel's own; every chunk is decoded by one streaming TextDecoder,
 // so a character split between chunks is never damaged.
+// Over 500 lines on purpose: one streaming reader (zip entries, shared strings, styles, sheet cells) whose
+// parts share the decoder state; split it and each part needs the others' internals.
 import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { format as formatValue, getFormatInfo } from 'numfmt';

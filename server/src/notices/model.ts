@@ -1,5 +1,11 @@
 import mongoose, { Schema, Types } from 'mongoose';
-import { REGION_LEVELS, SCHOOL_TYPES, type RegionLevel, type SchoolType } from '@eduprogress/shared';
+import {
+  REGION_LEVELS,
+  SCHOOL_TYPES,
+  type RegionLevel,
+  type SchoolType,
+  type AncestorPath,
+} from '@eduprogress/shared';
 
 export const NOTICE_STATUSES = ['draft', 'published'] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
@@ -29,7 +35,7 @@ export interface NoticeDoc {
   /** The author's region: recipients are within its subtree. */
   regionCode: string;
   /** Ancestors of the author's region (the event's regionPath). */
-  regionPath: string[];
+  regionPath: AncestorPath;
   regionName: string;
   authorId: Types.ObjectId;
   authorName: string;

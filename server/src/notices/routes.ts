@@ -1,7 +1,7 @@
 // HTTP surface of notices: auth → validate → handler; uploads and downloads stream.
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'koa';
-import { actorOf, authOf } from '../accounts/auth';
+import { callerOf } from '../access/caller';
 import type { FeatureDeps } from '../app-deps';
 import { AppError, ValidationError } from '../http/errors';
 import { input, type RouteDefinition } from '../http/route';
@@ -34,7 +34,6 @@ import {
   storeAttachment,
   type CreateNoticeInput,
   type ListNoticesQuery,
-  type NoticeCaller,
   type NoticeDeps,
 } from './service';
 
@@ -55,11 +54,6 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 export interface NoticeRouteDeps extends FeatureDeps {
   /** Where attachment files are kept (DATA_DIR/attachments). */
   attachmentsDir: string;
-}
-
-function callerOf(ctx: Context): NoticeCaller {
-  const auth = authOf(ctx);
-  return { user: auth.user, binding: auth.binding, actor: actorOf(ctx) };
 }
 
 /** The request body, refused once it passes `limit` bytes (the multipart parser buffers what it reads). */

@@ -1,18 +1,24 @@
 // Notices (seed 000 §6.4 通知公告): a region's managers write to admins of chosen levels and schools of
 // chosen types within their subtree; recipients read them (with receipts), the authors follow read counts
 // per unit. Publishing writes a `notice.published` outbox event for the bot.
+// Over 500 lines: recipients, writing, reading with receipts and read counts share the scope rules below;
+// not split yet (issue 10) to keep parallel notice work mergeable.
 import { Types } from 'mongoose';
 import {
   REGION_LEVEL_LABELS,
   REGION_LEVELS,
   SCHOOL_TYPES,
+  regionScope,
+  scopeOf,
   toShanghaiIso,
   type RegionLevel,
   type SchoolType,
 } from '@eduprogress/shared';
-import { fullPathOf, isRegionManager, requireRegionManager } from '../accounts/admin-service';
+import type { Caller as AccessCaller } from '../access/caller';
+import { isManager } from '../access/rules';
+import { requireRegionManager } from '../schools/admin-accounts';
 import { User, type Binding, type UserDoc } from '../accounts/model';
-import { recordAudit, type Actor } from '../audit/service';
+import { recordAudit } from '../audit/service';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
 import { skipOf, type Page } from '../http/pagination';
@@ -51,11 +57,8 @@ const messages = {
 
 export const ATTACHMENTS_PER_NOTICE = 10;
 
-export interface NoticeCaller {
-  user: Pick<UserDoc, '_id' | 'name'>;
-  binding: Binding | undefined;
-  actor: Actor;
-}
+/** Who is calling (access/caller.ts): the person (id and name for read receipts), binding and actor. */
+export type NoticeCaller = Pick<AccessCaller, 'binding' | 'actor'> & { user: Pick<UserDoc, '_id' | 'name'> };
 
 export interface NoticeDeps {
   clock: Clock;
@@ -75,13 +78,13 @@ interface Recipient {
 }
 
 function schoolPath(s: Pick<SchoolDoc, 'regionCode' | 'regionPath'>): string[] {
-  return s.regionPath.includes(s.regionCode) ? s.regionPath : [...s.regionPath, s.regionCode];
+  return s.regionPath.includes(s.regionCode) ? s.regionPath : scopeOf(s.regionPath, s.regionCode);
 }
 
 async function recipientOf(binding: Binding | undefined): Promise<Recipient | undefined> {
   if (binding?.kind === 'region' && binding.regionCode) {
     const region = await Region.findById(binding.regionCode).lean<RegionDoc>();
-    return region ? { kind: 'region', level: region.level, path: fullPathOf(region) } : undefined;
+    return region ? { kind: 'region', level: region.level, path: regionScope(region) } : undefined;
   }
   if (binding?.kind === 'school' && binding.schoolId) {
     const school = await School.findById(binding.schoolId).lean<SchoolDoc>();
@@ -105,7 +108,7 @@ function unitOf(authorCode: string, path: string[]): string {
 
 /** Managers of the authoring region run the notice (staff change; the notice belongs to the region). */
 function manages(binding: Binding | undefined, notice: NoticeDoc): boolean {
-  return isRegionManager(binding) && binding.regionCode === notice.regionCode;
+  return isManager(binding) && binding.regionCode === notice.regionCode;
 }
 
 async function loadNotice(id: string): Promise<NoticeDoc> {
@@ -186,7 +189,7 @@ function auditView(n: NoticeDoc) {
 }
 
 function auditPath(n: NoticeDoc): string[] {
-  return [...n.regionPath, n.regionCode];
+  return scopeOf(n.regionPath, n.regionCode);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -455,7 +458,7 @@ export async function readCounts(caller: NoticeCaller, id: string) {
         if (b.kind === 'region' && b.regionCode) {
           const region = regionByCode.get(b.regionCode);
           if (region && notice.scope.levels.includes(region.level))
-            count(unitOf(home, fullPathOf(region)), userId);
+            count(unitOf(home, regionScope(region)), userId);
         } else if (b.kind === 'school' && b.schoolId) {
           const school = schools.get(String(b.schoolId));
           const path = school && schoolPath(school);

@@ -1,4 +1,5 @@
 import mongoose, { Schema, Types } from 'mongoose';
+import type { Role, ScopePath } from '@eduprogress/shared';
 
 export const PERMISSION_CODE_STATES = ['unused', 'used', 'revoked'] as const;
 export type PermissionCodeState = (typeof PERMISSION_CODE_STATES)[number];
@@ -20,12 +21,12 @@ export interface PermissionCodeDoc {
   /** First and last two characters, so an issuer can tell codes apart in a list. */
   codeHint: string;
   kind: 'region' | 'school';
-  role: string;
+  role: Role;
   /** The target region, or the school's managing region. */
   regionCode: string;
   regionName: string;
   /** Ancestors plus the target region itself: the jurisdiction filter for lists. */
-  regionPath: string[];
+  regionPath: ScopePath;
   schoolId?: Types.ObjectId;
   schoolName?: string;
   state: PermissionCodeState;

@@ -1,8 +1,9 @@
 // Permission codes (seed 003 权限码), removing bound region admins, activation progress.
 import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
-import type { ActionContext } from '../accounts/admin-service';
-import { actorOf, authOf } from '../accounts/auth';
+import type { ActionContext } from '../schools/admin-accounts';
+import { actionOf } from '../access/caller';
+import { authOf } from '../accounts/auth';
 import { input, type RouteDefinition } from '../http/route';
 import {
   bindCodeBody,
@@ -25,11 +26,7 @@ import {
 } from './service';
 
 export function permissionCodeRoutes(deps: FeatureDeps): RouteDefinition[] {
-  const action = (ctx: Context): ActionContext => ({
-    clock: deps.clock,
-    actor: actorOf(ctx),
-    binding: authOf(ctx).binding,
-  });
+  const action = (ctx: Context): ActionContext => actionOf(ctx, deps.clock);
   const common = { tags: ['权限码'], auth: true, before: [deps.auth] };
   return [
     {

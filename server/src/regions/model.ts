@@ -1,5 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
-import { REGION_LEVELS, type RegionLevel } from '@eduprogress/shared';
+import { REGION_LEVELS, type AncestorPath, type RegionLevel } from '@eduprogress/shared';
 
 export interface RegionDoc {
   /** GB/T 2260 code, also the document id (an `_id` look-up is the fast path on every backend). */
@@ -8,7 +8,7 @@ export interface RegionDoc {
   level: RegionLevel;
   parentCode: string | null;
   /** Ancestor codes from the national root down to the parent (the region itself excluded). */
-  path: string[];
+  path: AncestorPath;
   /**
    * Always false since the seed leaves the package's grouping rows (市辖区, 省直辖县级行政区划) out; kept
    * in the API view for the clients that read it.

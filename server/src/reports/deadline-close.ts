@@ -18,6 +18,7 @@ import {
   previousPeriod,
   type ReportState,
   type ReportingLevel,
+  regionScope,
 } from '@eduprogress/shared';
 import { AuditEntry } from '../audit/model';
 import { diff, type Actor } from '../audit/service';
@@ -337,7 +338,7 @@ export async function closeRegions(
   }
   for (const region of regions) {
     const d = deltas.get(region._id);
-    if (d) rollups.addDelta({ regionCode: region._id, regionPath: [...region.path, region._id] }, d, now);
+    if (d) rollups.addDelta({ regionCode: region._id, regionPath: regionScope(region) }, d, now);
   }
   await rollups.write();
   for (const [code, byRegion] of states) await indexReportStates(code, period, byRegion);

@@ -1,5 +1,11 @@
 import mongoose, { Schema, Types } from 'mongoose';
-import { REPORT_STATES, type ReportIssue, type ReportState } from '@eduprogress/shared';
+import {
+  REPORT_STATES,
+  type ReportIssue,
+  type ReportState,
+  type AncestorPath,
+  type ScopePath,
+} from '@eduprogress/shared';
 
 export type { ReportIssue };
 
@@ -20,7 +26,8 @@ export interface ReportDoc {
   unitKind: 'school' | 'region';
   schoolId?: Types.ObjectId;
   regionCode: string;
-  regionPath: string[];
+  /** A school's report: the school's scope path; a region's report: the region's ancestors (excluding it). */
+  regionPath: ScopePath | AncestorPath;
   state: ReportState;
   autoSubmitted: boolean;
   /** "No change this cycle": the school confirmed instead of editing. */

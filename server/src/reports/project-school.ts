@@ -6,6 +6,7 @@ import type { Clock } from '../clock';
 import { ForbiddenError } from '../http/errors';
 import { School, type SchoolDoc } from '../schools/model';
 import { publishSchoolChange } from '../schools/service';
+import { administersSchool } from '../access/rules';
 import { holdsRole } from './rules';
 import { schoolUnit } from './service';
 
@@ -51,8 +52,7 @@ export async function declareProjectSchool(
 ) {
   const u = await schoolUnit(schoolId);
   if (u.kind !== 'school') throw new Error('unreachable');
-  const b = auth.binding;
-  if (!(b?.kind === 'school' && b.role === 'admin' && b.schoolId?.equals(u.school._id))) {
+  if (!administersSchool(auth.binding, u.school._id)) {
     throw new ForbiddenError(messages.schoolOnly, 'NOT_OWN_UNIT');
   }
   return setProject(clock, actor, u.school, declared ? 'declared' : null, 'school.project.declare', calendar);

@@ -9,7 +9,6 @@ import {
   type ReportState,
   type ReportingLevel,
 } from '@eduprogress/shared';
-import type { Binding } from '../accounts/model';
 import type { RegionDoc } from '../regions/model';
 
 /** States in which a report counts as reported (上报) for progress and the school list. */
@@ -89,26 +88,5 @@ export function levelWindow(period: string, level: ReportingLevel, calendar: Cal
   return windowsFor(parsePeriod(period), calendar).find((w) => w.level === level)!;
 }
 
-/** A region binding of one of `roles` for exactly `regionCode`. */
-export function holdsRole(
-  binding: Binding | undefined,
-  regionCode: string,
-  roles: readonly string[],
-): boolean {
-  return (
-    !!binding &&
-    binding.kind === 'region' &&
-    binding.regionCode === regionCode &&
-    roles.includes(binding.role)
-  );
-}
-
-/** A region binding over `regionCode`'s subtree (the region itself or an ancestor). */
-export function governs(
-  binding: Binding | undefined,
-  regionCode: string,
-  regionPath: readonly string[],
-): boolean {
-  if (!binding || binding.kind !== 'region' || !binding.regionCode) return false;
-  return regionCode === binding.regionCode || regionPath.includes(binding.regionCode);
-}
+// Who holds a role where, and who governs a region: the access rules (access/rules.ts), named as before.
+export { holdsRole, governsCode as governs } from '../access/rules';

@@ -8,6 +8,7 @@ import {
   type SchoolStatus,
   type SchoolType,
   type UrbanRuralType,
+  type ScopePath,
 } from '@eduprogress/shared';
 
 /** 学制 (seed 000 §2.4). */
@@ -52,8 +53,8 @@ export interface SchoolDoc {
   type: SchoolType;
   /** The managing region: a county, or a city/province for their direct (直管) schools. */
   regionCode: string;
-  /** Ancestor codes of the school: the managing region's path plus the managing region itself. */
-  regionPath: string[];
+  /** The school's scope: the managing region's path plus the managing region itself. */
+  regionPath: ScopePath;
   status: SchoolStatus;
   ownership: SchoolOwnership;
   urbanRural: UrbanRuralType;

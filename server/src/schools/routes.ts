@@ -1,8 +1,7 @@
 // HTTP surface of school management: each route reads as auth → validate → handler, and handlers
 // only translate between HTTP and the service.
 import { PassThrough } from 'node:stream';
-import type { Context } from 'koa';
-import { actorOf, authOf } from '../accounts/auth';
+import { callerOf } from '../access/caller';
 import type { FeatureDeps } from '../app-deps';
 import { input, type RouteDefinition } from '../http/route';
 import { uploadedFile } from '../http/upload';
@@ -31,7 +30,6 @@ import {
   templateRegions,
   transferSchool,
   updateSchool,
-  type Caller,
   type CreateSchoolInput,
   type DeleteSchoolOptions,
   type ListSchoolsQuery,
@@ -48,10 +46,6 @@ const messages = {
 
 /** Upload limit: a 50,000-row import file stays well below it. */
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
-
-function callerOf(ctx: Context): Caller {
-  return { binding: authOf(ctx).binding, actor: actorOf(ctx) };
-}
 
 export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
   const before = [deps.auth];

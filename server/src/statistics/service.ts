@@ -24,6 +24,7 @@ import {
   type Parts,
   type SchoolType,
   type UrbanRuralType,
+  regionScope,
 } from '@eduprogress/shared';
 import type { AuthContext } from '../accounts/service';
 import { ValidationError } from '../http/errors';
@@ -170,7 +171,7 @@ function defsFor(category: IndicatorCategory, page?: string): IndicatorDef[] {
 /** 全国 > 福建省 > 福州市: from the top of the caller's jurisdiction down to the region. */
 async function breadcrumb(auth: AuthContext, region: RegionDoc) {
   const top = auth.binding?.regionCode ?? NATIONAL_CODE;
-  const codes = [...region.path, region._id];
+  const codes = regionScope(region);
   const from = Math.max(0, codes.indexOf(top));
   const docs = await Promise.all(
     codes.slice(from).map((c) => (c === region._id ? region : Region.findById(c).lean<RegionDoc>())),

@@ -1,6 +1,11 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import mongoose, { Schema, Types } from 'mongoose';
-import { maskIdNumber, VERIFICATION_STATES, type VerificationState } from '@eduprogress/shared';
+import {
+  maskIdNumber,
+  VERIFICATION_STATES,
+  type VerificationState,
+  type ScopePath,
+} from '@eduprogress/shared';
 
 /** 证件类型 offered when a teacher applies (the platform's list). */
 export const ID_TYPES = [
@@ -21,8 +26,8 @@ export interface TeacherDoc {
   mobile: string;
   /** Absent while the teacher chose 「其他」 because the school is not in the system (seed 003 Q1). */
   schoolId?: Types.ObjectId;
-  /** Ancestor region codes of the teacher's school, down to its managing region. */
-  regionPath: string[];
+  /** Scope path of the teacher's school: region codes down to and including its managing region. */
+  regionPath: ScopePath;
   /** The managing region (the school's, or the region chosen with 「其他」); else the last of regionPath. */
   regionCode?: string;
   stage: string;

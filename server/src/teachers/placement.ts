@@ -6,7 +6,7 @@ import { Types } from 'mongoose';
 import { maskMobile, VERIFICATION_LABELS } from '@eduprogress/shared';
 import type { UserDoc } from '../accounts/model';
 import { User } from '../accounts/model';
-import { MANAGER_ROLES } from '../accounts/admin-service';
+import { MANAGER_ROLES } from '@eduprogress/shared';
 import { recordAudit } from '../audit/service';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';

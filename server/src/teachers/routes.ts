@@ -1,5 +1,5 @@
 // HTTP surface of teachers: verification by the school admin, the teacher's own application and status.
-import type { Context } from 'koa';
+import { callerOf } from '../access/caller';
 import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { input, type RouteDefinition } from '../http/route';
@@ -10,7 +10,6 @@ import {
   myTeacher,
   verifyTeacher,
   type ApplicationInput,
-  type Caller,
   type SchoolTeacherQuery,
   type VerifyInput,
 } from './service';
@@ -18,10 +17,6 @@ import {
 const messages = {
   tags: ['教师认证'],
 };
-
-function callerOf(ctx: Context): Caller {
-  return { binding: authOf(ctx).binding, actor: actorOf(ctx) };
-}
 
 export function teacherRoutes(deps: FeatureDeps): RouteDefinition[] {
   const common = { tags: messages.tags, auth: true, before: [deps.auth] };

@@ -2,7 +2,7 @@
 // time, checked, matched to teachers through the teacher directory and compared with the roster; only
 // rows that change something are written, so re-running the same file writes nothing at all.
 import { Types } from 'mongoose';
-import { maskMobile, parseStudyTime, recordFacts, toCentiHours } from '@eduprogress/shared';
+import { maskMobile, parseStudyTime, recordFacts, toCentiHours, regionScope } from '@eduprogress/shared';
 import { User } from '../accounts/model';
 import { recordAudit } from '../audit/service';
 import { readColumns, readTable, type Cell } from '../files/spreadsheet';
@@ -363,7 +363,7 @@ export async function importTrainingRecords(
       action: 'training.importRecords',
       targetType: 'training',
       targetId: String(training._id),
-      regionPath: [...scope.path, scope._id],
+      regionPath: regionScope(scope),
       after: {
         rows: summary.rows,
         created: summary.created,

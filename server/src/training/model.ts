@@ -2,6 +2,7 @@
 // (in a collection per training and records generation), full-time teacher counts. Derived and
 // rebuildable from them (see stats.ts): per training and view generation, collections of rollup pages
 // and one of roster chunks. Training.recordsGen and Training.viewGen switch to new ones together.
+import type { AncestorPath, ScopePath } from '@eduprogress/shared';
 import mongoose, { Schema, Types } from 'mongoose';
 
 export interface TrainingDoc {
@@ -14,7 +15,8 @@ export interface TrainingDoc {
   hourCap: number;
   /** The region the training is organised for (its statistics are rooted there). */
   regionCode: string;
-  regionPath: string[];
+  /** Ancestors of `regionCode` (excluding it). */
+  regionPath: AncestorPath;
   createdAt: Date;
   createdBy?: Types.ObjectId;
   /** Current generation of the records (0 = none yet); see recordsCollection(). */
@@ -60,7 +62,8 @@ export interface TrainingRecordDoc {
   completed: 0 | 1;
   /** 1 when the teacher's verification is approved at the time of writing. */
   verified: 0 | 1;
-  regionPath: string[];
+  /** Scope path of the teacher's managing region (down to and including it). */
+  regionPath: ScopePath;
   schoolId?: Types.ObjectId;
   stage: string;
   subject: string;

@@ -1,7 +1,9 @@
 // HTTP surface of teacher training (seed 003): auth → validate → handler; uploads and downloads stream.
+import { scopeOf } from '@eduprogress/shared';
 import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
-import { actorOf, authOf } from '../accounts/auth';
+import { callerOf } from '../access/caller';
+import { authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { recordAudit } from '../audit/service';
 import { input, type RouteDefinition } from '../http/route';
@@ -41,7 +43,6 @@ import {
   teacherRow,
   teacherScope,
   visibleTraining,
-  type Caller,
   type CreateTrainingInput,
   type ListTrainingsQuery,
   type StatsFilters,
@@ -57,11 +58,6 @@ const messages = {
 
 /** A 150,000-row platform export is ~10 MB as CSV. */
 const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
-
-function callerOf(ctx: Context): Caller {
-  const { user, binding } = authOf(ctx);
-  return { user, binding, actor: actorOf(ctx) };
-}
 
 /** Streams a workbook as the response; an error after the headers went out can only cut the download. */
 function sendWorkbook(ctx: Context, fileName: string, write: (out: PassThrough) => Promise<unknown>): void {
@@ -241,7 +237,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
           action: 'training.recount',
           targetType: 'training',
           targetId: String(training._id),
-          regionPath: [...training.regionPath, training.regionCode],
+          regionPath: scopeOf(training.regionPath, training.regionCode),
           after: { records: result.records, factsFixed: result.factsFixed },
         });
         ctx.body = result;
@@ -303,7 +299,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
             action: 'region.fullTimeTeachers.import',
             targetType: 'region',
             targetId: code,
-            regionPath: [...region.path, code],
+            regionPath: scopeOf(region.path, code),
             after: { rows, applied: valid.length, failed: rows - valid.length },
           });
           ctx.body = { rows, applied: valid.length, failed: rows - valid.length, errors };

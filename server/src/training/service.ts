@@ -1,5 +1,7 @@
 // Trainings, who may see and run them, and the statistics views of seed 003 (by region, by teacher,
 // by school, the teacher's own). Services take typed inputs and never see the HTTP context.
+// Over 500 lines: trainings and their four statistics views share the visibility rules below; not split
+// yet (issue 10), the read models already moved to roster.ts, rollups.ts and recount.ts.
 import { Types } from 'mongoose';
 import {
   formatStudyTime,
@@ -13,9 +15,12 @@ import {
   type TrainingCounts,
   type TrainingRates,
   type TrainingStatus,
+  scopeOf,
 } from '@eduprogress/shared';
+import type { Caller as AccessCaller } from '../access/caller';
+import { isRegionBinding, isTrainingAdmin, reachesSchool } from '../access/rules';
 import type { Binding, UserDoc } from '../accounts/model';
-import { recordAudit, type Actor } from '../audit/service';
+import { recordAudit } from '../audit/service';
 import type { Clock } from '../clock';
 import { ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
 import type { Page } from '../http/pagination';
@@ -55,16 +60,8 @@ const messages = {
   otherSchool: '其他',
 };
 
-/** Roles that run trainings. Seed 003 names super and special admins; `admin` is accepted as well so
- * the ordinary national/province administrators (the demo's national admin) can work without a
- * training-specific binding. */
-export const TRAINING_ADMIN_ROLES = ['super', 'special', 'admin'];
-
-export interface Caller {
-  user: UserDoc;
-  binding?: Binding;
-  actor: Actor;
-}
+/** Who is calling (access/caller.ts). */
+export type Caller = Pick<AccessCaller, 'user' | 'binding' | 'actor'>;
 
 export interface TrainingDeps {
   clock: Clock;
@@ -144,12 +141,7 @@ export async function createTraining(deps: TrainingDeps, caller: Caller, input: 
   const regions = await regionIndex();
   const b = caller.binding;
   const level = levelOf(regions, b?.regionCode);
-  if (
-    !b ||
-    b.kind !== 'region' ||
-    !TRAINING_ADMIN_ROLES.includes(b.role) ||
-    (level !== 'national' && level !== 'province')
-  ) {
+  if (!isTrainingAdmin(b) || (level !== 'national' && level !== 'province')) {
     throw new ForbiddenError(messages.createForbidden, 'TRAINING_CREATE_FORBIDDEN');
   }
   const code = input.regionCode ?? b.regionCode!;
@@ -177,7 +169,7 @@ export async function createTraining(deps: TrainingDeps, caller: Caller, input: 
     action: 'training.create',
     targetType: 'training',
     targetId: String(training._id),
-    regionPath: [...region.path, code],
+    regionPath: scopeOf(region.path, code),
     after: { name: training.name, startAt, endAt, hourCap: training.hourCap, regionCode: code },
   });
   return trainingView(training, now, regions);
@@ -236,8 +228,7 @@ function regionInTraining(
   code?: string,
 ): RegionDoc {
   const b = caller.binding;
-  if (!b || b.kind !== 'region' || !b.regionCode)
-    throw new ForbiddenError(messages.regionOnly, 'REGION_ADMIN_ONLY');
+  if (!isRegionBinding(b)) throw new ForbiddenError(messages.regionOnly, 'REGION_ADMIN_ONLY');
   const target = code ?? topRegion(b, training, regions);
   const region = regions.byCode.get(target);
   if (!region) throw new NotFoundError(messages.regionNotFound(target), 'REGION_NOT_FOUND');
@@ -414,7 +405,7 @@ export async function teacherScope(
     const region = regionInTraining(caller, training, regions, query.region);
     const code = region._id;
     if (query.school) {
-      const school = await schoolWithin(caller, query.school, regions);
+      const school = await schoolWithin(caller, query.school);
       const id = String(school._id);
       where = (l) => l.schoolId === id;
       chunk = (r) => r === school.regionCode;
@@ -465,13 +456,11 @@ export async function listTrainingTeachers(
 // ---------------------------------------------------------------------------------------------
 // By school (seed 003 part 4 §3.2)
 
-async function schoolWithin(caller: Caller, schoolId: string, regions: RegionIndex): Promise<SchoolDoc> {
+async function schoolWithin(caller: Caller, schoolId: string): Promise<SchoolDoc> {
   const school = Types.ObjectId.isValid(schoolId) ? await School.findById(schoolId).lean<SchoolDoc>() : null;
   if (!school) throw new NotFoundError(messages.schoolNotFound, 'SCHOOL_NOT_FOUND');
-  const b = caller.binding;
-  const own = b?.kind === 'school' && b.schoolId && String(b.schoolId) === String(school._id);
-  const governs = b?.kind === 'region' && b.regionCode && regions.within(school.regionCode, b.regionCode);
-  if (!own && !governs) throw new ForbiddenError(messages.schoolOutside, 'OUTSIDE_JURISDICTION');
+  if (!reachesSchool(caller.binding, school))
+    throw new ForbiddenError(messages.schoolOutside, 'OUTSIDE_JURISDICTION');
   return school;
 }
 
@@ -483,7 +472,7 @@ export async function schoolStats(
   filters: { includeUnverified: boolean },
 ) {
   const { training, regions } = await visibleTraining(caller, id);
-  const school = await schoolWithin(caller, schoolId, regions);
+  const school = await schoolWithin(caller, schoolId);
   const cap = Math.round(training.hourCap * 100);
   const total: TrainingCounts = { ...EMPTY_TRAINING_COUNTS };
   const byStage = new Map<string, TrainingCounts>();
@@ -559,7 +548,7 @@ export async function myTrainings(deps: TrainingDeps, user: UserDoc) {
 /** The region an import covers: the caller's own, or the training's when the caller is above it. */
 export function importScope(caller: Caller, training: TrainingDoc, regions: RegionIndex): RegionDoc {
   const b = caller.binding;
-  if (!b || b.kind !== 'region' || !b.regionCode || !TRAINING_ADMIN_ROLES.includes(b.role)) {
+  if (!isTrainingAdmin(b)) {
     throw new ForbiddenError(messages.importForbidden, 'IMPORT_FORBIDDEN');
   }
   return regions.byCode.get(topRegion(b, training, regions))!;
@@ -567,13 +556,7 @@ export function importScope(caller: Caller, training: TrainingDoc, regions: Regi
 
 export function assertCanRecount(caller: Caller, training: TrainingDoc, regions: RegionIndex): void {
   const b = caller.binding;
-  if (
-    !b ||
-    b.kind !== 'region' ||
-    !b.regionCode ||
-    !TRAINING_ADMIN_ROLES.includes(b.role) ||
-    !regions.within(training.regionCode, b.regionCode)
-  ) {
+  if (!isTrainingAdmin(b) || !regions.within(training.regionCode, b.regionCode)) {
     throw new ForbiddenError(messages.recountForbidden, 'RECOUNT_FORBIDDEN');
   }
 }
@@ -590,13 +573,12 @@ export async function fullTimeRegion(
   const regions = await regionIndex();
   const b = caller.binding;
   const region = regions.byCode.get(code);
-  if (!b || b.kind !== 'region' || !b.regionCode)
-    throw new ForbiddenError(messages.fullTimeForbidden, 'FULL_TIME_FORBIDDEN');
+  if (!isRegionBinding(b)) throw new ForbiddenError(messages.fullTimeForbidden, 'FULL_TIME_FORBIDDEN');
   if (!region) throw new NotFoundError(messages.regionNotFound(code), 'REGION_NOT_FOUND');
   if (!regions.within(code, b.regionCode))
     throw new ForbiddenError(messages.regionOutside, 'OUTSIDE_JURISDICTION');
   const level = levelOf(regions, b.regionCode);
-  if (write && (!TRAINING_ADMIN_ROLES.includes(b.role) || (level !== 'national' && level !== 'province'))) {
+  if (write && (!isTrainingAdmin(b) || (level !== 'national' && level !== 'province'))) {
     throw new ForbiddenError(messages.fullTimeForbidden, 'FULL_TIME_FORBIDDEN');
   }
   return { region, regions };
@@ -628,7 +610,7 @@ export async function putFullTimeTeachers(
     action: 'region.fullTimeTeachers',
     targetType: 'region',
     targetId: code,
-    regionPath: [...region.path, code],
+    regionPath: scopeOf(region.path, code),
     before: { fullTimeTeachers: before },
     after: { fullTimeTeachers: count },
   });

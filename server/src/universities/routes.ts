@@ -1,7 +1,7 @@
 // HTTP surface of 高等学校 (seed 002 §7): designation and the university's own 审核员 and 视察员.
 import type { Context } from 'koa';
 import { actorOf, authOf } from '../accounts/auth';
-import type { ActionContext } from '../accounts/admin-service';
+import type { ActionContext } from '../access/caller';
 import type { FeatureDeps } from '../app-deps';
 import { input, type RouteDefinition } from '../http/route';
 import type { JsonSchema } from '../http/validation';

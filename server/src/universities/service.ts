@@ -9,7 +9,7 @@ import {
   getSchoolWithin,
   requireRegionManager,
   type ActionContext,
-} from '../accounts/admin-service';
+} from '../schools/admin-accounts';
 import { hashPassword } from '../accounts/passwords';
 import { recordAudit } from '../audit/service';
 import { isDuplicateKey } from '../db/duplicate-key';

@@ -1,6 +1,7 @@
 // Every informatization indicator, declared once (seed 000 part 5 and §4.3 三). The server computes
 // rollups from these declarations; the mini-program and the bot take labels, units and pages from them.
 // Fields come from the school form (version 2 adds what version 1 lacked) and the region form.
+// Over 500 lines on purpose: the catalogue is data, one declaration per indicator.
 import { SCHOOL_TYPES, type SchoolType } from '../domain';
 import type { CategoryDef, Formula, IndicatorCategory, IndicatorDef } from './types';
 

@@ -1,4 +1,4 @@
-// Request shapes of school-admin account management and binding switching.
+// Request shapes of school-admin account management.
 import { paginationQuery } from '../http/pagination';
 import type { JsonSchema } from '../http/validation';
 import { DISPLAY_NAME } from '../http/validation';
@@ -58,11 +58,4 @@ export const exportQuery: JsonSchema = {
       description: '默认只导出该地区直管学校（与原系统一致）；false 导出整个辖区',
     },
   },
-};
-
-export const switchBindingBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['bindingId'],
-  properties: { bindingId: { ...objectId, title: '身份编号' } },
 };

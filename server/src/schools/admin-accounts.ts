@@ -1,28 +1,28 @@
-// School-admin accounts (seed 000 part 3): view, reset password, lock, unlock, add a replacement, export;
-// and switching the caller's active binding. Services never see ctx: the caller's binding and the
-// audit actor come in as arguments.
-import { reserveSchoolAdminLoginNames } from '../schools/login-names';
-import { createHash, randomInt } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+// School-admin accounts (seed 000 part 3): view, reset password, lock, unlock, add a replacement, export.
+// Moved here from accounts/ (school admins are the schools feature's people; accounts/ no longer imports
+// schools/). Services never see ctx: the caller's binding and the audit actor come in as arguments.
+import { maskEmail, maskMobile, NATIONAL_CODE, regionScope } from '@eduprogress/shared';
 import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
-import { maskEmail, maskMobile, NATIONAL_CODE } from '@eduprogress/shared';
-import { recordAudit, type Actor } from '../audit/service';
-import type { Clock } from '../clock';
+import { randomInt } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import type { ActionContext } from '../access/caller';
+import { getSchoolWithin, requireManager } from '../access/jurisdiction';
+import { governsSchool, isManager as isRegionManager, type RegionBinding } from '../access/rules';
+import { recordAudit } from '../audit/service';
+import { isDuplicateKey } from '../db/duplicate-key';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
 import type { Page } from '../http/pagination';
 import { Region, type RegionDoc } from '../regions/model';
 import { getRegionWithin } from '../regions/service';
-import { isSchoolAdminOf, noteSchoolAdmin, schoolAdminUsers } from '../schools/admins';
-import { School, type SchoolDoc } from '../schools/model';
-import { bindingView, Session, User, userView, type Binding, type UserDoc } from './model';
-import { hashPassword } from './passwords';
-import { isDuplicateKey } from '../db/duplicate-key';
+import { isSchoolAdminOf, noteSchoolAdmin, schoolAdminUsers } from './admins';
+import { reserveSchoolAdminLoginNames } from './login-names';
+import { School, type SchoolDoc } from './model';
+import { bindingView, Session, User, type Binding, type UserDoc } from '../accounts/model';
+import { hashPassword } from '../accounts/passwords';
 
 const messages = {
-  schoolNotFound: '学校不存在',
   userNotFound: '用户不存在',
-  outsideSchool: '该学校不在您的管辖范围内',
   notManager: '只有地区管理员可以管理学校管理员账号',
   notYourSchoolAdmin: '该账号不是您辖区内学校的管理员',
   userHasOutsideBindings: '该账号还持有您管辖范围以外的身份，请联系其上级管理员处理',
@@ -32,8 +32,6 @@ const messages = {
   resetReason: '地区管理员重置密码，须在首次登录时修改',
   defaultAdminName: (school: string) => `${school}管理员`,
   loginNameExhausted: '暂时无法生成登录名，请稍后重试',
-  bindingNotYours: '该身份不属于您',
-  bindingInactive: '该身份已失效，请联系上级管理员',
   exportSheet: '学校管理员',
   exportFile: (region: string, direct: boolean) => `${region}${direct ? '直管' : ''}学校管理员.xlsx`,
   exportHeaders: [
@@ -62,47 +60,23 @@ const messages = {
 /** Seed 000: a new school admin's initial password. */
 export const SCHOOL_ADMIN_INITIAL_PASSWORD = '123456';
 
-/** Region roles that manage people below them (seed 000 admins; seed 003 super/special admins). */
-export const MANAGER_ROLES: readonly string[] = ['admin', 'super', 'special'];
+// Region managers and the jurisdiction over schools live in access/; re-exported for the old paths.
+export { MANAGER_ROLES } from '@eduprogress/shared';
+export { getSchoolWithin } from '../access/jurisdiction';
+export { governsSchool, isManager as isRegionManager } from '../access/rules';
 
-export interface ActionContext {
-  clock: Clock;
-  actor: Actor;
-  binding: Binding | undefined;
-}
+export type { ActionContext } from '../access/caller';
 
-export function isRegionManager(binding: Binding | undefined): binding is Binding {
-  return (
-    !!binding && binding.kind === 'region' && !!binding.regionCode && MANAGER_ROLES.includes(binding.role)
-  );
-}
-
-export function requireRegionManager(binding: Binding | undefined, message = messages.notManager): Binding {
-  if (!isRegionManager(binding)) throw new ForbiddenError(message, 'ROLE_FORBIDDEN');
-  return binding;
-}
-
-/** A region binding governs the schools whose ancestor path holds its region. */
-export function governsSchool(
+/** The binding if it is a region manager (admin, super, special); 403 ROLE_FORBIDDEN otherwise. */
+export function requireRegionManager(
   binding: Binding | undefined,
-  school: Pick<SchoolDoc, 'regionCode' | 'regionPath'>,
-): boolean {
-  if (!binding || binding.kind !== 'region' || !binding.regionCode) return false;
-  return school.regionCode === binding.regionCode || school.regionPath.includes(binding.regionCode);
+  message = messages.notManager,
+): RegionBinding {
+  return requireManager(binding, message);
 }
 
-/** The region's own code after its ancestors: what audit entries and codes carry for jurisdiction. */
-export function fullPathOf(region: Pick<RegionDoc, '_id' | 'path'>): string[] {
-  return [...region.path, region._id];
-}
-
-export async function getSchoolWithin(binding: Binding | undefined, schoolId: string): Promise<SchoolDoc> {
-  const school = await School.findById(schoolId).lean<SchoolDoc>();
-  if (!school) throw new NotFoundError(messages.schoolNotFound, 'SCHOOL_NOT_FOUND');
-  if (!governsSchool(binding, school))
-    throw new ForbiddenError(messages.outsideSchool, 'OUTSIDE_JURISDICTION');
-  return school;
-}
+/** A region's scope path (shared `regionScope`), under the name it had here. */
+export const fullPathOf = regionScope;
 
 /**
  * Deactivates one binding in place. Bindings are only ever appended, never pulled, so a binding keeps its
@@ -504,56 +478,4 @@ async function writeSchoolAdminExport(region: RegionDoc, direct: boolean, out: P
   }
   sheet.commit();
   await workbook.commit();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Switching the active binding
-
-function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-/** Makes `bindingId` the active binding of the token's whole family (access and refresh tokens). */
-export async function setSessionBinding(accessToken: string, bindingId: Types.ObjectId): Promise<void> {
-  const session = await Session.findById(tokenHash(accessToken)).lean();
-  if (session) await Session.updateMany({ family: session.family }, { $set: { bindingId } });
-}
-
-/** The `GET /me` shape (kept in step with accounts/routes.ts). */
-export function meView(user: UserDoc, binding: Binding | undefined) {
-  const pendingSteps: string[] = [];
-  if (user.mustChangePassword) pendingSteps.push('changePassword');
-  if (!user.profileCompleted && user.bindings.some((b) => b.active && b.kind !== 'teacher')) {
-    pendingSteps.push('completeProfile');
-  }
-  return { user: userView(user), activeBinding: binding ? bindingView(binding) : null, pendingSteps };
-}
-
-export function auditPathOfBinding(b: Binding): string[] {
-  if (b.kind === 'region' && b.regionCode) return [...b.regionPath, b.regionCode];
-  return b.regionPath.length > 0 || !b.regionCode ? b.regionPath : [b.regionCode];
-}
-
-/** Seed 003: one person may hold several bindings; the token family carries the one in use. */
-export async function switchBinding(
-  ac: ActionContext,
-  user: UserDoc,
-  accessToken: string,
-  bindingId: string,
-): Promise<ReturnType<typeof meView>> {
-  const target = user.bindings.find((b) => b._id.equals(bindingId));
-  if (!target) throw new ForbiddenError(messages.bindingNotYours, 'BINDING_FORBIDDEN');
-  if (!target.active) throw new ConflictError(messages.bindingInactive, 'BINDING_INACTIVE');
-  if (!(ac.binding && ac.binding._id.equals(target._id))) {
-    await setSessionBinding(accessToken, target._id);
-    await recordAudit(ac.clock, ac.actor, {
-      action: 'user.switchBinding',
-      targetType: 'user',
-      targetId: String(user._id),
-      regionPath: auditPathOfBinding(target),
-      before: { activeBindingId: ac.binding ? String(ac.binding._id) : null },
-      after: { activeBindingId: String(target._id) },
-    });
-  }
-  return meView(user, target);
 }

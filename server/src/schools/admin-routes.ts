@@ -1,4 +1,4 @@
-// School-admin account management (seed 000 part 3) and switching the active binding.
+// School-admin account management (seed 000 part 3); switching the active binding is accounts/binding-routes.ts.
 import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
 import { input, type RouteDefinition } from '../http/route';
@@ -9,7 +9,6 @@ import {
   schoolAdminListQuery,
   schoolAdminParams,
   schoolIdParams,
-  switchBindingBody,
   userIdParams,
 } from './admin-schemas';
 import {
@@ -19,20 +18,16 @@ import {
   openSchoolAdminExport,
   removeSchoolAdmin,
   resetSchoolAdminPassword,
-  switchBinding,
   unlockSchoolAdmin,
   type ActionContext,
-} from './admin-service';
-import { actorOf, authOf } from './auth';
+} from './admin-accounts';
+import { actionOf } from '../access/caller';
+import { authOf } from '../accounts/auth';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
-  const action = (ctx: Context): ActionContext => ({
-    clock: deps.clock,
-    actor: actorOf(ctx),
-    binding: authOf(ctx).binding,
-  });
+  const action = (ctx: Context): ActionContext => actionOf(ctx, deps.clock);
   const common = { tags: ['学校管理员账号'], auth: true, before: [deps.auth] };
   return [
     {
@@ -129,19 +124,6 @@ export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
         );
         ctx.set('Cache-Control', 'no-store');
         ctx.body = stream;
-      },
-    },
-    {
-      ...common,
-      tags: ['账号'],
-      method: 'post',
-      path: '/me/binding',
-      summary: '切换当前身份（同一人持有多个地区/学校身份时）',
-      body: switchBindingBody,
-      handler: async (ctx) => {
-        const { user } = authOf(ctx);
-        const { bindingId } = input<{ bindingId: string }>(ctx).body;
-        ctx.body = await switchBinding(action(ctx), user, ctx.state.token as string, bindingId);
       },
     },
   ];

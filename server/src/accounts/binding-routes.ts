@@ -1,0 +1,34 @@
+// Switching the caller's active binding (POST /me/binding), for a person holding several region/school
+// bindings. Moved out of the school-admin routes (now schools/admin-routes.ts); the service is bindings.ts.
+import type { FeatureDeps } from '../app-deps';
+import { actionOf } from '../access/caller';
+import { input, type RouteDefinition } from '../http/route';
+import type { JsonSchema } from '../http/validation';
+import { authOf } from './auth';
+import { switchBinding } from './bindings';
+
+export const switchBindingBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['bindingId'],
+  properties: { bindingId: { type: 'string', pattern: '^[0-9a-fA-F]{24}$', title: '身份编号' } },
+};
+
+export function bindingRoutes(deps: FeatureDeps): RouteDefinition[] {
+  return [
+    {
+      tags: ['账号'],
+      auth: true,
+      before: [deps.auth],
+      method: 'post',
+      path: '/me/binding',
+      summary: '切换当前身份（同一人持有多个地区/学校身份时）',
+      body: switchBindingBody,
+      handler: async (ctx) => {
+        const { user } = authOf(ctx);
+        const { bindingId } = input<{ bindingId: string }>(ctx).body;
+        ctx.body = await switchBinding(actionOf(ctx, deps.clock), user, ctx.state.token as string, bindingId);
+      },
+    },
+  ];
+}
