@@ -58,19 +58,27 @@ export function governsSchool(binding: Binding | undefined, school: SchoolTarget
   return governsCode(binding, school.regionCode, school.regionPath);
 }
 
-/** A school binding of exactly this school (its admin; school bindings hold no other role). */
+/** A school binding of exactly this school as its admin (a university's 审核员 and 视察员 only read). */
 export function administersSchool(binding: Binding | undefined, schoolId: Types.ObjectId | string): boolean {
   return (
     isSchoolBinding(binding) && binding.role === 'admin' && String(binding.schoolId) === String(schoolId)
   );
 }
 
-/** The school's own admin, or a region binding above it: who may see the school and its people. */
+/**
+ * A school binding of exactly this school, whatever its role: the admin, or a university's own 审核员
+ * and 视察员 (seed 002 §7, §8; universities/).
+ */
+export function belongsToSchool(binding: Binding | undefined, schoolId: Types.ObjectId | string): boolean {
+  return isSchoolBinding(binding) && String(binding.schoolId) === String(schoolId);
+}
+
+/** The school's own staff, or a region binding above it: who may see the school and its people. */
 export function reachesSchool(
   binding: Binding | undefined,
   school: SchoolTarget & { _id: Types.ObjectId | string },
 ): boolean {
-  return administersSchool(binding, school._id) || governsSchool(binding, school);
+  return belongsToSchool(binding, school._id) || governsSchool(binding, school);
 }
 
 /** A region binding of one of `roles` for exactly `regionCode`. */

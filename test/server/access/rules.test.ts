@@ -137,6 +137,17 @@ describe('access rules (no database)', () => {
     });
   }
 
+  it('a university’s own 审核员 and 视察员 reach (read) their school only, and administer none', () => {
+    for (const role of ['auditor', 'inspector'] as const) {
+      const b: Binding = { ...schoolBinding(SCHOOLS[0], 'school'), role };
+      for (const school of SCHOOLS) {
+        expect(reachesSchool(b, school), `${role} ${school.regionCode}`).to.equal(school === SCHOOLS[0]);
+        expect(administersSchool(b, school._id)).to.equal(false);
+        expect(governsSchool(b, school)).to.equal(false);
+      }
+    }
+  });
+
   it('a teacher, or a caller without a binding, reaches nothing', () => {
     for (const b of [schoolBinding(SCHOOLS[0], 'teacher'), undefined]) {
       expect(isRegionBinding(b) || isManager(b) || isRegionAdmin(b) || isTrainingAdmin(b)).to.equal(false);
