@@ -77,3 +77,32 @@ describe('the H5 app served at / beside the API', function () {
     rmSync(repo, { recursive: true, force: true });
   });
 });
+
+describe('the address before the H5 build exists', function () {
+  this.timeout(60_000);
+  let bare: TestServer;
+  let empty: string;
+  before(async () => {
+    empty = mkdtempSync(path.join(os.tmpdir(), 'h5-none-'));
+    bare = await startTestServer('web_unbuilt', { env: { WEB_ROOT: empty } });
+  });
+  after(async () => {
+    await bare?.close();
+    rmSync(empty, { recursive: true, force: true });
+  });
+
+  it('before the build exists, a browser asking for a page gets a zh-CN page that reloads itself', async () => {
+    const res = await fetch(`${bare.url}/`, { headers: { Accept: 'text/html,*/*;q=0.8' } });
+    expect(res.status).to.equal(503);
+    expect(res.headers.get('retry-after')).to.equal('10');
+    const text = await res.text();
+    expect(text).to.contain('小程序页面正在准备中');
+    expect(text).to.contain('http-equiv="refresh"');
+    // Scripts and assets, and the API, keep their JSON 404.
+    const asset = await fetch(`${bare.url}/js/app.js`, { headers: { Accept: 'text/html' } });
+    expect(asset.status).to.equal(404);
+    const api = await fetch(`${bare.url}/`, { headers: { Accept: 'application/json' } });
+    expect(api.status).to.equal(404);
+    expect(await api.json()).to.deep.equal({ error: { code: 'NOT_FOUND', message: '接口不存在' } });
+  });
+});

@@ -1,5 +1,6 @@
 // Sign-in, the first-login steps and the binding in use, over the REST API (API.md: /auth, /me).
 import Taro from '@tarojs/taro';
+import { NATIONAL_CODE } from '@eduprogress/shared';
 import { request, requestFull } from './request';
 import { FIRST_LOGIN_PAGE, HOME_PAGE, MY_TRAININGS_PAGE } from './routes';
 import {
@@ -100,10 +101,14 @@ export function bindingLabel(b: BindingView): string {
     auditor: '审核员',
     inspector: '视察员',
     teacher: '教师',
+    super: '超级管理员',
+    special: '专项管理员',
   };
   if (b.kind === 'school') return `学校${roles[b.role] ?? b.role}`;
   if (b.kind === 'teacher') return '教师';
-  return `${b.regionCode ?? ''} ${roles[b.role] ?? b.role}`;
+  // The national level has no region name to show beside its code.
+  const where = b.regionCode === NATIONAL_CODE ? '全国' : (b.regionCode ?? '');
+  return `${where} ${roles[b.role] ?? b.role}`;
 }
 
 /** Signed in at all? Otherwise to login. */

@@ -11,6 +11,7 @@ import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import TabBar from '../../components/TabBar';
 import { formatTime } from '../../services/periods';
+import PeriodSwitch from '../../components/PeriodSwitch';
 import { fetchProgress, regionPeriod, type Progress, type ProgressRow } from '../../services/region';
 import { menuFor } from '../../services/region-menu';
 import { HOME_PAGE } from '../../services/routes';
@@ -37,6 +38,9 @@ const messages = {
 
 interface Loaded {
   period: string;
+  /** The period the region works on, and the one being reported up (the same inside the windows). */
+  working: string;
+  reported: string;
   window?: { opensAt: string; closesAt: string };
   progress: Progress;
   at: string;
@@ -57,22 +61,31 @@ export default function RegionHome({ binding }: { binding: BindingView }) {
   // The drill-down trail below the bound region (the region shown is the last one).
   const [trail, setTrail] = useState<{ code: string; name: string }[]>([]);
   const [homeName, setHomeName] = useState('');
+  // The period worked on, or the one being reported up (what the bot's 进度 shows between windows).
+  const [chosen, setChosen] = useState<string>();
   const code = trail.length ? trail[trail.length - 1].code : home;
   const res = useResource<Loaded>(async () => {
-    const { period, periods } = await regionPeriod();
+    const { period: working, periods } = await regionPeriod();
+    const period = chosen ?? working;
     const progress = await fetchProgress(code, period);
     if (progress.region.code === home) setHomeName(progress.region.name);
     const w = periods.working;
     return {
       period,
-      window: w?.opensAt ? { opensAt: String(w.opensAt), closesAt: String(w.closesAt) } : undefined,
+      working,
+      reported: periods.period,
+      window:
+        period === working && w?.opensAt
+          ? { opensAt: String(w.opensAt), closesAt: String(w.closesAt) }
+          : undefined,
       progress,
       at: clock(),
     };
   });
   usePolling(res.reload);
-  useReloadOn(res.reload, [code]);
-  const d = res.data?.progress.region.code === code ? res.data : undefined;
+  useReloadOn(res.reload, [code, chosen]);
+  const d =
+    res.data?.progress.region.code === code && (!chosen || res.data.period === chosen) ? res.data : undefined;
   const p = d?.progress;
   const crumbs = [{ code: home, name: homeName }, ...trail];
   const open = (row: ProgressRow) => {
@@ -91,6 +104,14 @@ export default function RegionHome({ binding }: { binding: BindingView }) {
     : [];
   return (
     <View className="page with-tabbar home region-home">
+      {res.data && (
+        <PeriodSwitch
+          working={res.data.working}
+          reported={res.data.reported}
+          value={res.data.period}
+          onChange={(p) => setChosen(p)}
+        />
+      )}
       <PageState loading={res.loading || (!d && !res.error)} error={res.error} onRetry={res.reload}>
         {p && d && (
           <>

@@ -13,6 +13,7 @@ import {
   requireSession,
   switchBinding,
 } from '../../services/account';
+import { fetchPeriods } from '../../services/periods';
 import { clearSession } from '../../services/session';
 import {
   BASEDATA_PAGE,
@@ -51,6 +52,8 @@ export default function MinePage() {
   requireSession();
   const res = useResource(refreshMe);
   const me = res.data;
+  // 省级月报 exists only under the monthly calendar (seed 001 第二十条); its entry shows only then.
+  const cycle = useResource(fetchPeriods).data?.cycle;
   const doSwitch = async (id: string) => {
     try {
       const m = await switchBinding(id);
@@ -94,7 +97,7 @@ export default function MinePage() {
               <Section title={messages.more}>
                 {[
                   [messages.schoolRequests, SCHOOL_REQUESTS_PAGE],
-                  [messages.monthlyReports, MONTHLY_REPORTS_PAGE],
+                  ...(cycle === 'monthly' ? [[messages.monthlyReports, MONTHLY_REPORTS_PAGE]] : []),
                 ].map(([text, url]) => (
                   <View key={url} className="kv" onClick={() => Taro.navigateTo({ url })}>
                     <Text className="kv-key">{text}</Text>

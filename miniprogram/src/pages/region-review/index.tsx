@@ -13,6 +13,7 @@ import Segments from '../../components/Segments';
 import { STATE_TAG } from '../../components/state-tag';
 import { activeBinding, requireSession } from '../../services/account';
 import { formatTime } from '../../services/periods';
+import PeriodSwitch from '../../components/PeriodSwitch';
 import { fetchUnitReport, fetchUnitReports, regionPeriod, type UnitReportRow } from '../../services/region';
 import { request } from '../../services/request';
 import { usePolling, useReloadOn } from '../../services/use-polling';
@@ -48,20 +49,23 @@ export default function ReviewPage() {
   const binding = activeBinding(requireSession());
   const code = binding?.regionCode ?? '';
   const [tab, setTab] = useState<Tab>('withdrawal');
+  const [chosen, setChosen] = useState<string>();
   const [busy, setBusy] = useState(false);
   const res = useResource(async () => {
-    const { period, periods } = await regionPeriod();
+    // The period worked on, or the one being reported up (last quarter's withdrawal requests wait there).
+    const { period: working, periods } = await regionPeriod();
+    const period = chosen ?? working;
     const [own, list] = await Promise.all([
       fetchUnitReport('region', code, period),
       // The upper level decides and returns its direct units only.
       fetchUnitReports(code, { period, state: TAB_STATE[tab], direct: true, pageSize: 100 }),
     ]);
-    return { tab, period, now: periods.now, own, list };
+    return { tab, working, reported: periods.period, period, now: periods.now, own, list };
   });
   usePolling(res.reload);
-  useReloadOn(res.reload, [tab]);
+  useReloadOn(res.reload, [tab, chosen]);
   // A tab shows only what was loaded for it (never the previous tab's rows while its own load).
-  const d = res.data?.tab === tab ? res.data : undefined;
+  const d = res.data?.tab === tab && (!chosen || res.data.period === chosen) ? res.data : undefined;
   const own = d?.own;
   const inWindow =
     !!own &&
@@ -88,6 +92,14 @@ export default function ReviewPage() {
     });
   return (
     <View className="page review">
+      {res.data && (
+        <PeriodSwitch
+          working={res.data.working}
+          reported={res.data.reported}
+          value={res.data.period}
+          onChange={(p) => setChosen(p)}
+        />
+      )}
       <PageState loading={res.loading || (!d && !res.error)} error={res.error} onRetry={res.reload}>
         {d && own && (
           <>
