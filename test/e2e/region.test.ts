@@ -280,4 +280,32 @@ describe('mini-program H5 for region users, end to end', function () {
     await see(page, '学校管理员账号');
     await noActions(page, '学校');
   });
+
+  it('once the next quarter has begun, home and 审核上报 switch to the period still being reported up', async () => {
+    // After the windows of PERIOD, the region works on the next quarter while PERIOD's requests still
+    // wait (what the bot's 进度 shows); the pages offer both.
+    clock.set('2027-02-20T10:00:00+08:00');
+    const token = await server.login('350000auditor', REGION_DEMO_PASSWORD);
+    const periods = (await server.api('/periods/current', { token })).body;
+    expect(periods.period).to.equal(PERIOD);
+    expect(periods.working.period).to.not.equal(PERIOD);
+    const waiting = (
+      await server.api(`/regions/350000/reports?period=${PERIOD}&state=withdrawalRequested&direct=true`, {
+        token,
+      })
+    ).body.total;
+    const { page } = await newPhonePage(browser);
+    await signIn(page, server.url, '350000auditor', REGION_DEMO_PASSWORD, '上报进度');
+    await see(page, `福建省 · ${periods.working.period} 上报进度`);
+    await tap(page, `${PERIOD}（上报期）`);
+    await see(page, `福建省 · ${PERIOD} 上报进度`);
+    await tap(page, '审核上报');
+    await see(page, `本级报表 · ${periods.working.period}`);
+    await tap(page, `${PERIOD}（上报期）`);
+    await see(page, `本级报表 · ${PERIOD}`);
+    if (waiting) await see(page, /^撤报申请中 · /);
+    else await see(page, '没有待审批的撤报申请');
+    await shot(page, 'r18-review-reported-period');
+    await page.context().close();
+  });
 });
