@@ -6,7 +6,7 @@
 import { Picker, View, Text } from '@tarojs/components';
 import { Button, Input, Switch, Tag } from '@nutui/nutui-react-taro';
 import { useState } from 'react';
-import { TEACHER_STAGES, TEACHER_SUBJECTS, formatPercent } from '@eduprogress/shared';
+import { TEACHER_STAGES, TEACHER_SUBJECTS, formatPercent, type TrainingRates } from '@eduprogress/shared';
 import Breadcrumb from '../../components/Breadcrumb';
 import Chart from '../../components/Chart';
 import Chips from '../../components/Chips';
@@ -57,21 +57,12 @@ interface TrainingItem {
 }
 
 /** One row of GET /trainings/:id/stats (shared TrainingRates plus where a tap leads). */
-export interface TrainingRow {
+/** A row of the by-region table: the shared figures (seed 003 part 3 §2.2) and where a tap leads. */
+export interface TrainingRow extends Omit<TrainingRates, 'totalHours'> {
   code: string;
   name: string;
   kind: 'region' | 'direct';
   drill: { view: 'stats' | 'teachers'; region: string; direct?: boolean };
-  participants: number;
-  fullTimeTeachers: number | null;
-  participationRate: number | null;
-  learners: number;
-  learnRate: number | null;
-  avgHours: number | null;
-  completers: number;
-  completionRate: number | null;
-  nonCompleters: number;
-  nonCompletionRate: number | null;
 }
 
 interface RegionStats {
