@@ -103,10 +103,19 @@ export function canAct(b: BindingView | null | undefined): boolean {
   return !!b && b.kind === 'region' && (b.role === 'admin' || b.role === 'auditor');
 }
 
-/** The period a region user works on now (the caller's level), with the periods answer. */
-export async function regionPeriod(): Promise<{ period: string; periods: CurrentPeriods }> {
+/**
+ * The period a region page shows: `chosen` (see components/PeriodSwitch), else the one the user works
+ * on now (the caller's level). `working` and `reported` (the period being reported up) feed the switch.
+ */
+export async function regionPeriod(chosen?: string): Promise<{
+  period: string;
+  working: string;
+  reported: string;
+  periods: CurrentPeriods;
+}> {
   const periods = await fetchPeriods();
-  return { period: periods.working?.period ?? periods.period, periods };
+  const working = periods.working?.period ?? periods.period;
+  return { period: chosen ?? working, working, reported: periods.period, periods };
 }
 
 export function fetchProgress(code: string, period: string) {

@@ -13,6 +13,7 @@ import Chips from '../../components/Chips';
 import DataTable, { type Column } from '../../components/DataTable';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
+import Pager from '../../components/Pager';
 import { activeBinding, requireSession } from '../../services/account';
 import { request } from '../../services/request';
 import { downloadFile } from '../../services/transfer';
@@ -41,9 +42,6 @@ const messages = {
   teacherMeta: (t: TeacherRow) => `${t.region} · ${t.school}`,
   teacherLine: (t: TeacherRow) => `${t.stage} · ${t.subject} · 学时 ${t.hours} · 学习时长 ${t.studyTime}`,
   teachersTitle: (label: string, n: number) => `${label} · 共 ${n} 人`,
-  prev: '上一页',
-  next: '下一页',
-  pageOf: (p: number, n: number) => `第 ${p} / ${n} 页`,
   statsFile: (training: string, region: string) => `${training}-${region}-按区域统计.xlsx`,
   teachersFile: (training: string, region: string) => `${training}-${region}-学员明细.xlsx`,
   cap: (n: number, status: string) => `学时上限 ${n} · ${status}`,
@@ -371,17 +369,7 @@ export default function RegionTrainingPage() {
                     <Text className="list-item-meta">{messages.teacherLine(t)}</Text>
                   </View>
                 ))}
-                {pages > 1 && (
-                  <View className="pager">
-                    <Button size="small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                      {messages.prev}
-                    </Button>
-                    <Text>{messages.pageOf(page, pages)}</Text>
-                    <Button size="small" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-                      {messages.next}
-                    </Button>
-                  </View>
-                )}
+                <Pager page={page} pages={pages} onPage={setPage} />
               </Section>
             )}
           </>

@@ -65,15 +65,14 @@ export default function RegionHome({ binding }: { binding: BindingView }) {
   const [chosen, setChosen] = useState<string>();
   const code = trail.length ? trail[trail.length - 1].code : home;
   const res = useResource<Loaded>(async () => {
-    const { period: working, periods } = await regionPeriod();
-    const period = chosen ?? working;
+    const { period, working, reported, periods } = await regionPeriod(chosen);
     const progress = await fetchProgress(code, period);
     if (progress.region.code === home) setHomeName(progress.region.name);
     const w = periods.working;
     return {
       period,
       working,
-      reported: periods.period,
+      reported,
       window:
         period === working && w?.opensAt
           ? { opensAt: String(w.opensAt), closesAt: String(w.closesAt) }

@@ -53,14 +53,13 @@ export default function ReviewPage() {
   const [busy, setBusy] = useState(false);
   const res = useResource(async () => {
     // The period worked on, or the one being reported up (last quarter's withdrawal requests wait there).
-    const { period: working, periods } = await regionPeriod();
-    const period = chosen ?? working;
+    const { period, working, reported, periods } = await regionPeriod(chosen);
     const [own, list] = await Promise.all([
       fetchUnitReport('region', code, period),
       // The upper level decides and returns its direct units only.
       fetchUnitReports(code, { period, state: TAB_STATE[tab], direct: true, pageSize: 100 }),
     ]);
-    return { tab, working, reported: periods.period, period, now: periods.now, own, list };
+    return { tab, working, reported, period, now: periods.now, own, list };
   });
   usePolling(res.reload);
   useReloadOn(res.reload, [tab, chosen]);

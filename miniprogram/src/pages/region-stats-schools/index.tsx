@@ -8,6 +8,7 @@ import { useState } from 'react';
 import '../../components/kit.css';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
+import Pager from '../../components/Pager';
 import { fetchSchoolPage, listQuery, type SchoolListQuery } from '../../services/region-stats';
 import { downloadFile } from '../../services/transfer';
 import { useReloadOn } from '../../services/use-reload';
@@ -17,9 +18,6 @@ const messages = {
   title: (region: string, period: string, total: number) => `${region} · ${period} · 共 ${total} 所`,
   export: '导出 Excel',
   empty: '没有符合条件的学校',
-  prev: '上一页',
-  next: '下一页',
-  pageOf: (p: number, n: number) => `第 ${p} / ${n} 页`,
   fileName: (region: string, period: string) => `${region}${period}学校明细.xlsx`,
 };
 
@@ -94,17 +92,7 @@ export default function RegionStatsSchoolsPage() {
                   ))}
               </View>
             ))}
-            {pages > 1 && (
-              <View className="pager">
-                <Button size="small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                  {messages.prev}
-                </Button>
-                <Text>{messages.pageOf(page, pages)}</Text>
-                <Button size="small" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-                  {messages.next}
-                </Button>
-              </View>
-            )}
+            <Pager page={page} pages={pages} onPage={setPage} />
           </Section>
         )}
       </PageState>

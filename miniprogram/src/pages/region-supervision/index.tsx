@@ -76,8 +76,7 @@ export default function SupervisionPage() {
   const [chosen, setChosen] = useState<string>();
   const [month, setMonth] = useState<string>();
   const res = useResource(async () => {
-    const { period: working, periods } = await regionPeriod();
-    const period = chosen ?? working;
+    const { period, working, reported, periods } = await regionPeriod(chosen);
     const months = recentMonths(periods.now);
     const monthQuery = (key: string) =>
       key === 'earlier'
@@ -105,7 +104,7 @@ export default function SupervisionPage() {
     return {
       tab,
       working,
-      reported: periods.period,
+      reported,
       period,
       counts,
       month: m,
