@@ -100,7 +100,7 @@ export async function openPeriods(
   school: { regionCode: string; createdAt?: Date | null },
 ): Promise<string[]> {
   const calendar = deps.calendar ?? DEFAULT_CALENDAR;
-  const managing = await Region.findById(school.regionCode, { level: 1, countyLevel: 1 }).lean<RegionDoc>();
+  const managing = await findRegion(school.regionCode);
   const level = managing ? reportingLevelOf(managing) : null;
   const now = deps.clock();
   return workablePeriods(now, calendar).filter((p) =>
