@@ -100,9 +100,28 @@ export async function fill(page: Page, field: string, value: string): Promise<vo
 export const choose = (page: Page, field: string, text: string) =>
   page.locator(`[data-field="${field}"] .choice-item`, { hasText: text }).first().click();
 
+/**
+ * Taps the first visible element whose text is exactly `text`, once pages have settled and the element
+ * is enabled: a NutUI button stays disabled (`nut-button-disabled`, `disabled`) while its page is busy,
+ * and a forced click on it would be lost.
+ */
 export async function tap(page: Page, text: string): Promise<void> {
   await settle(page);
-  await page.getByText(text, { exact: true }).filter({ visible: true }).first().click({ force: true });
+  const target = page.getByText(text, { exact: true }).filter({ visible: true }).first();
+  await target.waitFor({ timeout: 20_000 });
+  await target.evaluate(
+    (el) =>
+      new Promise<void>((resolve, reject) => {
+        const started = Date.now();
+        const check = () => {
+          if (!el.closest('[disabled], .nut-button-disabled')) resolve();
+          else if (Date.now() - started > 20_000) reject(new Error('the element stayed disabled for 20 s'));
+          else setTimeout(check, 50);
+        };
+        check();
+      }),
+  );
+  await target.click({ force: true });
 }
 
 /** Taps the first visible element matching `selector` (a list row) once pages have settled. */
