@@ -109,18 +109,15 @@ export async function tap(page: Page, text: string): Promise<void> {
   await settle(page);
   const target = page.getByText(text, { exact: true }).filter({ visible: true }).first();
   await target.waitFor({ timeout: 20_000 });
-  await target.evaluate(
-    (el) =>
-      new Promise<void>((resolve, reject) => {
-        const started = Date.now();
-        const check = () => {
-          if (!el.closest('[disabled], .nut-button-disabled')) resolve();
-          else if (Date.now() - started > 20_000) reject(new Error('the element stayed disabled for 20 s'));
-          else setTimeout(check, 50);
-        };
-        check();
-      }),
-  );
+  // No named functions inside: tsx would wrap them in a `__name` helper the page does not have.
+  const enabled = await target.evaluate(async (el) => {
+    for (let waited = 0; waited < 20_000; waited += 50) {
+      if (!el.closest('[disabled], .nut-button-disabled')) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
+  });
+  if (!enabled) throw new Error(`「${text}」 stayed disabled for 20 s`);
   await target.click({ force: true });
 }
 
