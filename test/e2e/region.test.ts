@@ -154,6 +154,24 @@ describe('mini-program H5 for region users, end to end', function () {
     await shot(county, 'r05-supervision-auto');
   });
 
+  it('a tab whose answers take longer than the poll interval still shows them (a poll does not restart the load)', async () => {
+    const { page } = await newPhonePage(browser);
+    await signIn(page, server.url, `${COUNTY}admin`, REGION_DEMO_PASSWORD, '上报进度');
+    // Every school-list answer arrives 12 s late: longer than the pages' 10 s poll.
+    let delayed = 0;
+    await page.route(/\/api\/v1\/schools\?/, async (route) => {
+      delayed += 1;
+      await new Promise((r) => setTimeout(r, 12_000));
+      await route.continue();
+    });
+    await menu(page, '督促管理');
+    await see(page, /学校 \d+ · 已初始化 \d+/);
+    await tap(page, '更新管理');
+    await see(page, /^更早或从未更新（\d+）$/, 45_000);
+    expect(delayed).to.be.greaterThan(0);
+    await page.context().close();
+  });
+
   it('the county admin returns the school’s report with a reason and a time limit; the school sees 已退回', async () => {
     await menu(county, '审核上报');
     await see(county, `本级报表 · ${PERIOD}`);

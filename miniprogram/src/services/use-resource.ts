@@ -7,7 +7,13 @@ export interface Resource<T> {
   data: T | undefined;
   loading: boolean;
   error: string | null;
+  /** Loads again; the newest load wins (a tab or filter changed). */
   reload: () => Promise<void>;
+  /**
+   * Loads again unless a load is under way (polling): a poll must not supersede a slower load, or a
+   * page whose answer takes longer than the poll interval would never show one.
+   */
+  refresh: () => Promise<void>;
   setData: (d: T) => void;
 }
 
@@ -21,8 +27,10 @@ export function useResource<T>(load: () => Promise<T>): Resource<T> {
   // Only the latest load's answer is kept: a slow earlier one (a drill-down tapped before the page's
   // first answer came) must not overwrite it.
   const latest = useRef(0);
+  const pending = useRef(0);
   const reload = useCallback(async () => {
     const mine = ++latest.current;
+    pending.current += 1;
     if (!loaded.current) setLoading(true);
     try {
       const value = await loadRef.current();
@@ -34,14 +42,18 @@ export function useResource<T>(load: () => Promise<T>): Resource<T> {
       if (mine !== latest.current) return;
       setError(err instanceof ApiError || err instanceof Error ? err.message : String(err));
     } finally {
+      pending.current -= 1;
       if (mine === latest.current) setLoading(false);
     }
   }, []);
+  const refresh = useCallback(async () => {
+    if (pending.current === 0) await reload();
+  }, [reload]);
   useDidShow(() => {
     void reload();
   });
   usePullDownRefresh(() => {
     void reload().finally(() => Taro.stopPullDownRefresh());
   });
-  return { data, loading, error, reload, setData };
+  return { data, loading, error, reload, refresh, setData };
 }

@@ -81,7 +81,7 @@ export default function RegionHome({ binding }: { binding: BindingView }) {
       at: clock(),
     };
   });
-  usePolling(res.reload);
+  usePolling(res.refresh);
   useReloadOn(res.reload, [code, chosen]);
   const d =
     res.data?.progress.region.code === code && (!chosen || res.data.period === chosen) ? res.data : undefined;

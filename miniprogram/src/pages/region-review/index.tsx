@@ -61,7 +61,7 @@ export default function ReviewPage() {
     ]);
     return { tab, working, reported, period, now: periods.now, own, list };
   });
-  usePolling(res.reload);
+  usePolling(res.refresh);
   useReloadOn(res.reload, [tab, chosen]);
   // A tab shows only what was loaded for it (never the previous tab's rows while its own load).
   const d = res.data?.tab === tab && (!chosen || res.data.period === chosen) ? res.data : undefined;

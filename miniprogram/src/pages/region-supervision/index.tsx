@@ -114,7 +114,7 @@ export default function SupervisionPage() {
       updated,
     };
   });
-  usePolling(res.reload);
+  usePolling(res.refresh);
   // A tab shows only what was loaded for it (never the previous tab's answer while its own loads).
   const d = res.data?.tab === tab ? res.data : undefined;
   useReloadOn(res.reload, [tab, chosen, month]);
