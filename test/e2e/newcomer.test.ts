@@ -1,11 +1,11 @@
 // End to end on the H5 build in Chromium, demo world: what newcomers trying the quick start found.
-// The first-login forms name the fields still missing.
-// Screenshots n01, n02 at 375×812 go to artifacts/screenshots/.
+// The first-login forms name the fields still missing; an SMS code asked again too soon says how long
+// to wait and counts down. Screenshots n01…n03 at 375×812 go to artifacts/screenshots/.
 import type { Browser, Page } from 'playwright-core';
 import { User } from '../../server/src/accounts/model';
 import { REGION_DEMO_PASSWORD } from '../../server/src/demo/world';
 import { manualClock, PASSWORD, regionUser } from '../helpers/fixtures';
-import { choose, fill, launchH5Browser, newPhonePage, shot, signIn, tap, WEB_ROOT } from '../helpers/h5';
+import { choose, fill, launchH5Browser, newPhonePage, see, shot, signIn, tap, WEB_ROOT } from '../helpers/h5';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 describe('what newcomers found (H5 in Chromium, demo world)', function () {
@@ -74,5 +74,19 @@ describe('what newcomers found (H5 in Chromium, demo world)', function () {
     await formError(page, '请填写：平台来源、互联网总出口带宽、互联网接入运营商').waitFor();
     await shot(page, 'n02-region-form-missing', '.field-error');
     await page.close();
+  });
+
+  it('an SMS code asked again too soon says how many seconds to wait, and the button counts down', async () => {
+    focus = fresh;
+    await fill(fresh, 'mobile', '13912345678');
+    await tap(fresh, '获取验证码');
+    await see(fresh, /开发模式验证码：\d{6}/);
+    // Leaving the page forgets the countdown; the server still refuses a resend within the minute.
+    await fresh.reload();
+    await fill(fresh, 'mobile', '13912345678');
+    await tap(fresh, '获取验证码');
+    await formError(fresh, /验证码发送过于频繁，请 \d+ 秒后再试/).waitFor();
+    await see(fresh, /^\d+ 秒后重发$/);
+    await shot(fresh, 'n03-sms-too-soon', '.form-error');
   });
 });

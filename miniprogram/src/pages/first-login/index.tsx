@@ -154,8 +154,12 @@ function ProfileStep({ me, onDone }: { me: MeView; onDone: () => void }) {
     try {
       setDevCode(await sendSmsCode(mobile, 'profile'));
       setWait(60);
-    } catch {
-      /* toast shown */
+    } catch (err) {
+      // A resend too soon (429 SMS_TOO_FREQUENT) says how long to wait: shown here, and the button counts down.
+      if (!(err instanceof ApiError)) return setError(String(err));
+      setError(err.message);
+      const seconds = Number(err.details.retryAfterSeconds);
+      if (err.status === 429 && seconds > 0) setWait(Math.ceil(seconds));
     }
   };
   const submit = async () => {
