@@ -1,11 +1,25 @@
 // End to end on the H5 build in Chromium, demo world: what newcomers trying the quick start found.
 // The first-login forms name the fields still missing; an SMS code asked again too soon says how long
-// to wait and counts down. Screenshots n01…n03 at 375×812 go to artifacts/screenshots/.
+// to wait and counts down; the region charts draw one row per bar (no overlapping labels); the
+// 包含未认证教师 text stands clear of its switch; the 激活进度 table fits the 375 px screen.
+// Screenshots n01…n07 at 375×812 go to artifacts/screenshots/.
+import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { User } from '../../server/src/accounts/model';
 import { REGION_DEMO_PASSWORD } from '../../server/src/demo/world';
 import { manualClock, PASSWORD, regionUser } from '../helpers/fixtures';
-import { choose, fill, launchH5Browser, newPhonePage, see, shot, signIn, tap, WEB_ROOT } from '../helpers/h5';
+import {
+  choose,
+  fill,
+  launchH5Browser,
+  newPhonePage,
+  see,
+  settle,
+  shot,
+  signIn,
+  tap,
+  WEB_ROOT,
+} from '../helpers/h5';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 describe('what newcomers found (H5 in Chromium, demo world)', function () {
@@ -88,5 +102,48 @@ describe('what newcomers found (H5 in Chromium, demo world)', function () {
     await formError(fresh, /验证码发送过于频繁，请 \d+ 秒后再试/).waitFor();
     await see(fresh, /^\d+ 秒后重发$/);
     await shot(fresh, 'n03-sms-too-soon', '.form-error');
+  });
+
+  /** The drawn height in px of the page's bar chart. */
+  async function barChart(page: Page): Promise<number> {
+    const canvas = page.locator('.taro_page_show [data-chart="bar"] canvas').first();
+    await canvas.waitFor();
+    return (await canvas.boundingBox())!.height;
+  }
+
+  it('statistics: one row per region in the bar chart, so names and figures do not overlap', async () => {
+    focus = province;
+    await province.goto(`${server.url}/charts/region-stats/index`);
+    await tap(province, '校校通');
+    // 福建省 has 9 cities (and its directly managed schools): at least 26 px a row.
+    expect(await barChart(province)).to.be.at.least(9 * 26);
+    await shot(province, 'n04-statistics-bars', '.taro_page_show [data-chart="bar"]');
+  });
+
+  it('training: 包含未认证教师 stands clear of its switch, and the bars get a row each', async () => {
+    focus = province;
+    await province.goto(`${server.url}/charts/region-training/index`);
+    const row = province.locator('.taro_page_show [data-switch="unverified"]').first();
+    await row.waitFor();
+    await settle(province);
+    const text = (await row.getByText('包含未认证教师').first().boundingBox())!;
+    const toggle = (await row.locator('.nut-switch').first().boundingBox())!;
+    expect(toggle.x - (text.x + text.width), 'gap between the text and the switch').to.be.at.least(8);
+    expect(await barChart(province)).to.be.at.least(9 * 26);
+    await shot(province, 'n05-training-switch', '.taro_page_show [data-switch="unverified"]');
+    await shot(province, 'n06-training-bars', '.taro_page_show [data-chart="bar"]');
+  });
+
+  it('permission codes: the 激活进度 table fits the 375 px screen', async () => {
+    focus = province;
+    await province.goto(`${server.url}/pages/permission-codes/index`);
+    await see(province, '福州市');
+    await settle(province);
+    const right = await province
+      .locator('.taro_page_show .dt-inner')
+      .first()
+      .evaluate((e) => e.getBoundingClientRect().right);
+    expect(right).to.be.at.most(375 + 1);
+    await shot(province, 'n07-activation-table');
   });
 });
