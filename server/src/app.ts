@@ -9,6 +9,7 @@ import { errorHandler } from './http/error-handler';
 import { buildOpenApi } from './http/openapi';
 import { requestContext } from './http/request-context';
 import { registerRoutes, type RouteDefinition } from './http/route';
+import { periodChecker } from './calendar/askable-periods';
 import { healthRoutes, type DatabaseInfo } from './health/routes';
 import type { Logger } from './logger';
 import { regionRoutes } from './regions/routes';
@@ -137,6 +138,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
   registerRoutes(router, routes, {
     requestTimeoutMs: deps.requestTimeoutMs,
     firstLoginSteps: regionFormGuard({ clock: deps.clock, calendar: feature.calendar }),
+    checkPeriod: periodChecker(deps.clock, feature.calendar),
   });
 
   const app = new Koa({ proxy: deps.trustProxy ?? false });

@@ -157,7 +157,7 @@ describe('mini-program H5 in Chromium, end to end', function () {
     await see(admin, '宽带网络校校通');
     await fill(admin, 'classes', '1001');
     // The same sentence the server gives for 1001 (test/miniprogram proves them equal).
-    await see(admin, '应当为 <= 1000');
+    await see(admin, '不应大于 1000');
     await shot(admin, '06-report-inline-error');
     for (const [field, value] of Object.entries(NUMBERS)) await fill(admin, field, String(value));
     for (const [field, text] of Object.entries(CHOICES)) await choose(admin, field, text);

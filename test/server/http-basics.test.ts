@@ -61,7 +61,7 @@ describe('HTTP basics: health, error envelope, validation, OpenAPI', function ()
     expect(res.status).to.equal(400);
     expect(res.body.error.code).to.equal('VALIDATION_FAILED');
     expect(res.body.error.details.property).to.equal('account');
-    expect(res.body.error.message).to.equal('请求内容不合法：账号（account）：应当是 string 类型');
+    expect(res.body.error.message).to.equal('请求内容不合法：账号（account）：应为文字');
   });
 
   it('a missing required field is named in Chinese', async () => {

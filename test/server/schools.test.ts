@@ -142,11 +142,7 @@ describe('schools API (seed 000 part 2)', function () {
       const users = await User.countDocuments();
       const cases: [Record<string, unknown>, string, RegExp][] = [
         [{ type: '小学', regionCode: '350102' }, 'name', /缺少必填字段 学校名称/],
-        [
-          { name: '某大学', type: '大学', regionCode: '350102' },
-          'type',
-          /学校类型.*应当是预设定的枚举值之一/,
-        ],
+        [{ name: '某大学', type: '大学', regionCode: '350102' }, 'type', /学校类型.*应为以下之一：/],
         [{ name: '某小学', type: '小学', regionCode: '3501' }, 'regionCode', /所属地区代码/],
         [
           { name: '某小学', type: '小学', regionCode: '350102', extra: 1 },

@@ -1,6 +1,7 @@
 // Bar and line charts for both targets through VisActor's Taro binding (@visactor/taro-vchart: a
 // canvas in WeChat, a DOM canvas in H5). Only the bar and line charts are imported, so the weapp bundle
-// carries those two. Data comes in as labelled points; labels longer than the axis allows are cut with "…".
+// carries those two. Data comes in as labelled points; labels longer than the axis allows are cut with "…";
+// bars run horizontally, one row per point, so their labels never overlap on a phone.
 import './kit.css';
 import { View, Text } from '@tarojs/components';
 import { useRef } from 'react';
@@ -19,7 +20,7 @@ export interface ChartProps {
   points: ChartPoint[];
   /** Appended to the figures on labels ("%", "所"). */
   unit?: string;
-  /** Height in px on a 375-wide screen. */
+  /** Height in px on a 375-wide screen (bars: at least one 26 px row per point). */
   height?: number;
   /** Shown above the chart. */
   title?: string;
@@ -30,7 +31,22 @@ export interface ChartProps {
 let chartSeq = 0;
 const BLUE = '#1a5fd0';
 
-/** The VChart spec of one chart (exported for tests and for both targets alike). */
+/** Height in px of one horizontal bar's row, and of the axis below the bars. */
+const BAR_ROW = 26;
+const BAR_AXIS = 36;
+
+/** A chart's height on a 375-wide screen: bars one row each (nothing overlaps), lines `height ?? 220`. */
+export function chartHeight(p: Pick<ChartProps, 'kind' | 'points' | 'height'>): number {
+  if (p.kind === 'bar') return Math.max(p.height ?? 0, p.points.length * BAR_ROW + BAR_AXIS);
+  return p.height ?? 220;
+}
+
+/**
+ * The VChart spec of one chart (exported for tests and for both targets alike). Bars are horizontal:
+ * a region name per row on the left (cut with "…" past 96 px), its figure at the bar's end, so names
+ * and figures never overlap however many regions there are (upright bars on 375 px ran both into their
+ * neighbours). Lines label every point and hide a label that would hit another one.
+ */
 export function chartSpec(p: Pick<ChartProps, 'kind' | 'points' | 'unit'>) {
   const values = p.points.map((pt, i) => ({ i: String(i), label: pt.label, value: pt.value }));
   const suffix = p.unit === '%' ? '%' : '';
@@ -38,24 +54,10 @@ export function chartSpec(p: Pick<ChartProps, 'kind' | 'points' | 'unit'>) {
     const n = typeof v === 'number' ? v : Number(v);
     return v === null || v === '' || !Number.isFinite(n) ? '' : `${n}${suffix}`;
   };
+  const small = { fontSize: 10 };
   const common = {
     data: [{ id: 'points', values }],
-    xField: 'label',
-    yField: 'value',
-    padding: { top: 16, right: 12, bottom: 4, left: 4 },
     animation: false,
-    axes: [
-      {
-        orient: 'bottom',
-        label: {
-          autoLimit: true,
-          autoRotate: true,
-          autoRotateAngle: [0, 45],
-          style: { fontSize: 10 },
-        },
-      },
-      { orient: 'left', label: { style: { fontSize: 10 }, formatMethod: format } },
-    ],
     // Every figure is labelled on the chart; the tooltip component is not registered (only BarChart and
     // LineChart are imported), and asking for it threw "Can not find tooltip handler" in H5.
     tooltip: { visible: false },
@@ -65,14 +67,42 @@ export function chartSpec(p: Pick<ChartProps, 'kind' | 'points' | 'unit'>) {
     return {
       ...common,
       type: 'bar',
-      barMaxWidth: 28,
-      label: { visible: true, position: 'outside', style: { fontSize: 10 }, formatMethod: format },
+      direction: 'horizontal',
+      xField: 'value',
+      yField: 'label',
+      // Room on the right for the longest figure ("100%") at the end of a full bar.
+      padding: { top: 4, right: 40, bottom: 4, left: 4 },
+      barMaxWidth: 16,
+      axes: [
+        { orient: 'left', type: 'band', maxWidth: 96, label: { autoLimit: true, style: small } },
+        {
+          orient: 'bottom',
+          type: 'linear',
+          label: { style: small, formatMethod: format, autoHide: true },
+        },
+      ],
+      label: { visible: true, position: 'outside', style: small, formatMethod: format },
     };
   return {
     ...common,
     type: 'line',
+    xField: 'label',
+    yField: 'value',
+    padding: { top: 20, right: 16, bottom: 4, left: 4 },
+    axes: [
+      {
+        orient: 'bottom',
+        label: { autoLimit: true, autoRotate: true, autoRotateAngle: [0, 45], autoHide: true, style: small },
+      },
+      { orient: 'left', label: { style: small, formatMethod: format } },
+    ],
     point: { style: { size: 6 } },
-    label: { visible: true, style: { fontSize: 10 }, formatMethod: format },
+    label: {
+      visible: true,
+      style: small,
+      formatMethod: format,
+      overlap: { hideOnHit: true, avoidBaseMark: true },
+    },
   };
 }
 
@@ -80,7 +110,7 @@ export function chartSpec(p: Pick<ChartProps, 'kind' | 'points' | 'unit'>) {
 export default function Chart(p: ChartProps) {
   const id = useRef(`chart-${++chartSeq}`);
   const spec = chartSpec(p);
-  const height = p.height ?? 220;
+  const height = chartHeight(p);
   const events = p.onPick
     ? [
         {

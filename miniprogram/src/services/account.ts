@@ -67,8 +67,13 @@ export async function changePassword(oldPassword: string, newPassword: string): 
  * Asks for an SMS code; returns the code when the server runs the development SMS provider (it
  * answers it in `X-Dev-Sms-Code`), so the dev build can show it.
  */
+/** Sends a verification code; the dev build's code when the server echoes it. Errors are the caller's to show. */
 export async function sendSmsCode(mobile: string, purpose: 'profile' | 'register' | 'reset') {
-  const res = await requestFull('/auth/sms-code', { method: 'POST', data: { mobile, purpose } });
+  const res = await requestFull('/auth/sms-code', {
+    method: 'POST',
+    data: { mobile, purpose },
+    silent: true,
+  });
   return res.header['x-dev-sms-code'] || undefined;
 }
 

@@ -13,6 +13,12 @@ export interface RunningMongod {
   stop(): Promise<void>;
 }
 
+const messages = {
+  noMongod: (reason: string) => `无法获得 mongod 可执行文件（${reason}），改用 FerretDB`,
+  unknown: '原因不明',
+  cause: (cause: string, url: string) => `${cause}，下载地址 ${url}`,
+};
+
 const DOWNLOAD_TIMEOUT_MS = 15_000;
 const RETRY_DOWNLOAD_AFTER_MS = 24 * 3600_000;
 
@@ -56,11 +62,27 @@ export async function locateMongodBinary(
     );
     return binary;
   } catch (err) {
-    log(`无法获得 mongod 可执行文件（${(err as Error).message.split('\n')[0]}），改用 FerretDB`);
+    log(messages.noMongod(downloadFailure(err)));
     await fs.mkdir(cacheDir, { recursive: true });
     await fs.writeFile(marker, new Date().toISOString());
     return undefined;
   }
+}
+
+/**
+ * Why a mongod download failed, on one line: mongodb-memory-server's DownloadError puts the cause
+ * (`getaddrinfo ENOTFOUND fastdl.mongodb.org`, `Status: 403`) after a line break, so its first line alone
+ * reads as an empty `Details:`; the cause comes first here, the URL after it.
+ */
+export function downloadFailure(err: unknown): string {
+  const e = err as { message?: string; msg?: string; url?: string; code?: string };
+  const cause = e?.msg?.trim() || e?.code;
+  if (cause) return e.url ? messages.cause(cause, e.url) : cause;
+  const lines = String(e?.message ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return lines.join(' ') || messages.unknown;
 }
 
 export async function startMongod(binary: string, dataDir?: string): Promise<RunningMongod> {

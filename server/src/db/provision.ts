@@ -12,7 +12,7 @@ export interface ProvisionedDatabase {
   /** Connection string without a database name. */
   uri: string;
   kind: BackendKind;
-  /** Human description, e.g. "FerretDB v1.24.2 (SQLite)" or "MongoDB 7.0.14". */
+  /** Human description, e.g. "FerretDB v1.24.1 (SQLite)" or "MongoDB 7.0.14". */
   description: string;
   /** Pids of the processes this module started: the database server first, then its watchdog (none for an external database). */
   pids: number[];

@@ -58,6 +58,8 @@ export function registerRoutes(
     requestTimeoutMs?: number;
     /** Further first-login steps (e.g. first-login/region-form.ts): throws to refuse the route. */
     firstLoginSteps?: (ctx: Context, route: RouteDefinition) => Promise<void>;
+    /** Checks a `period` path or query parameter once validated (calendar/askable-periods.ts); throws to refuse. */
+    checkPeriod?: (period: string) => void;
   } = {},
 ): void {
   for (const route of routes) {
@@ -78,6 +80,8 @@ export function registerRoutes(
       );
       const params = { ...ctx.params };
       input.params = route.params ? assertValid('params', validators.params!, route.params, params) : params;
+      for (const part of [input.params, input.query] as Record<string, unknown>[])
+        if (typeof part.period === 'string') opts.checkPeriod?.(part.period);
       if (route.body) {
         const body = (ctx.request as any).body;
         input.body = assertValid('body', validators.body!, route.body, body === undefined ? {} : body);

@@ -68,10 +68,14 @@ export const REGION_FORM_V1: JsonSchemaObject = {
     },
   },
   // Conditional requirements the form shows: a platform in use needs its source; a metro network its bandwidth.
+  // The `if`s require their question, so an unanswered one is reported itself, not the follow-up it hides.
   allOf: [
-    { if: { properties: { platformUsed: { const: true } } }, then: { required: ['platformSource'] } },
     {
-      if: { properties: { metroNetwork: { const: true } } },
+      if: { required: ['platformUsed'], properties: { platformUsed: { const: true } } },
+      then: { required: ['platformSource'] },
+    },
+    {
+      if: { required: ['metroNetwork'], properties: { metroNetwork: { const: true } } },
       then: { required: ['metroBandwidth', 'carriers'] },
     },
   ],

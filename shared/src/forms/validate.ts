@@ -4,6 +4,7 @@
 // mini-program runs validators generated ahead of time (WeChat forbids `new Function`).
 import type { ErrorObject } from 'ajv';
 import localizeZh from 'ajv-i18n/localize/zh/index.js';
+import { expectationOf } from './expectations';
 
 /** The ajv options a form is compiled with, on the server and in the mini-program's generated code. */
 export const FORM_AJV_OPTIONS = { allErrors: true, strict: false, useDefaults: false } as const;
@@ -45,7 +46,8 @@ export function schemaFieldTitle(schema: Record<string, unknown>, property: stri
 }
 
 /**
- * ajv errors → `{ sentence, property, errors }`: the errors are localized to zh-CN in place, the most
+ * ajv errors → `{ sentence, property, errors }`: the errors are localized to zh-CN in place (each saying
+ * what the field should hold, never quoting a regex, format or type name: shared/src/forms/expectations.ts), the most
  * telling one (unknown, then missing fields, then the first) becomes the sentence
  * `<prefix>：<标题>（<path>）：<message>` and `property`; `errors` lists every field's message.
  */
@@ -55,6 +57,7 @@ export function describeErrors(
   prefix: string,
 ): { sentence: string; property: string; errors: FieldError[] } {
   localizeZh(errors);
+  for (const e of errors) e.message = expectationOf(e) ?? e.message;
   const first =
     errors.find((e) => e.keyword === 'additionalProperties') ??
     errors.find((e) => e.keyword === 'required') ??

@@ -154,7 +154,7 @@ export type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] 
 
 export interface FormCheck {
   valid: boolean;
-  /** The server's sentence for the same data (`填报内容不合法：班级数（classes）：应当 <= 1000`). */
+  /** The server's sentence for the same data (`填报内容不合法：班级数（classes）：不应大于 1000`). */
   message?: string;
   /** The first error per field path, as the server lists them in `details.errors`. */
   fieldErrors: Record<string, string>;

@@ -22,7 +22,26 @@ const messages = {
   yes: '是',
   no: '否',
   save: '保存并进入',
+  missing: (labels: string[]) => `请填写：${labels.join('、')}`,
 };
+
+/**
+ * The questions left unanswered, by their labels in the order shown: the two always asked, and the
+ * follow-ups a 是 opens (the region form's required and if/then rules, shared/src/forms/region.ts).
+ */
+function unanswered(data: Record<string, unknown>): string[] {
+  const asked: [string, boolean][] = [
+    ['platformUsed', true],
+    ['platformSource', data.platformUsed === true],
+    ['metroNetwork', true],
+    ['metroBandwidth', data.metroNetwork === true],
+    ['carriers', data.metroNetwork === true],
+  ];
+  const empty = (v: unknown) => v === undefined || v === '' || (Array.isArray(v) && !v.length);
+  return asked
+    .filter(([key, shown]) => shown && empty(data[key]))
+    .map(([key]) => messages[key as 'platformUsed']);
+}
 
 const yesNo = [
   { value: 'true', text: messages.yes },
@@ -39,6 +58,8 @@ export default function RegionFormStep({ me, onDone }: { me: MeView; onDone: () 
   const submit = async () => {
     const code = me.activeBinding?.regionCode;
     if (!code) return;
+    const missing = unanswered(data);
+    if (missing.length) return setError(messages.missing(missing));
     setBusy(true);
     try {
       const periods = await request<{ working: { period: string } }>('/periods/current', { silent: true });

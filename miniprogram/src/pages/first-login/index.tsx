@@ -46,7 +46,7 @@ const messages = {
   saveProfile: '保存并进入',
   devCode: (code: string) => `开发模式验证码：${code}`,
   intro: '为保障账号安全，首次登录须修改初始密码并完善个人信息。',
-  missing: '请填写全部必填项',
+  missing: (labels: string[]) => `请填写：${labels.join('、')}`,
 };
 
 export default function FirstLoginPage() {
@@ -154,12 +154,23 @@ function ProfileStep({ me, onDone }: { me: MeView; onDone: () => void }) {
     try {
       setDevCode(await sendSmsCode(mobile, 'profile'));
       setWait(60);
-    } catch {
-      /* toast shown */
+    } catch (err) {
+      // A resend too soon (429 SMS_TOO_FREQUENT) says how long to wait: shown here, and the button counts down.
+      if (!(err instanceof ApiError)) return setError(String(err));
+      setError(err.message);
+      const seconds = Number(err.details.retryAfterSeconds);
+      if (err.status === 429 && seconds > 0) setWait(Math.ceil(seconds));
     }
   };
   const submit = async () => {
-    if (!name.trim() || !gender || !mobile || !email.trim()) return setError(messages.missing);
+    const missing = [
+      [name.trim(), messages.name],
+      [gender, messages.gender],
+      [mobile, messages.mobile],
+      [email.trim(), messages.email],
+    ].filter(([value]) => !value);
+    if (missing.length || !gender)
+      return setError(messages.missing(missing.map(([, label]) => label as string)));
     setBusy(true);
     try {
       await saveProfile({
