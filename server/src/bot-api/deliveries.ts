@@ -7,6 +7,7 @@ import type { Clock } from '../clock';
 import { NotFoundError } from '../http/errors';
 import { OutboxEvent, type EventType, type OutboxEventDoc } from '../outbox/model';
 import { BotRoom, claimId, OutboxClaim, type BotRoomDoc, type OutboxClaimDoc } from './model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 const messages = {
   deliveryNotFound: '投递记录不存在',
@@ -175,7 +176,7 @@ export async function fanOutEvents(clock: Clock, limit = 20): Promise<number> {
     for (let i = 0; i < pairs.length; i += 500) {
       await BotDelivery.insertMany(pairs.slice(i, i + 500), { ordered: false }).catch((err) => {
         // Another instance wrote some of the same pairs: every other pair was still inserted.
-        if (!isDuplicateOnly(err)) throw err;
+        if (!isDuplicateKey(err)) throw err;
       });
     }
     // A digest gathers every event filed under its key, until it is sent (autosubmit writes one event per
@@ -191,12 +192,6 @@ export async function fanOutEvents(clock: Clock, limit = 20): Promise<number> {
     await OutboxEvent.updateOne({ _id: event._id }, { $set: { fannedOutAt: now } });
   }
   return written;
-}
-
-function isDuplicateOnly(err: unknown): boolean {
-  const e = err as { code?: number; writeErrors?: { code?: number; err?: { code?: number } }[] };
-  if (e.writeErrors?.length) return e.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
-  return e.code === 11000;
 }
 
 export function deliveryView(d: BotDeliveryDoc, generation?: number) {
@@ -233,7 +228,7 @@ async function claimDelivery(d: BotDeliveryDoc, consumer: string, now: Date, unt
         createdAt: now,
       });
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
       generation++;
       continue;
     }
