@@ -20,6 +20,7 @@ import { Code2SessionClient, FakeWechatAuth, type WechatAuth } from './accounts/
 import { JOBS } from './jobs/index';
 import { startJobs } from './jobs/runner';
 import { configureRollupBuilds, stopRollupBuilds } from './jobs/rollup-builds';
+import { subscribeReadModels } from './read-models';
 import { reconcileReports } from './reports/reconcile';
 import { startImportRecovery } from './schools/import-recovery';
 
@@ -61,6 +62,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // Before anything writes (bootstrap, reconcile, import recovery): the read models follow every change.
+  subscribeReadModels();
 
   // One server per data folder (its database files, attachments): refuse before starting anything.
   const lock: DataDirLock | undefined = options.database ? undefined : await lockDataDir(config.dataDir);

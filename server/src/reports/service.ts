@@ -31,9 +31,7 @@ import { emitEvent, type NewEvent } from '../outbox/service';
 import { Region, type RegionDoc } from '../regions/model';
 import { School, type SchoolDoc } from '../schools/model';
 import { Report, reportId, type ReportDoc, type ReportIssue } from './model';
-import { indexReportState, indexSchools } from '../schools/list-index';
 import { claimOf, mutateReport, settleClaim, type FollowUps } from './claims';
-import { applyRegionReport, applySchoolDelta, factsOf } from './progress';
 import { isUniversity, maySubmitForSchool } from '../universities/rules';
 import {
   EDITABLE_STATES,
@@ -391,11 +389,7 @@ export async function transition(
     events: opts.events?.(before.history.length + 1),
   };
   const after = await mutateReport(deps.clock, before, update, followUps);
-  if (u.kind === 'school') {
-    await applySchoolDelta(period, u.school, factsOf(before), factsOf(after), deps.clock());
-    await indexReportState(u.school, period, after.state);
-  } else
-    await applyRegionReport(period, u.region, { state: after.state, autoSubmitted: after.autoSubmitted });
+  // The progress and statistics rollups and the school list follow (read-models.ts).
   await publishDomainEvent('report.changed', {
     period,
     unitKind: u.kind,
@@ -405,6 +399,12 @@ export async function transition(
     previousState: before.state,
     before,
     after,
+    school:
+      u.kind === 'school'
+        ? { _id: u.school._id, regionCode: u.school.regionCode, regionPath: u.school.regionPath }
+        : undefined,
+    region: u.kind === 'region' ? { _id: u.region._id, parentCode: u.region.parentCode } : undefined,
+    at: deps.clock(),
   });
   return after;
 }
@@ -464,7 +464,7 @@ async function refreshSchoolFlags(u: Unit, issues: ReportIssue[]) {
       },
     },
   );
-  await indexSchools([u.school._id]);
+  await publishDomainEvent('school.marked', { schoolId: u.school._id });
 }
 
 function issuesFor(
@@ -614,7 +614,7 @@ export async function submitReport(
 async function markInitialized(deps: ReportDeps, u: Unit): Promise<void> {
   if (u.kind !== 'school') return;
   await School.updateOne({ _id: u.school._id }, { $set: { initialized: true, lastUpdatedAt: deps.clock() } });
-  await indexSchools([u.school._id]);
+  await publishDomainEvent('school.marked', { schoolId: u.school._id });
 }
 
 /** "无变化": the school confirms its data is unchanged — last period's data is copied and reported. */

@@ -15,7 +15,8 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
 import type { Page } from '../http/pagination';
 import { Region, type RegionDoc } from '../regions/model';
 import { getRegionWithin } from '../regions/service';
-import { isSchoolAdminOf, noteSchoolAdmin, schoolAdminUsers } from './admins';
+import { publishDomainEvent } from '../events';
+import { isSchoolAdminOf, schoolAdminUsers } from './admins';
 import { reserveSchoolAdminLoginNames } from './login-names';
 import { School, type SchoolDoc } from './model';
 import { bindingView, Session, User, type Binding, type UserDoc } from '../accounts/model';
@@ -320,7 +321,7 @@ export async function addSchoolAdmin(ac: ActionContext, schoolId: string, name?:
   const adminName = name?.trim() || messages.defaultAdminName(school.name);
   let created: UserDoc | undefined;
   const userId = new Types.ObjectId();
-  await noteSchoolAdmin(school._id, userId);
+  await publishDomainEvent('school.adminBinding', { schoolId: school._id, userId: userId });
   for (let attempt = 0; attempt < 20 && !created; attempt++) {
     try {
       created = (

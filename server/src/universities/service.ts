@@ -17,7 +17,8 @@ import { ConflictError, ValidationError } from '../http/errors';
 import { Region, type RegionDoc } from '../regions/model';
 import { School, schoolView, type SchoolDoc } from '../schools/model';
 import { reserveSchoolAdminLoginNames } from '../schools/login-names';
-import { noteSchoolAdmin, schoolAdminUsers } from '../schools/admins';
+import { publishDomainEvent } from '../events';
+import { schoolAdminUsers } from '../schools/admins';
 import { isUniversity, type UniversityRole } from './rules';
 
 const messages = {
@@ -145,7 +146,7 @@ export async function addUniversityStaff(
   const staffName = name?.trim() || messages.staffName(school.name, STAFF_LABELS[role]);
   let created: UserDoc | undefined;
   const userId = new Types.ObjectId();
-  await noteSchoolAdmin(school._id, userId);
+  await publishDomainEvent('school.adminBinding', { schoolId: school._id, userId: userId });
   for (let attempt = 0; attempt < 20 && !created; attempt++) {
     try {
       const [loginName] = await reserveSchoolAdminLoginNames(school.regionCode, 1);
