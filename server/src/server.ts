@@ -23,6 +23,7 @@ import { configureRollupBuilds, stopRollupBuilds } from './jobs/rollup-builds';
 import { subscribeReadModels } from './read-models';
 import { reconcileReports } from './reports/reconcile';
 import { startImportRecovery } from './schools/import-recovery';
+import { schoolListSourceFor, useSchoolListSource } from './schools/list-source';
 
 /** Our connections to FerretDB, per server process: two instances stay well below its pool of 100. */
 export const FERRETDB_POOL_SIZE = 32;
@@ -89,6 +90,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const namedDb = new URL(provisioned.uri).pathname.replace(/^\//, '');
     const uri = namedDb && !options.database ? provisioned.uri : databaseUri(provisioned.uri, config.dbName);
     const described = await describeServer(provisioned.uri);
+    // Database-specific code is chosen here, once, by the backend detected.
+    useSchoolListSource(schoolListSourceFor(config.schoolListSource, described.name));
     await mongoose.connect(uri, {
       // FerretDB's SQLite pool has 100 connections and an update holds two at once (its query and its
       // transaction): with 100 commands in flight each could hold one and wait for ever for the second.
