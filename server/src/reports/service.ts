@@ -25,25 +25,16 @@ import { Types } from 'mongoose';
 import type { AuthContext } from '../accounts/service';
 import { recordAudit, type Actor } from '../audit/service';
 import type { Clock } from '../clock';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
 import { publishDomainEvent } from '../events';
 import { emitEvent, type NewEvent } from '../outbox/service';
 import { Region, type RegionDoc } from '../regions/model';
 import { School, type SchoolDoc } from '../schools/model';
 import { Report, reportId, type ReportDoc, type ReportIssue } from './model';
 import { claimOf, mutateReport, settleClaim, type FollowUps } from './claims';
-import { isUniversity, maySubmitForSchool } from '../universities/rules';
-import {
-  EDITABLE_STATES,
-  governs,
-  holdsRole,
-  levelDeadline,
-  levelWindow,
-  reportingLevelOf,
-  workablePeriods,
-} from './rules';
+import { EDITABLE_STATES, levelDeadline, levelWindow, reportingLevelOf, workablePeriods } from './rules';
 import { isDuplicateKey } from '../db/duplicate-key';
-import { administersSchool, reachesSchool } from '../access/rules';
+import { assertReportAction, mayReadReport } from '../access/reports';
 
 const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 // The same options the mini-program's generated validators are built with (shared FORM_AJV_OPTIONS).
@@ -64,11 +55,6 @@ const messages = {
   schoolNotFound: '学校不存在',
   regionNotFound: (code: string) => `地区 ${code} 不存在`,
   noReportLevel: '该地区不参与逐级上报',
-  outside: '该单位不在您的管辖范围内',
-  notOwnUnit: '只能填报本单位的数据',
-  fillerOnly: '只有本级管理员可以填报本级数据',
-  auditorOnly: '只有本级审核员可以审核并向上级上报',
-  upperOnly: '只有上级管理员或审核员可以处理此事项',
   periodClosed: (period: string, open: string[]) =>
     `期次 ${period} 当前不可填报（可填报：${open.join('、')}）`,
   wrongCycle: (period: string) => `期次 ${period} 与当前的上报周期不符`,
@@ -132,49 +118,9 @@ export async function regionUnit(code: string): Promise<Unit> {
   return { kind: 'region', region, level };
 }
 
-/** The unit itself (any role of it) or anyone governing it from above may read. */
+/** The unit itself (any role of it) or anyone governing it from above may read (access/reports.ts). */
 export function canRead(auth: AuthContext, u: Unit): boolean {
-  if (u.kind === 'school') return reachesSchool(auth.binding, u.school);
-  return governs(auth.binding, unitCode(u), unitPath(u));
-}
-
-function assertRead(auth: AuthContext, u: Unit) {
-  if (!canRead(auth, u)) throw new ForbiddenError(messages.outside, 'OUTSIDE_JURISDICTION');
-}
-
-/** Who may fill the unit's own data: the school's admin, or the region's 管理员. */
-function assertFiller(auth: AuthContext, u: Unit) {
-  assertRead(auth, u);
-  const b = auth.binding!;
-  if (u.kind === 'school') {
-    if (!administersSchool(b, u.school._id)) {
-      throw new ForbiddenError(messages.notOwnUnit, 'NOT_OWN_UNIT');
-    }
-  } else if (!holdsRole(b, u.region._id, ['admin'])) {
-    throw new ForbiddenError(messages.fillerOnly, 'ROLE_REQUIRED');
-  }
-}
-
-/** Who may submit upward: the school's admin, or the region's 审核员. */
-function assertSubmitter(auth: AuthContext, u: Unit) {
-  assertRead(auth, u);
-  const b = auth.binding!;
-  // A university reports through its 审核员 (seed 002 §8), another school through its admin.
-  if (u.kind === 'school' && !isUniversity(u.school)) return assertFiller(auth, u);
-  if (u.kind === 'school') {
-    if (!maySubmitForSchool(b, u.school)) throw new ForbiddenError(messages.auditorOnly, 'ROLE_REQUIRED');
-    return;
-  }
-  if (!holdsRole(b, u.region._id, ['auditor']))
-    throw new ForbiddenError(messages.auditorOnly, 'ROLE_REQUIRED');
-}
-
-/** The upper level's 管理员 or 审核员 decide withdrawals and return reports. */
-function assertUpper(auth: AuthContext, u: Unit) {
-  assertRead(auth, u);
-  if (!holdsRole(auth.binding, upperOf(u), ['admin', 'auditor'])) {
-    throw new ForbiddenError(messages.upperOnly, 'UPPER_LEVEL_ONLY');
-  }
+  return mayReadReport(auth.binding, u);
 }
 
 function assertWorkablePeriod(deps: ReportDeps, period: string) {
@@ -328,7 +274,7 @@ export async function getReport(
   u: Unit,
   period: string,
 ): Promise<ReportView> {
-  assertRead(auth, u);
+  assertReportAction(auth.binding, u, 'read');
   parsePeriod(period);
   const r = await Report.findById(idOf(u, period)).lean<ReportDoc>();
   return view(deps, u, period, r, r ? null : await previousData(u, period));
@@ -553,7 +499,7 @@ export async function saveReport(
   period: string,
   data: Record<string, unknown>,
 ): Promise<ReportView> {
-  assertFiller(auth, u);
+  assertReportAction(auth.binding, u, 'edit');
   assertWorkablePeriod(deps, period);
   const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
   assertEditable(existing);
@@ -582,7 +528,7 @@ export async function submitReport(
   u: Unit,
   period: string,
 ): Promise<ReportView> {
-  assertSubmitter(auth, u);
+  assertReportAction(auth.binding, u, 'submit');
   assertWorkablePeriod(deps, period);
   const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
   assertEditable(existing, 'submit');
@@ -625,7 +571,7 @@ export async function confirmNoChange(
   u: Unit,
   period: string,
 ): Promise<ReportView> {
-  assertSubmitter(auth, u);
+  assertReportAction(auth.binding, u, 'submit');
   assertWorkablePeriod(deps, period);
   const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
   assertEditable(existing, 'submit');
@@ -718,13 +664,7 @@ export async function requestWithdrawal(
   period: string,
   reason: string,
 ): Promise<ReportView> {
-  assertRead(auth, u);
-  const b = auth.binding!;
-  const ownUnit =
-    u.kind === 'school'
-      ? administersSchool(b, u.school._id)
-      : holdsRole(b, u.region._id, ['admin', 'auditor']);
-  if (!ownUnit) throw new ForbiddenError(messages.notOwnUnit, 'NOT_OWN_UNIT');
+  assertReportAction(auth.binding, u, 'requestWithdrawal');
   const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
   const after = await transition(deps, u, period, ['submitted', 'locked'], 'withdrawalRequested', {
     by: auth.user._id,
@@ -766,7 +706,7 @@ export async function decideWithdrawal(
   reason?: string,
   deadline?: Date,
 ): Promise<ReportView> {
-  assertUpper(auth, u);
+  assertReportAction(auth.binding, u, 'decideWithdrawal');
   const now = deps.clock();
   if (deadline && deadline <= now)
     throw new ValidationError(messages.editDeadlinePast, { property: 'deadline' }, 'RETURN_DEADLINE_PAST');
@@ -819,7 +759,7 @@ export async function returnReport(
   reason: string,
   deadline: Date,
 ): Promise<ReportView> {
-  assertUpper(auth, u);
+  assertReportAction(auth.binding, u, 'return');
   if (deadline <= deps.clock())
     throw new ValidationError(messages.returnDeadlinePast, { property: 'deadline' }, 'RETURN_DEADLINE_PAST');
   const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
@@ -857,7 +797,7 @@ export async function confirmIssue(
   code: string,
   note: string,
 ): Promise<ReportView> {
-  assertFiller(auth, u);
+  assertReportAction(auth.binding, u, 'edit');
   const id = idOf(u, period);
   const before = await Report.findById(id).lean<ReportDoc>();
   if (!before?.issues.some((i) => i.code === code && i.status === 'open')) {
