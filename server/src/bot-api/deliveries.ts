@@ -6,7 +6,8 @@ import { isWithin, REGION_LEVELS, toShanghaiIso, type RegionLevel } from '@edupr
 import type { Clock } from '../clock';
 import { NotFoundError } from '../http/errors';
 import { OutboxEvent, type EventType, type OutboxEventDoc } from '../outbox/model';
-import { BotRoom, claimId, OutboxClaim, type BotRoomDoc, type OutboxClaimDoc } from './model';
+import { BotRoom, claimId, OutboxClaim, type BotRoomDoc } from './model';
+import { takeLeaseGeneration } from './generation-claim';
 import { isDuplicateKey } from '../db/duplicate-key';
 
 const messages = {
@@ -212,35 +213,15 @@ export function deliveryView(d: BotDeliveryDoc, generation?: number) {
 
 /** Generation claim (unique `_id`), as for events: exactly one taker per expired lease. */
 async function claimDelivery(d: BotDeliveryDoc, consumer: string, now: Date, until: Date) {
-  let generation = d.attempts ?? 0;
-  for (let step = 0; step < 5; step++) {
-    if (generation > 0) {
-      const current = await OutboxClaim.findById(claimId(d._id, generation)).lean<OutboxClaimDoc>();
-      if (current && current.until > now) return undefined;
-    }
-    try {
-      await OutboxClaim.create({
-        _id: claimId(d._id, generation + 1),
-        eventId: d._id,
-        generation: generation + 1,
-        owner: consumer,
-        until,
-        createdAt: now,
-      });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      generation++;
-      continue;
-    }
-    await BotDelivery.updateOne(
-      { _id: d._id },
-      { $set: { leaseOwner: consumer, leaseUntil: until }, $max: { attempts: generation + 1 } },
-    );
-    const leased = await BotDelivery.findById(d._id).lean<BotDeliveryDoc>();
-    if (!leased || leased.deliveredAt) return undefined;
-    return { delivery: leased, generation: generation + 1 };
-  }
-  return undefined;
+  const generation = await takeLeaseGeneration(d._id, d.attempts, consumer, now, until);
+  if (generation === undefined) return undefined;
+  await BotDelivery.updateOne(
+    { _id: d._id },
+    { $set: { leaseOwner: consumer, leaseUntil: until }, $max: { attempts: generation } },
+  );
+  const leased = await BotDelivery.findById(d._id).lean<BotDeliveryDoc>();
+  if (!leased || leased.deliveredAt) return undefined;
+  return { delivery: leased, generation };
 }
 
 export interface LeaseDeliveriesQuery {

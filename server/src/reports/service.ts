@@ -69,7 +69,6 @@ const messages = {
     `限时修改的期限 ${toShanghaiIso(deadline)} 已过，报表将按现有数据自动上报；如需继续修改，请联系上级退回`,
   upperReported: (name: string, state: ReportState) =>
     `${name}本期报表${REPORT_STATE_LABELS[state]}，不能退回下级或批准撤报；请先由${name}向上级申请撤报，获批后再处理`,
-  editDeadlinePast: '限时修改的截止时间必须晚于当前时间',
   windowNotOpen: (opens: Date, closes: Date) =>
     `本级上报时间为 ${toShanghaiIso(opens)} 至 ${toShanghaiIso(closes)}，当前不在上报时间内`,
   wrongState: (state: ReportState, action: string) => `报表当前${REPORT_STATE_LABELS[state]}，不能${action}`,
@@ -99,6 +98,22 @@ const idOf = (u: Unit, period: string) =>
     ? reportId(period, { schoolId: u.school._id })
     : reportId(period, { regionCode: u.region._id });
 const nameOf = (u: Unit) => (u.kind === 'school' ? u.school.name : u.region.name);
+
+/**
+ * The bot's event of a report transition (issue 11): keyed by the report and its history length, so a
+ * transition finished twice (reconcile.ts) writes it once; the payload names the period and the unit.
+ */
+function unitEvent(u: Unit, period: string, type: NewEvent['type'], payload: Record<string, unknown>) {
+  return (historyLength: number): NewEvent[] => [
+    {
+      key: `${type}:${idOf(u, period)}:${historyLength}`,
+      type,
+      regionCode: unitCode(u),
+      regionPath: unitPath(u),
+      payload: { period, unit: nameOf(u), unitKind: u.kind, ...payload },
+    },
+  ];
+}
 
 export async function schoolUnit(id: string): Promise<Unit> {
   if (!Types.ObjectId.isValid(id)) throw new NotFoundError(messages.schoolNotFound, 'SCHOOL_NOT_FOUND');
@@ -175,6 +190,47 @@ async function assertUpperOpen(u: Unit, period: string): Promise<void> {
       state: own.state,
     });
   }
+}
+
+/**
+ * What every decision of the upper level checks first: the caller may take it (403 UPPER_LEVEL_ONLY), a
+ * time limit it sets lies ahead (400 RETURN_DEADLINE_PAST), and — when the report is in one of `reopens`
+ * (the decision reopens it) — the upper unit's own report is not reported (409 UPPER_REPORTED). Returns
+ * the report as it stands.
+ */
+async function upperDecision(
+  deps: ReportDeps,
+  auth: AuthContext,
+  u: Unit,
+  period: string,
+  action: 'decideWithdrawal' | 'return',
+  deadline: Date | undefined,
+  reopens: readonly ReportState[],
+): Promise<ReportDoc | null> {
+  assertReportAction(auth.binding, u, action);
+  if (deadline && deadline <= deps.clock())
+    throw new ValidationError(messages.returnDeadlinePast, { property: 'deadline' }, 'RETURN_DEADLINE_PAST');
+  const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
+  if (existing && reopens.includes(existing.state)) await assertUpperOpen(u, period);
+  return existing;
+}
+
+/**
+ * What a submission (上报, 确认无变化) checks first: the caller submits for the unit (access/reports.ts),
+ * the period is workable and the report not already reported. Returns the report as it stands (or null).
+ */
+async function submittable(deps: ReportDeps, auth: AuthContext, u: Unit, period: string) {
+  assertReportAction(auth.binding, u, 'submit');
+  assertWorkablePeriod(deps, period);
+  const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
+  assertEditable(existing, 'submit');
+  return existing;
+}
+
+/** Finishes a change made by a request (its follow-ups, see completeChange) and answers the report's view. */
+async function settled(deps: ReportDeps, u: Unit, period: string, after: ReportDoc): Promise<ReportView> {
+  await completeChange(deps, u, after);
+  return view(deps, u, period, after, null);
 }
 
 async function previousData(u: Unit, period: string): Promise<Record<string, unknown> | null> {
@@ -517,8 +573,7 @@ export async function saveReport(
     audit: auditFollowUp(actor, u, period, 'report.save', existing, projected(current, update)),
   });
   await refreshSchoolFlags(u, issues);
-  await completeChange(deps, u, after);
-  return view(deps, u, period, after, null);
+  return settled(deps, u, period, after);
 }
 
 export async function submitReport(
@@ -528,10 +583,7 @@ export async function submitReport(
   u: Unit,
   period: string,
 ): Promise<ReportView> {
-  assertReportAction(auth.binding, u, 'submit');
-  assertWorkablePeriod(deps, period);
-  const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
-  assertEditable(existing, 'submit');
+  const existing = await submittable(deps, auth, u, period);
   if (u.kind === 'region' && existing?.state !== 'returned') {
     const w = levelWindow(period, u.level, deps.calendar);
     const now = deps.clock();
@@ -552,8 +604,7 @@ export async function submitReport(
       markInitialized: u.kind === 'school',
     },
   });
-  await completeChange(deps, u, after);
-  return view(deps, u, period, after, null);
+  return settled(deps, u, period, after);
 }
 
 /** A school's first report makes it initialized (it can no longer be deleted, seed 000 §2). */
@@ -571,10 +622,7 @@ export async function confirmNoChange(
   u: Unit,
   period: string,
 ): Promise<ReportView> {
-  assertReportAction(auth.binding, u, 'submit');
-  assertWorkablePeriod(deps, period);
-  const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
-  assertEditable(existing, 'submit');
+  const existing = await submittable(deps, auth, u, period);
   assertBeforeDeadline(deps, u, period, existing);
   const prevPeriod = previousPeriod(parsePeriod(period)).name;
   const prev = await Report.findById(idOf(u, prevPeriod)).lean<ReportDoc>();
@@ -596,8 +644,7 @@ export async function confirmNoChange(
     audit: { actor, action: 'report.confirm' },
     followUps: { markInitialized: u.kind === 'school' },
   });
-  await completeChange(deps, u, after);
-  return view(deps, u, period, after, null);
+  return settled(deps, u, period, after);
 }
 
 /**
@@ -673,18 +720,9 @@ export async function requestWithdrawal(
     set: { stateBeforeWithdrawal: existing?.state },
     audit: { actor, action: 'report.withdrawal.request', reason },
     // The upper level decides: its group hears of the request (issue 11).
-    events: (historyLength) => [
-      {
-        key: `withdrawal.requested:${idOf(u, period)}:${historyLength}`,
-        type: 'withdrawal.requested',
-        regionCode: unitCode(u),
-        regionPath: unitPath(u),
-        payload: { period, unit: nameOf(u), unitKind: u.kind, reason },
-      },
-    ],
+    events: unitEvent(u, period, 'withdrawal.requested', { reason }),
   });
-  await completeChange(deps, u, after);
-  return view(deps, u, period, after, null);
+  return settled(deps, u, period, after);
 }
 
 /**
@@ -706,12 +744,16 @@ export async function decideWithdrawal(
   reason?: string,
   deadline?: Date,
 ): Promise<ReportView> {
-  assertReportAction(auth.binding, u, 'decideWithdrawal');
+  const existing = await upperDecision(
+    deps,
+    auth,
+    u,
+    period,
+    'decideWithdrawal',
+    deadline,
+    approve ? ['withdrawalRequested'] : [],
+  );
   const now = deps.clock();
-  if (deadline && deadline <= now)
-    throw new ValidationError(messages.editDeadlinePast, { property: 'deadline' }, 'RETURN_DEADLINE_PAST');
-  const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
-  if (approve && existing?.state === 'withdrawalRequested') await assertUpperOpen(u, period);
   const back = existing?.stateBeforeWithdrawal ?? 'submitted';
   const levelEnd = levelDeadline(period, u.level, deps.calendar);
   const editUntil =
@@ -723,25 +765,13 @@ export async function decideWithdrawal(
     set: approve ? { autoSubmitted: false, confirmedNoChange: false, returnDeadline: editUntil } : {},
     unset: ['stateBeforeWithdrawal', 'submittedAt'].filter((k) => approve || k === 'stateBeforeWithdrawal'),
     audit: { actor, action: approve ? 'report.withdrawal.approve' : 'report.withdrawal.reject', reason },
-    events: (historyLength) => [
-      {
-        key: `withdrawal.decided:${idOf(u, period)}:${historyLength}`,
-        type: 'withdrawal.decided',
-        regionCode: unitCode(u),
-        regionPath: unitPath(u),
-        payload: {
-          period,
-          unit: nameOf(u),
-          unitKind: u.kind,
-          approved: approve,
-          reason,
-          ...(approve ? { deadline: toShanghaiIso(editUntil) } : {}),
-        },
-      },
-    ],
+    events: unitEvent(u, period, 'withdrawal.decided', {
+      approved: approve,
+      reason,
+      ...(approve ? { deadline: toShanghaiIso(editUntil) } : {}),
+    }),
   });
-  await completeChange(deps, u, after);
-  return view(deps, u, period, after, null);
+  return settled(deps, u, period, after);
 }
 
 /**
@@ -759,12 +789,8 @@ export async function returnReport(
   reason: string,
   deadline: Date,
 ): Promise<ReportView> {
-  assertReportAction(auth.binding, u, 'return');
-  if (deadline <= deps.clock())
-    throw new ValidationError(messages.returnDeadlinePast, { property: 'deadline' }, 'RETURN_DEADLINE_PAST');
-  const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
   const returnable: ReportState[] = ['submitted', 'locked', 'withdrawalRequested', 'returned'];
-  if (existing && returnable.includes(existing.state)) await assertUpperOpen(u, period);
+  await upperDecision(deps, auth, u, period, 'return', deadline, returnable);
   // A returned report may be returned again: that sets a new time limit (also after the old one passed).
   const after = await transition(deps, u, period, returnable, 'returned', {
     by: auth.user._id,
@@ -773,18 +799,9 @@ export async function returnReport(
     set: { returnDeadline: deadline, autoSubmitted: false },
     unset: ['stateBeforeWithdrawal', 'submittedAt'],
     audit: { actor, action: 'report.return', reason },
-    events: (historyLength) => [
-      {
-        key: `report.returned:${idOf(u, period)}:${historyLength}`,
-        type: 'report.returned',
-        regionCode: unitCode(u),
-        regionPath: unitPath(u),
-        payload: { period, unit: nameOf(u), unitKind: u.kind, reason, deadline: toShanghaiIso(deadline) },
-      },
-    ],
+    events: unitEvent(u, period, 'report.returned', { reason, deadline: toShanghaiIso(deadline) }),
   });
-  await completeChange(deps, u, after);
-  return view(deps, u, period, after, null);
+  return settled(deps, u, period, after);
 }
 
 /** The school confirms a suspected issue is not an error, with a note (fixing = editing the data). */
@@ -826,6 +843,5 @@ export async function confirmIssue(
     },
   );
   await refreshSchoolFlags(u, issues);
-  await completeChange(deps, u, after);
-  return view(deps, u, period, after, null);
+  return settled(deps, u, period, after);
 }
