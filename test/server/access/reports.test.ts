@@ -11,21 +11,8 @@ import {
   type ReportUnit,
 } from '../../../server/src/access/reports';
 import { ForbiddenError } from '../../../server/src/http/errors';
+import { ANCESTORS, parentOf } from '../../helpers/access-tree';
 
-const ANCESTORS: Record<string, string[]> = {
-  '000000': [],
-  '350000': ['000000'],
-  '350100': ['000000', '350000'],
-  '350102': ['000000', '350000', '350100'],
-  '440000': ['000000'],
-};
-const PARENT: Record<string, string | null> = {
-  '000000': null,
-  '350000': '000000',
-  '350100': '350000',
-  '350102': '350100',
-  '440000': '000000',
-};
 const LEVELS: Record<string, string> = {
   nat: '000000',
   prov: '350000',
@@ -73,7 +60,7 @@ for (const role of ['admin', 'auditor', 'inspector']) staff(`U.${role}`, U, 'sch
 
 const regionUnit = (code: string): ReportUnit => ({
   kind: 'region',
-  region: { _id: code, path: ANCESTORS[code], parentCode: PARENT[code] },
+  region: { _id: code, path: ANCESTORS[code], parentCode: parentOf(code) },
 });
 const UNITS: Record<string, ReportUnit> = {
   school: { kind: 'school', school: S },
