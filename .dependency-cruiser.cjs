@@ -1,6 +1,7 @@
 // The layering check run by `npm run lint` (dependency-cruiser): http/db/files → nothing of the features;
 // access → models and plumbing only; features → each other's services, never another feature's routes;
-// shared → nothing of the apps; and no import cycles anywhere. Type-only imports are not counted (they
+// shared → nothing of the apps; writers reach read models only through the event bus; and no import
+// cycles anywhere. Type-only imports are not counted (they
 // vanish at run time and cannot form a load-order cycle).
 const FEATURES =
   'accounts|audit|bot-api|calendar|cli|demo|health|jobs|notices|outbox|permission-codes|regions|reports|schools|statistics|teachers|training|web';
@@ -35,6 +36,23 @@ module.exports = {
       comment: "A feature's routes are its HTTP surface; only app.ts mounts them.",
       from: { path: '^server/src/([^/]+)/', pathNot: '^server/src/(app|server|main)\\.ts$' },
       to: { path: '^server/src/[^/]+/routes\\.ts$', pathNot: '^server/src/$1/' },
+    },
+    {
+      name: 'writers-publish-events',
+      severity: 'error',
+      comment:
+        'A writer announces its change on the event bus (events.ts) and never calls a read model: only ' +
+        "read-models.ts (the subscriptions), the jobs (rebuilds), each read model's own read side and " +
+        "feature, and the demo generator import one. deadline-close writes its bulk step's progress " +
+        'rollups itself (one batch per resumable step, see ARCHITECTURE).',
+      from: {
+        path: '^server/src/',
+        pathNot:
+          '^server/src/(read-models\\.ts|jobs/|demo/|statistics/|training/|schools/list(-source)?\\.ts|reports/(progress-view|progress-repair|deadline-close)\\.ts)',
+      },
+      to: {
+        path: '^server/src/(schools/list-index|reports/progress|statistics/rollups|training/(recount|roster|rollups|stats))\\.ts$',
+      },
     },
   ],
   options: {

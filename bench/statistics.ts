@@ -222,6 +222,7 @@ export async function benchStatistics(): Promise<void> {
         previousState: before.state,
         before,
         after,
+        at: new Date(),
       });
     const draft = { ...report, state: 'draft' as const };
     t = performance.now();

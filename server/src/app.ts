@@ -40,7 +40,7 @@ import { usageRoutes } from './usage/routes';
 import { universityRoutes } from './universities/routes';
 import { emailResetRoutes } from './password-reset/routes';
 import { RecordingEmailSender, type EmailSender } from './password-reset/email';
-import { subscribeStatistics } from './statistics/rollups';
+import { subscribeReadModels } from './read-models';
 import { webApp } from './web/serve';
 import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
 
@@ -121,8 +121,8 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     ...botRoutes({ ...feature, botToken: deps.botToken }),
     ...(deps.extraRoutes ?? []),
   ];
-  // Report changes keep the statistics rollups current (server/src/events.ts).
-  subscribeStatistics();
+  // The read models follow the writers' change events (server/src/events.ts).
+  subscribeReadModels();
   const openapi = buildOpenApi(routes, { version: API_VERSION });
   routes.push({
     method: 'get',

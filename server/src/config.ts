@@ -43,6 +43,11 @@ export interface Config {
   healthTimeoutMs: number;
   /** Connections to the database (DB_POOL_SIZE); unset: 32 on FerretDB (see docs/DATABASE.md), the driver's 100 elsewhere. */
   dbPoolSize?: number;
+  /**
+   * Where the school list comes from (SCHOOL_LIST_SOURCE, schools/list-source.ts): `auto` (default) picks
+   * by the backend detected at start — the list index on FerretDB, indexed queries on MongoDB.
+   */
+  schoolListSource: 'auto' | 'mongodb' | 'read-model';
   /** Trust X-Forwarded-For (only behind a load balancer that sets it): per-IP limits then see the client. */
   trustProxy: boolean;
   /** Real SMS gateway; unset → the recording provider prints codes to the log (development). */
@@ -63,6 +68,13 @@ export interface Config {
   webBuild: boolean;
   /** Reporting calendar from REPORT_CYCLE, REPORT_WINDOWS, REMINDER_DAYS (default: the 2019 rules). */
   calendar: CalendarConfig;
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string): T {
+  if (value === undefined || value === '') return allowed[0];
+  if (!(allowed as readonly string[]).includes(value))
+    throw new Error(`环境变量 ${name} 应为 ${allowed.join('、')} 之一，当前为「${value}」`);
+  return value as T;
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -93,6 +105,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbTimeoutMs: intFrom(env.DB_TIMEOUT_MS, 300_000, 'DB_TIMEOUT_MS'),
     healthTimeoutMs: intFrom(env.HEALTH_TIMEOUT_MS, 2_000, 'HEALTH_TIMEOUT_MS'),
     dbPoolSize: env.DB_POOL_SIZE ? intFrom(env.DB_POOL_SIZE, 0, 'DB_POOL_SIZE') || undefined : undefined,
+    schoolListSource: oneOf(
+      env.SCHOOL_LIST_SOURCE,
+      ['auto', 'mongodb', 'read-model'] as const,
+      'SCHOOL_LIST_SOURCE',
+    ),
     trustProxy: ['1', 'true', 'yes', 'on'].includes((env.TRUST_PROXY ?? '').toLowerCase()),
     smsGatewayUrl: env.SMS_GATEWAY_URL || undefined,
     smsGatewayToken: env.SMS_GATEWAY_TOKEN || undefined,

@@ -20,8 +20,10 @@ import { Code2SessionClient, FakeWechatAuth, type WechatAuth } from './accounts/
 import { JOBS } from './jobs/index';
 import { startJobs } from './jobs/runner';
 import { configureRollupBuilds, stopRollupBuilds } from './jobs/rollup-builds';
+import { subscribeReadModels } from './read-models';
 import { reconcileReports } from './reports/reconcile';
 import { startImportRecovery } from './schools/import-recovery';
+import { schoolListSourceFor, useSchoolListSource } from './schools/list-source';
 
 /** Our connections to FerretDB, per server process: two instances stay well below its pool of 100. */
 export const FERRETDB_POOL_SIZE = 32;
@@ -61,6 +63,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // Before anything writes (bootstrap, reconcile, import recovery): the read models follow every change.
+  subscribeReadModels();
 
   // One server per data folder (its database files, attachments): refuse before starting anything.
   const lock: DataDirLock | undefined = options.database ? undefined : await lockDataDir(config.dataDir);
@@ -86,6 +90,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const namedDb = new URL(provisioned.uri).pathname.replace(/^\//, '');
     const uri = namedDb && !options.database ? provisioned.uri : databaseUri(provisioned.uri, config.dbName);
     const described = await describeServer(provisioned.uri);
+    // Database-specific code is chosen here, once, by the backend detected.
+    useSchoolListSource(schoolListSourceFor(config.schoolListSource, described.name));
     await mongoose.connect(uri, {
       // FerretDB's SQLite pool has 100 connections and an update holds two at once (its query and its
       // transaction): with 100 commands in flight each could hold one and wait for ever for the second.

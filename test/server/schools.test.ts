@@ -1,11 +1,19 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
+import { loadConfig } from '../../server/src/config';
 import { User, type UserDoc } from '../../server/src/accounts/model';
 import { hashPassword } from '../../server/src/accounts/passwords';
 import { AuditEntry } from '../../server/src/audit/model';
 import { Report } from '../../server/src/reports/model';
 import { School, type SchoolDoc } from '../../server/src/schools/model';
+import {
+  mongoListSource,
+  readModelListSource,
+  schoolListSource,
+  useSchoolListSource,
+  type SchoolListSource,
+} from '../../server/src/schools/list-source';
 import { Teacher } from '../../server/src/teachers/model';
 import { finishFirstLogin } from '../helpers/fixtures';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -279,120 +287,133 @@ describe('schools API (seed 000 part 2)', function () {
 
     const names = (res: { body: { items: { name: string }[] } }) => res.body.items.map((s) => s.name).sort();
 
-    describe('GET /schools', () => {
-      it("lists the caller's subtree only", async () => {
-        const fz = await server.api('/schools?pageSize=100', { token: t.fz });
-        expect(fz.status).to.equal(200);
-        expect(fz.body.page).to.equal(1);
-        expect(fz.body.pageSize).to.equal(100);
-        expect(
-          fz.body.items.every((s: { regionPath: string[] }) => s.regionPath.includes('350100')),
-        ).to.equal(true);
-        expect(names(fz)).to.include.members(['鼓楼实验小学', '台江第三中心小学', '福州第一中学']);
-        expect(names(fz)).to.not.include.members(['思明实验小学', '厦门第一中学', '福建师范大学附属中学']);
-        expect(fz.body.total).to.equal(fz.body.items.length);
-        const gl = await server.api('/schools?pageSize=100', { token: t.gl });
-        expect(gl.body.items.every((s: { regionCode: string }) => s.regionCode === '350102')).to.equal(true);
-        const nat = await server.api('/schools?pageSize=100', { token: t.nat });
-        expect(nat.body.total).to.equal(await School.countDocuments());
-      });
-
-      it('filters by region and direct schools', async () => {
-        const county = await server.api('/schools?region=350102&pageSize=100', { token: t.fj });
-        expect(county.body.items.every((s: { regionCode: string }) => s.regionCode === '350102')).to.equal(
-          true,
-        );
-        const direct = await server.api('/schools?region=350100&direct=true', { token: t.fj });
-        expect(names(direct)).to.deep.equal(['福州第一中学']);
-        const ownDirect = await server.api('/schools?direct=true', { token: t.fj });
-        expect(names(ownDirect)).to.deep.equal(['福建师范大学附属中学']);
-      });
-
-      it('filters by type, status, ownership, initialized, issue, updated month and name', async () => {
-        const q = async (query: string) =>
-          names(await server.api(`/schools?region=350100&${query}`, { token: t.fz }));
-        expect(await q('type=教学点')).to.deep.equal(['鼓楼教学点']);
-        expect(await q('status=暂停招生')).to.deep.equal(['台江第三中心小学']);
-        expect(await q('ownership=民办')).to.deep.equal(['台江第三中心小学']);
-        expect(await q('initialized=true')).to.deep.equal(['鼓楼实验小学']);
-        expect(await q('issue=basic')).to.deep.equal(['鼓楼第二中学(初中部)']);
-        expect(await q('issue=report')).to.deep.equal(['鼓楼教学点']);
-        expect(await q('issue=any')).to.deep.equal(['鼓楼教学点', '鼓楼第二中学(初中部)']);
-        expect(await q('issue=none')).to.not.include.members(['鼓楼教学点', '鼓楼第二中学(初中部)']);
-        expect(await q('updatedMonth=2026-11')).to.deep.equal(['台江第三中心小学']);
-        expect(await q('updatedMonth=2026-10')).to.deep.equal(['鼓楼实验小学']);
-        expect(await q('updatedBefore=2026-11')).to.not.include('台江第三中心小学');
-        expect(await q('updatedBefore=2026-11')).to.include('鼓楼实验小学');
-        expect(await q(`q=${encodeURIComponent('(初中部)')}`)).to.deep.equal(['鼓楼第二中学(初中部)']);
-        expect(await q(`q=${encodeURIComponent('.*')}`)).to.deep.equal([]);
-        expect(await q('type=小学&initialized=false')).to.include.members(['台江第三中心小学']);
-      });
-
-      it('filters by reported for a period, and shows each row’s report state', async () => {
-        const reported = await server.api('/schools?region=350100&reported=true&period=2026Q3', {
-          token: t.fz,
+    // The same list suite through both sources: the list index (FerretDB's) and the indexed queries
+    // (MongoDB's; correct on FerretDB too, only slower). The index goes first: it is built on the first
+    // read, after the facts above were written behind its back.
+    for (const source of [readModelListSource, mongoListSource])
+      describe(`GET /schools (${source.name} source)`, () => {
+        let chosen: SchoolListSource;
+        before(async () => {
+          chosen = await schoolListSource();
+          useSchoolListSource(source);
         });
-        expect(reported.status).to.equal(200);
-        expect(reported.body.period).to.equal('2026Q3');
-        expect(names(reported)).to.deep.equal(['台江第三中心小学', '鼓楼实验小学']);
-        expect(reported.body.total).to.equal(2);
-        const row = reported.body.items.find((s: { name: string }) => s.name === '鼓楼实验小学');
-        expect(row).to.include({ reportState: 'submitted', reported: true });
-        const not = await server.api('/schools?region=350102&reported=false&period=2026Q3&pageSize=100', {
-          token: t.fz,
-        });
-        expect(names(not)).to.include('鼓楼第二中学(初中部)');
-        expect(names(not)).to.not.include('鼓楼实验小学');
-        const draft = not.body.items.find((s: { name: string }) => s.name === '鼓楼第二中学(初中部)');
-        expect(draft).to.include({ reportState: 'draft', reported: false });
-      });
+        after(() => useSchoolListSource(chosen));
 
-      it('sorts and paginates', async () => {
-        const all = await server.api('/schools?region=350100&sort=-name&pageSize=100', { token: t.fz });
-        const sorted = all.body.items.map((s: { name: string }) => s.name);
-        expect(sorted).to.deep.equal([...sorted].sort().reverse());
-        const page2 = await server.api('/schools?region=350100&sort=-name&page=2&pageSize=2', {
-          token: t.fz,
+        it("lists the caller's subtree only", async () => {
+          const fz = await server.api('/schools?pageSize=100', { token: t.fz });
+          expect(fz.status).to.equal(200);
+          expect(fz.body.page).to.equal(1);
+          expect(fz.body.pageSize).to.equal(100);
+          expect(
+            fz.body.items.every((s: { regionPath: string[] }) => s.regionPath.includes('350100')),
+          ).to.equal(true);
+          expect(names(fz)).to.include.members(['鼓楼实验小学', '台江第三中心小学', '福州第一中学']);
+          expect(names(fz)).to.not.include.members(['思明实验小学', '厦门第一中学', '福建师范大学附属中学']);
+          expect(fz.body.total).to.equal(fz.body.items.length);
+          const gl = await server.api('/schools?pageSize=100', { token: t.gl });
+          expect(gl.body.items.every((s: { regionCode: string }) => s.regionCode === '350102')).to.equal(
+            true,
+          );
+          const nat = await server.api('/schools?pageSize=100', { token: t.nat });
+          expect(nat.body.total).to.equal(await School.countDocuments());
         });
-        expect(page2.body.total).to.equal(all.body.total);
-        expect(page2.body.items.map((s: { name: string }) => s.name)).to.deep.equal(sorted.slice(2, 4));
-        const created = await server.api('/schools?region=350100&sort=createdAt&pageSize=100', {
-          token: t.fz,
+
+        it('filters by region and direct schools', async () => {
+          const county = await server.api('/schools?region=350102&pageSize=100', { token: t.fj });
+          expect(county.body.items.every((s: { regionCode: string }) => s.regionCode === '350102')).to.equal(
+            true,
+          );
+          const direct = await server.api('/schools?region=350100&direct=true', { token: t.fj });
+          expect(names(direct)).to.deep.equal(['福州第一中学']);
+          const ownDirect = await server.api('/schools?direct=true', { token: t.fj });
+          expect(names(ownDirect)).to.deep.equal(['福建师范大学附属中学']);
         });
-        const times = created.body.items.map((s: { createdAt: string }) => s.createdAt);
-        expect(times).to.deep.equal([...times].sort());
-      });
 
-      it('a school admin sees only its own school', async () => {
-        const res = await server.api('/schools', { token: t.school });
-        expect(res.status).to.equal(200);
-        expect(names(res)).to.deep.equal(['鼓楼实验小学']);
-      });
+        it('filters by type, status, ownership, initialized, issue, updated month and name', async () => {
+          const q = async (query: string) =>
+            names(await server.api(`/schools?region=350100&${query}`, { token: t.fz }));
+          expect(await q('type=教学点')).to.deep.equal(['鼓楼教学点']);
+          expect(await q('status=暂停招生')).to.deep.equal(['台江第三中心小学']);
+          expect(await q('ownership=民办')).to.deep.equal(['台江第三中心小学']);
+          expect(await q('initialized=true')).to.deep.equal(['鼓楼实验小学']);
+          expect(await q('issue=basic')).to.deep.equal(['鼓楼第二中学(初中部)']);
+          expect(await q('issue=report')).to.deep.equal(['鼓楼教学点']);
+          expect(await q('issue=any')).to.deep.equal(['鼓楼教学点', '鼓楼第二中学(初中部)']);
+          expect(await q('issue=none')).to.not.include.members(['鼓楼教学点', '鼓楼第二中学(初中部)']);
+          expect(await q('updatedMonth=2026-11')).to.deep.equal(['台江第三中心小学']);
+          expect(await q('updatedMonth=2026-10')).to.deep.equal(['鼓楼实验小学']);
+          expect(await q('updatedBefore=2026-11')).to.not.include('台江第三中心小学');
+          expect(await q('updatedBefore=2026-11')).to.include('鼓楼实验小学');
+          expect(await q(`q=${encodeURIComponent('(初中部)')}`)).to.deep.equal(['鼓楼第二中学(初中部)']);
+          expect(await q(`q=${encodeURIComponent('.*')}`)).to.deep.equal([]);
+          expect(await q('type=小学&initialized=false')).to.include.members(['台江第三中心小学']);
+        });
 
-      it('outsiders get 403 and bad queries 400, in Chinese', async () => {
-        const outside = await server.api('/schools?region=350100', { token: t.xm });
-        expect(outside.status).to.equal(403);
-        expect(outside.body.error.code).to.equal('OUTSIDE_JURISDICTION');
-        expect(outside.body.error.message).to.equal('地区「福州市」不在您的管辖范围内');
-        const up = await server.api('/schools?region=350000', { token: t.fz });
-        expect(up.status).to.equal(403);
-        const schoolOutside = await server.api('/schools?region=350200', { token: t.school });
-        expect(schoolOutside.status).to.equal(403);
-        expect((await server.api('/schools', { token: t.teacher })).status).to.equal(403);
-        for (const query of [
-          'type=大学',
-          'pageSize=1000',
-          'foo=1',
-          'updatedMonth=2026-13',
-          'period=2026Q5',
-          'sort=x',
-        ]) {
-          const res = await server.api(`/schools?${query}`, { token: t.fz });
-          expect(res.status, query).to.equal(400);
-          expect(res.body.error.message, query).to.match(/^查询参数不合法/);
-        }
+        it('filters by reported for a period, and shows each row’s report state', async () => {
+          const reported = await server.api('/schools?region=350100&reported=true&period=2026Q3', {
+            token: t.fz,
+          });
+          expect(reported.status).to.equal(200);
+          expect(reported.body.period).to.equal('2026Q3');
+          expect(names(reported)).to.deep.equal(['台江第三中心小学', '鼓楼实验小学']);
+          expect(reported.body.total).to.equal(2);
+          const row = reported.body.items.find((s: { name: string }) => s.name === '鼓楼实验小学');
+          expect(row).to.include({ reportState: 'submitted', reported: true });
+          const not = await server.api('/schools?region=350102&reported=false&period=2026Q3&pageSize=100', {
+            token: t.fz,
+          });
+          expect(names(not)).to.include('鼓楼第二中学(初中部)');
+          expect(names(not)).to.not.include('鼓楼实验小学');
+          const draft = not.body.items.find((s: { name: string }) => s.name === '鼓楼第二中学(初中部)');
+          expect(draft).to.include({ reportState: 'draft', reported: false });
+        });
+
+        it('sorts and paginates', async () => {
+          const all = await server.api('/schools?region=350100&sort=-name&pageSize=100', { token: t.fz });
+          const sorted = all.body.items.map((s: { name: string }) => s.name);
+          expect(sorted).to.deep.equal([...sorted].sort().reverse());
+          const page2 = await server.api('/schools?region=350100&sort=-name&page=2&pageSize=2', {
+            token: t.fz,
+          });
+          expect(page2.body.total).to.equal(all.body.total);
+          expect(page2.body.items.map((s: { name: string }) => s.name)).to.deep.equal(sorted.slice(2, 4));
+          const created = await server.api('/schools?region=350100&sort=createdAt&pageSize=100', {
+            token: t.fz,
+          });
+          const times = created.body.items.map((s: { createdAt: string }) => s.createdAt);
+          expect(times).to.deep.equal([...times].sort());
+        });
+
+        it('a school admin sees only its own school', async () => {
+          const res = await server.api('/schools', { token: t.school });
+          expect(res.status).to.equal(200);
+          expect(names(res)).to.deep.equal(['鼓楼实验小学']);
+        });
+
+        it('outsiders get 403 and bad queries 400, in Chinese', async () => {
+          const outside = await server.api('/schools?region=350100', { token: t.xm });
+          expect(outside.status).to.equal(403);
+          expect(outside.body.error.code).to.equal('OUTSIDE_JURISDICTION');
+          expect(outside.body.error.message).to.equal('地区「福州市」不在您的管辖范围内');
+          const up = await server.api('/schools?region=350000', { token: t.fz });
+          expect(up.status).to.equal(403);
+          const schoolOutside = await server.api('/schools?region=350200', { token: t.school });
+          expect(schoolOutside.status).to.equal(403);
+          expect((await server.api('/schools', { token: t.teacher })).status).to.equal(403);
+          for (const query of [
+            'type=大学',
+            'pageSize=1000',
+            'foo=1',
+            'updatedMonth=2026-13',
+            'period=2026Q5',
+            'sort=x',
+          ]) {
+            const res = await server.api(`/schools?${query}`, { token: t.fz });
+            expect(res.status, query).to.equal(400);
+            expect(res.body.error.message, query).to.match(/^查询参数不合法/);
+          }
+        });
       });
-    });
 
     describe('GET /schools/{id}', () => {
       it('returns the school to its region admins and its own admin', async () => {
@@ -827,5 +848,38 @@ describe('schools API (seed 000 part 2)', function () {
     ]) {
       expect(paths).to.include(p);
     }
+  });
+});
+
+describe('the school list source (issue 10)', function () {
+  this.timeout(120_000);
+
+  it('is chosen at start by the backend detected, or by SCHOOL_LIST_SOURCE; a bad setting is refused in Chinese', async () => {
+    const previous = await schoolListSource();
+    try {
+      const auto = await startTestServer('list-source-auto');
+      try {
+        const info = await mongoose.connection.db!.admin().command({ buildInfo: 1 });
+        expect((await schoolListSource()).name).to.equal(info.ferretdbVersion ? 'read-model' : 'mongodb');
+      } finally {
+        await auto.close();
+      }
+      const forced = await startTestServer('list-source-forced', { env: { SCHOOL_LIST_SOURCE: 'mongodb' } });
+      try {
+        expect((await schoolListSource()).name).to.equal('mongodb');
+        // The server answers its list through the chosen source.
+        await finishFirstLogin('admin');
+        const token = await forced.login('admin', 'Admin12345');
+        const res = await forced.api('/schools', { token });
+        expect(res.status).to.equal(200);
+      } finally {
+        await forced.close();
+      }
+    } finally {
+      useSchoolListSource(previous);
+    }
+    expect(() => loadConfig({ SCHOOL_LIST_SOURCE: 'sql' })).to.throw(
+      '环境变量 SCHOOL_LIST_SOURCE 应为 auto、mongodb、read-model 之一，当前为「sql」',
+    );
   });
 });

@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from './passwords';
 import { Session, User, userView, type Binding, type UserDoc } from './model';
 import { userIdOfAlias } from '../aliases/model';
 import { recordLogin } from '../usage/service';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 const messages = {
   badCredentials: '账号或密码错误',
@@ -103,7 +104,7 @@ async function countFailure(deps: AuthDeps, user: UserDoc): Promise<never> {
     try {
       await LoginFailure.create({ _id: `${user._id}:${epoch}:${n}`, at: now });
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) continue;
+      if (isDuplicateKey(err)) continue;
       throw err;
     }
     if (n === MAX_FAILED_LOGINS) break;

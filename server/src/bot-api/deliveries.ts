@@ -6,7 +6,9 @@ import { isWithin, REGION_LEVELS, toShanghaiIso, type RegionLevel } from '@edupr
 import type { Clock } from '../clock';
 import { NotFoundError } from '../http/errors';
 import { OutboxEvent, type EventType, type OutboxEventDoc } from '../outbox/model';
-import { BotRoom, claimId, OutboxClaim, type BotRoomDoc, type OutboxClaimDoc } from './model';
+import { BotRoom, claimId, OutboxClaim, type BotRoomDoc } from './model';
+import { takeLeaseGeneration } from './generation-claim';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 const messages = {
   deliveryNotFound: '投递记录不存在',
@@ -175,7 +177,7 @@ export async function fanOutEvents(clock: Clock, limit = 20): Promise<number> {
     for (let i = 0; i < pairs.length; i += 500) {
       await BotDelivery.insertMany(pairs.slice(i, i + 500), { ordered: false }).catch((err) => {
         // Another instance wrote some of the same pairs: every other pair was still inserted.
-        if (!isDuplicateOnly(err)) throw err;
+        if (!isDuplicateKey(err)) throw err;
       });
     }
     // A digest gathers every event filed under its key, until it is sent (autosubmit writes one event per
@@ -191,12 +193,6 @@ export async function fanOutEvents(clock: Clock, limit = 20): Promise<number> {
     await OutboxEvent.updateOne({ _id: event._id }, { $set: { fannedOutAt: now } });
   }
   return written;
-}
-
-function isDuplicateOnly(err: unknown): boolean {
-  const e = err as { code?: number; writeErrors?: { code?: number; err?: { code?: number } }[] };
-  if (e.writeErrors?.length) return e.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
-  return e.code === 11000;
 }
 
 export function deliveryView(d: BotDeliveryDoc, generation?: number) {
@@ -217,35 +213,15 @@ export function deliveryView(d: BotDeliveryDoc, generation?: number) {
 
 /** Generation claim (unique `_id`), as for events: exactly one taker per expired lease. */
 async function claimDelivery(d: BotDeliveryDoc, consumer: string, now: Date, until: Date) {
-  let generation = d.attempts ?? 0;
-  for (let step = 0; step < 5; step++) {
-    if (generation > 0) {
-      const current = await OutboxClaim.findById(claimId(d._id, generation)).lean<OutboxClaimDoc>();
-      if (current && current.until > now) return undefined;
-    }
-    try {
-      await OutboxClaim.create({
-        _id: claimId(d._id, generation + 1),
-        eventId: d._id,
-        generation: generation + 1,
-        owner: consumer,
-        until,
-        createdAt: now,
-      });
-    } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
-      generation++;
-      continue;
-    }
-    await BotDelivery.updateOne(
-      { _id: d._id },
-      { $set: { leaseOwner: consumer, leaseUntil: until }, $max: { attempts: generation + 1 } },
-    );
-    const leased = await BotDelivery.findById(d._id).lean<BotDeliveryDoc>();
-    if (!leased || leased.deliveredAt) return undefined;
-    return { delivery: leased, generation: generation + 1 };
-  }
-  return undefined;
+  const generation = await takeLeaseGeneration(d._id, d.attempts, consumer, now, until);
+  if (generation === undefined) return undefined;
+  await BotDelivery.updateOne(
+    { _id: d._id },
+    { $set: { leaseOwner: consumer, leaseUntil: until }, $max: { attempts: generation } },
+  );
+  const leased = await BotDelivery.findById(d._id).lean<BotDeliveryDoc>();
+  if (!leased || leased.deliveredAt) return undefined;
+  return { delivery: leased, generation };
 }
 
 export interface LeaseDeliveriesQuery {

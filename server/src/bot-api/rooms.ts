@@ -11,6 +11,7 @@ import { cachedDescendants } from '../regions/tree';
 import { SUBSCRIPTION_TOPICS, type SubscriptionTopic } from './deliveries';
 import { BotBindingCode, BotBindingCodeUse, BotRoom, type BotBindingCodeDoc, type BotRoomDoc } from './model';
 import { hashCode, normaliseBindingCode, roomView } from './service';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 const messages = {
   roomNotFound: '该群聊没有绑定任何地区',
@@ -69,7 +70,7 @@ export async function unbindWithCode(clock: Clock, actor: Actor, body: { roomId:
   try {
     await BotBindingCodeUse.create({ _id: hash, roomId: `unbind:${body.roomId}`, usedAt: clock() });
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     throw new ConflictError(messages.codeUsed, 'BINDING_CODE_USED');
   }
   await BotRoom.deleteOne({ _id: body.roomId });

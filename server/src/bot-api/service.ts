@@ -20,8 +20,8 @@ import {
   OutboxClaim,
   type BotBindingCodeDoc,
   type BotRoomDoc,
-  type OutboxClaimDoc,
 } from './model';
+import { takeLeaseGeneration } from './generation-claim';
 import { isDuplicateKey } from '../db/duplicate-key';
 
 const messages = {
@@ -232,42 +232,18 @@ function eventView(e: OutboxEventDoc) {
   };
 }
 
-/**
- * Takes the next lease generation of `event` for `consumer`, unless a live lease is held. Generation n+1
- * can only be inserted once, and only after generation n's lease ran out (checked on its claim, the
- * authoritative record; the event's leaseOwner/leaseUntil/attempts are a copy for people and queries).
- */
+/** Takes the next lease generation of `event` for `consumer`, unless a live lease is held (generation-claim.ts). */
 async function claim(event: OutboxEventDoc, consumer: string, now: Date, until: Date) {
-  let generation = event.attempts ?? 0;
-  for (let step = 0; step < 5; step++) {
-    if (generation > 0) {
-      const current = await OutboxClaim.findById(claimId(event._id, generation)).lean<OutboxClaimDoc>();
-      if (current && current.until > now) return undefined;
-    }
-    try {
-      await OutboxClaim.create({
-        _id: claimId(event._id, generation + 1),
-        eventId: event._id,
-        generation: generation + 1,
-        owner: consumer,
-        until,
-        createdAt: now,
-      });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      generation++; // someone took that generation: is their lease still live?
-      continue;
-    }
-    const leased = await OutboxEvent.findOneAndUpdate(
-      { _id: event._id },
-      { $set: { leaseOwner: consumer, leaseUntil: until }, $max: { attempts: generation + 1 } },
-      { returnDocument: 'after' },
-    ).lean<OutboxEventDoc>();
-    // Acknowledged between our read and our claim: nothing to deliver.
-    if (!leased || leased.deliveredAt) return undefined;
-    return leased;
-  }
-  return undefined;
+  const generation = await takeLeaseGeneration(event._id, event.attempts, consumer, now, until);
+  if (generation === undefined) return undefined;
+  const leased = await OutboxEvent.findOneAndUpdate(
+    { _id: event._id },
+    { $set: { leaseOwner: consumer, leaseUntil: until }, $max: { attempts: generation } },
+    { returnDocument: 'after' },
+  ).lean<OutboxEventDoc>();
+  // Acknowledged between our read and our claim: nothing to deliver.
+  if (!leased || leased.deliveredAt) return undefined;
+  return leased;
 }
 
 export interface LeaseQuery {

@@ -20,6 +20,7 @@ import type { AttachmentStore, CheckedName } from '../notices/attachments';
 import { hasVisibleContent, sanitizeNoticeContent } from '../notices/content';
 import { Region, type RegionDoc } from '../regions/model';
 import { MonthlyReport, monthlyReportId, type MonthlyReportAttachment, type MonthlyReportDoc } from './model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 const messages = {
   off: '当前上报周期为按季度，月报仅在按月上报（2016 年规则）时报送',
@@ -149,7 +150,7 @@ async function ensureDraft(deps: MonthlyDeps, month: string, province: RegionDoc
     },
     { upsert: true, timestamps: false },
   ).catch((err) => {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
   });
 }
 

@@ -14,7 +14,7 @@ import { recordAudit } from '../audit/service';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
 import { hit } from '../http/rate-limit';
 import { getRegionWithin } from '../regions/service';
-import { noteSchoolAdmin } from '../schools/admins';
+import { publishDomainEvent } from '../events';
 import { claim } from './issue';
 import { PermissionCode, PermissionCodeClaim, statusOf, type PermissionCodeDoc } from './model';
 import {
@@ -57,7 +57,7 @@ function sameRole(a: Pick<Binding, 'kind' | 'role' | 'regionCode' | 'schoolId'>,
 
 async function pushBinding(userId: Types.ObjectId, binding: Binding): Promise<void> {
   if (binding.kind === 'school' && binding.role === 'admin' && binding.schoolId) {
-    await noteSchoolAdmin(binding.schoolId, userId);
+    await publishDomainEvent('school.adminBinding', { schoolId: binding.schoolId, userId: userId });
   }
   await User.updateOne({ _id: userId }, { $push: { bindings: binding } });
 }

@@ -26,7 +26,7 @@ import { isDuplicateKey } from '../db/duplicate-key';
 import { ConflictError } from '../http/errors';
 import type { RegionDoc } from '../regions/model';
 import type { SchoolDoc } from '../schools/model';
-import { indexReportStates } from '../schools/list-index';
+import { publishDomainEvent } from '../events';
 import { claimKey, ReportClaim, type FollowUps } from './claims';
 import { Report, reportId, type ReportDoc, type ReportTransition } from './model';
 import { factsOf, RollupBatch } from './progress';
@@ -341,7 +341,8 @@ export async function closeRegions(
     if (d) rollups.addDelta({ regionCode: region._id, regionPath: regionScope(region) }, d, now);
   }
   await rollups.write();
-  for (const [code, byRegion] of states) await indexReportStates(code, period, byRegion);
+  for (const [regionCode, byRegion] of states)
+    await publishDomainEvent('reports.closed', { period, regionCode, states: byRegion });
   // The audit entries of the units reported automatically (their `_id`s fixed by the claims, so the
   // reconcile finishing a crashed step writes none twice), then the claims are settled.
   const settled = [

@@ -22,7 +22,8 @@ import {
   type RegionReportFacts,
   type RollupDoc,
 } from './progress';
-import { governs, levelDeadline, reportingLevelOf } from './rules';
+import { levelDeadline, reportingLevelOf } from './rules';
+import { governsCode } from '../access/rules';
 import { awaitRollupBuild } from '../jobs/rollup-builds';
 
 const messages = {
@@ -50,7 +51,7 @@ interface Counts {
 export async function regionWithin(auth: AuthContext, code: string): Promise<RegionDoc> {
   const region = await Region.findById(code).lean<RegionDoc>();
   if (!region) throw new NotFoundError(messages.notFound(code), 'REGION_NOT_FOUND');
-  if (!governs(auth.binding, region._id, region.path))
+  if (!governsCode(auth.binding, region._id, region.path))
     throw new ForbiddenError(messages.outside, 'OUTSIDE_JURISDICTION');
   return region;
 }

@@ -2,14 +2,16 @@
 // totals over its whole subtree, its direct schools, each direct child's totals and each child's own
 // region-report state — so a progress page is a single `_id` look-up (the fast path on FerretDB). Kept
 // current by $inc on every school report that starts or stops counting as reported (and $set on every
-// region report transition), and rebuilt by a full recount that repairs any drift.
+// region report transition), from the event bus (`subscribeProgress`, once per process: read-models.ts;
+// a deadline's bulk close writes its own batch), and rebuilt by a full recount that repairs any drift.
 import mongoose, { Schema } from 'mongoose';
 import { DEFAULT_CALENDAR, type CalendarConfig, type ReportState } from '@eduprogress/shared';
 import type { Clock } from '../clock';
 import { Region, type RegionDoc } from '../regions/model';
 import { School } from '../schools/model';
 import { bulkWriteUpserts } from '../db/duplicate-key';
-import { Report } from './model';
+import { Report, reportId, type ReportDoc } from './model';
+import { onDomainEvent } from '../events';
 import { countsInPeriod, isReported, reportingLevelOf } from './rules';
 
 export interface Counts {
@@ -451,4 +453,59 @@ export async function markRollupChanged(period: string, regionCode: string, at: 
       },
     },
   ]);
+}
+
+/** Whether the school's report of each of `periods` counts as reported, auto-submitted, confirmed. */
+async function reportedFactsIn(schoolId: string, periods: string[]): Promise<Map<string, ReportedFacts>> {
+  const reports = await Promise.all(
+    periods.map((p) =>
+      Report.findById(reportId(p, { schoolId }), { state: 1, autoSubmitted: 1, confirmedNoChange: 1 }).lean(),
+    ),
+  );
+  return new Map(periods.map((p, i) => [p, factsOf(reports[i] as ReportDoc | null)]));
+}
+
+let subscribed = false;
+/**
+ * Keeps the rollups current from the event bus (once per process; read-models.ts): a school report's
+ * facts ($inc of the difference), a region report's state, a school created, deleted, moved or imported
+ * (its school counts, with its reports' facts), and a change a crash interrupted (marked for the drift
+ * repair: an $inc may have been applied already).
+ */
+export function subscribeProgress(): void {
+  if (subscribed) return;
+  subscribed = true;
+  onDomainEvent('report.changed', async (e) => {
+    if (e.school) await applySchoolDelta(e.period, e.school, factsOf(e.before), factsOf(e.after), e.at);
+    else if (e.region)
+      await applyRegionReport(e.period, e.region, {
+        state: e.after.state,
+        autoSubmitted: e.after.autoSubmitted,
+      });
+  });
+  onDomainEvent('report.recovered', async ({ report, at }) => {
+    if (report.unitKind === 'school' && report.schoolId) {
+      await markRollupChanged(report.period, report.regionCode, at);
+    } else if (report.unitKind === 'region') {
+      const region = await Region.findById(report.regionCode, { parentCode: 1 }).lean<RegionDoc>();
+      if (region)
+        await applyRegionReport(report.period, region, {
+          state: report.state,
+          autoSubmitted: report.autoSubmitted,
+        });
+    }
+  });
+  onDomainEvent('school.changed', async (e) => {
+    if (e.before && e.after && e.before.regionCode === e.after.regionCode) return;
+    // A resumed move may count twice: the drift repair recounts the regions marked changed.
+    const facts = e.before
+      ? await reportedFactsIn(e.schoolId, [...new Set([...e.periodsBefore, ...e.periods])])
+      : new Map<string, ReportedFacts>();
+    if (e.before) await applySchoolUnits(e.periodsBefore, e.before, -1, facts);
+    if (e.after) await applySchoolUnits(e.periods, e.after, 1, facts);
+  });
+  onDomainEvent('schools.imported', async ({ schools, periods }) => {
+    if (schools.length)
+      await applySchoolUnits(periods, { ...schools[0], initialized: false }, schools.length);
+  });
 }

@@ -6,8 +6,7 @@ import type { Clock } from '../clock';
 import { ForbiddenError } from '../http/errors';
 import { School, type SchoolDoc } from '../schools/model';
 import { publishSchoolChange } from '../schools/service';
-import { administersSchool } from '../access/rules';
-import { holdsRole } from './rules';
+import { administersSchool, holdsRole } from '../access/rules';
 import { schoolUnit } from './service';
 
 const messages = {

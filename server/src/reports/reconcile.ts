@@ -1,12 +1,11 @@
 // Finishes report changes a crash interrupted (see claims.ts): each claim still present is rolled forward
 // if its update was not applied, then its follow-ups run (audit entry, events, locking below, initialized
-// flag) and the rollups it touched are marked for the drift repair. Runs once at start, before the server
-// answers requests, and every minute for claims older than STUCK_AFTER_MS (another instance that died).
+// flag) and `report.recovered` tells the read models (the rollups it touched are marked for the drift
+// repair). Runs once at start, before the server answers requests, and every minute for claims older
+// than STUCK_AFTER_MS (another instance that died).
 import type { Logger } from '../logger';
-import { Region, type RegionDoc } from '../regions/model';
-import { indexReportState } from '../schools/list-index';
+import { publishDomainEvent } from '../events';
 import { pendingClaims, rollForward, settleClaim, STUCK_AFTER_MS } from './claims';
-import { applyRegionReport, markRollupChanged } from './progress';
 import { completeChange, type ReportDeps } from './service';
 
 const messages = {
@@ -33,22 +32,8 @@ export async function reconcileReports(deps: ReportDeps, opts: ReconcileOptions 
       try {
         const report = await rollForward(claim.key);
         if (report) {
-          if (report.unitKind === 'school' && report.schoolId) {
-            // $inc is not idempotent: the region is recounted instead.
-            await markRollupChanged(report.period, report.regionCode, deps.clock());
-            await indexReportState(
-              { _id: report.schoolId, regionCode: report.regionCode },
-              report.period,
-              report.state,
-            );
-          } else if (report.unitKind === 'region') {
-            const region = await Region.findById(report.regionCode, { parentCode: 1 }).lean<RegionDoc>();
-            if (region)
-              await applyRegionReport(report.period, region, {
-                state: report.state,
-                autoSubmitted: report.autoSubmitted,
-              });
-          }
+          // The read models re-read or mark for recount ($inc is not idempotent): read-models.ts.
+          await publishDomainEvent('report.recovered', { report, at: deps.clock() });
           await completeChange(deps, null, report, { ...claim, at: claim.at });
         } else {
           await settleClaim(claim.key);

@@ -1,4 +1,5 @@
-// Who may do what to a report, and when: pure functions over bindings, regions and the calendar.
+// When a report may be worked on: report states, reporting levels, periods, windows and deadlines (pure
+// functions over regions and the calendar). Who may act on a report: access/reports.ts.
 import {
   deadlineFor,
   parsePeriod,
@@ -87,6 +88,3 @@ export function levelDeadline(period: string, level: ReportingLevel, calendar: C
 export function levelWindow(period: string, level: ReportingLevel, calendar: CalendarConfig) {
   return windowsFor(parsePeriod(period), calendar).find((w) => w.level === level)!;
 }
-
-// Who holds a role where, and who governs a region: the access rules (access/rules.ts), named as before.
-export { holdsRole, governsCode as governs } from '../access/rules';

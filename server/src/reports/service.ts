@@ -25,27 +25,16 @@ import { Types } from 'mongoose';
 import type { AuthContext } from '../accounts/service';
 import { recordAudit, type Actor } from '../audit/service';
 import type { Clock } from '../clock';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
 import { publishDomainEvent } from '../events';
 import { emitEvent, type NewEvent } from '../outbox/service';
 import { Region, type RegionDoc } from '../regions/model';
 import { School, type SchoolDoc } from '../schools/model';
 import { Report, reportId, type ReportDoc, type ReportIssue } from './model';
-import { indexReportState, indexSchools } from '../schools/list-index';
 import { claimOf, mutateReport, settleClaim, type FollowUps } from './claims';
-import { applyRegionReport, applySchoolDelta, factsOf } from './progress';
-import { isUniversity, maySubmitForSchool } from '../universities/rules';
-import {
-  EDITABLE_STATES,
-  governs,
-  holdsRole,
-  levelDeadline,
-  levelWindow,
-  reportingLevelOf,
-  workablePeriods,
-} from './rules';
+import { EDITABLE_STATES, levelDeadline, levelWindow, reportingLevelOf, workablePeriods } from './rules';
 import { isDuplicateKey } from '../db/duplicate-key';
-import { administersSchool, reachesSchool } from '../access/rules';
+import { assertReportAction, mayReadReport } from '../access/reports';
 
 const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 // The same options the mini-program's generated validators are built with (shared FORM_AJV_OPTIONS).
@@ -66,11 +55,6 @@ const messages = {
   schoolNotFound: '学校不存在',
   regionNotFound: (code: string) => `地区 ${code} 不存在`,
   noReportLevel: '该地区不参与逐级上报',
-  outside: '该单位不在您的管辖范围内',
-  notOwnUnit: '只能填报本单位的数据',
-  fillerOnly: '只有本级管理员可以填报本级数据',
-  auditorOnly: '只有本级审核员可以审核并向上级上报',
-  upperOnly: '只有上级管理员或审核员可以处理此事项',
   periodClosed: (period: string, open: string[]) =>
     `期次 ${period} 当前不可填报（可填报：${open.join('、')}）`,
   wrongCycle: (period: string) => `期次 ${period} 与当前的上报周期不符`,
@@ -85,7 +69,6 @@ const messages = {
     `限时修改的期限 ${toShanghaiIso(deadline)} 已过，报表将按现有数据自动上报；如需继续修改，请联系上级退回`,
   upperReported: (name: string, state: ReportState) =>
     `${name}本期报表${REPORT_STATE_LABELS[state]}，不能退回下级或批准撤报；请先由${name}向上级申请撤报，获批后再处理`,
-  editDeadlinePast: '限时修改的截止时间必须晚于当前时间',
   windowNotOpen: (opens: Date, closes: Date) =>
     `本级上报时间为 ${toShanghaiIso(opens)} 至 ${toShanghaiIso(closes)}，当前不在上报时间内`,
   wrongState: (state: ReportState, action: string) => `报表当前${REPORT_STATE_LABELS[state]}，不能${action}`,
@@ -116,6 +99,22 @@ const idOf = (u: Unit, period: string) =>
     : reportId(period, { regionCode: u.region._id });
 const nameOf = (u: Unit) => (u.kind === 'school' ? u.school.name : u.region.name);
 
+/**
+ * The bot's event of a report transition (issue 11): keyed by the report and its history length, so a
+ * transition finished twice (reconcile.ts) writes it once; the payload names the period and the unit.
+ */
+function unitEvent(u: Unit, period: string, type: NewEvent['type'], payload: Record<string, unknown>) {
+  return (historyLength: number): NewEvent[] => [
+    {
+      key: `${type}:${idOf(u, period)}:${historyLength}`,
+      type,
+      regionCode: unitCode(u),
+      regionPath: unitPath(u),
+      payload: { period, unit: nameOf(u), unitKind: u.kind, ...payload },
+    },
+  ];
+}
+
 export async function schoolUnit(id: string): Promise<Unit> {
   if (!Types.ObjectId.isValid(id)) throw new NotFoundError(messages.schoolNotFound, 'SCHOOL_NOT_FOUND');
   const school = await School.findById(id).lean<SchoolDoc>();
@@ -134,49 +133,9 @@ export async function regionUnit(code: string): Promise<Unit> {
   return { kind: 'region', region, level };
 }
 
-/** The unit itself (any role of it) or anyone governing it from above may read. */
+/** The unit itself (any role of it) or anyone governing it from above may read (access/reports.ts). */
 export function canRead(auth: AuthContext, u: Unit): boolean {
-  if (u.kind === 'school') return reachesSchool(auth.binding, u.school);
-  return governs(auth.binding, unitCode(u), unitPath(u));
-}
-
-function assertRead(auth: AuthContext, u: Unit) {
-  if (!canRead(auth, u)) throw new ForbiddenError(messages.outside, 'OUTSIDE_JURISDICTION');
-}
-
-/** Who may fill the unit's own data: the school's admin, or the region's 管理员. */
-function assertFiller(auth: AuthContext, u: Unit) {
-  assertRead(auth, u);
-  const b = auth.binding!;
-  if (u.kind === 'school') {
-    if (!administersSchool(b, u.school._id)) {
-      throw new ForbiddenError(messages.notOwnUnit, 'NOT_OWN_UNIT');
-    }
-  } else if (!holdsRole(b, u.region._id, ['admin'])) {
-    throw new ForbiddenError(messages.fillerOnly, 'ROLE_REQUIRED');
-  }
-}
-
-/** Who may submit upward: the school's admin, or the region's 审核员. */
-function assertSubmitter(auth: AuthContext, u: Unit) {
-  assertRead(auth, u);
-  const b = auth.binding!;
-  // A university reports through its 审核员 (seed 002 §8), another school through its admin.
-  if (u.kind === 'school' && !isUniversity(u.school)) return assertFiller(auth, u);
-  if (u.kind === 'school') {
-    if (!maySubmitForSchool(b, u.school)) throw new ForbiddenError(messages.auditorOnly, 'ROLE_REQUIRED');
-    return;
-  }
-  if (!holdsRole(b, u.region._id, ['auditor']))
-    throw new ForbiddenError(messages.auditorOnly, 'ROLE_REQUIRED');
-}
-
-/** The upper level's 管理员 or 审核员 decide withdrawals and return reports. */
-function assertUpper(auth: AuthContext, u: Unit) {
-  assertRead(auth, u);
-  if (!holdsRole(auth.binding, upperOf(u), ['admin', 'auditor'])) {
-    throw new ForbiddenError(messages.upperOnly, 'UPPER_LEVEL_ONLY');
-  }
+  return mayReadReport(auth.binding, u);
 }
 
 function assertWorkablePeriod(deps: ReportDeps, period: string) {
@@ -231,6 +190,47 @@ async function assertUpperOpen(u: Unit, period: string): Promise<void> {
       state: own.state,
     });
   }
+}
+
+/**
+ * What every decision of the upper level checks first: the caller may take it (403 UPPER_LEVEL_ONLY), a
+ * time limit it sets lies ahead (400 RETURN_DEADLINE_PAST), and — when the report is in one of `reopens`
+ * (the decision reopens it) — the upper unit's own report is not reported (409 UPPER_REPORTED). Returns
+ * the report as it stands.
+ */
+async function upperDecision(
+  deps: ReportDeps,
+  auth: AuthContext,
+  u: Unit,
+  period: string,
+  action: 'decideWithdrawal' | 'return',
+  deadline: Date | undefined,
+  reopens: readonly ReportState[],
+): Promise<ReportDoc | null> {
+  assertReportAction(auth.binding, u, action);
+  if (deadline && deadline <= deps.clock())
+    throw new ValidationError(messages.returnDeadlinePast, { property: 'deadline' }, 'RETURN_DEADLINE_PAST');
+  const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
+  if (existing && reopens.includes(existing.state)) await assertUpperOpen(u, period);
+  return existing;
+}
+
+/**
+ * What a submission (上报, 确认无变化) checks first: the caller submits for the unit (access/reports.ts),
+ * the period is workable and the report not already reported. Returns the report as it stands (or null).
+ */
+async function submittable(deps: ReportDeps, auth: AuthContext, u: Unit, period: string) {
+  assertReportAction(auth.binding, u, 'submit');
+  assertWorkablePeriod(deps, period);
+  const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
+  assertEditable(existing, 'submit');
+  return existing;
+}
+
+/** Finishes a change made by a request (its follow-ups, see completeChange) and answers the report's view. */
+async function settled(deps: ReportDeps, u: Unit, period: string, after: ReportDoc): Promise<ReportView> {
+  await completeChange(deps, u, after);
+  return view(deps, u, period, after, null);
 }
 
 async function previousData(u: Unit, period: string): Promise<Record<string, unknown> | null> {
@@ -330,7 +330,7 @@ export async function getReport(
   u: Unit,
   period: string,
 ): Promise<ReportView> {
-  assertRead(auth, u);
+  assertReportAction(auth.binding, u, 'read');
   parsePeriod(period);
   const r = await Report.findById(idOf(u, period)).lean<ReportDoc>();
   return view(deps, u, period, r, r ? null : await previousData(u, period));
@@ -391,11 +391,7 @@ export async function transition(
     events: opts.events?.(before.history.length + 1),
   };
   const after = await mutateReport(deps.clock, before, update, followUps);
-  if (u.kind === 'school') {
-    await applySchoolDelta(period, u.school, factsOf(before), factsOf(after), deps.clock());
-    await indexReportState(u.school, period, after.state);
-  } else
-    await applyRegionReport(period, u.region, { state: after.state, autoSubmitted: after.autoSubmitted });
+  // The progress and statistics rollups and the school list follow (read-models.ts).
   await publishDomainEvent('report.changed', {
     period,
     unitKind: u.kind,
@@ -405,6 +401,12 @@ export async function transition(
     previousState: before.state,
     before,
     after,
+    school:
+      u.kind === 'school'
+        ? { _id: u.school._id, regionCode: u.school.regionCode, regionPath: u.school.regionPath }
+        : undefined,
+    region: u.kind === 'region' ? { _id: u.region._id, parentCode: u.region.parentCode } : undefined,
+    at: deps.clock(),
   });
   return after;
 }
@@ -464,7 +466,7 @@ async function refreshSchoolFlags(u: Unit, issues: ReportIssue[]) {
       },
     },
   );
-  await indexSchools([u.school._id]);
+  await publishDomainEvent('school.marked', { schoolId: u.school._id });
 }
 
 function issuesFor(
@@ -553,7 +555,7 @@ export async function saveReport(
   period: string,
   data: Record<string, unknown>,
 ): Promise<ReportView> {
-  assertFiller(auth, u);
+  assertReportAction(auth.binding, u, 'edit');
   assertWorkablePeriod(deps, period);
   const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
   assertEditable(existing);
@@ -571,8 +573,7 @@ export async function saveReport(
     audit: auditFollowUp(actor, u, period, 'report.save', existing, projected(current, update)),
   });
   await refreshSchoolFlags(u, issues);
-  await completeChange(deps, u, after);
-  return view(deps, u, period, after, null);
+  return settled(deps, u, period, after);
 }
 
 export async function submitReport(
@@ -582,10 +583,7 @@ export async function submitReport(
   u: Unit,
   period: string,
 ): Promise<ReportView> {
-  assertSubmitter(auth, u);
-  assertWorkablePeriod(deps, period);
-  const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
-  assertEditable(existing, 'submit');
+  const existing = await submittable(deps, auth, u, period);
   if (u.kind === 'region' && existing?.state !== 'returned') {
     const w = levelWindow(period, u.level, deps.calendar);
     const now = deps.clock();
@@ -606,15 +604,14 @@ export async function submitReport(
       markInitialized: u.kind === 'school',
     },
   });
-  await completeChange(deps, u, after);
-  return view(deps, u, period, after, null);
+  return settled(deps, u, period, after);
 }
 
 /** A school's first report makes it initialized (it can no longer be deleted, seed 000 §2). */
 async function markInitialized(deps: ReportDeps, u: Unit): Promise<void> {
   if (u.kind !== 'school') return;
   await School.updateOne({ _id: u.school._id }, { $set: { initialized: true, lastUpdatedAt: deps.clock() } });
-  await indexSchools([u.school._id]);
+  await publishDomainEvent('school.marked', { schoolId: u.school._id });
 }
 
 /** "无变化": the school confirms its data is unchanged — last period's data is copied and reported. */
@@ -625,10 +622,7 @@ export async function confirmNoChange(
   u: Unit,
   period: string,
 ): Promise<ReportView> {
-  assertSubmitter(auth, u);
-  assertWorkablePeriod(deps, period);
-  const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
-  assertEditable(existing, 'submit');
+  const existing = await submittable(deps, auth, u, period);
   assertBeforeDeadline(deps, u, period, existing);
   const prevPeriod = previousPeriod(parsePeriod(period)).name;
   const prev = await Report.findById(idOf(u, prevPeriod)).lean<ReportDoc>();
@@ -650,8 +644,7 @@ export async function confirmNoChange(
     audit: { actor, action: 'report.confirm' },
     followUps: { markInitialized: u.kind === 'school' },
   });
-  await completeChange(deps, u, after);
-  return view(deps, u, period, after, null);
+  return settled(deps, u, period, after);
 }
 
 /**
@@ -718,13 +711,7 @@ export async function requestWithdrawal(
   period: string,
   reason: string,
 ): Promise<ReportView> {
-  assertRead(auth, u);
-  const b = auth.binding!;
-  const ownUnit =
-    u.kind === 'school'
-      ? administersSchool(b, u.school._id)
-      : holdsRole(b, u.region._id, ['admin', 'auditor']);
-  if (!ownUnit) throw new ForbiddenError(messages.notOwnUnit, 'NOT_OWN_UNIT');
+  assertReportAction(auth.binding, u, 'requestWithdrawal');
   const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
   const after = await transition(deps, u, period, ['submitted', 'locked'], 'withdrawalRequested', {
     by: auth.user._id,
@@ -733,18 +720,9 @@ export async function requestWithdrawal(
     set: { stateBeforeWithdrawal: existing?.state },
     audit: { actor, action: 'report.withdrawal.request', reason },
     // The upper level decides: its group hears of the request (issue 11).
-    events: (historyLength) => [
-      {
-        key: `withdrawal.requested:${idOf(u, period)}:${historyLength}`,
-        type: 'withdrawal.requested',
-        regionCode: unitCode(u),
-        regionPath: unitPath(u),
-        payload: { period, unit: nameOf(u), unitKind: u.kind, reason },
-      },
-    ],
+    events: unitEvent(u, period, 'withdrawal.requested', { reason }),
   });
-  await completeChange(deps, u, after);
-  return view(deps, u, period, after, null);
+  return settled(deps, u, period, after);
 }
 
 /**
@@ -766,12 +744,16 @@ export async function decideWithdrawal(
   reason?: string,
   deadline?: Date,
 ): Promise<ReportView> {
-  assertUpper(auth, u);
+  const existing = await upperDecision(
+    deps,
+    auth,
+    u,
+    period,
+    'decideWithdrawal',
+    deadline,
+    approve ? ['withdrawalRequested'] : [],
+  );
   const now = deps.clock();
-  if (deadline && deadline <= now)
-    throw new ValidationError(messages.editDeadlinePast, { property: 'deadline' }, 'RETURN_DEADLINE_PAST');
-  const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
-  if (approve && existing?.state === 'withdrawalRequested') await assertUpperOpen(u, period);
   const back = existing?.stateBeforeWithdrawal ?? 'submitted';
   const levelEnd = levelDeadline(period, u.level, deps.calendar);
   const editUntil =
@@ -783,25 +765,13 @@ export async function decideWithdrawal(
     set: approve ? { autoSubmitted: false, confirmedNoChange: false, returnDeadline: editUntil } : {},
     unset: ['stateBeforeWithdrawal', 'submittedAt'].filter((k) => approve || k === 'stateBeforeWithdrawal'),
     audit: { actor, action: approve ? 'report.withdrawal.approve' : 'report.withdrawal.reject', reason },
-    events: (historyLength) => [
-      {
-        key: `withdrawal.decided:${idOf(u, period)}:${historyLength}`,
-        type: 'withdrawal.decided',
-        regionCode: unitCode(u),
-        regionPath: unitPath(u),
-        payload: {
-          period,
-          unit: nameOf(u),
-          unitKind: u.kind,
-          approved: approve,
-          reason,
-          ...(approve ? { deadline: toShanghaiIso(editUntil) } : {}),
-        },
-      },
-    ],
+    events: unitEvent(u, period, 'withdrawal.decided', {
+      approved: approve,
+      reason,
+      ...(approve ? { deadline: toShanghaiIso(editUntil) } : {}),
+    }),
   });
-  await completeChange(deps, u, after);
-  return view(deps, u, period, after, null);
+  return settled(deps, u, period, after);
 }
 
 /**
@@ -819,12 +789,8 @@ export async function returnReport(
   reason: string,
   deadline: Date,
 ): Promise<ReportView> {
-  assertUpper(auth, u);
-  if (deadline <= deps.clock())
-    throw new ValidationError(messages.returnDeadlinePast, { property: 'deadline' }, 'RETURN_DEADLINE_PAST');
-  const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
   const returnable: ReportState[] = ['submitted', 'locked', 'withdrawalRequested', 'returned'];
-  if (existing && returnable.includes(existing.state)) await assertUpperOpen(u, period);
+  await upperDecision(deps, auth, u, period, 'return', deadline, returnable);
   // A returned report may be returned again: that sets a new time limit (also after the old one passed).
   const after = await transition(deps, u, period, returnable, 'returned', {
     by: auth.user._id,
@@ -833,18 +799,9 @@ export async function returnReport(
     set: { returnDeadline: deadline, autoSubmitted: false },
     unset: ['stateBeforeWithdrawal', 'submittedAt'],
     audit: { actor, action: 'report.return', reason },
-    events: (historyLength) => [
-      {
-        key: `report.returned:${idOf(u, period)}:${historyLength}`,
-        type: 'report.returned',
-        regionCode: unitCode(u),
-        regionPath: unitPath(u),
-        payload: { period, unit: nameOf(u), unitKind: u.kind, reason, deadline: toShanghaiIso(deadline) },
-      },
-    ],
+    events: unitEvent(u, period, 'report.returned', { reason, deadline: toShanghaiIso(deadline) }),
   });
-  await completeChange(deps, u, after);
-  return view(deps, u, period, after, null);
+  return settled(deps, u, period, after);
 }
 
 /** The school confirms a suspected issue is not an error, with a note (fixing = editing the data). */
@@ -857,7 +814,7 @@ export async function confirmIssue(
   code: string,
   note: string,
 ): Promise<ReportView> {
-  assertFiller(auth, u);
+  assertReportAction(auth.binding, u, 'edit');
   const id = idOf(u, period);
   const before = await Report.findById(id).lean<ReportDoc>();
   if (!before?.issues.some((i) => i.code === code && i.status === 'open')) {
@@ -886,6 +843,5 @@ export async function confirmIssue(
     },
   );
   await refreshSchoolFlags(u, issues);
-  await completeChange(deps, u, after);
-  return view(deps, u, period, after, null);
+  return settled(deps, u, period, after);
 }

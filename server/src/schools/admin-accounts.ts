@@ -10,13 +10,12 @@ import type { ActionContext } from '../access/caller';
 import { getSchoolWithin, requireManager } from '../access/jurisdiction';
 import { governsSchool, isManager as isRegionManager, type RegionBinding } from '../access/rules';
 import { recordAudit } from '../audit/service';
-import { isDuplicateKey } from '../db/duplicate-key';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
 import type { Page } from '../http/pagination';
 import { Region, type RegionDoc } from '../regions/model';
 import { getRegionWithin } from '../regions/service';
-import { isSchoolAdminOf, noteSchoolAdmin, schoolAdminUsers } from './admins';
-import { reserveSchoolAdminLoginNames } from './login-names';
+import { isSchoolAdminOf, schoolAdminUsers } from './admins';
+import { createSchoolAccount } from './staff-account';
 import { School, type SchoolDoc } from './model';
 import { bindingView, Session, User, type Binding, type UserDoc } from '../accounts/model';
 import { hashPassword } from '../accounts/passwords';
@@ -318,35 +317,7 @@ export async function addSchoolAdmin(ac: ActionContext, schoolId: string, name?:
   }
   const passwordHash = await hashPassword(SCHOOL_ADMIN_INITIAL_PASSWORD);
   const adminName = name?.trim() || messages.defaultAdminName(school.name);
-  let created: UserDoc | undefined;
-  const userId = new Types.ObjectId();
-  await noteSchoolAdmin(school._id, userId);
-  for (let attempt = 0; attempt < 20 && !created; attempt++) {
-    try {
-      created = (
-        await User.create({
-          _id: userId,
-          loginName: (await reserveSchoolAdminLoginNames(school.regionCode, 1))[0],
-          name: adminName,
-          passwordHash,
-          mustChangePassword: true,
-          bindings: [
-            {
-              kind: 'school',
-              role: 'admin',
-              regionCode: school.regionCode,
-              regionPath: school.regionPath,
-              schoolId: school._id,
-              active: true,
-            },
-          ],
-        })
-      ).toObject() as UserDoc;
-    } catch (err) {
-      // Another account already has this login name: draw again.
-      if (!isDuplicateKey(err)) throw err;
-    }
-  }
+  const created = await createSchoolAccount(school, 'admin', adminName, passwordHash);
   if (!created) throw new ConflictError(messages.loginNameExhausted, 'LOGIN_NAME_EXHAUSTED');
   await recordAudit(ac.clock, ac.actor, {
     action: 'schoolAdmin.add',

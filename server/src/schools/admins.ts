@@ -4,6 +4,7 @@
 // users (about 4 s in a province of 20,000 schools); these are one `_id` read per listed user.
 import type { Types } from 'mongoose';
 import { User, type Binding, type UserDoc } from '../accounts/model';
+import { onDomainEvent } from '../events';
 import { School } from './model';
 
 /** A school-admin binding; of the given school when one is given. */
@@ -22,8 +23,8 @@ export async function schoolAdminUsers(schoolId: Types.ObjectId): Promise<UserDo
   return users.filter((u): u is UserDoc => !!u && u.bindings.some((b) => isSchoolAdminOf(b, schoolId)));
 }
 
-/** Records that `userId` is about to hold an admin binding of the school (call before writing it). */
-export async function noteSchoolAdmin(schoolId: Types.ObjectId, userId: Types.ObjectId): Promise<void> {
+/** Records that `userId` is about to hold an admin binding of the school (before it is written). */
+async function noteSchoolAdmin(schoolId: Types.ObjectId, userId: Types.ObjectId): Promise<void> {
   const school = await School.findById(schoolId, { adminIds: 1 }).lean<{ adminIds?: Types.ObjectId[] }>();
   if (school && !school.adminIds) await backfill(schoolId);
   await School.updateOne({ _id: schoolId }, { $addToSet: { adminIds: userId } });
@@ -38,4 +39,16 @@ async function backfill(schoolId: Types.ObjectId): Promise<UserDoc[]> {
     { $set: { adminIds: admins.map((u) => u._id) } },
   );
   return admins;
+}
+
+let subscribed = false;
+/**
+ * Keeps the hint list from the `school.adminBinding` event, published before every school-admin binding
+ * is written (once per process; read-models.ts). Required: a failure fails the writer, so no binding is
+ * ever written without its hint.
+ */
+export function subscribeAdminHints(): void {
+  if (subscribed) return;
+  subscribed = true;
+  onDomainEvent('school.adminBinding', (e) => noteSchoolAdmin(e.schoolId, e.userId), { required: true });
 }

@@ -14,8 +14,6 @@ import { type Binding } from '../accounts/model';
 import type { Clock } from '../clock';
 import { ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
 import { Region, type RegionDoc } from '../regions/model';
-import { Report, reportId } from '../reports/model';
-import { factsOf, type ReportedFacts } from '../reports/progress';
 import { publishDomainEvent } from '../events';
 import { countsInPeriod, reportingLevelOf, workablePeriods } from '../reports/rules';
 import { reserveSchoolAdminLoginNames } from './login-names';
@@ -108,23 +106,10 @@ export async function openPeriods(
   );
 }
 
-export async function reportedFacts(
-  deps: SchoolDeps,
-  schoolId: Types.ObjectId,
-): Promise<Map<string, ReportedFacts>> {
-  const periods = workablePeriods(deps.clock(), deps.calendar ?? DEFAULT_CALENDAR);
-  const reports = await Promise.all(
-    periods.map((p) =>
-      Report.findById(reportId(p, { schoolId }), { state: 1, autoSubmitted: 1, confirmedNoChange: 1 }).lean(),
-    ),
-  );
-  return new Map(periods.map((p, i) => [p, factsOf(reports[i])]));
-}
-
 /**
- * Tells the read models that follow schools (the statistics rollups: statistics/rollups.ts) that a
- * school changed other than through its reports: `before` null for a new school, `after` null for a
- * deleted one. For the workable periods; the drift check repairs anything a listener missed.
+ * Tells the read models that follow schools (the school list, the progress and statistics rollups) that
+ * a school changed other than through its reports: `before` null for a new school, `after` null for a
+ * deleted one. For the workable periods; the list rebuild and the drift checks repair anything missed.
  */
 export async function publishSchoolChange(
   deps: SchoolDeps,
@@ -138,6 +123,7 @@ export async function publishSchoolChange(
     before,
     after,
     periods: await openPeriods(deps, school),
+    periodsBefore: before ? await openPeriods(deps, before) : [],
   });
 }
 

@@ -23,8 +23,7 @@ import { cleanCellText } from '../files/text';
 import { ConflictError, ValidationError } from '../http/errors';
 import { runOnce } from '../jobs/lease';
 import { type RegionDoc } from '../regions/model';
-import { applySchoolUnits } from '../reports/progress';
-import { noteSchoolAdmin } from './admins';
+import { publishDomainEvent } from '../events';
 import {
   adminRegionOf,
   type Caller,
@@ -39,7 +38,6 @@ import {
   requireRegionAdmin,
   type SchoolDeps,
 } from './common';
-import { indexSchoolDocs, unindexSchoolDocs } from './list-index';
 import { reserveSchoolAdminLoginNames } from './login-names';
 import {
   School,
@@ -318,7 +316,10 @@ function ownerGone(owner: string | undefined): boolean {
   }
 }
 
-/** List rows and progress counts of a fully written import, then done; safe to run again after a crash. */
+/**
+ * Announces a fully written import, one `schools.imported` event per managing region (list rows and
+ * progress counts follow), then marks it done; safe to run again after a crash.
+ */
 async function finishImport(
   deps: SchoolDeps,
   importId: string,
@@ -326,20 +327,22 @@ async function finishImport(
   counted: string[],
   beforeDone?: () => Promise<void>,
 ): Promise<void> {
-  await indexSchoolDocs(schools);
-  const perRegion = new Map<string, { school: SchoolDoc; n: number }>();
+  const perRegion = new Map<string, SchoolDoc[]>();
   for (const sc of schools) {
-    const entry = perRegion.get(sc.regionCode) ?? { school: sc, n: 0 };
-    entry.n++;
-    perRegion.set(sc.regionCode, entry);
+    const group = perRegion.get(sc.regionCode) ?? [];
+    group.push(sc);
+    perRegion.set(sc.regionCode, group);
   }
   // Regions counted are marked at most once a second (a write each would cost more than the counts on
   // FerretDB): a crash counts the regions since the last mark twice, until the progress recount.
   const done = [...counted];
   let markedAt = performance.now();
-  for (const [code, { school: sc, n }] of perRegion) {
+  for (const [code, group] of perRegion) {
     if (counted.includes(code)) continue;
-    await applySchoolUnits(await openPeriods(deps, sc), { ...sc, initialized: false }, n);
+    await publishDomainEvent('schools.imported', {
+      schools: group,
+      periods: await openPeriods(deps, group[0]),
+    });
     done.push(code);
     if (performance.now() - markedAt >= 1000) {
       await SchoolImport.updateOne({ _id: importId }, { $set: { countedRegions: done } });
@@ -365,7 +368,7 @@ async function rollBackImport(deps: SchoolDeps, importId: string, ids: Types.Obj
     await School.deleteMany({ _id: { $in: batch } });
   }
   // Rows only exist if a list rebuild ran meanwhile (the import writes them after `indexing`).
-  await unindexSchoolDocs(written);
+  await publishDomainEvent('schools.discarded', { schools: written });
   await SchoolImport.updateOne(
     { _id: importId },
     { $set: { state: 'rolledBack', created: 0, finishedAt: deps.clock() }, $unset: { schoolIds: 1 } },
@@ -454,7 +457,10 @@ async function ensureImportAdmins(deps: SchoolDeps, schools: SchoolDoc[]): Promi
   const names = await loginNamesFor(missingSchools);
   const missing = missingSchools.map((s, i) => adminDocument(s, names[i], passwordHash, now));
   for (const admin of missing) {
-    await noteSchoolAdmin((admin.bindings as Binding[])[0].schoolId!, admin._id as Types.ObjectId);
+    await publishDomainEvent('school.adminBinding', {
+      schoolId: (admin.bindings as Binding[])[0].schoolId!,
+      userId: admin._id as Types.ObjectId,
+    });
   }
   await insertAdmins(missing);
 }

@@ -3,7 +3,8 @@
 // plus its report state per period). A province's list is then ~100 `_id` look-ups and an in-memory
 // filter instead of a scan of every school (FerretDB/SQLite scans the whole collection for any other
 // query: ~0.3 ms a school, 6–10 s for a 20,000-school province). Rows are written after every school
-// or report change; a full rebuild (on first use, and hourly) repairs anything a crash left behind.
+// or report change, by the listeners `subscribeSchoolList` registers on the event bus (events.ts); a full
+// rebuild (on first use, and hourly) repairs anything a crash or a failed listener left behind.
 //
 // Each process also keeps the decoded rows of the documents it has read, checked on every request
 // against one small stamps document per province (`_id` read): every write publishes a new stamp
@@ -17,6 +18,7 @@ import { cachedDescendants } from '../regions/tree';
 import { Report } from '../reports/model';
 import { School, schoolView, type SchoolDoc, type SchoolView } from './model';
 import { bulkWriteUpserts, isDuplicateKey } from '../db/duplicate-key';
+import { onDomainEvent } from '../events';
 
 export interface ListRow {
   id: string;
@@ -191,7 +193,7 @@ function rowOf(s: SchoolDoc, reports: Record<string, ReportState> = {}): ListRow
 }
 
 /** Re-reads the given schools and writes their rows (keeping the report states already indexed). */
-export async function indexSchools(ids: (Types.ObjectId | string)[]): Promise<void> {
+async function indexSchools(ids: (Types.ObjectId | string)[]): Promise<void> {
   const schools = (await Promise.all(ids.map((id) => School.findById(id).lean<SchoolDoc>()))).filter(
     (s): s is SchoolDoc => !!s,
   );
@@ -199,7 +201,7 @@ export async function indexSchools(ids: (Types.ObjectId | string)[]): Promise<vo
 }
 
 /** Writes rows for schools already in memory (imports), grouped by managing region. */
-export async function indexSchoolDocs(schools: SchoolDoc[]): Promise<void> {
+async function indexSchoolDocs(schools: SchoolDoc[]): Promise<void> {
   const byRegion = new Map<string, SchoolDoc[]>();
   for (const s of schools) byRegion.set(s.regionCode, [...(byRegion.get(s.regionCode) ?? []), s]);
   for (const [regionCode, list] of byRegion) {
@@ -211,7 +213,7 @@ export async function indexSchoolDocs(schools: SchoolDoc[]): Promise<void> {
 }
 
 /** Removes the rows of the given schools (a rolled-back import), one write per managing region. */
-export async function unindexSchoolDocs(schools: Pick<SchoolDoc, '_id' | 'regionCode'>[]): Promise<void> {
+async function unindexSchoolDocs(schools: Pick<SchoolDoc, '_id' | 'regionCode'>[]): Promise<void> {
   const byRegion = new Map<string, string[]>();
   for (const s of schools) byRegion.set(s.regionCode, [...(byRegion.get(s.regionCode) ?? []), String(s._id)]);
   for (const [regionCode, ids] of byRegion) {
@@ -223,12 +225,12 @@ export async function unindexSchoolDocs(schools: Pick<SchoolDoc, '_id' | 'region
   }
 }
 
-export async function unindexSchool(id: Types.ObjectId | string, regionCode: string): Promise<void> {
+async function unindexSchool(id: Types.ObjectId | string, regionCode: string): Promise<void> {
   await updateRows(regionCode, (rows) => delete rows[String(id)]);
 }
 
 /** Records a school report's state on its row (when the row exists; a rebuild covers the rest). */
-export async function indexReportState(
+async function indexReportState(
   school: { _id: Types.ObjectId; regionCode: string },
   period: string,
   state: ReportState,
@@ -242,7 +244,7 @@ export async function indexReportState(
 }
 
 /** Records report states of many schools of one managing region in one write (auto-submission). */
-export async function indexReportStates(
+async function indexReportStates(
   regionCode: string,
   period: string,
   states: Map<string, ReportState>,
@@ -348,4 +350,34 @@ async function readDocs(codes: string[]): Promise<(IndexDoc | null)[]> {
     ]),
   );
   return codes.map((c) => found.get(docId(c)) ?? null);
+}
+
+let subscribed = false;
+/**
+ * Keeps the rows current from the event bus (once per process; read-models.ts): schools created,
+ * changed, moved, deleted, imported, discarded or marked, and report states, one by one or in bulk.
+ */
+export function subscribeSchoolList(): void {
+  if (subscribed) return;
+  subscribed = true;
+  onDomainEvent('school.changed', async (e) => {
+    if (e.before && e.before.regionCode !== e.after?.regionCode)
+      await unindexSchool(e.before._id, e.before.regionCode);
+    if (e.after) await indexSchools([e.after._id]);
+  });
+  onDomainEvent('schools.imported', (e) => indexSchoolDocs(e.schools));
+  onDomainEvent('schools.discarded', (e) => unindexSchoolDocs(e.schools));
+  onDomainEvent('school.marked', (e) => indexSchools([e.schoolId]));
+  onDomainEvent('report.changed', async (e) => {
+    if (e.school) await indexReportState(e.school, e.period, e.after.state);
+  });
+  onDomainEvent('report.recovered', async ({ report }) => {
+    if (report.unitKind === 'school' && report.schoolId)
+      await indexReportState(
+        { _id: report.schoolId, regionCode: report.regionCode },
+        report.period,
+        report.state,
+      );
+  });
+  onDomainEvent('reports.closed', (e) => indexReportStates(e.regionCode, e.period, e.states));
 }

@@ -4,6 +4,7 @@
 // again past the counter), so no name is ever given twice.
 import mongoose, { Schema } from 'mongoose';
 import { User } from '../accounts/model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 interface LoginSequenceDoc {
   /** The managing region's code. */
@@ -46,7 +47,7 @@ export async function reserveSchoolAdminLoginNames(regionCode: string, count: nu
     { $max: { last: last + count } },
     { upsert: true },
   ).catch((err) => {
-    if ((err as { code?: number }).code !== 11000) throw err; // a concurrent first reservation
+    if (!isDuplicateKey(err)) throw err; // a concurrent first reservation
   });
   return Array.from({ length: count }, (_, i) => schoolAdminLoginName(regionCode, last + 1 + i));
 }

@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/service';
 import { isDuplicateKey } from '../db/duplicate-key';
 import { ConflictError, ForbiddenError, ValidationError } from '../http/errors';
 import { Report } from '../reports/model';
-import { applySchoolUnits } from '../reports/progress';
+import { publishDomainEvent } from '../events';
 import { Teacher } from '../teachers/model';
 import {
   type Caller,
@@ -17,14 +17,11 @@ import {
   INITIAL_PASSWORD,
   managingProblem,
   messages,
-  openPeriods,
   publishSchoolChange,
-  reportedFacts,
   requireManagerOf,
   type SchoolDeps,
 } from './common';
 import { resumeInterruptedImports } from './imports';
-import { indexSchools, unindexSchool } from './list-index';
 import { School, schoolView, type SchoolDoc, type SchoolView } from './model';
 import { ensureSchoolAdmin } from './write';
 
@@ -56,17 +53,13 @@ async function finishTransfer(
     { schoolId: school._id, unitKind: 'school' },
     { $set: { regionCode: to, regionPath: toPath } },
   );
-  // The list rows and the progress counts follow the school (a resumed transfer may count twice;
-  // the periodic recount repairs that).
-  await unindexSchool(school._id, from);
-  const facts = await reportedFacts(deps, school._id);
+  // The list rows and the progress and statistics counts follow the school (a resumed transfer may
+  // count twice; the periodic recount repairs that), then its row loses the transfer marker.
   const fromPlace = { ...school, regionCode: from, regionPath: fromPath };
   const toPlace = { ...school, regionCode: to, regionPath: toPath };
-  await applySchoolUnits(await openPeriods(deps, fromPlace), fromPlace, -1, facts);
-  await applySchoolUnits(await openPeriods(deps, toPlace), toPlace, 1, facts);
   await publishSchoolChange(deps, fromPlace, toPlace);
   await School.updateOne({ _id: school._id, 'transfer.to': to }, { $unset: { transfer: 1 } });
-  await indexSchools([school._id]);
+  await publishDomainEvent('school.marked', { schoolId: school._id });
 }
 
 export async function transferSchool(

@@ -15,8 +15,8 @@ import { hashPassword } from '../accounts/passwords';
 import { recordAudit } from '../audit/service';
 import { isDuplicateKey } from '../db/duplicate-key';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
-import { applySchoolUnits } from '../reports/progress';
-import { noteSchoolAdmin, schoolAdminUsers } from './admins';
+import { publishDomainEvent } from '../events';
+import { schoolAdminUsers } from './admins';
 import {
   auditable,
   type Caller,
@@ -27,14 +27,11 @@ import {
   managingRegion,
   messages,
   normalizeName,
-  openPeriods,
   publishSchoolChange,
-  reportedFacts,
   requireManagerOf,
   requireRegionAdmin,
   type SchoolDeps,
 } from './common';
-import { indexSchools, unindexSchool } from './list-index';
 import { reserveSchoolAdminLoginNames } from './login-names';
 import { School, schoolView, type SchoolDoc, type SchoolSystem, type SchoolView } from './model';
 
@@ -78,7 +75,7 @@ export async function ensureSchoolAdmin(
   const existing = resuming ? (await schoolAdminUsers(school._id))[0] : undefined;
   if (existing) return { id: String(existing._id), loginName: existing.loginName };
   const userId = new Types.ObjectId();
-  await noteSchoolAdmin(school._id, userId);
+  await publishDomainEvent('school.adminBinding', { schoolId: school._id, userId });
   for (let attempt = 0; ; attempt++) {
     try {
       const [loginName] = await reserveSchoolAdminLoginNames(school.regionCode, 1);
@@ -157,8 +154,6 @@ export async function createSchool(
   }
   await School.updateOne({ _id: school._id }, { $unset: { setup: 1 } });
   delete school.setup;
-  await indexSchools([school._id]);
-  await applySchoolUnits(await openPeriods(deps, school), school, 1);
   await publishSchoolChange(deps, null, school);
   await recordAudit(deps.clock, caller.actor, {
     action: 'school.create',
@@ -254,7 +249,6 @@ export async function updateSchool(
     );
   }
   if (!updated) throw new NotFoundError(messages.schoolNotFound, 'SCHOOL_NOT_FOUND');
-  await indexSchools([updated._id]);
   await publishSchoolChange(deps, school, updated);
   if (after.name !== undefined) {
     // The admin account is named after the school: keep it readable (seed 000 §3.1).
@@ -317,10 +311,7 @@ export async function deleteSchool(
     await Session.deleteMany({ userId: { $in: ids } });
     await User.deleteMany({ _id: { $in: ids } });
   }
-  const facts = await reportedFacts(deps, school._id);
   await School.deleteOne({ _id: school._id });
-  await unindexSchool(school._id, school.regionCode);
-  await applySchoolUnits(await openPeriods(deps, school), school, -1, facts);
   await publishSchoolChange(deps, school, null);
   await recordAudit(deps.clock, caller.actor, {
     action: opts.force ? 'school.forceDelete' : 'school.delete',

@@ -47,6 +47,7 @@ import {
   type StatisticsRollupDoc,
   type UnitLine,
 } from './model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 /** Where a unit sits: the regions its parts are added to, and its cell. */
 interface Placement {
@@ -113,8 +114,6 @@ function serialized(id: string, task: () => Promise<void>): Promise<void> {
   return next;
 }
 
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
-
 /**
  * Adds `delta` to the given rows of one rollup: read, add, write back only if the revision is still
  * the one read (else read again). On MongoDB the revision check is exact; on FerretDB it narrows the
@@ -145,7 +144,7 @@ async function addToRollup(
           });
           return;
         } catch (err) {
-          if (isDuplicate(err)) continue;
+          if (isDuplicateKey(err)) continue;
           throw err;
         }
       }
@@ -455,7 +454,7 @@ async function replaceAll(collection: any, ids: string[], docs: { _id: string }[
       const errors = ([] as { index: number; code: number }[]).concat(
         (err as { writeErrors?: any }).writeErrors ?? [],
       );
-      const failed = new Set(errors.filter((e) => e.code === 11000).map((e) => e.index));
+      const failed = new Set(errors.filter((e) => isDuplicateKey(e)).map((e) => e.index));
       if (!failed.size) throw err;
       for (const index of failed) {
         const doc = batch[index];

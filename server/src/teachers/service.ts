@@ -19,7 +19,7 @@ import { Region, type RegionDoc } from '../regions/model';
 import type { Caller as AccessCaller } from '../access/caller';
 import { reachesSchool } from '../access/rules';
 import { School, type SchoolDoc } from '../schools/model';
-import { syncTeacherTrainings, type TeacherFacts } from '../training/stats';
+import { onDomainEvent, publishDomainEvent } from '../events';
 import {
   directoryBuckets,
   directorySchools,
@@ -276,12 +276,11 @@ export async function rebuildTeacherDirectory(
   return { teachers, buckets: docs.length };
 }
 
-/** Keeps the directory current after a teacher was written through this service. */
-async function patchDirectory(clock: Clock, teacher: TeacherDoc, previousMobile?: string): Promise<void> {
+/** Keeps the directory current after a teacher was written (the `teacher.changed` listener). */
+async function patchDirectory(at: Date, teacher: TeacherDoc, previousMobile?: string): Promise<void> {
   const schoolName = teacher.schoolId
     ? ((await School.findById(teacher.schoolId, { name: 1 }).lean())?.name ?? '')
     : '';
-  const at = clock();
   await TeacherDirectoryPatch.replaceOne(
     { _id: teacher.mobile },
     { _id: teacher.mobile, line: directoryLine(directoryEntryOf(teacher, schoolName)), at },
@@ -297,8 +296,8 @@ async function patchDirectory(clock: Clock, teacher: TeacherDoc, previousMobile?
 }
 
 /**
- * For code that writes teachers directly (bulk generators, other features): brings their directory
- * entries up to date. One `_id` look-up per teacher.
+ * For code that writes teachers directly (bulk generators, other features): announces them as changed,
+ * so their directory entries come up to date. One `_id` look-up per teacher.
  */
 export async function refreshTeacherDirectoryEntries(
   clock: Clock,
@@ -306,8 +305,16 @@ export async function refreshTeacherDirectoryEntries(
 ): Promise<void> {
   for (const id of teacherIds) {
     const t = await Teacher.findById(id).lean<TeacherDoc>();
-    if (t) await patchDirectory(clock, t);
+    if (t) await publishDomainEvent('teacher.changed', { before: null, after: t, at: clock() });
   }
+}
+
+let subscribed = false;
+/** Keeps the directory's patches from `teacher.changed` (once per process; read-models.ts). */
+export function subscribeTeacherDirectory(): void {
+  if (subscribed) return;
+  subscribed = true;
+  onDomainEvent('teacher.changed', (e) => patchDirectory(e.at, e.after, e.before?.mobile));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -329,21 +336,6 @@ export function teacherListItem(t: TeacherDoc) {
     verification: t.verification,
     verificationLabel: VERIFICATION_LABELS[t.verification],
     reason: t.verificationReason ?? null,
-  };
-}
-
-function teacherFacts(t: TeacherDoc, schoolName: string): TeacherFacts {
-  return {
-    teacherId: String(t._id),
-    account: maskMobile(t.mobile) ?? '',
-    name: t.name,
-    region: managingRegionOf(t),
-    regionPath: t.regionPath,
-    schoolId: t.schoolId ? String(t.schoolId) : '',
-    schoolName,
-    stage: t.stage,
-    subject: t.subject,
-    verified: t.verification === 'approved' ? 1 : 0,
   };
 }
 
@@ -517,21 +509,13 @@ export async function verifyTeacher(
   return { teacher: teacherListItem(after) };
 }
 
-/** Directory and training views follow every teacher write made here. */
+/** Announces every teacher write made here: the directory and the trainings follow (read-models.ts). */
 export async function afterTeacherWrite(
   deps: TeacherServiceDeps,
   before: TeacherDoc | null,
   after: TeacherDoc,
 ): Promise<void> {
-  await patchDirectory(deps.clock, after, before?.mobile);
-  if (!before) return;
-  const schoolName = async (t: TeacherDoc) =>
-    t.schoolId ? ((await School.findById(t.schoolId, { name: 1 }).lean())?.name ?? '') : '';
-  await syncTeacherTrainings(
-    deps.clock,
-    teacherFacts(before, await schoolName(before)),
-    teacherFacts(after, await schoolName(after)),
-  );
+  await publishDomainEvent('teacher.changed', { before, after, at: deps.clock() });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,8 +2,7 @@
 // and gets its own 审核员 and 视察员 accounts beside its 管理员. A provincial university is a direct school
 // of its province, so it reports in the province's window (seed 002 §18: 省级 … 每季度首月 11 日至 15 日)
 // and its withdrawals and returns are decided by the province.
-import { Types } from 'mongoose';
-import { User, type Binding, type UserDoc } from '../accounts/model';
+import { User, type UserDoc } from '../accounts/model';
 import {
   deactivateBinding,
   getSchoolWithin,
@@ -12,12 +11,11 @@ import {
 } from '../schools/admin-accounts';
 import { hashPassword } from '../accounts/passwords';
 import { recordAudit } from '../audit/service';
-import { isDuplicateKey } from '../db/duplicate-key';
 import { ConflictError, ValidationError } from '../http/errors';
 import { Region, type RegionDoc } from '../regions/model';
 import { School, schoolView, type SchoolDoc } from '../schools/model';
-import { reserveSchoolAdminLoginNames } from '../schools/login-names';
-import { noteSchoolAdmin, schoolAdminUsers } from '../schools/admins';
+import { createSchoolAccount } from '../schools/staff-account';
+import { schoolAdminUsers } from '../schools/admins';
 import { isUniversity, type UniversityRole } from './rules';
 
 const messages = {
@@ -133,36 +131,9 @@ export async function addUniversityStaff(
       });
     }
   }
-  const binding: Omit<Binding, '_id'> = {
-    kind: 'school',
-    role,
-    regionCode: school.regionCode,
-    regionPath: school.regionPath,
-    schoolId: school._id,
-    active: true,
-  };
   const passwordHash = await hashPassword(INITIAL_PASSWORD);
   const staffName = name?.trim() || messages.staffName(school.name, STAFF_LABELS[role]);
-  let created: UserDoc | undefined;
-  const userId = new Types.ObjectId();
-  await noteSchoolAdmin(school._id, userId);
-  for (let attempt = 0; attempt < 20 && !created; attempt++) {
-    try {
-      const [loginName] = await reserveSchoolAdminLoginNames(school.regionCode, 1);
-      created = (
-        await User.create({
-          _id: userId,
-          loginName,
-          name: staffName,
-          passwordHash,
-          mustChangePassword: true,
-          bindings: [binding],
-        })
-      ).toObject() as UserDoc;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
-  }
+  const created = await createSchoolAccount(school, role, staffName, passwordHash);
   if (!created) throw new ConflictError(messages.exhausted, 'LOGIN_NAME_EXHAUSTED');
   await recordAudit(ac.clock, ac.actor, {
     action: 'universityStaff.add',

@@ -16,17 +16,8 @@ import {
   reachesSchool,
 } from '../../../server/src/access/rules';
 import { roomCaller } from '../../../server/src/bot-api/caller';
+import { ANCESTORS } from '../../helpers/access-tree';
 
-/** A small tree: the nation, two provinces, a city with two districts, one city of the other province. */
-const ANCESTORS: Record<string, string[]> = {
-  '000000': [],
-  '350000': ['000000'],
-  '350100': ['000000', '350000'],
-  '350102': ['000000', '350000', '350100'],
-  '350103': ['000000', '350000', '350100'],
-  '440000': ['000000'],
-  '440100': ['000000', '440000'],
-};
 const LEVEL: Record<string, string> = {
   '000000': 'national',
   '350000': 'province',
