@@ -6,6 +6,7 @@ import { accountRoutes } from './accounts/routes';
 import type { AuthDeps } from './accounts/service';
 import type { Clock } from './clock';
 import { errorHandler } from './http/error-handler';
+import { apiJson } from './http/json';
 import { buildOpenApi } from './http/openapi';
 import { requestContext } from './http/request-context';
 import { registerRoutes, type RouteDefinition } from './http/route';
@@ -149,6 +150,8 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
   });
   // The request logger sits outside the error renderer so that it records the status actually sent.
   app.use(requestContext(deps.logger));
+  // Outside the error renderer, so error bodies are serialized the same way (one date format).
+  app.use(apiJson());
   app.use(errorHandler());
   if (deps.webRoot) app.use(webApp(deps.webRoot, API_PREFIX));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '2mb', encoding: 'utf-8' }));

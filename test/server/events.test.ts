@@ -221,7 +221,13 @@ describe('events for the bot: calendar events, outbox leases, group binding', fu
           type: 'report.returned',
           regionCode: `35010${i}`,
           regionPath: ['000000', '350000', '350100'],
-          payload: { n: i },
+          payload: {
+            period: '2026Q3',
+            unit: `单位${i}`,
+            unitKind: 'school',
+            reason: '数据有误',
+            deadline: '2026-11-25T23:59:59+08:00',
+          },
         });
       }
     });
@@ -279,7 +285,13 @@ describe('events for the bot: calendar events, outbox leases, group binding', fu
           type: 'report.returned',
           regionCode: '350100',
           regionPath: ['000000', '350000'],
-          payload: {},
+          payload: {
+            period: '2026Q3',
+            unit: `单位${i}`,
+            unitKind: 'school',
+            reason: '数据有误',
+            deadline: '2026-11-25T23:59:59+08:00',
+          },
         });
       }
       const consumers = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];

@@ -19,7 +19,7 @@ const messages = {
 };
 
 export function teacherRoutes(deps: FeatureDeps): RouteDefinition[] {
-  const common = { tags: messages.tags, auth: true, before: [deps.auth] };
+  const common = { tags: messages.tags, auth: 'user' as const };
   return [
     {
       ...common,

@@ -9,6 +9,7 @@ import {
   VERIFICATION_LABELS,
   type VerificationState,
   regionScope,
+  toApiDateTime,
 } from '@eduprogress/shared';
 import { User, type UserDoc } from '../accounts/model';
 import { recordAudit, type Actor } from '../audit/service';
@@ -313,7 +314,7 @@ export async function refreshTeacherDirectoryEntries(
 // ---------------------------------------------------------------------------------------------
 // Views
 
-const iso = (d?: Date) => (d ? new Date(d).toISOString() : null);
+const iso = (d?: Date) => (d ? toApiDateTime(new Date(d)) : null);
 
 export function teacherListItem(t: TeacherDoc) {
   return {
@@ -395,7 +396,7 @@ export function entryListItem(e: DirectoryEntry) {
     title: e.title,
     stage: e.stage,
     subject: e.subject,
-    appliedAt: e.appliedAt ? new Date(e.appliedAt).toISOString() : null,
+    appliedAt: e.appliedAt ? toApiDateTime(new Date(e.appliedAt)) : null,
     verification: e.verification,
     verificationLabel: VERIFICATION_LABELS[e.verification],
     reason: e.reason || null,
