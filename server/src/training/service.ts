@@ -13,7 +13,6 @@ import {
   addCounts,
   toShanghaiIso,
   type TrainingCounts,
-  type TrainingRates,
   type TrainingStatsRow,
   type TrainingStatsView,
   type TrainingStatus,
