@@ -38,7 +38,7 @@ function callerOf(ctx: Context): Caller {
 }
 
 export function baseDataRoutes(deps: FeatureDeps): RouteDefinition[] {
-  const common = { tags: messages.tags, auth: true, before: [deps.auth] };
+  const common = { tags: messages.tags, auth: 'user' as const };
   return [
     {
       ...common,
@@ -50,6 +50,7 @@ export function baseDataRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary:
         '上传教育部基础信息数据库共享数据（XLSX 或 CSV；学校按学校标识码，或行政区划）：逐行校验，返回将新增、关联、更名、迁移、撤销及不变的预览，不做更改（国家级管理员）',
       responses: { 201: { description: '预览：{ id, kind, state: previewed, rows, counts, items }' } },
+      status: 201,
       handler: async (ctx) => {
         const { kind } = input<unknown, { kind: SyncKind }>(ctx).query;
         let rows;
@@ -61,7 +62,6 @@ export function baseDataRoutes(deps: FeatureDeps): RouteDefinition[] {
           throw err;
         }
         ctx.body = await previewShare(deps, callerOf(ctx), kind, rows);
-        ctx.status = 201;
       },
     },
     {
@@ -113,9 +113,9 @@ export function baseDataRoutes(deps: FeatureDeps): RouteDefinition[] {
       path: '/basedata/zones',
       body: createZoneBody,
       summary: '新建功能区：名称、自有代码、上级地区与上报层级（国家级管理员）',
+      status: 201,
       handler: async (ctx) => {
         ctx.body = await createZone(deps, callerOf(ctx), input<CreateZoneInput>(ctx).body);
-        ctx.status = 201;
       },
     },
     {

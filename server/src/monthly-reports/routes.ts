@@ -70,7 +70,7 @@ export function monthlyReportRoutes(deps: FeatureDeps & { attachmentsDir: string
     store: new AttachmentStore(`${deps.attachmentsDir}/monthly-reports`),
   };
   const caller = (ctx: Context): MonthlyCaller => ({ auth: authOf(ctx), actor: actorOf(ctx) });
-  const common = { tags: ['省级月报'], auth: true, before: [deps.auth] };
+  const common = { tags: ['省级月报'], auth: 'user' as const };
   type P = { month: string; code: string };
   return [
     {

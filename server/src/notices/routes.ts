@@ -142,7 +142,7 @@ async function uploadAttachments(deps: NoticeDeps, ctx: Context) {
 
 export function noticeRoutes(deps: NoticeRouteDeps): RouteDefinition[] {
   const service: NoticeDeps = { clock: deps.clock, store: new AttachmentStore(deps.attachmentsDir) };
-  const common = { tags: messages.tags, auth: true, before: [deps.auth] };
+  const common = { tags: messages.tags, auth: 'user' as const };
   return [
     {
       ...common,
@@ -162,9 +162,9 @@ export function noticeRoutes(deps: NoticeRouteDeps): RouteDefinition[] {
         '创建通知公告（标题、富文本内容、接收范围：本级及下级的地区管理员级别与学校类型）；draft=true 先存草稿，上传附件后再发布',
       body: createNoticeBody,
       responses: { 201: { description: '已创建（默认同时发布）' } },
+      status: 201,
       handler: async (ctx) => {
         ctx.body = await createNotice(service, callerOf(ctx), input<CreateNoticeInput>(ctx).body);
-        ctx.status = 201;
       },
     },
     {
@@ -225,10 +225,10 @@ export function noticeRoutes(deps: NoticeRouteDeps): RouteDefinition[] {
       params: noticeIdParams,
       query: uploadAttachmentQuery,
       responses: { 201: { description: '已上传：{ items: [附件] }' } },
+      status: 201,
       handler: async (ctx) => {
         const items = await uploadAttachments(service, ctx);
         ctx.body = { items };
-        ctx.status = 201;
       },
     },
     {

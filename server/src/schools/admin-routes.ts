@@ -28,7 +28,7 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 
 export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
   const action = (ctx: Context): ActionContext => actionOf(ctx, deps.clock);
-  const common = { tags: ['学校管理员账号'], auth: true, before: [deps.auth] };
+  const common = { tags: ['学校管理员账号'], auth: 'user' as const };
   return [
     {
       ...common,
@@ -50,10 +50,10 @@ export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
       params: schoolIdParams,
       body: addSchoolAdminBody,
       responses: { 201: { description: '已新增，返回登录名与初始密码' } },
+      status: 201,
       handler: async (ctx) => {
         const { params, body } = input<{ name?: string }, unknown, { id: string }>(ctx);
         ctx.body = await addSchoolAdmin(action(ctx), params.id, body.name);
-        ctx.status = 201;
       },
     },
     {

@@ -48,8 +48,7 @@ const messages = {
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
-  const before = [deps.auth];
-  const common = { tags: messages.tags, auth: true, before };
+  const common = { tags: messages.tags, auth: 'user' as const };
   return [
     {
       ...common,
@@ -69,9 +68,9 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary: '新增学校（同时生成学校管理员账号，初始密码 123456）',
       body: createSchoolBody,
       responses: { 201: { description: '已创建：{ school, admin: { loginName, initialPassword } }' } },
+      status: 201,
       handler: async (ctx) => {
         ctx.body = await createSchool(deps, callerOf(ctx), input<CreateSchoolInput>(ctx).body);
-        ctx.status = 201;
       },
     },
     {
@@ -101,6 +100,7 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
           description: '已导入：{ created, initialPassword, schools: [{ id, name, regionCode, loginName }] }',
         },
       },
+      status: 201,
       handler: async (ctx) => {
         const { regionCode } = input<unknown, { regionCode?: string }>(ctx).query;
         await checkImportAccess(callerOf(ctx), regionCode);
@@ -112,7 +112,6 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
           throw err;
         }
         ctx.body = await importSchools(deps, callerOf(ctx), rows, { defaultRegionCode: regionCode });
-        ctx.status = 201;
       },
     },
     {

@@ -42,7 +42,7 @@ function sendWorkbook(ctx: Context, fileName: string, write: (out: PassThrough) 
 }
 
 export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
-  const common = { tags: messages.tags, auth: true, before: [deps.auth] };
+  const common = { tags: messages.tags, auth: 'user' as const };
   const sd = { clock: deps.clock, calendar: deps.calendar };
   return [
     {

@@ -72,7 +72,7 @@ function sendWorkbook(ctx: Context, fileName: string, write: (out: PassThrough) 
 }
 
 export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
-  const common = { tags: messages.tags, auth: true, before: [deps.auth] };
+  const common = { tags: messages.tags, auth: 'user' as const };
   return [
     {
       ...common,
@@ -81,9 +81,9 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary: '创建培训（国家级、省级的超级管理员、专项管理员或管理员）',
       body: createTrainingBody,
       responses: { 201: { description: '已创建' } },
+      status: 201,
       handler: async (ctx) => {
         ctx.body = await createTraining(deps, callerOf(ctx), input<CreateTrainingInput>(ctx).body);
-        ctx.status = 201;
       },
     },
     {

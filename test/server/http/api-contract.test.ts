@@ -28,6 +28,7 @@ describe('API contract: one date format, typed error codes', function () {
           {
             method: 'get',
             path: '/test/dates',
+            auth: 'public',
             summary: 'probe',
             handler: (ctx) => {
               ctx.status = 201;
