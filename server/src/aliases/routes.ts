@@ -4,7 +4,7 @@ import type { FeatureDeps } from '../app-deps';
 import { actorOf, authOf } from '../accounts/auth';
 import { input, type RouteDefinition } from '../http/route';
 import { LONG_REQUEST_MS } from '../http/time-limit';
-import { uploadedFile } from '../http/upload';
+import { readUpload } from '../http/upload';
 import { addAliasBody, aliasParams, userIdParams } from './schemas';
 import {
   addAlias,
@@ -73,13 +73,7 @@ export function aliasRoutes(deps: FeatureDeps): RouteDefinition[] {
       responses: { 201: { description: '{ rows, created, unchanged }' } },
       status: 201,
       handler: async (ctx) => {
-        let rows;
-        try {
-          rows = await readAliasRows(await uploadedFile(ctx, MAX_UPLOAD_BYTES));
-        } catch (err) {
-          ctx.req.resume(); // let a refused upload drain, so the client reads the answer
-          throw err;
-        }
+        const rows = await readUpload(ctx, MAX_UPLOAD_BYTES, readAliasRows);
         ctx.body = await importAliases(ac(ctx), rows);
       },
     },

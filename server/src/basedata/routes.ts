@@ -5,7 +5,7 @@ import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { input, type RouteDefinition } from '../http/route';
 import { LONG_REQUEST_MS } from '../http/time-limit';
-import { uploadedFile } from '../http/upload';
+import { drainOnError, uploadedFile } from '../http/upload';
 import type { Caller } from '../schools/service';
 import type { SyncKind } from './model';
 import {
@@ -53,14 +53,10 @@ export function baseDataRoutes(deps: FeatureDeps): RouteDefinition[] {
       status: 201,
       handler: async (ctx) => {
         const { kind } = input<unknown, { kind: SyncKind }>(ctx).query;
-        let rows;
-        try {
+        const rows = await drainOnError(ctx, async () => {
           requireNational(callerOf(ctx));
-          rows = await readShare(kind, await uploadedFile(ctx, MAX_UPLOAD_BYTES));
-        } catch (err) {
-          ctx.req.resume(); // let a refused upload drain, so the client reads the answer
-          throw err;
-        }
+          return readShare(kind, await uploadedFile(ctx, MAX_UPLOAD_BYTES));
+        });
         ctx.body = await previewShare(deps, callerOf(ctx), kind, rows);
       },
     },

@@ -74,6 +74,20 @@ export class TooManyRequestsError extends AppError {
   }
 }
 
+/** The request body is over the route's size limit: 413. */
+export class PayloadTooLargeError extends AppError {
+  constructor(message: string, code: ErrorCode = 'PAYLOAD_TOO_LARGE', details?: ErrorDetails) {
+    super(413, code, message, details);
+  }
+}
+
+/** The body's media type is not one the route takes: 415. */
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(message: string, code: ErrorCode = 'UNSUPPORTED_MEDIA_TYPE', details?: ErrorDetails) {
+    super(415, code, message, details);
+  }
+}
+
 /** The service can't answer now (the database did not answer in time): 503, the client may retry. */
 export class ServiceUnavailableError extends AppError {
   constructor(message: string, code: ErrorCode = 'SERVICE_UNAVAILABLE', details?: ErrorDetails) {

@@ -5,12 +5,8 @@ import { actorOf, authOf } from '../accounts/auth';
 import { ValidationError } from '../http/errors';
 import { input, type RouteDefinition } from '../http/route';
 import type { JsonSchema } from '../http/validation';
-import {
-  AttachmentStore,
-  ATTACHMENT_MAX_BYTES,
-  checkAttachmentName,
-  contentDisposition,
-} from '../notices/attachments';
+import { AttachmentStore, ATTACHMENT_MAX_BYTES, checkAttachmentName } from '../notices/attachments';
+import { contentDisposition } from '../http/download';
 import { uploadedFile } from '../http/upload';
 import {
   addMonthlyAttachment,

@@ -1,6 +1,7 @@
 // School-admin account management (seed 000 part 3); switching the active binding is accounts/binding-routes.ts.
 import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
+import { contentDisposition, XLSX_MIME } from '../http/download';
 import { input, type RouteDefinition } from '../http/route';
 import {
   addSchoolAdminBody,
@@ -23,8 +24,6 @@ import {
 } from './admin-accounts';
 import { actionOf } from '../access/caller';
 import { authOf } from '../accounts/auth';
-
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
   const action = (ctx: Context): ActionContext => actionOf(ctx, deps.clock);
@@ -117,11 +116,8 @@ export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
           params.code,
           query.direct,
         );
-        ctx.set('Content-Type', XLSX_TYPE);
-        ctx.set(
-          'Content-Disposition',
-          `attachment; filename="school-admins-${params.code}.xlsx"; filename*=UTF-8''${encodeURIComponent(filename)}`,
-        );
+        ctx.set('Content-Type', XLSX_MIME);
+        ctx.set('Content-Disposition', contentDisposition(filename));
         ctx.set('Cache-Control', 'no-store');
         ctx.body = stream;
       },
