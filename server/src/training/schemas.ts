@@ -52,24 +52,19 @@ export const listTrainingsQuery: JsonSchema = strictObject({
 
 export const statsQuery: JsonSchema = strictObject({ region: regionCode, includeUnverified, stage, subject });
 
-export const teachersQuery: JsonSchema = strictObject({
+/** The by-teacher filters, shared by the page and its export. */
+const teacherFilters: Record<string, JsonSchema> = {
   region: regionCode,
   school: objectId('学校编号'),
   direct: { type: 'boolean', title: '只看直属学校', default: false },
   q: { type: 'string', title: '姓名', maxLength: 20 },
   stage,
   subject,
-  ...paginationQuery,
-});
+};
 
-export const teachersExportQuery: JsonSchema = strictObject({
-  region: regionCode,
-  school: objectId('学校编号'),
-  direct: { type: 'boolean', title: '只看直属学校', default: false },
-  q: { type: 'string', title: '姓名', maxLength: 20 },
-  stage,
-  subject,
-});
+export const teachersQuery: JsonSchema = strictObject({ ...teacherFilters, ...paginationQuery });
+
+export const teachersExportQuery: JsonSchema = strictObject(teacherFilters);
 
 export const schoolStatsQuery: JsonSchema = strictObject({ includeUnverified });
 

@@ -39,12 +39,12 @@ describe('uploads: one module, 413 and 415', function () {
     await server?.close();
   });
 
-  const post = (body: BodyInit, type?: string) =>
+  const post = (body: string | FormData, type?: string) =>
     fetch(`${server.url}/api/v1/test/upload`, {
       method: 'POST',
       body,
       headers: type ? { 'Content-Type': type } : {},
-    }).then(async (res) => ({ status: res.status, body: await res.json() }));
+    }).then(async (res) => ({ status: res.status, body: (await res.json()) as any }));
 
   it('takes the file as the body or as the multipart `file` part', async () => {
     expect(await post('a,b\n1,2\n', 'text/csv')).to.deep.equal({ status: 200, body: { bytes: 8 } });
@@ -68,7 +68,7 @@ describe('uploads: one module, 413 and 415', function () {
       duplex: 'half',
     } as RequestInit);
     expect(res.status).to.equal(413);
-    expect((await res.json()).error.code).to.equal('PAYLOAD_TOO_LARGE');
+    expect(((await res.json()) as any).error.code).to.equal('PAYLOAD_TOO_LARGE');
   });
 
   it('415 UNSUPPORTED_MEDIA_TYPE for a body of another type, saying how to upload', async () => {
