@@ -27,6 +27,18 @@ export default tseslint.config(
     },
   },
   {
+    // Type-checked rules where promises carry the work (server, shared, bot): a promise nobody awaits
+    // loses its error, one passed where a callback returning void is expected (an event handler, a
+    // Koa `app.on`) runs unobserved. Deliberate fire-and-forget is written `void work(); // why`.
+    files: ['server/src/**/*.ts', 'shared/src/**/*.ts', 'bot/src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -9,6 +9,7 @@ import { BotDelivery, fanOutEvents } from '../server/src/bot-api/deliveries';
 import { BotRoom } from '../server/src/bot-api/model';
 import { systemClock } from '../server/src/clock';
 import { writeScale } from '../server/src/demo/scale';
+import { toApiDateTime } from '@eduprogress/shared';
 import { emitEvent } from '../server/src/outbox/service';
 import { Region, type RegionDoc } from '../server/src/regions/model';
 import { fmt, percentile, startBenchServer } from './harness';
@@ -117,7 +118,8 @@ export async function benchBot(): Promise<void> {
         cycle: 'quarterly',
         level: 'county',
         daysBefore: 2,
-        deadline: new Date(now.getTime() + 2 * 86_400_000).toISOString(),
+        opensAt: toApiDateTime(new Date(now.getTime() - 5 * 86_400_000)),
+        deadline: toApiDateTime(new Date(now.getTime() + 2 * 86_400_000)),
       },
     });
     const t0 = performance.now();

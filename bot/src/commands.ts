@@ -10,7 +10,7 @@ import {
   renderProgress,
   renderTraining,
   renderWindows,
-  type NoticeRow,
+  type NoticeSummary,
   type PeriodsView,
   type ProgressView,
 } from './replies';
@@ -275,7 +275,9 @@ export async function runCommand(ctx: CommandContext, parsed: Parsed): Promise<C
       case 'hours':
         return { reply: await trainingReply(ctx, room, parsed.arg) };
       case 'notices': {
-        const page = await ctx.api.forRoom<{ items: NoticeRow[] }>(ctx.roomId, '/notices', { pageSize: 5 });
+        const page = await ctx.api.forRoom<{ items: NoticeSummary[] }>(ctx.roomId, '/notices', {
+          pageSize: 5,
+        });
         return { reply: renderNotices(page.items) };
       }
       case 'subscribe':

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       if (restarting) return;
       restarting = true;
       console.log(messages.loggedOut);
-      setTimeout(async () => {
+      const reconnect = async () => {
         try {
           await wechaty.stop();
           await wechaty.start();
@@ -73,7 +73,9 @@ async function main(): Promise<void> {
         } finally {
           restarting = false;
         }
-      }, 5000);
+      };
+      // reconnect() catches its own errors: nothing is left for the timer to observe.
+      setTimeout(() => void reconnect(), 5000);
     };
     wechaty.on('logout', restart);
     wechaty.on('error', (err) => {

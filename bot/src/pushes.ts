@@ -1,6 +1,7 @@
 // The text of each push for one group: the event's facts plus, where the issue asks for "what is still
 // missing" or a digest, the group's own region read from the ordinary endpoints at send time — one digest
 // per group, by child region, never one message per school.
+import type { BotDelivery } from '@eduprogress/shared';
 import type { ApiClient } from './api';
 import { missingReply, progressOf } from './commands';
 import {
@@ -65,19 +66,8 @@ const messages = {
   unknown: (type: string) => `【通知】${type}`,
 };
 
-/** A leased (event, group) pair as GET /bot/deliveries hands it out. */
-export interface Delivery {
-  id: string;
-  eventId: string;
-  type: string;
-  roomId: string;
-  regionCode: string;
-  payload: Record<string, any>;
-  /** A digest's parts (every event filed under the pair); [payload] otherwise. */
-  parts?: Record<string, any>[];
-  generation: number;
-  attempts: number;
-}
+/** A leased (event, group) pair as GET /bot/deliveries hands it out (shared/src/api/events.ts). */
+export type Delivery = BotDelivery;
 
 const MS_PER_DAY = 86_400_000;
 
@@ -92,15 +82,21 @@ function remaining(deadlineIso: string, now: Date): string {
  * what is missing (reminders), what was auto-submitted, or a digest. `now` is the bot's clock.
  */
 export async function renderPush(api: ApiClient, d: Delivery, now: Date): Promise<string> {
-  const p = d.payload;
   const ctx = { api, roomId: d.roomId };
-  const period = periodName(String(p.period ?? ''));
   switch (d.type) {
-    case 'window.opened':
-      return messages.windowOpened(period, levelLabel(p.level), dayTime(p.opensAt), deadlineText(p.deadline));
+    case 'window.opened': {
+      const p = d.payload;
+      return messages.windowOpened(
+        periodName(p.period),
+        levelLabel(p.level),
+        dayTime(p.opensAt),
+        deadlineText(p.deadline),
+      );
+    }
     case 'deadline.reminder': {
+      const p = d.payload;
       const head = messages.reminder(
-        period,
+        periodName(p.period),
         levelLabel(p.level),
         deadlineText(p.deadline),
         remaining(p.deadline, now),
@@ -115,12 +111,11 @@ export async function renderPush(api: ApiClient, d: Delivery, now: Date): Promis
       return `${head}\n${messages.stillMissing}\n${detail.split('\n').slice(1).join('\n')}`;
     }
     case 'deadline.passed': {
+      const p = d.payload;
       const parts = d.parts?.length ? d.parts : [p];
-      const regions = [
-        ...new Set(parts.flatMap((x) => (x.autoSubmittedRegions as string[] | undefined) ?? [])),
-      ];
+      const regions = [...new Set(parts.flatMap((x) => x.autoSubmittedRegions ?? []))];
       const schools = parts.reduce((n, x) => n + Number(x.autoSubmittedSchools ?? 0), 0);
-      const lines = [messages.passed(period, levelLabel(p.level))];
+      const lines = [messages.passed(periodName(p.period), levelLabel(p.level))];
       const progress = await progressOf(ctx, d.regionCode);
       if (progress.region.level === p.level) {
         // A group of one of the level's regions: its own report and schools only, not its neighbours'.
@@ -133,39 +128,46 @@ export async function renderPush(api: ApiClient, d: Delivery, now: Date): Promis
       );
       return lines.join('\n');
     }
-    case 'report.returned':
-      return messages.returned(String(p.unit), period, String(p.reason ?? ''), deadlineText(p.deadline));
-    case 'withdrawal.requested':
-      return messages.withdrawalRequested(String(p.unit), period, String(p.reason ?? ''));
-    case 'withdrawal.decided':
-      return messages.withdrawalDecided(String(p.unit), period, !!p.approved, p.reason);
-    case 'notice.published':
-      return messages.notice(
-        String(p.regionName),
-        String(p.title),
-        dayTime(p.publishedAt),
-        Number(p.attachmentCount ?? 0),
-      );
+    case 'report.returned': {
+      const p = d.payload;
+      return messages.returned(p.unit, periodName(p.period), p.reason ?? '', deadlineText(p.deadline));
+    }
+    case 'withdrawal.requested': {
+      const p = d.payload;
+      return messages.withdrawalRequested(p.unit, periodName(p.period), p.reason ?? '');
+    }
+    case 'withdrawal.decided': {
+      const p = d.payload;
+      return messages.withdrawalDecided(p.unit, periodName(p.period), !!p.approved, p.reason);
+    }
+    case 'notice.published': {
+      const p = d.payload;
+      return messages.notice(p.regionName, p.title, dayTime(p.publishedAt), Number(p.attachmentCount ?? 0));
+    }
     case 'digest.progress':
       return `${messages.weeklyProgress}${renderProgress(await progressOf(ctx, d.regionCode), 20)}`;
     case 'digest.training': {
+      const p = d.payload;
       const stats = await api.forRoom<Parameters<typeof renderTraining>[0]>(
         d.roomId,
-        `/trainings/${encodeURIComponent(String(p.trainingId))}/stats`,
+        `/trainings/${encodeURIComponent(p.trainingId)}/stats`,
         { region: d.regionCode },
       );
       return `${messages.weeklyTraining(deadlineText(p.endAt))}\n${renderTraining(stats, 20)}`;
     }
-    case 'school.request.decided':
+    case 'school.request.decided': {
+      const p = d.payload;
       return messages.schoolRequestDecided(
-        String(p.school),
-        String(p.kind),
-        (p.target as string | null) ?? null,
+        p.school,
+        p.kind,
+        p.target ?? null,
         !!p.approved,
-        (p.comment as string | null) ?? null,
-        (p.applyError as string | null) ?? null,
+        p.comment ?? null,
+        p.applyError ?? null,
       );
+    }
     default:
-      return messages.unknown(d.type);
+      // A type this bot does not know yet (a newer server): say what it is rather than nothing.
+      return messages.unknown((d as { type: string }).type);
   }
 }

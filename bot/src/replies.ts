@@ -1,11 +1,17 @@
 // Plain-Chinese rendering of the server's answers for a group: progress, units not reported, windows,
 // training statistics, notices. Pure functions of the JSON the ordinary endpoints return.
 import {
-  formatFraction,
+  formatRate,
   REGION_LEVEL_LABELS,
   REPORT_STATE_LABELS,
+  type NoticeSummary,
+  type PeriodsView,
+  type ProgressCounts,
+  type ProgressRow,
+  type ProgressView,
   type RegionLevel,
   type ReportState,
+  type TrainingStatsRow,
 } from '@eduprogress/shared';
 
 const messages = {
@@ -49,49 +55,15 @@ const messages = {
   noticeHint: '全文与附件请在小程序「通知公告」中查看。',
 };
 
-export interface Counts {
-  units: number;
-  submitted: number;
-  autoSubmitted: number;
-  overdue: number;
-  rate: number | null;
-}
+// The answers' shapes are the API contract (shared/src/api/views.ts).
+export type { NoticeSummary, PeriodsView, ProgressView };
+type Counts = ProgressCounts;
+type ChildRow = ProgressRow;
+type TrainingRow = TrainingStatsRow;
+type NoticeRow = NoticeSummary;
 
-export interface ChildRow extends Counts {
-  code: string;
-  name: string;
-  level: RegionLevel;
-  direct: boolean;
-  report: { state: ReportState; stateLabel: string; autoSubmitted: boolean } | null;
-}
-
-export interface ProgressView {
-  region: { code: string; name: string; level: RegionLevel };
-  period: string;
-  totals: Counts;
-  report: { state: ReportState; stateLabel: string; autoSubmitted: boolean };
-  children: ChildRow[];
-}
-
-export interface TrainingRow {
-  code: string;
-  name: string;
-  participants: number;
-  participationRate: number | null;
-  completers: number;
-  completionRate: number | null;
-  avgHours: number | null;
-}
-
-export interface NoticeRow {
-  title: string;
-  regionName: string;
-  publishedAt: string | null;
-  attachmentCount: number;
-}
-
-/** A 0–1 fraction as a percentage with one decimal (shared, so the mini-program says the same). */
-export const rate = (r: number | null): string => formatFraction(r);
+/** A percentage rate with one decimal (shared, so the mini-program says the same). */
+export const rate = (r: number | null): string => formatRate(r);
 
 /** A number that is already a percentage (training statistics). */
 function pct(p: number | null): string {
@@ -135,7 +107,9 @@ export function renderProgress(p: ProgressView, maxRows = 30): string {
   const rows = p.children.filter((c) => c.units > 0);
   if (rows.length) {
     lines.push(messages.childrenTitle);
-    const sorted = [...rows].sort((a, b) => (a.rate ?? 2) - (b.rate ?? 2) || a.code.localeCompare(b.code));
+    const sorted = [...rows].sort(
+      (a, b) => (a.rate ?? 200) - (b.rate ?? 200) || a.code.localeCompare(b.code),
+    );
     for (const c of sorted.slice(0, maxRows)) lines.push(messages.childRow(c));
     if (sorted.length > maxRows) lines.push(messages.more(sorted.length - maxRows));
   }
@@ -182,12 +156,6 @@ export function renderMissing(
       lines.push(messages.schoolsMore(schools.names.length, schools.total));
   }
   return lines.join('\n');
-}
-
-export interface PeriodsView {
-  period: string;
-  windows: { level: string; opensAt: string; closesAt: string; open: boolean }[];
-  now: string;
 }
 
 /** 截止: each level's window of the period being reported. */

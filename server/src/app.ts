@@ -6,6 +6,7 @@ import { accountRoutes } from './accounts/routes';
 import type { AuthDeps } from './accounts/service';
 import type { Clock } from './clock';
 import { errorHandler } from './http/error-handler';
+import { apiJson } from './http/json';
 import { buildOpenApi } from './http/openapi';
 import { requestContext } from './http/request-context';
 import { registerRoutes, type RouteDefinition } from './http/route';
@@ -26,6 +27,8 @@ import { schoolRoutes } from './schools/routes';
 import { reportRoutes } from './reports/routes';
 import { noticeRoutes } from './notices/routes';
 import { botRoutes } from './bot-api/routes';
+import { requireBot } from './bot-api/auth';
+import { isBotRequest } from './bot-api/caller';
 import { trainingRoutes } from './training/routes';
 import { teacherRoutes } from './teachers/routes';
 import { statisticsRoutes } from './statistics/routes';
@@ -99,13 +102,13 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     ...accountRoutes(auth),
     ...profileRoutes({ ...auth, sms: deps.sms, wechat: deps.wechat }),
     ...emailResetRoutes({ ...auth, email: deps.email ?? new RecordingEmailSender() }),
-    ...regionRoutes(auth, botCaller),
+    ...regionRoutes(),
     ...schoolRoutes(feature),
     ...reportRoutes(feature),
     ...accountAdminRoutes(feature),
     ...bindingRoutes(feature),
     ...permissionCodeRoutes(feature),
-    ...auditRoutes(feature),
+    ...auditRoutes(),
     ...trainingRoutes(feature),
     ...teacherRoutes(feature),
     ...statisticsRoutes(feature),
@@ -128,6 +131,7 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
     method: 'get',
     path: '/openapi.json',
     summary: 'OpenAPI 3 文档（由校验请求的同一批 JSON Schema 生成）',
+    auth: 'public',
     tags: ['系统'],
     handler: (ctx) => {
       ctx.body = openapi;
@@ -135,7 +139,16 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
   });
 
   const router = new Router({ prefix: API_PREFIX });
+  // What each route's `auth` means (http/route.ts): a user's bearer token (or the bot acting for a group on
+  // the GETs it may read), the bot's own token, or either.
+  const botOnly = requireBot(deps.botToken);
   registerRoutes(router, routes, {
+    authenticators: {
+      user: feature.auth,
+      bot: botOnly,
+      'bot-or-user': (ctx, next) => (isBotRequest(ctx) ? botOnly(ctx, next) : feature.auth(ctx, next)),
+    },
+    clock: deps.clock,
     requestTimeoutMs: deps.requestTimeoutMs,
     firstLoginSteps: regionFormGuard({ clock: deps.clock, calendar: feature.calendar }),
     checkPeriod: periodChecker(deps.clock, feature.calendar),
@@ -151,6 +164,8 @@ export function createApp(deps: AppDeps): { app: Koa; routes: RouteDefinition[] 
   });
   // The request logger sits outside the error renderer so that it records the status actually sent.
   app.use(requestContext(deps.logger));
+  // Outside the error renderer, so error bodies are serialized the same way (one date format).
+  app.use(apiJson());
   app.use(errorHandler());
   if (deps.webRoot) app.use(webApp(deps.webRoot, API_PREFIX));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '2mb', encoding: 'utf-8' }));

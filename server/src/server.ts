@@ -154,7 +154,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           ? new Code2SessionClient(config.wechatAppId, config.wechatSecret)
           : new FakeWechatAuth()),
     });
-    const server = http.createServer(app.callback());
+    const handle = app.callback();
+    // Koa answers and logs its own errors (error-handler.ts, app.on('error')): the promise holds nothing more.
+    const server = http.createServer((req, res) => void handle(req, res));
     renderClientErrors(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

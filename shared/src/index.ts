@@ -10,3 +10,4 @@ export * from './indicators';
 export * from './rates';
 export * from './roles';
 export * from './region-paths';
+export * from './api';

@@ -1,8 +1,9 @@
-// How a rate reads. Progress and supervision rates travel as fractions (0–1, API.md `totals.rate`);
-// training statistics travel as percentages with two decimals (seed 003 prints them so). The bot and the
-// mini-program show both through these, so 0.9775 is "97.8%" everywhere.
+// How a rate reads. Every rate in a response is a percentage number, 0–100 with at most two decimals
+// (the convention of shared/src/api/rates.ts, computed by `percent` in training-stats.ts): progress and
+// supervision, activation, training statistics and the statistics indicators alike. The bot and the
+// mini-program print progress-like rates through `formatRate`, so 97.75 is "97.8%" everywhere.
 
-/** A 0–1 fraction as a percentage with one decimal: 0.9775 → "97.8%"; null → "—". */
-export function formatFraction(rate: number | null | undefined): string {
-  return rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`;
+/** A percentage with one decimal: 97.75 → "97.8%"; null → "—". */
+export function formatRate(rate: number | null | undefined): string {
+  return rate === null || rate === undefined ? '—' : `${rate.toFixed(1)}%`;
 }

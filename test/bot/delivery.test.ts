@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { BotDelivery } from '../../server/src/bot-api/deliveries';
+import { toApiDateTime } from '@eduprogress/shared';
 import { emitEvent } from '../../server/src/outbox/service';
 import { manualClock, PASSWORD, regionUser } from '../helpers/fixtures';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -34,11 +35,13 @@ describe('bot delivery: restarts, two instances, repeated messages, random input
         regionCode: '350000',
         regionPath: ['000000'],
         payload: {
+          noticeId: `${tag}-${i}`,
           title,
           regionCode: '350000',
           regionName: '福建省',
+          authorName: '福建省管理员',
           scope: { levels: ['province'], schoolTypes: [] },
-          publishedAt: clock().toISOString(),
+          publishedAt: toApiDateTime(clock()),
           attachmentCount: 0,
         },
       });

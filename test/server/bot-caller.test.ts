@@ -80,8 +80,9 @@ describe('the bot as a caller for a bound group', function () {
     }
     for (const path of ['/me', '/audit', `/schools/${schoolId}/teachers`, '/regions/350100/schools/export']) {
       const res = await server.api(path, { headers: asRoom('fz@chatroom') });
-      // /me has no bot caller at all (401); the others refuse it (403)
-      expect(res.status, path).to.equal(path === '/me' ? 401 : 403);
+      // Every `auth: 'user'` route knows the bot's room caller and refuses it where it does not belong.
+      expect(res.status, path).to.equal(403);
+      expect(res.body.error.code, path).to.equal('BOT_ROUTE_FORBIDDEN');
     }
   });
 

@@ -70,6 +70,7 @@ describe('time limits when the database stops answering', function () {
         {
           method: 'get',
           path: '/test/db-read',
+          auth: 'public',
           summary: 'test probe: one database read, no request time limit',
           timeoutMs: 0,
           handler: async (ctx) => {

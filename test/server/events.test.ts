@@ -89,6 +89,15 @@ describe('due calendar events (pure)', () => {
   });
 });
 
+/** A `report.returned` payload as the reports service writes it, for the `i`-th unit. */
+const returned = (i: number) => ({
+  period: '2026Q3',
+  unit: `单位${i}`,
+  unitKind: 'school' as const,
+  reason: '数据有误',
+  deadline: '2026-11-25T23:59:59+08:00',
+});
+
 describe('events for the bot: calendar events, outbox leases, group binding', function () {
   this.timeout(60_000);
   let server: TestServer;
@@ -221,7 +230,7 @@ describe('events for the bot: calendar events, outbox leases, group binding', fu
           type: 'report.returned',
           regionCode: `35010${i}`,
           regionPath: ['000000', '350000', '350100'],
-          payload: { n: i },
+          payload: returned(i),
         });
       }
     });
@@ -279,7 +288,7 @@ describe('events for the bot: calendar events, outbox leases, group binding', fu
           type: 'report.returned',
           regionCode: '350100',
           regionPath: ['000000', '350000'],
-          payload: {},
+          payload: returned(i),
         });
       }
       const consumers = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];

@@ -446,10 +446,10 @@ describe('permission codes (seed 003 权限码) and activation progress', functi
       expect(res.body.totals).to.deep.include({
         schoolsTotal: 6,
         schoolsActivated: 3,
-        schoolActivationRate: 0.5,
+        schoolActivationRate: 50,
         regionsTotal: 6,
         regionsActivated: 2,
-        regionActivationRate: 0.3333,
+        regionActivationRate: 33.33,
         coveredRegions: 2,
       });
       expect(res.body.direct).to.deep.equal({
@@ -458,7 +458,7 @@ describe('permission codes (seed 003 权限码) and activation progress', functi
         level: null,
         schoolsTotal: 1,
         schoolsActivated: 1,
-        schoolActivationRate: 1,
+        schoolActivationRate: 100,
         regionsTotal: null,
         regionsActivated: null,
         regionActivationRate: null,
@@ -470,10 +470,10 @@ describe('permission codes (seed 003 权限码) and activation progress', functi
         name: '城厢区',
         schoolsTotal: 3,
         schoolsActivated: 2,
-        schoolActivationRate: 0.6667,
+        schoolActivationRate: 66.67,
         regionsTotal: 1,
         regionsActivated: 1,
-        regionActivationRate: 1,
+        regionActivationRate: 100,
         coveredRegions: 1,
       });
       expect(rows['350303']).to.deep.include({

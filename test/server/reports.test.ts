@@ -191,7 +191,7 @@ describe('reporting workflow over HTTP', function () {
     it('shows in the progress totals at once', async () => {
       const res = await server.api('/regions/350102/progress?period=2026Q4', { token: t.countyAdmin });
       expect(res.status).to.equal(200);
-      expect(res.body.totals).to.deep.include({ units: 2, submitted: 1, overdue: 0, rate: 0.5 });
+      expect(res.body.totals).to.deep.include({ units: 2, submitted: 1, overdue: 0, rate: 50 });
       const city = await server.api('/regions/350100/progress?period=2026Q4', { token: t.cityAdmin });
       const gulou = city.body.children.find((c: { code: string }) => c.code === '350102');
       expect(gulou).to.deep.include({ units: 2, submitted: 1 });

@@ -20,6 +20,7 @@ describe('graceful shutdown', function () {
           {
             method: 'get',
             path: '/test/slow',
+            auth: 'public',
             summary: 'test probe: answers when released',
             handler: async (ctx) => {
               await new Promise<void>((resolve) => (releaseSlow = resolve));

@@ -1,43 +1,23 @@
 // The region side over the REST API (API.md): progress, supervision, the reports below a region,
 // review actions, schools and their admin accounts. Inspectors (视察员) read only: `canAct` is what
 // every region page asks before drawing an action button.
-import type { ReportState } from '@eduprogress/shared';
+import type {
+  Page,
+  ProgressCounts,
+  ProgressRow,
+  ProgressView,
+  ReportState,
+  ReportSummary,
+} from '@eduprogress/shared';
 import { request } from './request';
 import { fetchPeriods, type CurrentPeriods } from './periods';
 import type { BindingView } from './session';
 import type { ReportView, SchoolView } from './reports';
 
-export interface Counts {
-  units: number;
-  submitted: number;
-  autoSubmitted: number;
-  overdue: number;
-  initialized: number;
-  confirmed: number;
-  rate: number | null;
-}
-
-export interface ReportSummary {
-  state: ReportState;
-  stateLabel: string;
-  autoSubmitted: boolean;
-}
-
-export interface ProgressRow extends Counts {
-  code: string;
-  name: string;
-  level: string;
-  direct: boolean;
-  report: ReportSummary | null;
-}
-
-export interface Progress {
-  region: { code: string; name: string; level: string };
-  period: string;
-  totals: Counts;
-  report: ReportSummary;
-  children: ProgressRow[];
-}
+// The progress answer's shapes are the API contract (shared/src/api/views.ts).
+export type { Page, ProgressRow, ReportSummary };
+export type Counts = ProgressCounts;
+export type Progress = ProgressView;
 
 export interface SupervisionRow {
   code: string;
@@ -64,13 +44,6 @@ export interface UnitReportRow {
   returnDeadline?: string;
   lastReason?: string;
   updatedAt?: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
 }
 
 export interface SchoolListItem extends SchoolView {

@@ -18,8 +18,7 @@ export function bindingRoutes(deps: FeatureDeps): RouteDefinition[] {
   return [
     {
       tags: ['账号'],
-      auth: true,
-      before: [deps.auth],
+      auth: 'user',
       method: 'post',
       path: '/me/binding',
       summary: '切换当前身份（同一人持有多个地区/学校身份时）',

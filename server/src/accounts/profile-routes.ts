@@ -1,7 +1,6 @@
 import { recordAudit } from '../audit/service';
-import { hit } from '../http/rate-limit';
 import { input, type RouteDefinition } from '../http/route';
-import { actorOf, authOf, requireAuth } from './auth';
+import { actorOf, authOf } from './auth';
 import { userView } from './model';
 import {
   forgotPassword,
@@ -24,28 +23,29 @@ import { RecordingSmsProvider } from './sms';
 import type { VerificationPurpose } from './verification';
 
 export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
-  const auth = requireAuth(deps);
   return [
     {
       method: 'post',
       path: '/auth/sms-code',
+      auth: 'public',
       summary: '发送短信验证码（注册、验证手机号、找回密码）',
       tags: ['账号'],
       body: smsCodeBody,
+      status: 204,
+      rateLimit: { name: 'sms', limit: 30, windowSeconds: 3600 },
       handler: async (ctx) => {
         const { mobile, purpose } = input<{ mobile: string; purpose: VerificationPurpose }>(ctx).body;
-        await hit(deps.clock, `sms:ip:${ctx.ip}`, 30, 3600);
         await requestSmsCode(deps, purpose, mobile);
         // Development only (no SMS gateway configured): the recording provider's code goes back in a
         // header so the mini-program's dev build can show it (a real gateway never does this).
         const devCode = deps.sms instanceof RecordingSmsProvider ? deps.sms.lastCodeFor(mobile) : undefined;
         if (devCode) ctx.set('X-Dev-Sms-Code', devCode);
-        ctx.status = 204;
       },
     },
     {
       method: 'post',
       path: '/auth/register',
+      auth: 'public',
       summary: '手机号注册（短信验证码 + 密码）',
       tags: ['账号'],
       body: registerBody,
@@ -71,12 +71,13 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
     {
       method: 'post',
       path: '/auth/forgot-password',
+      auth: 'public',
       summary: '通过已验证的手机号找回密码',
       tags: ['账号'],
       body: forgotPasswordBody,
+      status: 204,
       handler: async (ctx) => {
         await forgotPassword(deps, input<{ mobile: string; code: string; newPassword: string }>(ctx).body);
-        ctx.status = 204;
       },
     },
     {
@@ -85,8 +86,7 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
       firstLogin: true,
       summary: '完善/修改个人信息（首次登录必填：姓名、性别、手机号、邮箱；新手机号须短信验证）',
       tags: ['账号'],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       body: profileBody,
       handler: async (ctx) => {
         const { user, binding } = authOf(ctx);
@@ -117,11 +117,12 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
     {
       method: 'post',
       path: '/auth/wechat/login',
+      auth: 'public',
       summary: '小程序登录：用 wx.login 的 code 登录已绑定微信的账号',
       tags: ['账号'],
       body: wechatCodeBody,
+      rateLimit: { name: 'login', limit: 60, windowSeconds: 60 },
       handler: async (ctx) => {
-        await hit(deps.clock, `login:ip:${ctx.ip}`, 60, 60);
         ctx.body = await wechatLogin(deps, input<{ code: string }>(ctx).body.code);
       },
     },
@@ -131,9 +132,9 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
       firstLogin: true,
       summary: '把当前微信绑定到已登录的账号',
       tags: ['账号'],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       body: wechatCodeBody,
+      status: 204,
       handler: async (ctx) => {
         const { user } = authOf(ctx);
         await linkWechat(deps, user._id, input<{ code: string }>(ctx).body.code);
@@ -145,7 +146,6 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
           before: { wechatLinked: Boolean(user.wechatOpenId) },
           after: { wechatLinked: true },
         });
-        ctx.status = 204;
       },
     },
   ];

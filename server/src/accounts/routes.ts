@@ -1,24 +1,24 @@
 import { hit } from '../http/rate-limit';
 import type { RouteDefinition } from '../http/route';
 import { input } from '../http/route';
-import { authOf, requireAuth } from './auth';
+import { authOf } from './auth';
 import { userView, bindingView } from './model';
 import { changePassword, login, logout, refresh, type AuthDeps } from './service';
 import { changePasswordBody, loginBody, refreshBody } from './schemas';
 
 export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
-  const auth = requireAuth(deps);
   return [
     {
       method: 'post',
       path: '/auth/login',
+      auth: 'public',
       summary: '登录（登录名、手机号或邮箱 + 密码）',
       tags: ['账号'],
       body: loginBody,
+      rateLimit: { name: 'login', limit: 60, windowSeconds: 60 },
       handler: async (ctx) => {
         const { account, password } = input<{ account: string; password: string }>(ctx).body;
-        // Per IP and per account, counted in the database so every instance shares the limits.
-        await hit(deps.clock, `login:ip:${ctx.ip}`, 60, 60);
+        // Per account (per IP: the rateLimit above), counted in the database so every instance shares them.
         await hit(deps.clock, `login:account:${account.trim().toLowerCase()}`, 20, 60);
         ctx.body = await login(deps, account, password);
       },
@@ -26,6 +26,7 @@ export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
     {
       method: 'post',
       path: '/auth/refresh',
+      auth: 'public',
       summary: '用刷新令牌换取新的令牌',
       tags: ['账号'],
       body: refreshBody,
@@ -39,11 +40,10 @@ export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
       firstLogin: true,
       summary: '退出登录（吊销令牌）',
       tags: ['账号'],
-      auth: true,
-      before: [auth],
+      auth: 'user',
+      status: 204,
       handler: async (ctx) => {
         await logout(ctx.state.token);
-        ctx.status = 204;
       },
     },
     {
@@ -52,13 +52,12 @@ export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
       firstLogin: true,
       summary: '修改密码',
       tags: ['账号'],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       body: changePasswordBody,
+      status: 204,
       handler: async (ctx) => {
         const { oldPassword, newPassword } = input<{ oldPassword: string; newPassword: string }>(ctx).body;
         await changePassword(authOf(ctx).user, oldPassword, newPassword);
-        ctx.status = 204;
       },
     },
     {
@@ -67,8 +66,7 @@ export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
       firstLogin: true,
       summary: '当前用户、当前身份与尚未完成的首次登录步骤',
       tags: ['账号'],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       handler: (ctx) => {
         const { user, binding } = authOf(ctx);
         const pendingSteps: string[] = [];

@@ -4,7 +4,7 @@ import type { FeatureDeps } from '../app-deps';
 import { actorOf, authOf } from '../accounts/auth';
 import { input, type RouteDefinition } from '../http/route';
 import { LONG_REQUEST_MS } from '../http/time-limit';
-import { uploadedFile } from '../http/upload';
+import { readUpload } from '../http/upload';
 import { addAliasBody, aliasParams, userIdParams } from './schemas';
 import {
   addAlias,
@@ -23,7 +23,7 @@ export function aliasRoutes(deps: FeatureDeps): RouteDefinition[] {
     actor: actorOf(ctx),
     binding: authOf(ctx).binding,
   });
-  const common = { tags: ['账号别名'], auth: true, before: [deps.auth] };
+  const common = { tags: ['账号别名'], auth: 'user' as const };
   return [
     {
       ...common,
@@ -56,10 +56,10 @@ export function aliasRoutes(deps: FeatureDeps): RouteDefinition[] {
       path: '/users/:id/aliases/:alias',
       summary: '删除账号的一个别名',
       params: aliasParams,
+      status: 204,
       handler: async (ctx) => {
         const { params } = input<unknown, unknown, { id: string; alias: string }>(ctx);
         await removeAlias(ac(ctx), params.id, params.alias);
-        ctx.status = 204;
       },
     },
     {
@@ -71,16 +71,10 @@ export function aliasRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary:
         '批量导入账号别名（XLSX 或 CSV，列：登录名、别名）：逐行校验，任何一行有误则不导入，错误注明行号',
       responses: { 201: { description: '{ rows, created, unchanged }' } },
+      status: 201,
       handler: async (ctx) => {
-        let rows;
-        try {
-          rows = await readAliasRows(await uploadedFile(ctx, MAX_UPLOAD_BYTES));
-        } catch (err) {
-          ctx.req.resume(); // let a refused upload drain, so the client reads the answer
-          throw err;
-        }
+        const rows = await readUpload(ctx, MAX_UPLOAD_BYTES, readAliasRows);
         ctx.body = await importAliases(ac(ctx), rows);
-        ctx.status = 201;
       },
     },
   ];

@@ -1,5 +1,4 @@
 // Reading the audit trail (001 §22: 合规、可追溯) within the caller's jurisdiction, newest first.
-import type { FeatureDeps } from '../app-deps';
 import type { Binding } from '../accounts/model';
 import { authOf } from '../accounts/auth';
 import { ForbiddenError, ValidationError } from '../http/errors';
@@ -113,15 +112,14 @@ export async function queryAudit(
   return { items: docs.map(entryView), total, page: q.page, pageSize: q.pageSize };
 }
 
-export function auditRoutes(deps: FeatureDeps): RouteDefinition[] {
+export function auditRoutes(): RouteDefinition[] {
   return [
     {
       method: 'get',
       path: '/audit',
       summary: '操作日志（谁、以何身份、何时、对什么做了什么、前后差异），仅限管辖范围，最新在前',
       tags: ['操作日志'],
-      auth: true,
-      before: [deps.auth],
+      auth: 'user',
       query: auditQuery,
       handler: async (ctx) => {
         const { user, binding } = authOf(ctx);

@@ -5,7 +5,7 @@ import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { input, type RouteDefinition } from '../http/route';
 import { LONG_REQUEST_MS } from '../http/time-limit';
-import { uploadedFile } from '../http/upload';
+import { drainOnError, uploadedFile } from '../http/upload';
 import type { Caller } from '../schools/service';
 import type { SyncKind } from './model';
 import {
@@ -38,7 +38,7 @@ function callerOf(ctx: Context): Caller {
 }
 
 export function baseDataRoutes(deps: FeatureDeps): RouteDefinition[] {
-  const common = { tags: messages.tags, auth: true, before: [deps.auth] };
+  const common = { tags: messages.tags, auth: 'user' as const };
   return [
     {
       ...common,
@@ -50,18 +50,14 @@ export function baseDataRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary:
         '上传教育部基础信息数据库共享数据（XLSX 或 CSV；学校按学校标识码，或行政区划）：逐行校验，返回将新增、关联、更名、迁移、撤销及不变的预览，不做更改（国家级管理员）',
       responses: { 201: { description: '预览：{ id, kind, state: previewed, rows, counts, items }' } },
+      status: 201,
       handler: async (ctx) => {
         const { kind } = input<unknown, { kind: SyncKind }>(ctx).query;
-        let rows;
-        try {
+        const rows = await drainOnError(ctx, async () => {
           requireNational(callerOf(ctx));
-          rows = await readShare(kind, await uploadedFile(ctx, MAX_UPLOAD_BYTES));
-        } catch (err) {
-          ctx.req.resume(); // let a refused upload drain, so the client reads the answer
-          throw err;
-        }
+          return readShare(kind, await uploadedFile(ctx, MAX_UPLOAD_BYTES));
+        });
         ctx.body = await previewShare(deps, callerOf(ctx), kind, rows);
-        ctx.status = 201;
       },
     },
     {
@@ -113,9 +109,9 @@ export function baseDataRoutes(deps: FeatureDeps): RouteDefinition[] {
       path: '/basedata/zones',
       body: createZoneBody,
       summary: '新建功能区：名称、自有代码、上级地区与上报层级（国家级管理员）',
+      status: 201,
       handler: async (ctx) => {
         ctx.body = await createZone(deps, callerOf(ctx), input<CreateZoneInput>(ctx).body);
-        ctx.status = 201;
       },
     },
     {

@@ -1,50 +1,37 @@
 // JSON Schemas of the base-data sync routes; titles are the zh-CN labels validation messages quote.
 import type { JsonSchema } from '../http/validation';
+import { strictObject } from '../http/schemas';
 import { DISPLAY_NAME } from '../http/validation';
 import { SYNC_KINDS } from './model';
 
 const regionCode = (title: string): JsonSchema => ({ type: 'string', title, pattern: '^\\d{6}$' });
 
-export const shareQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind'],
-  properties: {
+export const shareQuery: JsonSchema = strictObject(
+  {
     kind: { type: 'string', title: '数据类别（schools 学校 / regions 行政区划）', enum: [...SYNC_KINDS] },
   },
-};
+  ['kind'],
+);
 
-export const syncIdParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id'],
-  properties: { id: { type: 'string', title: '同步批次', pattern: '^[0-9a-f-]{36}$' } },
-};
+export const syncIdParams: JsonSchema = strictObject(
+  { id: { type: 'string', title: '同步批次', pattern: '^[0-9a-f-]{36}$' } },
+  ['id'],
+);
 
-export const createZoneBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['code', 'name', 'parentCode', 'reportsAt'],
-  properties: {
+export const createZoneBody: JsonSchema = strictObject(
+  {
     code: regionCode('功能区代码'),
     name: { type: 'string', title: '功能区名称', minLength: 2, maxLength: 30, [DISPLAY_NAME]: true },
     parentCode: regionCode('上级地区代码'),
     reportsAt: { type: 'string', title: '上报层级', enum: ['city', 'county'] },
   },
-};
+  ['code', 'name', 'parentCode', 'reportsAt'],
+);
 
-export const zoneCodeParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['code'],
-  properties: { code: regionCode('功能区代码') },
-};
+export const zoneCodeParams: JsonSchema = strictObject({ code: regionCode('功能区代码') }, ['code']);
 
-export const moveSchoolsBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['schoolIds'],
-  properties: {
+export const moveSchoolsBody: JsonSchema = strictObject(
+  {
     schoolIds: {
       type: 'array',
       title: '学校',
@@ -53,20 +40,17 @@ export const moveSchoolsBody: JsonSchema = {
       items: { type: 'string', title: '学校 ID', pattern: '^[0-9a-f]{24}$' },
     },
   },
-};
+  ['schoolIds'],
+);
 
-export const schoolIdParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id'],
-  properties: { id: { type: 'string', title: '学校 ID', pattern: '^[0-9a-f]{24}$' } },
-};
+export const schoolIdParams: JsonSchema = strictObject(
+  { id: { type: 'string', title: '学校 ID', pattern: '^[0-9a-f]{24}$' } },
+  ['id'],
+);
 
-export const schoolCodeBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['schoolCode'],
-  properties: {
+export const schoolCodeBody: JsonSchema = strictObject(
+  {
     schoolCode: { type: ['string', 'null'], title: '学校标识码', pattern: '^\\d{10}$' },
   },
-};
+  ['schoolCode'],
+);

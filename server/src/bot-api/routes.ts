@@ -6,8 +6,8 @@ import type { FeatureDeps } from '../app-deps';
 import { isRegionManager } from '../schools/admin-accounts';
 import { ForbiddenError } from '../http/errors';
 import { input, type RouteDefinition } from '../http/route';
-import { botActorOf, requireBot } from './auth';
-import { BOT_ROOM_HEADER, isBotRequest } from './caller';
+import { botActorOf } from './auth';
+import { BOT_ROOM_HEADER } from './caller';
 import { ackDelivery, failDelivery, leaseDeliveries, type SubscriptionTopic } from './deliveries';
 import { getRoom, searchRegions, setSubscription, unbindWithCode } from './rooms';
 import { BotRoom, type BotRoomDoc } from './model';
@@ -49,13 +49,11 @@ export interface BotRouteDeps extends FeatureDeps {
 }
 
 export function botRoutes(deps: BotRouteDeps): RouteDefinition[] {
-  const botOnly = requireBot(deps.botToken);
-  const bot = { tags: messages.tags, before: [botOnly] };
+  const bot = { tags: messages.tags, auth: 'bot' as const };
   return [
     {
       tags: messages.tags,
-      auth: true,
-      before: [deps.auth],
+      auth: 'user',
       method: 'post',
       path: '/bot/binding-codes',
       summary:
@@ -90,7 +88,7 @@ export function botRoutes(deps: BotRouteDeps): RouteDefinition[] {
       summary:
         '已绑定的群聊、地区与最近一次推送及错误（机器人令牌：全部，用于分发；地区管理员登录：本地区及下级的群聊）',
       query: listRoomsQuery,
-      before: [async (ctx, next) => (isBotRequest(ctx) ? botOnly(ctx, next) : deps.auth(ctx, next))],
+      auth: 'bot-or-user',
       handler: async (ctx) => {
         const query = input<unknown, { page: number; pageSize: number }>(ctx).query;
         if (ctx.state.bot) {

@@ -1,6 +1,7 @@
 // Request shapes of the bot API (outbox drain, group binding).
 import { paginationQuery } from '../http/pagination';
 import type { JsonSchema } from '../http/validation';
+import { strictObject } from '../http/schemas';
 import { SUBSCRIPTION_TOPICS } from './deliveries';
 
 const roomId: JsonSchema = {
@@ -11,43 +12,27 @@ const roomId: JsonSchema = {
   pattern: '^\\S+$',
 };
 
-export const bindingCodeBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['regionCode'],
-  properties: { regionCode: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
-};
+export const bindingCodeBody: JsonSchema = strictObject(
+  { regionCode: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
+  ['regionCode'],
+);
 
-export const bindRoomBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['code', 'roomId'],
-  properties: {
+export const bindRoomBody: JsonSchema = strictObject(
+  {
     // Case, spaces and dashes are forgiven: people retype codes in a chat.
     code: { type: 'string', title: '绑定码', minLength: 8, maxLength: 16, pattern: '^[0-9A-Za-z \\-]+$' },
     roomId,
     roomTopic: { type: 'string', title: '群名称', maxLength: 100, default: '' },
   },
-};
+  ['code', 'roomId'],
+);
 
-export const roomParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['roomId'],
-  properties: { roomId },
-};
+export const roomParams: JsonSchema = strictObject({ roomId }, ['roomId']);
 
-export const listRoomsQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { ...paginationQuery },
-};
+export const listRoomsQuery: JsonSchema = strictObject({ ...paginationQuery });
 
-export const leaseEventsQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['consumer'],
-  properties: {
+export const leaseEventsQuery: JsonSchema = strictObject(
+  {
     consumer: {
       type: 'string',
       title: '机器人实例标识（每个实例各用一个）',
@@ -64,20 +49,16 @@ export const leaseEventsQuery: JsonSchema = {
       default: 120,
     },
   },
-};
+  ['consumer'],
+);
 
-export const eventParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id'],
-  properties: { id: { type: 'string', title: '事件编号', minLength: 1, maxLength: 300 } },
-};
+export const eventParams: JsonSchema = strictObject(
+  { id: { type: 'string', title: '事件编号', minLength: 1, maxLength: 300 } },
+  ['id'],
+);
 
-export const leaseDeliveriesQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['consumer'],
-  properties: {
+export const leaseDeliveriesQuery: JsonSchema = strictObject(
+  {
     consumer: (leaseEventsQuery.properties as Record<string, JsonSchema>).consumer,
     limit: { type: 'integer', title: '最多领取条数', minimum: 1, maximum: 100, default: 20 },
     leaseSeconds: (leaseEventsQuery.properties as Record<string, JsonSchema>).leaseSeconds,
@@ -87,45 +68,36 @@ export const leaseDeliveriesQuery: JsonSchema = {
       maxLength: 20000,
     },
   },
-};
+  ['consumer'],
+);
 
-export const deliveryParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id'],
-  properties: { id: { type: 'string', title: '投递编号', minLength: 1, maxLength: 500 } },
-};
+export const deliveryParams: JsonSchema = strictObject(
+  { id: { type: 'string', title: '投递编号', minLength: 1, maxLength: 500 } },
+  ['id'],
+);
 
-export const failDeliveryBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['error'],
-  properties: {
+export const failDeliveryBody: JsonSchema = strictObject(
+  {
     error: { type: 'string', title: '发送失败原因', minLength: 1, maxLength: 500 },
     retryInSeconds: { type: 'integer', title: '多少秒后重试', minimum: 0, maximum: 86400, default: 60 },
   },
-};
+  ['error'],
+);
 
-export const subscriptionBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['topic', 'on'],
-  properties: {
+export const subscriptionBody: JsonSchema = strictObject(
+  {
     topic: { type: 'string', title: '推送类型', enum: [...SUBSCRIPTION_TOPICS] },
     on: { type: 'boolean', title: '是否接收' },
   },
-};
+  ['topic', 'on'],
+);
 
-export const unbindRoomBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['code', 'roomId'],
-  properties: { code: (bindRoomBody.properties as Record<string, JsonSchema>).code, roomId },
-};
+export const unbindRoomBody: JsonSchema = strictObject(
+  { code: (bindRoomBody.properties as Record<string, JsonSchema>).code, roomId },
+  ['code', 'roomId'],
+);
 
-export const regionSearchQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['q'],
-  properties: { q: { type: 'string', title: '地区名称', minLength: 1, maxLength: 30 } },
-};
+export const regionSearchQuery: JsonSchema = strictObject(
+  { q: { type: 'string', title: '地区名称', minLength: 1, maxLength: 30 } },
+  ['q'],
+);

@@ -19,9 +19,7 @@ import { emitEvent as emitEventOnce } from '../outbox/service';
 
 const DAY_MS = 86_400_000;
 
-export interface DueCalendarEvent extends NewEvent {
-  type: 'window.opened' | 'deadline.reminder';
-}
+export type DueCalendarEvent = NewEvent<'window.opened' | 'deadline.reminder'>;
 
 /**
  * What should be in the outbox at `now` (pure). An event stays due while it is still relevant:

@@ -58,6 +58,7 @@ export function healthRoutes(deps: {
     {
       method: 'get',
       path: '/health',
+      auth: 'public',
       summary: '健康检查：在限定时间内读取一条存储数据；读不到时返回 503，status 为 degraded',
       tags: ['系统'],
       // Its own limit is the storage read's; the request limit must never answer for it.

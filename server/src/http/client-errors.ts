@@ -3,6 +3,7 @@
 // envelope every other error has.
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ErrorCode } from './errors';
 
 const messages = {
   headersTooLarge: '请求头过大（例如 Cookie 或令牌过长），请清理后重试',
@@ -17,7 +18,7 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 /** What a parser error becomes: status, code and message. */
-function classify(err: NodeJS.ErrnoException): { status: number; code: string; message: string } {
+function classify(err: NodeJS.ErrnoException): { status: number; code: ErrorCode; message: string } {
   if (err.code === 'HPE_HEADER_OVERFLOW')
     return { status: 431, code: 'HEADERS_TOO_LARGE', message: messages.headersTooLarge };
   if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'HPE_HEADERS_TIMEOUT')

@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import { AppError } from './errors';
+import { AppError, type ErrorCode } from './errors';
 
 const messages = {
   internal: '服务器内部错误，请稍后再试',
@@ -40,7 +40,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> };
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
 }
 
 /** Maps anything thrown below to an error envelope; unexpected errors become a 500 without internals. */
@@ -66,7 +66,7 @@ export function errorHandler() {
   };
 }
 
-function envelope(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
+function envelope(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {
   return details === undefined ? { error: { code, message } } : { error: { code, message, details } };
 }
 

@@ -39,7 +39,8 @@ export function buildOpenApi(routes: RouteDefinition[], info: { version: string 
   for (const route of routes) {
     const path = toOpenApiPath(route.path);
     const responses: Record<string, unknown> = {};
-    for (const [status, r] of Object.entries(route.responses ?? { 200: { description: '成功' } })) {
+    const success = route.responses ?? { [route.status ?? 200]: { description: '成功' } };
+    for (const [status, r] of Object.entries(success)) {
       responses[status] = r.schema
         ? { description: r.description, content: { 'application/json': { schema: r.schema } } }
         : { description: r.description };
@@ -48,7 +49,7 @@ export function buildOpenApi(routes: RouteDefinition[], info: { version: string 
       description: '请求不合法',
       content: { 'application/json': { schema: errorSchema } },
     };
-    if (route.auth) {
+    if (route.auth !== 'public') {
       responses['401'] = { description: '未登录', content: { 'application/json': { schema: errorSchema } } };
       responses['403'] = {
         description: '超出管辖范围',
@@ -61,7 +62,15 @@ export function buildOpenApi(routes: RouteDefinition[], info: { version: string 
       parameters: [...parametersFrom(route.params, 'path'), ...parametersFrom(route.query, 'query')],
       responses,
     };
-    if (route.auth) operation.security = [{ bearerAuth: [] }];
+    if (route.auth === 'user') operation.security = [{ bearerAuth: [] }];
+    if (route.auth === 'bot') operation.security = [{ botToken: [] }];
+    if (route.auth === 'bot-or-user') operation.security = [{ bearerAuth: [] }, { botToken: [] }];
+    if (route.rateLimit) {
+      responses['429'] = {
+        description: '请求过于频繁',
+        content: { 'application/json': { schema: errorSchema } },
+      };
+    }
     if (route.body) {
       operation.requestBody = { required: true, content: { 'application/json': { schema: route.body } } };
     }
@@ -72,7 +81,11 @@ export function buildOpenApi(routes: RouteDefinition[], info: { version: string 
     info: { title: '进展通 EduProgress API', version: info.version },
     servers: [{ url: '/api/v1' }],
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer' },
+        // `Authorization: Bot <BOT_TOKEN>`
+        botToken: { type: 'apiKey', in: 'header', name: 'Authorization' },
+      },
       schemas: { Error: errorSchema },
     },
     paths,

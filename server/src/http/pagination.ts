@@ -6,12 +6,7 @@ export const paginationQuery: Record<string, JsonSchema> = {
   pageSize: { type: 'integer', title: '每页条数', minimum: 1, maximum: 200, default: 20 },
 };
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type { Page } from '@eduprogress/shared';
 
 export function skipOf(page: number, pageSize: number): number {
   return (page - 1) * pageSize;

@@ -2,8 +2,10 @@
 // schemas that validate requests are exactly the schemas that are published.
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
+import type { Clock } from '../clock';
 import { timeLimit } from './time-limit';
 import { ForbiddenError, ValidationError } from './errors';
+import { hit } from './rate-limit';
 import { assertValid, compileValidator, type JsonSchema } from './validation';
 
 const messages = {
@@ -13,16 +15,38 @@ const messages = {
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
+/**
+ * Who may call a route: `public` anyone; `user` a bearer token (and, on the GETs bot-api/caller.ts
+ * allows, the bot acting for a bound group); `bot` only the bot's own token (`Authorization: Bot …`);
+ * `bot-or-user` either, the handler tells them apart by `ctx.state.bot`.
+ */
+export type RouteAuth = 'public' | 'user' | 'bot' | 'bot-or-user';
+
+/** The middleware behind each kind of caller, set up once by the app (http/ knows no feature). */
+export type Authenticators = Record<Exclude<RouteAuth, 'public'>, Middleware>;
+
+/**
+ * A fixed-window limit per client address (http/rate-limit.ts, counted in the database): the
+ * request past `limit` in `windowSeconds` gets 429 RATE_LIMITED. Checked after validation.
+ */
+export interface RouteRateLimit {
+  /** Counter name, e.g. `login` (the key is `<name>:ip:<address>`). */
+  name: string;
+  limit: number;
+  windowSeconds: number;
+}
+
 export interface RouteDefinition {
   method: Method;
   /** Koa path, e.g. `/regions/:code`; published as `/regions/{code}`. */
   path: string;
   summary: string;
   tags?: string[];
-  /** Middleware run before validation, e.g. authentication. */
-  before?: Middleware[];
-  /** Marks the route as requiring a bearer token in the OpenAPI document. */
-  auth?: boolean;
+  /** Who may call it; also what the OpenAPI document says (a bearer token unless `public`). */
+  auth: RouteAuth;
+  /** The success status when the handler sets none other than 200 (e.g. 201 for a creation). */
+  status?: number;
+  rateLimit?: RouteRateLimit;
   /**
    * Open to an account that still has to change its initial or reset password (the first-login steps:
    * change password, complete profile, link WeChat, read /me, log out). Every other authenticated route answers such
@@ -55,6 +79,10 @@ export function registerRoutes(
   router: Router,
   routes: RouteDefinition[],
   opts: {
+    /** The middleware of each non-public `auth`; required once a route needs it. */
+    authenticators?: Partial<Authenticators>;
+    /** The clock rate limits count windows by. */
+    clock?: Clock;
     requestTimeoutMs?: number;
     /** Further first-login steps (e.g. first-login/region-form.ts): throws to refuse the route. */
     firstLoginSteps?: (ctx: Context, route: RouteDefinition) => Promise<void>;
@@ -92,7 +120,16 @@ export function registerRoutes(
       await next();
     };
     const handler: Middleware = async (ctx) => {
+      const rate = route.rateLimit;
+      if (rate) {
+        if (!opts.clock) throw new Error(`route ${route.path}: rate limit without a clock`);
+        await hit(opts.clock, `${rate.name}:ip:${ctx.ip}`, rate.limit, rate.windowSeconds);
+      }
       await route.handler(ctx);
+      // Koa's own choice (200 with a body, 404 without one) gives way to the route's; a status the
+      // handler set itself (e.g. 200 for "already there") stands.
+      const implicit = ctx.status === 200 || (ctx.status === 404 && ctx.body == null);
+      if (route.status && implicit) ctx.status = route.status;
     };
     const limit = timeLimit(route.timeoutMs ?? opts.requestTimeoutMs ?? 0);
     const firstLoginGuard: Middleware = async (ctx, next) => {
@@ -105,8 +142,16 @@ export function registerRoutes(
       if (user && opts.firstLoginSteps) await opts.firstLoginSteps(ctx, route);
       await next();
     };
-    router[route.method](route.path, limit, ...(route.before ?? []), firstLoginGuard, validate, handler);
+    const authenticate = route.auth === 'public' ? [] : [authenticatorFor(route, opts.authenticators)];
+    router[route.method](route.path, limit, ...authenticate, firstLoginGuard, validate, handler);
   }
+}
+
+function authenticatorFor(route: RouteDefinition, all: Partial<Authenticators> | undefined): Middleware {
+  const kind = route.auth as Exclude<RouteAuth, 'public'>;
+  const m = all?.[kind];
+  if (!m) throw new Error(`route ${route.method} ${route.path}: no authenticator for auth '${kind}'`);
+  return m;
 }
 
 /**

@@ -19,7 +19,7 @@ const idParams: JsonSchema = {
 };
 
 export function userMessageRoutes(deps: FeatureDeps): RouteDefinition[] {
-  const common = { tags: ['站内消息'], auth: true, before: [deps.auth] };
+  const common = { tags: ['站内消息'], auth: 'user' as const };
   return [
     {
       ...common,
@@ -38,10 +38,10 @@ export function userMessageRoutes(deps: FeatureDeps): RouteDefinition[] {
       path: '/me/messages/:id/read',
       summary: '标记一条站内消息为已读',
       params: idParams,
+      status: 204,
       handler: async (ctx) => {
         const { id } = input<unknown, unknown, { id: string }>(ctx).params;
         await markUserMessageRead(deps.clock, authOf(ctx).user._id, id);
-        ctx.status = 204;
       },
     },
   ];

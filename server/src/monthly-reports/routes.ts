@@ -5,12 +5,8 @@ import { actorOf, authOf } from '../accounts/auth';
 import { ValidationError } from '../http/errors';
 import { input, type RouteDefinition } from '../http/route';
 import type { JsonSchema } from '../http/validation';
-import {
-  AttachmentStore,
-  ATTACHMENT_MAX_BYTES,
-  checkAttachmentName,
-  contentDisposition,
-} from '../notices/attachments';
+import { AttachmentStore, ATTACHMENT_MAX_BYTES, checkAttachmentName } from '../notices/attachments';
+import { contentDisposition } from '../http/download';
 import { uploadedFile } from '../http/upload';
 import {
   addMonthlyAttachment,
@@ -70,7 +66,7 @@ export function monthlyReportRoutes(deps: FeatureDeps & { attachmentsDir: string
     store: new AttachmentStore(`${deps.attachmentsDir}/monthly-reports`),
   };
   const caller = (ctx: Context): MonthlyCaller => ({ auth: authOf(ctx), actor: actorOf(ctx) });
-  const common = { tags: ['省级月报'], auth: true, before: [deps.auth] };
+  const common = { tags: ['省级月报'], auth: 'user' as const };
   type P = { month: string; code: string };
   return [
     {

@@ -196,13 +196,3 @@ export class AttachmentStore {
     }
   }
 }
-
-/** `attachment` with an ASCII fallback and the exact UTF-8 name as RFC 5987 `filename*`. */
-export function contentDisposition(filename: string): string {
-  const fallback = filename.replace(/[^\x20-\x7e]|["\\%;]/g, '_');
-  const encoded = encodeURIComponent(filename).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
-}

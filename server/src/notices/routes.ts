@@ -1,16 +1,16 @@
 // HTTP surface of notices: auth → validate → handler; uploads and downloads stream.
-import type { IncomingMessage } from 'node:http';
 import type { Context } from 'koa';
 import { callerOf } from '../access/caller';
 import type { FeatureDeps } from '../app-deps';
-import { AppError, ValidationError } from '../http/errors';
+import { UnsupportedMediaTypeError, ValidationError } from '../http/errors';
+import { contentDisposition } from '../http/download';
 import { input, type RouteDefinition } from '../http/route';
+import { drainRequest, formFileStream, multipartForm, type FormFile } from '../http/upload';
 import {
   ATTACHMENT_MAX_BYTES,
   AttachmentStore,
   AttachmentTooLargeError,
   checkAttachmentName,
-  contentDisposition,
   contentProblem,
   type CheckedName,
 } from './attachments';
@@ -41,12 +41,9 @@ const messages = {
   tags: ['通知公告'],
   filenameRequired: '直接上传文件内容时，请在查询参数 filename 中给出文件名',
   bodyParsed: '请以文件自身的类型（如 application/pdf）或 multipart/form-data 上传附件，不要用 JSON',
-  badMultipart: '上传内容无法解析，请重新选择文件上传',
   noFile: '没有收到文件，请以 file 字段上传附件',
   filenameWithMultipart: 'multipart/form-data 上传时文件名取自所选文件，请不要再给出 filename 参数',
 };
-
-type UploadedFile = Exclude<ReturnType<FormData['get']>, string | null>;
 
 /** Room for multipart boundaries and headers around one maximal file. */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -54,21 +51,6 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 export interface NoticeRouteDeps extends FeatureDeps {
   /** Where attachment files are kept (DATA_DIR/attachments). */
   attachmentsDir: string;
-}
-
-/** The request body, refused once it passes `limit` bytes (the multipart parser buffers what it reads). */
-async function* limited(req: IncomingMessage, limit: number): AsyncGenerator<Uint8Array> {
-  let size = 0;
-  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new AttachmentTooLargeError();
-    yield chunk as Buffer;
-  }
-}
-
-/** Lets a refused upload's remaining bytes drain, so the client reads our answer instead of a reset. */
-function drain(req: IncomingMessage): void {
-  if (!req.readableEnded) req.resume();
 }
 
 function declaredLength(ctx: Context): number {
@@ -80,7 +62,7 @@ async function uploadAttachments(deps: NoticeDeps, ctx: Context) {
   const { params, query } = input<unknown, { filename?: string }, { id: string }>(ctx);
   // The JSON body parser ran first and consumed the stream: a file sent as application/json.
   if ((ctx.request as any).rawBody !== undefined) {
-    throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', messages.bodyParsed);
+    throw new UnsupportedMediaTypeError(messages.bodyParsed);
   }
   try {
     if (ctx.request.is('multipart/form-data')) {
@@ -94,26 +76,17 @@ async function uploadAttachments(deps: NoticeDeps, ctx: Context) {
       await attachmentTarget(caller, params.id);
       if (declaredLength(ctx) > ATTACHMENT_MAX_BYTES + MULTIPART_OVERHEAD)
         throw new AttachmentTooLargeError();
-      let form: FormData;
-      try {
-        form = await new Request('http://upload.invalid/', {
-          method: 'POST',
-          headers: { 'Content-Type': ctx.get('Content-Type') },
-          body: limited(ctx.req, ATTACHMENT_MAX_BYTES + MULTIPART_OVERHEAD) as any,
-          duplex: 'half',
-        } as RequestInit).formData();
-      } catch (err) {
-        if (err instanceof AppError) throw err;
-        const cause = (err as { cause?: unknown }).cause;
-        if (cause instanceof AppError) throw cause;
-        throw new ValidationError(messages.badMultipart, { property: 'file' }, 'UPLOAD_INVALID');
-      }
-      const files = [...form.values()].filter((v): v is UploadedFile => typeof v !== 'string');
+      const form = await multipartForm(
+        ctx,
+        ATTACHMENT_MAX_BYTES + MULTIPART_OVERHEAD,
+        () => new AttachmentTooLargeError(),
+      );
+      const files = [...form.values()].filter((v): v is FormFile => typeof v !== 'string');
       if (files.length === 0)
         throw new ValidationError(messages.noFile, { property: 'file' }, 'UPLOAD_NO_FILE');
       // Every file is checked before any is stored: one bad file stores nothing.
       const notice = await attachmentTarget(caller, params.id, files.length);
-      const checked: { file: UploadedFile; name: CheckedName }[] = [];
+      const checked: { file: FormFile; name: CheckedName }[] = [];
       for (const file of files) {
         const name = checkAttachmentName(file.name, 'file');
         const head = new Uint8Array(await file.slice(0, 8192).arrayBuffer());
@@ -123,7 +96,7 @@ async function uploadAttachments(deps: NoticeDeps, ctx: Context) {
       }
       const stored = [];
       for (const { file, name } of checked) {
-        stored.push(await storeAttachment(deps, caller, notice, name, file.stream() as any));
+        stored.push(await storeAttachment(deps, caller, notice, name, formFileStream(file)));
       }
       return stored;
     }
@@ -135,14 +108,14 @@ async function uploadAttachments(deps: NoticeDeps, ctx: Context) {
     if (declaredLength(ctx) > ATTACHMENT_MAX_BYTES) throw new AttachmentTooLargeError();
     return [await storeAttachment(deps, caller, notice, name, ctx.req.iterator({ destroyOnReturn: false }))];
   } catch (err) {
-    drain(ctx.req);
+    drainRequest(ctx);
     throw err;
   }
 }
 
 export function noticeRoutes(deps: NoticeRouteDeps): RouteDefinition[] {
   const service: NoticeDeps = { clock: deps.clock, store: new AttachmentStore(deps.attachmentsDir) };
-  const common = { tags: messages.tags, auth: true, before: [deps.auth] };
+  const common = { tags: messages.tags, auth: 'user' as const };
   return [
     {
       ...common,
@@ -162,9 +135,9 @@ export function noticeRoutes(deps: NoticeRouteDeps): RouteDefinition[] {
         '创建通知公告（标题、富文本内容、接收范围：本级及下级的地区管理员级别与学校类型）；draft=true 先存草稿，上传附件后再发布',
       body: createNoticeBody,
       responses: { 201: { description: '已创建（默认同时发布）' } },
+      status: 201,
       handler: async (ctx) => {
         ctx.body = await createNotice(service, callerOf(ctx), input<CreateNoticeInput>(ctx).body);
-        ctx.status = 201;
       },
     },
     {
@@ -225,10 +198,10 @@ export function noticeRoutes(deps: NoticeRouteDeps): RouteDefinition[] {
       params: noticeIdParams,
       query: uploadAttachmentQuery,
       responses: { 201: { description: '已上传：{ items: [附件] }' } },
+      status: 201,
       handler: async (ctx) => {
         const items = await uploadAttachments(service, ctx);
         ctx.body = { items };
-        ctx.status = 201;
       },
     },
     {

@@ -2,6 +2,7 @@
 import { REGION_LEVELS, SCHOOL_TYPES } from '@eduprogress/shared';
 import { paginationQuery } from '../http/pagination';
 import type { JsonSchema } from '../http/validation';
+import { strictObject } from '../http/schemas';
 import { DISPLAY_NAME } from '../http/validation';
 
 const objectId: JsonSchema = { type: 'string', pattern: '^[0-9a-fA-F]{24}$' };
@@ -30,58 +31,41 @@ export const scopeSchema: JsonSchema = {
   },
 };
 
-export const createNoticeBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['title', 'content', 'scope'],
-  properties: {
+export const createNoticeBody: JsonSchema = strictObject(
+  {
     title: { type: 'string', title: '标题', minLength: 1, maxLength: 100, [DISPLAY_NAME]: true },
     content: { type: 'string', title: '内容', minLength: 1, maxLength: NOTICE_CONTENT_MAX },
     scope: scopeSchema,
     draft: { type: 'boolean', title: '保存为草稿（上传附件后再发布）', default: false },
   },
-};
+  ['title', 'content', 'scope'],
+);
 
-export const listNoticesQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    box: {
-      type: 'string',
-      title: '收件箱（received）或本地区发出的通知（sent）',
-      enum: ['received', 'sent'],
-      default: 'received',
-    },
-    ...paginationQuery,
+export const listNoticesQuery: JsonSchema = strictObject({
+  box: {
+    type: 'string',
+    title: '收件箱（received）或本地区发出的通知（sent）',
+    enum: ['received', 'sent'],
+    default: 'received',
   },
-};
+  ...paginationQuery,
+});
 
-export const noticeIdParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id'],
-  properties: { id: { ...objectId, title: '通知编号' } },
-};
+export const noticeIdParams: JsonSchema = strictObject({ id: { ...objectId, title: '通知编号' } }, ['id']);
 
-export const attachmentParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'attachmentId'],
-  properties: {
+export const attachmentParams: JsonSchema = strictObject(
+  {
     id: { ...objectId, title: '通知编号' },
     attachmentId: { ...objectId, title: '附件编号' },
   },
-};
+  ['id', 'attachmentId'],
+);
 
-export const uploadAttachmentQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    filename: {
-      type: 'string',
-      title: '附件文件名（直接以文件内容为请求体上传时必填）',
-      minLength: 1,
-      maxLength: 200,
-    },
+export const uploadAttachmentQuery: JsonSchema = strictObject({
+  filename: {
+    type: 'string',
+    title: '附件文件名（直接以文件内容为请求体上传时必填）',
+    minLength: 1,
+    maxLength: 200,
   },
-};
+});

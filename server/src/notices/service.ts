@@ -13,6 +13,7 @@ import {
   toShanghaiIso,
   type RegionLevel,
   type SchoolType,
+  type NoticeSummary,
 } from '@eduprogress/shared';
 import type { Caller as AccessCaller } from '../access/caller';
 import { isManager } from '../access/rules';
@@ -150,7 +151,7 @@ function attachmentView(noticeId: Types.ObjectId, a: NoticeAttachment) {
   };
 }
 
-function summaryView(n: NoticeDoc, receipt: NoticeReceiptDoc | undefined) {
+function summaryView(n: NoticeDoc, receipt: NoticeReceiptDoc | undefined): NoticeSummary {
   return {
     id: String(n._id),
     title: n.title,

@@ -1,18 +1,10 @@
 import mongoose, { Schema } from 'mongoose';
 
-export const EVENT_TYPES = [
-  'window.opened',
-  'deadline.reminder',
-  'deadline.passed',
-  'report.returned',
-  'withdrawal.requested',
-  'withdrawal.decided',
-  'notice.published',
-  'digest.progress',
-  'digest.training',
-  'school.request.decided',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import { OUTBOX_EVENT_TYPES, type OutboxEventType } from '@eduprogress/shared';
+
+/** The event types and their payloads are the API contract in shared/src/api/events.ts. */
+export const EVENT_TYPES = OUTBOX_EVENT_TYPES;
+export type EventType = OutboxEventType;
 
 /**
  * One event for the bot, written once (its `_id` is the idempotency key, e.g.

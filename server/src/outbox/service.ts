@@ -1,15 +1,19 @@
 import type { Clock } from '../clock';
-import { OutboxEvent, type EventType } from './model';
+import type { OutboxEventType, OutboxPayloads } from '@eduprogress/shared';
+import { OutboxEvent } from './model';
 import { isDuplicateKey } from '../db/duplicate-key';
 
-export interface NewEvent {
-  /** Idempotency key: the same key is written once however often it is emitted. */
-  key: string;
-  type: EventType;
-  regionCode: string;
-  regionPath: string[];
-  payload: Record<string, unknown>;
-}
+/** An event to write; `payload` is the shape shared/src/api/events.ts declares for `type`. */
+export type NewEvent<T extends OutboxEventType = OutboxEventType> = {
+  [K in T]: {
+    /** Idempotency key: the same key is written once however often it is emitted. */
+    key: string;
+    type: K;
+    regionCode: string;
+    regionPath: string[];
+    payload: OutboxPayloads[K];
+  };
+}[T];
 
 /** Writes the event unless one with the same key exists. Returns true when this call wrote it. */
 export async function emitEvent(clock: Clock, event: NewEvent): Promise<boolean> {

@@ -3,7 +3,6 @@ import type { AuthDeps } from '../accounts/service';
 import { recordAudit } from '../audit/service';
 import { actorOf } from '../accounts/auth';
 import { User } from '../accounts/model';
-import { hit } from '../http/rate-limit';
 import { input, type RouteDefinition } from '../http/route';
 import type { JsonSchema } from '../http/validation';
 import { createCaptcha } from './captcha';
@@ -37,10 +36,11 @@ export function emailResetRoutes(deps: AuthDeps & { email: EmailSender }): Route
     {
       method: 'get',
       path: '/auth/captcha',
+      auth: 'public',
       summary: '获取图形验证码（SVG，5 分钟内有效，只能使用一次）',
       tags: ['账号'],
+      rateLimit: { name: 'captcha', limit: 60, windowSeconds: 60 },
       handler: async (ctx) => {
-        await hit(deps.clock, `captcha:ip:${ctx.ip}`, 60, 60);
         ctx.set('Cache-Control', 'no-store');
         ctx.body = await createCaptcha(deps.clock);
       },
@@ -48,12 +48,14 @@ export function emailResetRoutes(deps: AuthDeps & { email: EmailSender }): Route
     {
       method: 'post',
       path: '/auth/email-code',
+      auth: 'public',
       summary: '通过邮箱找回密码：校验图形验证码后向账号邮箱发送验证码（无论邮箱是否注册，回答相同）',
       tags: ['账号'],
       body: emailCodeBody,
+      status: 204,
+      rateLimit: { name: 'email', limit: 30, windowSeconds: 3600 },
       handler: async (ctx) => {
         const body = input<{ email: string; captchaId: string; captcha: string }>(ctx).body;
-        await hit(deps.clock, `email:ip:${ctx.ip}`, 30, 3600);
         await requestEmailReset(deps, body);
         // Development only (the recording sender): the code goes back in a header, as X-Dev-Sms-Code does.
         const dev =
@@ -61,18 +63,19 @@ export function emailResetRoutes(deps: AuthDeps & { email: EmailSender }): Route
             ? deps.email.lastCodeFor(body.email.toLowerCase())
             : undefined;
         if (dev) ctx.set('X-Dev-Email-Code', dev);
-        ctx.status = 204;
       },
     },
     {
       method: 'post',
       path: '/auth/forgot-password/email',
+      auth: 'public',
       summary: '用邮箱验证码设置新密码（之后所有已登录的设备须重新登录）',
       tags: ['账号'],
       body: resetBody,
+      status: 204,
+      rateLimit: { name: 'email-reset', limit: 30, windowSeconds: 3600 },
       handler: async (ctx) => {
         const body = input<{ email: string; code: string; newPassword: string }>(ctx).body;
-        await hit(deps.clock, `email-reset:ip:${ctx.ip}`, 30, 3600);
         await resetPasswordByEmail(deps, body);
         const user = await User.findOne({ email: body.email.trim().toLowerCase() }, { loginName: 1 }).lean();
         await recordAudit(
@@ -86,7 +89,6 @@ export function emailResetRoutes(deps: AuthDeps & { email: EmailSender }): Route
             after: { loginName: user?.loginName ?? null },
           },
         );
-        ctx.status = 204;
       },
     },
   ];

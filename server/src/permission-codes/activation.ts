@@ -1,5 +1,5 @@
 // Activation progress (seed 003 part 3): how many of a region's subordinate units have bound their admins.
-import { NATIONAL_CODE, scopeOf, type RegionLevel } from '@eduprogress/shared';
+import { NATIONAL_CODE, percent, scopeOf, type RegionLevel } from '@eduprogress/shared';
 import { Types } from 'mongoose';
 import { MANAGER_ROLES } from '../schools/admin-accounts';
 import { User, type Binding, type UserDoc } from '../accounts/model';
@@ -27,8 +27,9 @@ export interface ActivationRow {
   coveredRegions: number | null;
 }
 
+/** part ÷ total as the API's rates read: a percentage with two decimals (shared/src/api/rates.ts). */
 function rate(part: number, total: number): number | null {
-  return total > 0 ? Math.round((part / total) * 10_000) / 10_000 : null;
+  return percent(part, total);
 }
 
 async function countByRegion(filter: Record<string, unknown>): Promise<Map<string, number>> {

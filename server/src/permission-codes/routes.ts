@@ -27,7 +27,7 @@ import {
 
 export function permissionCodeRoutes(deps: FeatureDeps): RouteDefinition[] {
   const action = (ctx: Context): ActionContext => actionOf(ctx, deps.clock);
-  const common = { tags: ['权限码'], auth: true, before: [deps.auth] };
+  const common = { tags: ['权限码'], auth: 'user' as const };
   return [
     {
       ...common,

@@ -1,5 +1,4 @@
-import type { AuthDeps } from '../accounts/service';
-import { authOf, requireAuth, type BotCallerOptions } from '../accounts/auth';
+import { authOf } from '../accounts/auth';
 import { School } from '../schools/model';
 import { input, type RouteDefinition } from '../http/route';
 import { regionView } from './model';
@@ -12,16 +11,14 @@ const codeParams = {
   properties: { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
 };
 
-export function regionRoutes(deps: AuthDeps, bot?: BotCallerOptions): RouteDefinition[] {
-  const auth = requireAuth(deps, bot);
+export function regionRoutes(): RouteDefinition[] {
   return [
     {
       method: 'get',
       path: '/regions/:code',
       summary: '地区信息（级别、上级路径、下级与学校数量）',
       tags: ['地区'],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       params: codeParams,
       handler: async (ctx) => {
         const { code } = input<unknown, unknown, { code: string }>(ctx).params;
@@ -39,8 +36,7 @@ export function regionRoutes(deps: AuthDeps, bot?: BotCallerOptions): RouteDefin
       path: '/regions/:code/children',
       summary: '直接下级地区',
       tags: ['地区'],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       params: codeParams,
       handler: async (ctx) => {
         const { code } = input<unknown, unknown, { code: string }>(ctx).params;

@@ -3,10 +3,14 @@
 import {
   REPORT_STATE_LABELS,
   parsePeriod,
+  percent,
   reportingStateAt,
   type CalendarConfig,
   type ReportState,
   type ReportingLevel,
+  type ProgressCounts,
+  type ProgressView,
+  toApiDateTime,
 } from '@eduprogress/shared';
 import { User, type UserDoc } from '../accounts/model';
 import type { AuthContext } from '../accounts/service';
@@ -38,15 +42,7 @@ export interface ProgressDeps {
   calendar: CalendarConfig;
 }
 
-interface Counts {
-  units: number;
-  submitted: number;
-  autoSubmitted: number;
-  confirmed: number;
-  initialized: number;
-  overdue: number;
-  rate: number | null;
-}
+type Counts = ProgressCounts;
 
 export async function regionWithin(auth: AuthContext, code: string): Promise<RegionDoc> {
   const region = await Region.findById(code).lean<RegionDoc>();
@@ -109,7 +105,7 @@ function counts(
     confirmed: c?.confirmed ?? 0,
     initialized: c?.initialized ?? 0,
     overdue: past ? units - submitted : 0,
-    rate: units ? Math.round((submitted / units) * 10_000) / 10_000 : null,
+    rate: percent(submitted, units),
   };
 }
 
@@ -119,7 +115,12 @@ function reportSummary(r: RegionReportFacts | undefined) {
 }
 
 /** One rollup read answers the whole page: totals, each direct child, the direct schools. */
-export async function getProgress(deps: ProgressDeps, auth: AuthContext, code: string, periodName?: string) {
+export async function getProgress(
+  deps: ProgressDeps,
+  auth: AuthContext,
+  code: string,
+  periodName?: string,
+): Promise<ProgressView> {
   const region = await regionWithin(auth, code);
   const period = periodName ?? defaultPeriod(deps);
   parsePeriod(period);
@@ -152,7 +153,7 @@ export async function getProgress(deps: ProgressDeps, auth: AuthContext, code: s
         report: null,
       },
     ],
-    recountedAt: rollup.recountedAt ?? null,
+    recountedAt: rollup.recountedAt ? toApiDateTime(rollup.recountedAt) : null,
     /** A build of the period's rollups is under way: the counts are what was counted so far. */
     counting,
   };
@@ -180,7 +181,6 @@ export async function getSupervision(
       adminStats.set(b.regionCode, s);
     }
   }
-  const rate = (a: number, b: number) => (b ? Math.round((a / b) * 10_000) / 10_000 : null);
   return {
     region: progress.region,
     period: progress.period,
@@ -191,7 +191,7 @@ export async function getSupervision(
       admins: c.direct ? null : (adminStats.get(c.code) ?? { total: 0, initialized: 0 }),
       schools: c.units,
       schoolsInitialized: c.initialized,
-      initializationRate: rate(c.initialized, c.units),
+      initializationRate: percent(c.initialized, c.units),
       schoolsReported: c.submitted,
       schoolsConfirmedNoChange: c.confirmed,
       schoolsAutoSubmitted: c.autoSubmitted,

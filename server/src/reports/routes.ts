@@ -50,7 +50,6 @@ type UnitParams = { id?: string; code?: string; period: string };
 
 export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
   const rd: ReportDeps = { clock: deps.clock, calendar: deps.calendar };
-  const auth = deps.auth;
 
   // The same workflow serves schools (`/schools/:id/…`) and regions (`/regions/:code/…`).
   const unitOf = (ctx: Context): Promise<Unit> => {
@@ -83,8 +82,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
     path,
     summary,
     tags: ['督促'],
-    auth: true,
-    before: [auth],
+    auth: 'user',
     params: s.regionCodeParams,
     query: s.periodQuery,
     handler: async (ctx) => {
@@ -103,8 +101,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       path: `${base}/reports/:period`,
       summary: `${who}某期报表（未保存时以上期数据预填）`,
       tags: [tag],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       params,
       handler: async (ctx) => {
         ctx.body = await getReport(rd, authOf(ctx), await unitOf(ctx), periodOf(ctx));
@@ -115,8 +112,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       path: `${base}/reports/:period`,
       summary: `保存${who}报表草稿（按表单 JSON Schema 校验，并检查疑似问题）`,
       tags: [tag],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       params,
       body: s.saveReportBody,
       handler: async (ctx) => {
@@ -129,8 +125,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       path: `${base}/reports/:period/submit`,
       summary: `上报${who}报表（上报后锁定）`,
       tags: [tag],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       params,
       handler: async (ctx) => {
         ctx.body = await submitReport(rd, authOf(ctx), actorOf(ctx), await unitOf(ctx), periodOf(ctx));
@@ -141,8 +136,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       path: `${base}/reports/:period/withdrawal`,
       summary: `向上级提交${who}报表的撤报申请`,
       tags: [tag],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       params,
       body: s.withdrawalBody,
       handler: async (ctx) => {
@@ -162,8 +156,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       path: `${base}/reports/:period/withdrawal/decision`,
       summary: `上级审批${who}的撤报申请（批准即限时退回修改，截止后自动上报）`,
       tags: [tag],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       params,
       body: s.decisionBody,
       handler: async (ctx) => {
@@ -189,8 +182,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       path: `${base}/reports/:period/return`,
       summary: `上级退回${who}报表（附原因与限时修改截止时间）`,
       tags: [tag],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       params,
       body: s.returnBody,
       handler: async (ctx) => {
@@ -212,6 +204,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
     {
       method: 'get',
       path: '/periods/current',
+      auth: 'public',
       summary:
         '当前上报期次、各级上报时间窗口与截止时间，以及调用者当前可填报的期次与截止时间（working；未登录时按区县级）',
       tags: ['上报'],
@@ -252,6 +245,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
     {
       method: 'get',
       path: '/forms/:kind',
+      auth: 'public',
       summary: '填报表单的 JSON Schema（含中文标签、单位、说明与取值范围）',
       tags: ['上报'],
       params: s.formKindParams,
@@ -273,8 +267,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       path: '/schools/:id/reports/:period/confirm',
       summary: '确认本期“无变化”（复制上期已上报数据并上报）',
       tags: ['学校上报'],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       params: s.schoolReportParams,
       handler: async (ctx) => {
         ctx.body = await confirmNoChange(rd, authOf(ctx), actorOf(ctx), await unitOf(ctx), periodOf(ctx));
@@ -285,8 +278,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       path: '/schools/:id/reports/:period/issues/:code/confirm',
       summary: '学校确认疑似问题（数据无误，附说明）',
       tags: ['学校上报'],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       params: s.issueParams,
       body: s.confirmIssueBody,
       handler: async (ctx) => {
@@ -310,8 +302,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       path: '/schools/:id/project-school',
       summary: '学校申报是否为“教学点数字教育资源全覆盖”项目学校',
       tags: ['学校上报'],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       params: s.schoolIdParams,
       body: s.projectDeclareBody,
       handler: async (ctx) => {
@@ -331,8 +322,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       path: '/schools/:id/project-school/confirm',
       summary: '区县管理员确认或更正项目学校',
       tags: ['学校上报'],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       params: s.schoolIdParams,
       body: s.projectConfirmBody,
       handler: async (ctx) => {
@@ -364,8 +354,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       path: '/regions/:code/reports',
       summary: '下级单位（学校与地区）某期报表列表：按状态、是否系统自动上报、是否直接下级筛选（督促、审核）',
       tags: ['督促'],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       params: s.regionCodeParams,
       query: unitReportsQuery,
       handler: async (ctx) => {
@@ -379,8 +368,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       timeoutMs: LONG_REQUEST_MS,
       summary: '重新统计本地区的上报进度（修复汇总数据的偏差；限管理员、审核员）',
       tags: ['督促'],
-      auth: true,
-      before: [auth],
+      auth: 'user',
       params: s.regionCodeParams,
       query: s.periodQuery,
       handler: async (ctx) => {

@@ -1,54 +1,40 @@
 import type { JsonSchema } from '../http/validation';
+import { strictObject } from '../http/schemas';
 
 const period = { type: 'string', title: '期次', pattern: '^\\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))$' };
 
-export const schoolReportParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'period'],
-  properties: { id: { type: 'string', title: '学校ID', pattern: '^[0-9a-f]{24}$' }, period },
-};
+export const schoolReportParams: JsonSchema = strictObject(
+  { id: { type: 'string', title: '学校ID', pattern: '^[0-9a-f]{24}$' }, period },
+  ['id', 'period'],
+);
 
-export const regionReportParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['code', 'period'],
-  properties: { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' }, period },
-};
+export const regionReportParams: JsonSchema = strictObject(
+  { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' }, period },
+  ['code', 'period'],
+);
 
-export const issueParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'period', 'code'],
-  properties: {
+export const issueParams: JsonSchema = strictObject(
+  {
     id: { type: 'string', title: '学校ID', pattern: '^[0-9a-f]{24}$' },
     period,
     code: { type: 'string', title: '问题代码', minLength: 1, maxLength: 100 },
   },
-};
+  ['id', 'period', 'code'],
+);
 
 /** The report body: the form data, validated again against the report's form version. */
-export const saveReportBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['data'],
-  properties: { data: { type: 'object', title: '填报内容' } },
-};
+export const saveReportBody: JsonSchema = strictObject({ data: { type: 'object', title: '填报内容' } }, [
+  'data',
+]);
 
 const reason = { type: 'string', title: '原因', minLength: 2, maxLength: 500 };
 
-export const withdrawalBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['reason'],
-  properties: { reason: { ...reason, title: '撤报原因' } },
-};
+export const withdrawalBody: JsonSchema = strictObject({ reason: { ...reason, title: '撤报原因' } }, [
+  'reason',
+]);
 
-export const decisionBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['approve'],
-  properties: {
+export const decisionBody: JsonSchema = strictObject(
+  {
     approve: { type: 'boolean', title: '是否批准' },
     reason: { ...reason, title: '审批意见' },
     deadline: {
@@ -57,71 +43,52 @@ export const decisionBody: JsonSchema = {
       format: 'date-time',
     },
   },
-};
+  ['approve'],
+);
 
-export const returnBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['reason', 'deadline'],
-  properties: {
+export const returnBody: JsonSchema = strictObject(
+  {
     reason: { ...reason, title: '退回原因' },
     deadline: { type: 'string', title: '限时修改截止时间', format: 'date-time' },
   },
-};
+  ['reason', 'deadline'],
+);
 
-export const confirmIssueBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['note'],
-  properties: { note: { type: 'string', title: '确认说明', minLength: 2, maxLength: 500 } },
-};
+export const confirmIssueBody: JsonSchema = strictObject(
+  { note: { type: 'string', title: '确认说明', minLength: 2, maxLength: 500 } },
+  ['note'],
+);
 
-export const periodQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { period },
-};
+export const periodQuery: JsonSchema = strictObject({ period });
 
-export const regionCodeParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['code'],
-  properties: { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
-};
+export const regionCodeParams: JsonSchema = strictObject(
+  { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
+  ['code'],
+);
 
-export const formKindParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind'],
-  properties: { kind: { type: 'string', title: '表单类型', enum: ['school', 'region'] } },
-};
+export const formKindParams: JsonSchema = strictObject(
+  { kind: { type: 'string', title: '表单类型', enum: ['school', 'region'] } },
+  ['kind'],
+);
 
-export const formVersionQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { version: { type: 'integer', title: '表单版本', minimum: 1 } },
-};
+export const formVersionQuery: JsonSchema = strictObject({
+  version: { type: 'integer', title: '表单版本', minimum: 1 },
+});
 
-export const projectDeclareBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['declared'],
-  properties: { declared: { type: 'boolean', title: '是否为教学点全覆盖项目学校' } },
-};
+export const projectDeclareBody: JsonSchema = strictObject(
+  { declared: { type: 'boolean', title: '是否为教学点全覆盖项目学校' } },
+  ['declared'],
+);
 
-export const projectConfirmBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['isProjectSchool'],
-  properties: { isProjectSchool: { type: 'boolean', title: '县级确认是否为项目学校' } },
-};
+export const projectConfirmBody: JsonSchema = strictObject(
+  { isProjectSchool: { type: 'boolean', title: '县级确认是否为项目学校' } },
+  ['isProjectSchool'],
+);
 
-export const schoolIdParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id'],
-  properties: { id: { type: 'string', title: '学校ID', pattern: '^[0-9a-f]{24}$' } },
-};
+export const schoolIdParams: JsonSchema = strictObject(
+  { id: { type: 'string', title: '学校ID', pattern: '^[0-9a-f]{24}$' } },
+  ['id'],
+);
 
 const iso = { type: 'string', format: 'date-time' } as const;
 const levelEnum = { type: 'string', enum: ['county', 'city', 'province'] } as const;

@@ -18,6 +18,7 @@ import {
   type CalendarConfig,
   type ReportState,
   type ReportingLevel,
+  type ReportView,
 } from '@eduprogress/shared';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -252,33 +253,8 @@ function validateForm(kind: 'school' | 'region', version: number, data: unknown)
   }
 }
 
-export interface ReportView {
-  id: string;
-  period: string;
-  unit: { kind: 'school' | 'region'; id: string; name: string; regionCode: string };
-  level: ReportingLevel;
-  state: ReportState;
-  stateLabel: string;
-  saved: boolean;
-  autoSubmitted: boolean;
-  confirmedNoChange: boolean;
-  formVersion: number;
-  data: Record<string, unknown>;
-  issues: ReportIssue[];
-  deadline: string;
-  window: { opensAt: string; closesAt: string };
-  returnDeadline?: string;
-  submittedAt?: string;
-  updatedAt?: string;
-  history: {
-    at: string;
-    from: ReportState | null;
-    to: ReportState;
-    reason?: string;
-    auto?: boolean;
-    by?: string;
-  }[];
-}
+/** The report as the API answers it (shared/src/api/views.ts). */
+export type { ReportView } from '@eduprogress/shared';
 
 function view(
   deps: ReportDeps,

@@ -21,7 +21,7 @@ export function schoolRequestRoutes(deps: FeatureDeps): RouteDefinition[] {
     auth: authOf(ctx),
   });
   const schoolDeps = { clock: deps.clock, calendar: deps.calendar };
-  const common = { tags: ['学校申请'], auth: true, before: [deps.auth] };
+  const common = { tags: ['学校申请'], auth: 'user' as const };
   const decide = (approve: boolean): RouteDefinition => ({
     ...common,
     method: 'post',
@@ -45,9 +45,9 @@ export function schoolRequestRoutes(deps: FeatureDeps): RouteDefinition[] {
         '提出申请：删除已初始化的学校（kind=delete）或变更学校隶属关系（kind=transfer，须指定新的主管地区），须填写理由，由全国管理员审批',
       body: fileRequestBody,
       responses: { 201: { description: '已提交，待审批' } },
+      status: 201,
       handler: async (ctx) => {
         ctx.body = await fileSchoolRequest(rc(ctx), input<FileRequestInput>(ctx).body);
-        ctx.status = 201;
       },
     },
     {

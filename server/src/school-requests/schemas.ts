@@ -1,50 +1,36 @@
 // Request shapes of school deletion / affiliation-change requests.
 import { paginationQuery } from '../http/pagination';
 import type { JsonSchema } from '../http/validation';
+import { strictObject } from '../http/schemas';
 import { SCHOOL_REQUEST_KINDS, SCHOOL_REQUEST_STATUSES } from './model';
 
 const objectId: JsonSchema = { type: 'string', pattern: '^[0-9a-fA-F]{24}$' };
 
-export const fileRequestBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind', 'schoolId', 'reason'],
-  properties: {
+export const fileRequestBody: JsonSchema = strictObject(
+  {
     kind: { type: 'string', title: '申请类型', enum: [...SCHOOL_REQUEST_KINDS] },
     schoolId: { ...objectId, title: '学校编号' },
     reason: { type: 'string', title: '申请理由', minLength: 2, maxLength: 500, pattern: '\\S' },
     targetRegionCode: { type: 'string', title: '新的主管地区', pattern: '^\\d{6}$' },
   },
-};
+  ['kind', 'schoolId', 'reason'],
+);
 
-export const listRequestsQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    ...paginationQuery,
-    status: { type: 'string', title: '状态', enum: [...SCHOOL_REQUEST_STATUSES] },
-    kind: { type: 'string', title: '申请类型', enum: [...SCHOOL_REQUEST_KINDS] },
-  },
-};
+export const listRequestsQuery: JsonSchema = strictObject({
+  ...paginationQuery,
+  status: { type: 'string', title: '状态', enum: [...SCHOOL_REQUEST_STATUSES] },
+  kind: { type: 'string', title: '申请类型', enum: [...SCHOOL_REQUEST_KINDS] },
+});
 
-export const requestIdParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id'],
-  properties: { id: { ...objectId, title: '申请编号' } },
-};
+export const requestIdParams: JsonSchema = strictObject({ id: { ...objectId, title: '申请编号' } }, ['id']);
 
-export const approveBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { comment: { type: 'string', title: '审批意见', maxLength: 500 } },
-};
+export const approveBody: JsonSchema = strictObject({
+  comment: { type: 'string', title: '审批意见', maxLength: 500 },
+});
 
-export const refuseBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['comment'],
-  properties: {
+export const refuseBody: JsonSchema = strictObject(
+  {
     comment: { type: 'string', title: '驳回理由', minLength: 2, maxLength: 500, pattern: '\\S' },
   },
-};
+  ['comment'],
+);

@@ -1,6 +1,7 @@
 // School-admin account management (seed 000 part 3); switching the active binding is accounts/binding-routes.ts.
 import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
+import { contentDisposition, XLSX_MIME } from '../http/download';
 import { input, type RouteDefinition } from '../http/route';
 import {
   addSchoolAdminBody,
@@ -24,11 +25,9 @@ import {
 import { actionOf } from '../access/caller';
 import { authOf } from '../accounts/auth';
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
 export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
   const action = (ctx: Context): ActionContext => actionOf(ctx, deps.clock);
-  const common = { tags: ['学校管理员账号'], auth: true, before: [deps.auth] };
+  const common = { tags: ['学校管理员账号'], auth: 'user' as const };
   return [
     {
       ...common,
@@ -50,10 +49,10 @@ export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
       params: schoolIdParams,
       body: addSchoolAdminBody,
       responses: { 201: { description: '已新增，返回登录名与初始密码' } },
+      status: 201,
       handler: async (ctx) => {
         const { params, body } = input<{ name?: string }, unknown, { id: string }>(ctx);
         ctx.body = await addSchoolAdmin(action(ctx), params.id, body.name);
-        ctx.status = 201;
       },
     },
     {
@@ -117,11 +116,8 @@ export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
           params.code,
           query.direct,
         );
-        ctx.set('Content-Type', XLSX_TYPE);
-        ctx.set(
-          'Content-Disposition',
-          `attachment; filename="school-admins-${params.code}.xlsx"; filename*=UTF-8''${encodeURIComponent(filename)}`,
-        );
+        ctx.set('Content-Type', XLSX_MIME);
+        ctx.set('Content-Disposition', contentDisposition(filename));
         ctx.set('Cache-Control', 'no-store');
         ctx.body = stream;
       },

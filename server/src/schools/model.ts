@@ -4,6 +4,7 @@ import {
   SCHOOL_STATUSES,
   SCHOOL_TYPES,
   URBAN_RURAL_TYPES,
+  toApiDateTime,
   type SchoolOwnership,
   type SchoolStatus,
   type SchoolType,
@@ -203,11 +204,12 @@ export function schoolView(s: SchoolDoc) {
     address: s.address ?? null,
     postcode: s.postcode ?? null,
     projectSchool: s.projectSchool ?? null,
-    lastUpdatedAt: s.lastUpdatedAt ?? null,
+    lastUpdatedAt: s.lastUpdatedAt ? toApiDateTime(s.lastUpdatedAt) : null,
     issueFlags: { basic: s.issueFlags?.basic ?? [], report: s.issueFlags?.report ?? [] },
     transferPending: Boolean(s.transfer),
-    createdAt: s.createdAt,
-    updatedAt: s.updatedAt,
+    // API date-times here, not Dates: the FerretDB list index stores this view JSON-encoded.
+    createdAt: s.createdAt ? toApiDateTime(s.createdAt) : undefined,
+    updatedAt: s.updatedAt ? toApiDateTime(s.updatedAt) : undefined,
   };
 }
 

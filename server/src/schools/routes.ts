@@ -1,10 +1,10 @@
 // HTTP surface of school management: each route reads as auth → validate → handler, and handlers
 // only translate between HTTP and the service.
-import { PassThrough } from 'node:stream';
 import { callerOf } from '../access/caller';
 import type { FeatureDeps } from '../app-deps';
 import { input, type RouteDefinition } from '../http/route';
-import { uploadedFile } from '../http/upload';
+import { sendWorkbook, sendWorkbookBuffer } from '../http/download';
+import { readUpload } from '../http/upload';
 import {
   createSchoolBody,
   deleteSchoolQuery,
@@ -41,15 +41,13 @@ import { LONG_REQUEST_MS } from '../http/time-limit';
 const messages = {
   tags: ['学校管理'],
   templateFile: '学校批量导入模板.xlsx',
-  exportFailed: 'school export stream failed',
 };
 
 /** Upload limit: a 50,000-row import file stays well below it. */
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
-  const before = [deps.auth];
-  const common = { tags: messages.tags, auth: true, before };
+  const common = { tags: messages.tags, auth: 'user' as const };
   return [
     {
       ...common,
@@ -69,9 +67,9 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary: '新增学校（同时生成学校管理员账号，初始密码 123456）',
       body: createSchoolBody,
       responses: { 201: { description: '已创建：{ school, admin: { loginName, initialPassword } }' } },
+      status: 201,
       handler: async (ctx) => {
         ctx.body = await createSchool(deps, callerOf(ctx), input<CreateSchoolInput>(ctx).body);
-        ctx.status = 201;
       },
     },
     {
@@ -82,9 +80,7 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
       responses: { 200: { description: XLSX_MIME } },
       handler: async (ctx) => {
         const regions = await templateRegions(callerOf(ctx));
-        ctx.body = await buildImportTemplate(regions);
-        ctx.attachment(messages.templateFile);
-        ctx.type = XLSX_MIME;
+        sendWorkbookBuffer(ctx, messages.templateFile, await buildImportTemplate(regions));
       },
     },
     {
@@ -101,18 +97,12 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
           description: '已导入：{ created, initialPassword, schools: [{ id, name, regionCode, loginName }] }',
         },
       },
+      status: 201,
       handler: async (ctx) => {
         const { regionCode } = input<unknown, { regionCode?: string }>(ctx).query;
         await checkImportAccess(callerOf(ctx), regionCode);
-        let rows;
-        try {
-          rows = await readImportRows(await uploadedFile(ctx, MAX_UPLOAD_BYTES));
-        } catch (err) {
-          ctx.req.resume(); // let a refused upload drain, so the client reads the answer
-          throw err;
-        }
+        const rows = await readUpload(ctx, MAX_UPLOAD_BYTES, readImportRows);
         ctx.body = await importSchools(deps, callerOf(ctx), rows, { defaultRegionCode: regionCode });
-        ctx.status = 201;
       },
     },
     {
@@ -181,21 +171,15 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
           schoolAdminsByRegion(region._id, query.direct),
           query.direct ? Promise.resolve([region]) : regionsUnder(region._id),
         ]);
-        const out = new PassThrough();
-        ctx.attachment(exportFileName(region, query.direct));
-        ctx.type = XLSX_MIME;
-        ctx.body = out;
-        // The workbook is written while Koa pipes `out` to the client.
-        writeSchoolsExport(out, {
-          region,
-          direct: query.direct,
-          schools: regionSchoolsCursor(region._id, query.direct),
-          admins,
-          regionNames: new Map(regions.map((r) => [r._id, r.name])),
-        }).catch((err: unknown) => {
-          ctx.state.log?.error({ err }, messages.exportFailed);
-          out.destroy(err as Error);
-        });
+        sendWorkbook(ctx, exportFileName(region, query.direct), (out) =>
+          writeSchoolsExport(out, {
+            region,
+            direct: query.direct,
+            schools: regionSchoolsCursor(region._id, query.direct),
+            admins,
+            regionNames: new Map(regions.map((r) => [r._id, r.name])),
+          }),
+        );
       },
     },
   ];

@@ -3,6 +3,7 @@
 import { SCHOOL_OWNERSHIPS, SCHOOL_STATUSES, SCHOOL_TYPES, URBAN_RURAL_TYPES } from '@eduprogress/shared';
 import { paginationQuery } from '../http/pagination';
 import type { JsonSchema } from '../http/validation';
+import { strictObject } from '../http/schemas';
 import { DISPLAY_NAME } from '../http/validation';
 import { SCHOOL_SYSTEMS } from './model';
 
@@ -40,53 +41,40 @@ const basicInfo: Record<string, JsonSchema> = {
   postcode: { type: 'string', title: '学校邮编', pattern: '^(\\d{6})?$' },
 };
 
-export const schoolIdParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id'],
-  properties: { id: { type: 'string', title: '学校编号', pattern: '^[0-9a-fA-F]{24}$' } },
-};
+export const schoolIdParams: JsonSchema = strictObject(
+  { id: { type: 'string', title: '学校编号', pattern: '^[0-9a-fA-F]{24}$' } },
+  ['id'],
+);
 
-export const regionCodeParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['code'],
-  properties: { code: regionCode('地区代码') },
-};
+export const regionCodeParams: JsonSchema = strictObject({ code: regionCode('地区代码') }, ['code']);
 
-export const listSchoolsQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    region: regionCode('地区代码'),
-    direct: { type: 'boolean', title: '只显示直管学校' },
-    type: basicInfo.type,
-    status: { type: 'string', title: '学校状态', enum: [...SCHOOL_STATUSES] },
-    ownership: basicInfo.ownership,
-    urbanRural: basicInfo.urbanRural,
-    weak: basicInfo.weak,
-    initialized: { type: 'boolean', title: '是否已初始化' },
-    reported: { type: 'boolean', title: '是否已填报' },
-    period: { type: 'string', title: '填报周期', pattern: PERIOD_PATTERN },
-    issue: { type: 'string', title: '疑似问题', enum: [...ISSUE_FILTERS] },
-    updatedMonth: month('最后更新月份'),
-    updatedBefore: month('最后更新早于该月'),
-    q: { type: 'string', title: '学校名称关键字', minLength: 1, maxLength: 60 },
-    sort: { type: 'string', title: '排序', enum: [...SCHOOL_SORTS], default: 'name' },
-    ...paginationQuery,
-  },
-};
+export const listSchoolsQuery: JsonSchema = strictObject({
+  region: regionCode('地区代码'),
+  direct: { type: 'boolean', title: '只显示直管学校' },
+  type: basicInfo.type,
+  status: { type: 'string', title: '学校状态', enum: [...SCHOOL_STATUSES] },
+  ownership: basicInfo.ownership,
+  urbanRural: basicInfo.urbanRural,
+  weak: basicInfo.weak,
+  initialized: { type: 'boolean', title: '是否已初始化' },
+  reported: { type: 'boolean', title: '是否已填报' },
+  period: { type: 'string', title: '填报周期', pattern: PERIOD_PATTERN },
+  issue: { type: 'string', title: '疑似问题', enum: [...ISSUE_FILTERS] },
+  updatedMonth: month('最后更新月份'),
+  updatedBefore: month('最后更新早于该月'),
+  q: { type: 'string', title: '学校名称关键字', minLength: 1, maxLength: 60 },
+  sort: { type: 'string', title: '排序', enum: [...SCHOOL_SORTS], default: 'name' },
+  ...paginationQuery,
+});
 
-export const createSchoolBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name', 'type', 'regionCode'],
-  properties: {
+export const createSchoolBody: JsonSchema = strictObject(
+  {
     name: schoolName,
     regionCode: regionCode('所属地区代码'),
     ...basicInfo,
   },
-};
+  ['name', 'type', 'regionCode'],
+);
 
 export const updateSchoolBody: JsonSchema = {
   type: 'object',
@@ -112,25 +100,14 @@ export const deleteSchoolQuery: JsonSchema = {
   then: { required: ['reason'] },
 };
 
-export const transferSchoolBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['regionCode'],
-  properties: { regionCode: regionCode('转入地区代码') },
-};
+export const transferSchoolBody: JsonSchema = strictObject({ regionCode: regionCode('转入地区代码') }, [
+  'regionCode',
+]);
 
-export const importSchoolsQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    regionCode: regionCode('默认所属地区代码（表中未填时使用）'),
-  },
-};
+export const importSchoolsQuery: JsonSchema = strictObject({
+  regionCode: regionCode('默认所属地区代码（表中未填时使用）'),
+});
 
-export const exportSchoolsQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    direct: { type: 'boolean', title: '只导出直管学校', default: true },
-  },
-};
+export const exportSchoolsQuery: JsonSchema = strictObject({
+  direct: { type: 'boolean', title: '只导出直管学校', default: true },
+});

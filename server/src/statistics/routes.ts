@@ -1,13 +1,11 @@
 // REST routes of the informatization statistics (issue 13): indicator catalog, category page by region,
 // chart data, list mode with XLSX export, and a recount. Jurisdiction in the service (regionWithin).
-import { PassThrough } from 'node:stream';
-import type { Context } from 'koa';
 import { authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { input, type RouteDefinition } from '../http/route';
 import { LONG_REQUEST_MS } from '../http/time-limit';
 import { defaultPeriod, regionWithin } from '../reports/progress-view';
-import { XLSX_TYPE } from '../training/export';
+import { sendWorkbook, XLSX_MIME } from '../http/download';
 import { schoolListFileName, writeSchoolListWorkbook } from './export';
 import { rebuildStatistics } from './rollups';
 import * as s from './schemas';
@@ -24,25 +22,12 @@ import {
 
 const messages = {
   tags: ['数据统计'],
-  exportFailed: '学校明细导出失败',
 };
 
 type CodeParams = { code: string };
 
-/** Streams a workbook as the response; an error after the headers went out can only cut the download. */
-function sendWorkbook(ctx: Context, fileName: string, write: (out: PassThrough) => Promise<unknown>): void {
-  const out = new PassThrough();
-  ctx.type = XLSX_TYPE;
-  ctx.attachment(fileName);
-  ctx.body = out;
-  write(out).catch((err) => {
-    ctx.state.log?.error({ err }, messages.exportFailed);
-    out.destroy(err as Error);
-  });
-}
-
 export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
-  const common = { tags: messages.tags, auth: true, before: [deps.auth] };
+  const common = { tags: messages.tags, auth: 'user' as const };
   const sd = { clock: deps.clock, calendar: deps.calendar };
   return [
     {
@@ -107,7 +92,7 @@ export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary: '导出列表模式的学校明细（XLSX，流式）',
       params: s.regionCodeParams,
       query: s.schoolExportQuery,
-      responses: { 200: { description: XLSX_TYPE } },
+      responses: { 200: { description: XLSX_MIME } },
       handler: async (ctx) => {
         const { params, query } = input<unknown, ListQuery, CodeParams>(ctx);
         const list = await statisticsSchools(sd, authOf(ctx), params.code, query);

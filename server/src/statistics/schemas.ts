@@ -2,6 +2,7 @@
 import { INDICATORS, INDICATOR_CATEGORY_KEYS, SCHOOL_TYPES, URBAN_RURAL_TYPES } from '@eduprogress/shared';
 import { paginationQuery } from '../http/pagination';
 import type { JsonSchema } from '../http/validation';
+import { strictObject } from '../http/schemas';
 
 const period = { type: 'string', title: '期次', pattern: '^\\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))$' };
 const category = { type: 'string', title: '统计分类', enum: [...INDICATOR_CATEGORY_KEYS] };
@@ -12,30 +13,21 @@ const filters = {
   period,
 };
 
-export const regionCodeParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['code'],
-  properties: { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
-};
+export const regionCodeParams: JsonSchema = strictObject(
+  { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
+  ['code'],
+);
 
-export const statisticsQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['category'],
-  properties: {
+export const statisticsQuery: JsonSchema = strictObject(
+  {
     category,
     page: { type: 'string', title: '统计页', pattern: '^[A-Za-z]{1,40}$' },
     ...filters,
   },
-};
+  ['category'],
+);
 
-export const chartQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['indicator'],
-  properties: { indicator, ...filters },
-};
+export const chartQuery: JsonSchema = strictObject({ indicator, ...filters }, ['indicator']);
 
 const listProperties = {
   category,
@@ -45,12 +37,9 @@ const listProperties = {
   ...filters,
 };
 
-export const schoolListQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['category'],
-  properties: { ...listProperties, ...paginationQuery },
-};
+export const schoolListQuery: JsonSchema = strictObject({ ...listProperties, ...paginationQuery }, [
+  'category',
+]);
 
 export const schoolExportQuery: JsonSchema = {
   type: 'object',
@@ -59,8 +48,4 @@ export const schoolExportQuery: JsonSchema = {
   properties: listProperties,
 };
 
-export const rebuildQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { period },
-};
+export const rebuildQuery: JsonSchema = strictObject({ period });

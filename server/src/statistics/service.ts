@@ -174,7 +174,9 @@ async function breadcrumb(auth: AuthContext, region: RegionDoc) {
   const codes = regionScope(region);
   const from = Math.max(0, codes.indexOf(top));
   const docs = await Promise.all(
-    codes.slice(from).map((c) => (c === region._id ? region : Region.findById(c).lean<RegionDoc>())),
+    codes
+      .slice(from)
+      .map((c) => (c === region._id ? Promise.resolve(region) : Region.findById(c).lean<RegionDoc>().exec())),
   );
   return docs.filter((d): d is RegionDoc => !!d).map((d) => ({ code: d._id, name: d.name, level: d.level }));
 }

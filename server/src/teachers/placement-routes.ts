@@ -39,7 +39,7 @@ const placementBody: JsonSchema = {
 
 export function placementRoutes(deps: FeatureDeps): RouteDefinition[] {
   const caller = (ctx: Context): Caller => ({ binding: authOf(ctx).binding, actor: actorOf(ctx) });
-  const common = { tags: ['教师认证'], auth: true, before: [deps.auth] };
+  const common = { tags: ['教师认证'], auth: 'user' as const };
   return [
     {
       ...common,

@@ -3,7 +3,7 @@
 // an existing one, or one created on the spot (若学校确实不在平台里，请县区管理员联系新增学校). The teacher's
 // application then waits for that school's admin to verify it, and the teacher gets a personal message.
 import { Types } from 'mongoose';
-import { maskMobile, VERIFICATION_LABELS } from '@eduprogress/shared';
+import { maskMobile, toApiDateTime, VERIFICATION_LABELS } from '@eduprogress/shared';
 import type { UserDoc } from '../accounts/model';
 import { User } from '../accounts/model';
 import { MANAGER_ROLES } from '@eduprogress/shared';
@@ -61,7 +61,7 @@ export function unplacedItem(t: TeacherDoc) {
     title: t.title,
     idType: t.idType ?? null,
     idNumber: t.idNumberMasked ?? null,
-    appliedAt: (t.appliedAt ?? t.createdAt).toISOString(),
+    appliedAt: toApiDateTime(t.appliedAt ?? t.createdAt),
     verification: t.verification,
     verificationLabel: VERIFICATION_LABELS[t.verification],
   };

@@ -19,7 +19,7 @@ const messages = {
 };
 
 export function teacherRoutes(deps: FeatureDeps): RouteDefinition[] {
-  const common = { tags: messages.tags, auth: true, before: [deps.auth] };
+  const common = { tags: messages.tags, auth: 'user' as const };
   return [
     {
       ...common,
@@ -52,6 +52,7 @@ export function teacherRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary: '申请（或重新申请）教师认证；学校不在列表中时 schoolId 填 other',
       body: applicationBody,
       responses: { 201: { description: '已提交，待学校管理员审核' } },
+      status: 201,
       handler: async (ctx) => {
         ctx.body = await applyAsTeacher(
           deps,
@@ -59,7 +60,6 @@ export function teacherRoutes(deps: FeatureDeps): RouteDefinition[] {
           actorOf(ctx),
           input<ApplicationInput>(ctx).body,
         );
-        ctx.status = 201;
       },
     },
     {

@@ -3,51 +3,33 @@
 import { TEACHER_STAGES, TEACHER_TITLES, VERIFICATION_STATES } from '@eduprogress/shared';
 import { paginationQuery } from '../http/pagination';
 import type { JsonSchema } from '../http/validation';
+import { strictObject } from '../http/schemas';
 import { DISPLAY_NAME } from '../http/validation';
 import { ID_TYPES } from './model';
 
 const objectId = (title: string): JsonSchema => ({ type: 'string', title, pattern: '^[0-9a-fA-F]{24}$' });
 
-export const schoolParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id'],
-  properties: { id: objectId('学校编号') },
-};
+export const schoolParams: JsonSchema = strictObject({ id: objectId('学校编号') }, ['id']);
 
-export const teacherParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id'],
-  properties: { id: objectId('教师编号') },
-};
+export const teacherParams: JsonSchema = strictObject({ id: objectId('教师编号') }, ['id']);
 
-export const schoolTeachersQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    status: { type: 'string', title: '审核状态', enum: [...VERIFICATION_STATES] },
-    title: { type: 'string', title: '职称', enum: [...TEACHER_TITLES] },
-    stage: { type: 'string', title: '学段', enum: [...TEACHER_STAGES] },
-    ...paginationQuery,
-  },
-};
+export const schoolTeachersQuery: JsonSchema = strictObject({
+  status: { type: 'string', title: '审核状态', enum: [...VERIFICATION_STATES] },
+  title: { type: 'string', title: '职称', enum: [...TEACHER_TITLES] },
+  stage: { type: 'string', title: '学段', enum: [...TEACHER_STAGES] },
+  ...paginationQuery,
+});
 
-export const verifyBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['decision'],
-  properties: {
+export const verifyBody: JsonSchema = strictObject(
+  {
     decision: { type: 'string', title: '审核结果', enum: ['approve', 'reject'] },
     reason: { type: 'string', title: '不通过原因', maxLength: 200 },
   },
-};
+  ['decision'],
+);
 
-export const applicationBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['schoolId', 'regionCode', 'name', 'stage', 'subject', 'title', 'idType', 'idNumber'],
-  properties: {
+export const applicationBody: JsonSchema = strictObject(
+  {
     schoolId: {
       type: 'string',
       title: '学校',
@@ -62,4 +44,5 @@ export const applicationBody: JsonSchema = {
     idType: { type: 'string', title: '证件类型', enum: [...ID_TYPES] },
     idNumber: { type: 'string', title: '证件号码', pattern: '^[0-9A-Za-z()（）-]{6,30}$' },
   },
-};
+  ['schoolId', 'regionCode', 'name', 'stage', 'subject', 'title', 'idType', 'idNumber'],
+);

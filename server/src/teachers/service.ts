@@ -9,6 +9,7 @@ import {
   VERIFICATION_LABELS,
   type VerificationState,
   regionScope,
+  toApiDateTime,
 } from '@eduprogress/shared';
 import { User, type UserDoc } from '../accounts/model';
 import { recordAudit, type Actor } from '../audit/service';
@@ -320,7 +321,7 @@ export function subscribeTeacherDirectory(): void {
 // ---------------------------------------------------------------------------------------------
 // Views
 
-const iso = (d?: Date) => (d ? new Date(d).toISOString() : null);
+const iso = (d?: Date) => (d ? toApiDateTime(new Date(d)) : null);
 
 export function teacherListItem(t: TeacherDoc) {
   return {
@@ -387,7 +388,7 @@ export function entryListItem(e: DirectoryEntry) {
     title: e.title,
     stage: e.stage,
     subject: e.subject,
-    appliedAt: e.appliedAt ? new Date(e.appliedAt).toISOString() : null,
+    appliedAt: e.appliedAt ? toApiDateTime(new Date(e.appliedAt)) : null,
     verification: e.verification,
     verificationLabel: VERIFICATION_LABELS[e.verification],
     reason: e.reason || null,

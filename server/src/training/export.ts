@@ -33,8 +33,6 @@ const messages = {
   missing: '—',
 };
 
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
 // File names travel in Content-Disposition: keep them free of characters file systems refuse.
 const safe = (s: string) => s.replace(/[\\/:*?"<>|]/g, '_');
 

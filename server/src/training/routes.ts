@@ -1,20 +1,13 @@
 // HTTP surface of teacher training (seed 003): auth → validate → handler; uploads and downloads stream.
 import { scopeOf } from '@eduprogress/shared';
-import { PassThrough } from 'node:stream';
-import type { Context } from 'koa';
 import { callerOf } from '../access/caller';
 import { authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { recordAudit } from '../audit/service';
 import { input, type RouteDefinition } from '../http/route';
-import { uploadedFile } from '../http/upload';
-import {
-  writeStatsWorkbook,
-  writeTeachersWorkbook,
-  statsFileName,
-  teachersFileName,
-  XLSX_TYPE,
-} from './export';
+import { sendWorkbook, XLSX_MIME } from '../http/download';
+import { drainOnError, readUpload, uploadedFile } from '../http/upload';
+import { writeStatsWorkbook, writeTeachersWorkbook, statsFileName, teachersFileName } from './export';
 import { importTrainingRecords, readFullTimeRows } from './import';
 import {
   teachersExportQuery,
@@ -53,26 +46,13 @@ import { LONG_REQUEST_MS } from '../http/time-limit';
 
 const messages = {
   tags: ['教师研修'],
-  exportFailed: 'training export stream failed',
 };
 
 /** A 150,000-row platform export is ~10 MB as CSV. */
 const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
-/** Streams a workbook as the response; an error after the headers went out can only cut the download. */
-function sendWorkbook(ctx: Context, fileName: string, write: (out: PassThrough) => Promise<unknown>): void {
-  const out = new PassThrough();
-  ctx.type = XLSX_TYPE;
-  ctx.attachment(fileName);
-  ctx.body = out;
-  write(out).catch((err) => {
-    ctx.state.log?.error({ err }, messages.exportFailed);
-    out.destroy(err as Error);
-  });
-}
-
 export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
-  const common = { tags: messages.tags, auth: true, before: [deps.auth] };
+  const common = { tags: messages.tags, auth: 'user' as const };
   return [
     {
       ...common,
@@ -81,9 +61,9 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary: '创建培训（国家级、省级的超级管理员、专项管理员或管理员）',
       body: createTrainingBody,
       responses: { 201: { description: '已创建' } },
+      status: 201,
       handler: async (ctx) => {
         ctx.body = await createTraining(deps, callerOf(ctx), input<CreateTrainingInput>(ctx).body);
-        ctx.status = 201;
       },
     },
     {
@@ -131,7 +111,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary: '导出按区域统计（XLSX）',
       params: trainingIdParams,
       query: statsQuery,
-      responses: { 200: { description: XLSX_TYPE } },
+      responses: { 200: { description: XLSX_MIME } },
       handler: async (ctx) => {
         const { params, query } = input<unknown, StatsFilters, { id: string }>(ctx);
         const stats = await regionStats(deps, callerOf(ctx), params.id, query);
@@ -159,7 +139,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary: '导出按学员明细（XLSX，流式）',
       params: trainingIdParams,
       query: teachersExportQuery,
-      responses: { 200: { description: XLSX_TYPE } },
+      responses: { 200: { description: XLSX_MIME } },
       handler: async (ctx) => {
         const { params, query } = input<unknown, Omit<TeacherListQuery, 'page' | 'pageSize'>, { id: string }>(
           ctx,
@@ -205,17 +185,9 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       params: trainingIdParams,
       handler: async (ctx) => {
         const id = input<unknown, unknown, { id: string }>(ctx).params.id;
-        try {
-          ctx.body = await importTrainingRecords(
-            deps,
-            callerOf(ctx),
-            id,
-            await uploadedFile(ctx, MAX_UPLOAD_BYTES),
-          );
-        } catch (err) {
-          ctx.req.resume(); // let a refused upload drain, so the client reads the answer
-          throw err;
-        }
+        ctx.body = await readUpload(ctx, MAX_UPLOAD_BYTES, (file) =>
+          importTrainingRecords(deps, callerOf(ctx), id, file),
+        );
       },
     },
     {
@@ -288,7 +260,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       handler: async (ctx) => {
         const caller = callerOf(ctx);
         const code = input<unknown, unknown, { code: string }>(ctx).params.code;
-        try {
+        await drainOnError(ctx, async () => {
           const { region } = await fullTimeRegion(caller, code, true);
           const { valid, errors, rows } = await readFullTimeRows(
             await uploadedFile(ctx, MAX_UPLOAD_BYTES),
@@ -303,10 +275,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
             after: { rows, applied: valid.length, failed: rows - valid.length },
           });
           ctx.body = { rows, applied: valid.length, failed: rows - valid.length, errors };
-        } catch (err) {
-          ctx.req.resume();
-          throw err;
-        }
+        });
       },
     },
   ];

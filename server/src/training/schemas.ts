@@ -3,6 +3,7 @@
 import { TEACHER_STAGES, TRAINING_STATUSES } from '@eduprogress/shared';
 import { paginationQuery } from '../http/pagination';
 import type { JsonSchema } from '../http/validation';
+import { strictObject } from '../http/schemas';
 import { DISPLAY_NAME } from '../http/validation';
 
 const objectId = (title: string): JsonSchema => ({ type: 'string', title, pattern: '^[0-9a-fA-F]{24}$' });
@@ -21,96 +22,55 @@ const dateOrInstant = (title: string): JsonSchema => ({
   anyOf: [{ format: 'date' }, { format: 'date-time' }],
 });
 
-export const trainingIdParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id'],
-  properties: { id: objectId('培训编号') },
-};
+export const trainingIdParams: JsonSchema = strictObject({ id: objectId('培训编号') }, ['id']);
 
-export const trainingSchoolParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'schoolId'],
-  properties: { id: objectId('培训编号'), schoolId: objectId('学校编号') },
-};
+export const trainingSchoolParams: JsonSchema = strictObject(
+  { id: objectId('培训编号'), schoolId: objectId('学校编号') },
+  ['id', 'schoolId'],
+);
 
-export const regionParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['code'],
-  properties: { code: regionCode },
-};
+export const regionParams: JsonSchema = strictObject({ code: regionCode }, ['code']);
 
-export const createTrainingBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name', 'startAt', 'endAt', 'hourCap'],
-  properties: {
+export const createTrainingBody: JsonSchema = strictObject(
+  {
     name: { type: 'string', title: '培训名称', minLength: 2, maxLength: 80, [DISPLAY_NAME]: true },
     startAt: dateOrInstant('开始时间'),
     endAt: dateOrInstant('结束时间'),
     hourCap: { type: 'number', title: '获得学时上限', exclusiveMinimum: 0, maximum: 1000, multipleOf: 0.01 },
     regionCode,
   },
+  ['name', 'startAt', 'endAt', 'hourCap'],
+);
+
+export const listTrainingsQuery: JsonSchema = strictObject({
+  status: { type: 'string', title: '培训状态', enum: [...TRAINING_STATUSES] },
+  q: { type: 'string', title: '关键词', maxLength: 40 },
+  from: { type: 'string', title: '开始日期', format: 'date' },
+  to: { type: 'string', title: '结束日期', format: 'date' },
+  ...paginationQuery,
+});
+
+export const statsQuery: JsonSchema = strictObject({ region: regionCode, includeUnverified, stage, subject });
+
+/** The by-teacher filters, shared by the page and its export. */
+const teacherFilters: Record<string, JsonSchema> = {
+  region: regionCode,
+  school: objectId('学校编号'),
+  direct: { type: 'boolean', title: '只看直属学校', default: false },
+  q: { type: 'string', title: '姓名', maxLength: 20 },
+  stage,
+  subject,
 };
 
-export const listTrainingsQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    status: { type: 'string', title: '培训状态', enum: [...TRAINING_STATUSES] },
-    q: { type: 'string', title: '关键词', maxLength: 40 },
-    from: { type: 'string', title: '开始日期', format: 'date' },
-    to: { type: 'string', title: '结束日期', format: 'date' },
-    ...paginationQuery,
-  },
-};
+export const teachersQuery: JsonSchema = strictObject({ ...teacherFilters, ...paginationQuery });
 
-export const statsQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { region: regionCode, includeUnverified, stage, subject },
-};
+export const teachersExportQuery: JsonSchema = strictObject(teacherFilters);
 
-export const teachersQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    region: regionCode,
-    school: objectId('学校编号'),
-    direct: { type: 'boolean', title: '只看直属学校', default: false },
-    q: { type: 'string', title: '姓名', maxLength: 20 },
-    stage,
-    subject,
-    ...paginationQuery,
-  },
-};
+export const schoolStatsQuery: JsonSchema = strictObject({ includeUnverified });
 
-export const teachersExportQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    region: regionCode,
-    school: objectId('学校编号'),
-    direct: { type: 'boolean', title: '只看直属学校', default: false },
-    q: { type: 'string', title: '姓名', maxLength: 20 },
-    stage,
-    subject,
-  },
-};
-
-export const schoolStatsQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { includeUnverified },
-};
-
-export const fullTimeBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['count'],
-  properties: {
+export const fullTimeBody: JsonSchema = strictObject(
+  {
     count: { type: ['integer', 'null'], title: '专任教师数', minimum: 0, maximum: 20_000_000 },
   },
-};
+  ['count'],
+);

@@ -13,7 +13,8 @@ import {
   addCounts,
   toShanghaiIso,
   type TrainingCounts,
-  type TrainingRates,
+  type TrainingStatsRow,
+  type TrainingStatsView,
   type TrainingStatus,
   scopeOf,
 } from '@eduprogress/shared';
@@ -255,23 +256,11 @@ export interface StatsFilters {
   subject?: string;
 }
 
-export type StatsRow = TrainingRates & {
-  code: string;
-  name: string;
-  kind: 'region' | 'direct';
-  /** Where a click leads: the region's own statistics, or the teachers of its direct schools. */
-  drill: { view: 'stats' | 'teachers'; region: string; direct?: boolean };
-};
+/** A row of the by-region statistics (shared/src/api/views.ts). */
+export type StatsRow = TrainingStatsRow;
 
-export interface RegionStats {
-  training: ReturnType<typeof trainingView>;
-  region: { code: string; name: string; level: string };
-  breadcrumb: { code: string; name: string }[];
+export interface RegionStats extends TrainingStatsView<ReturnType<typeof trainingView>> {
   filters: StatsFilters;
-  total: StatsRow;
-  children: StatsRow[];
-  hint: string | null;
-  missingFullTimeTeachers: string[];
 }
 
 export async function regionStats(

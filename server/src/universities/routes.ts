@@ -33,7 +33,7 @@ const staffBody: JsonSchema = {
 };
 
 export function universityRoutes(deps: FeatureDeps): RouteDefinition[] {
-  const common = { tags: ['高等学校'], auth: true, before: [deps.auth] };
+  const common = { tags: ['高等学校'], auth: 'user' as const };
   const ac = (ctx: Context): ActionContext => ({
     clock: deps.clock,
     actor: actorOf(ctx),
@@ -71,6 +71,7 @@ export function universityRoutes(deps: FeatureDeps): RouteDefinition[] {
       params: idParams,
       body: staffBody,
       summary: '为高等学校新建审核员或视察员账号（替换原账号；初始密码 123456）',
+      status: 201,
       handler: async (ctx) => {
         const { body, params } = input<
           { role: 'auditor' | 'inspector'; name?: string },
@@ -78,7 +79,6 @@ export function universityRoutes(deps: FeatureDeps): RouteDefinition[] {
           { id: string }
         >(ctx);
         ctx.body = await addUniversityStaff(ac(ctx), params.id, body.role, body.name);
-        ctx.status = 201;
       },
     },
   ];

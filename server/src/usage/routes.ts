@@ -32,8 +32,7 @@ export function usageRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary:
         '用户注册与应用分析：各角色注册与活跃用户（本地区、各下级、本级及直属学校）、每日登录次数（区域超级管理员）',
       tags: ['数据统计'],
-      auth: true,
-      before: [deps.auth],
+      auth: 'user',
       params: codeParams,
       query: usageQuery,
       handler: async (ctx) => {

@@ -6,7 +6,7 @@
 import { Picker, View, Text } from '@tarojs/components';
 import { Button, Input, Switch, Tag } from '@nutui/nutui-react-taro';
 import { useState } from 'react';
-import { TEACHER_STAGES, TEACHER_SUBJECTS, formatPercent, type TrainingRates } from '@eduprogress/shared';
+import { TEACHER_STAGES, TEACHER_SUBJECTS, formatPercent, type TrainingStatsRow } from '@eduprogress/shared';
 import Breadcrumb from '../../components/Breadcrumb';
 import Chart from '../../components/Chart';
 import Chips from '../../components/Chips';
@@ -54,14 +54,8 @@ interface TrainingItem {
   hourCap: number;
 }
 
-/** One row of GET /trainings/:id/stats (shared TrainingRates plus where a tap leads). */
-/** A row of the by-region table: the shared figures (seed 003 part 3 §2.2) and where a tap leads. */
-export interface TrainingRow extends Omit<TrainingRates, 'totalHours'> {
-  code: string;
-  name: string;
-  kind: 'region' | 'direct';
-  drill: { view: 'stats' | 'teachers'; region: string; direct?: boolean };
-}
+/** A row of the by-region table (GET /trainings/:id/stats: shared/src/api/views.ts). */
+export type TrainingRow = TrainingStatsRow;
 
 interface RegionStats {
   training: TrainingItem;

@@ -5,7 +5,7 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Tag } from '@nutui/nutui-react-taro';
-import { formatFraction } from '@eduprogress/shared';
+import { formatRate } from '@eduprogress/shared';
 import { useState } from 'react';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
@@ -48,7 +48,7 @@ interface Loaded {
 
 /** Rows lowest rate first (regions with nothing to report last), then by name. */
 export function byRate(rows: ProgressRow[]): ProgressRow[] {
-  const key = (r: ProgressRow) => (r.rate === null ? 2 : r.rate);
+  const key = (r: ProgressRow) => (r.rate === null ? 200 : r.rate);
   return [...rows].sort((a, b) => key(a) - key(b) || a.name.localeCompare(b.name, 'zh-CN'));
 }
 
@@ -98,7 +98,7 @@ export default function RegionHome({ binding }: { binding: BindingView }) {
         [messages.submitted, p.totals.submitted],
         [messages.autoSubmitted, p.totals.autoSubmitted],
         [messages.overdue, p.totals.overdue, p.totals.overdue ? 'stat-bad' : ''],
-        [messages.rate, formatFraction(p.totals.rate)],
+        [messages.rate, formatRate(p.totals.rate)],
       ]
     : [];
   return (
@@ -187,7 +187,7 @@ export default function RegionHome({ binding }: { binding: BindingView }) {
                         {c.report ? ` · ${c.report.stateLabel}` : ''}
                       </Text>
                     </View>
-                    <Text className="row-rate">{formatFraction(c.rate)}</Text>
+                    <Text className="row-rate">{formatRate(c.rate)}</Text>
                     <Text className="row-arrow">›</Text>
                   </View>
                 ))

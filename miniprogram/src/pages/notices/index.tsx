@@ -1,5 +1,6 @@
 // Notices for the caller's unit, unread first marked, with the unread count on the tab.
 import Taro from '@tarojs/taro';
+import type { NoticeSummary, Page } from '@eduprogress/shared';
 import { View, Text } from '@tarojs/components';
 import PageState from '../../components/PageState';
 import TabBar from '../../components/TabBar';
@@ -11,19 +12,9 @@ import './index.css';
 
 const messages = { empty: '暂无通知', unread: '未读', attachments: (n: number) => `附件 ${n}` };
 
-export interface NoticeSummary {
-  id: string;
-  title: string;
-  regionName: string;
-  authorName?: string;
-  publishedAt?: string;
-  attachmentCount: number;
-  read: boolean;
-}
-
 export default function NoticesPage() {
   const res = useResource(() =>
-    request<{ items: NoticeSummary[]; total: number }>('/notices', { silent: true, query: { pageSize: 50 } }),
+    request<Page<NoticeSummary>>('/notices', { silent: true, query: { pageSize: 50 } }),
   );
   const items = res.data?.items ?? [];
   const unread = items.filter((n) => !n.read).length;

@@ -6,7 +6,7 @@ import Taro from '@tarojs/taro';
 import { Picker, View, Text } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
 import { useState } from 'react';
-import { REGION_ROLE_LABELS, formatFraction, type RegionRole } from '@eduprogress/shared';
+import { REGION_ROLE_LABELS, formatRate, type RegionRole } from '@eduprogress/shared';
 import Breadcrumb, { type Crumb } from '../../components/Breadcrumb';
 import Chips from '../../components/Chips';
 import DataTable from '../../components/DataTable';
@@ -81,7 +81,7 @@ interface CodeView {
 }
 
 const n = (v: number | null) => (v === null ? '—' : String(v));
-const f = (v: number | null) => (v === null ? '—' : formatFraction(v));
+const f = (v: number | null) => (v === null ? '—' : formatRate(v));
 
 /**
  * One cell of the 激活进度 table: activated/total over its rate. Three columns after the name fit the

@@ -3,7 +3,7 @@
 // reported); the auto-submitted list. A school opens its report read-only with its suspected issues.
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { formatFraction } from '@eduprogress/shared';
+import { formatRate } from '@eduprogress/shared';
 import { useState } from 'react';
 import PageState from '../../components/PageState';
 import PeriodSwitch from '../../components/PeriodSwitch';
@@ -153,8 +153,8 @@ export default function SupervisionPage() {
                   <Text className="row-title">{r.name}</Text>
                   <Text className="muted">
                     {messages.schools} {r.schools} · {messages.initialized} {r.schoolsInitialized}（
-                    {formatFraction(r.initializationRate)}） · {messages.reported} {r.schoolsReported}（
-                    {formatFraction(r.reportRate)}）
+                    {formatRate(r.initializationRate)}） · {messages.reported} {r.schoolsReported}（
+                    {formatRate(r.reportRate)}）
                   </Text>
                   {r.admins && <Text className="muted">{messages.admins(r.admins)}</Text>}
                 </View>
