@@ -3,6 +3,7 @@
 // conditional update that also appends to the report's history, so it happens once or not at all.
 // Over 500 lines: not split yet (issue 10) while the deadline work changes it in parallel; the access
 // rules it applies are access/rules.ts, the per-transition checks are the assert* functions below.
+import type { OutboxPayloads } from '@eduprogress/shared';
 import {
   REGION_FORMS,
   REGION_FORM_CURRENT_VERSION,
@@ -104,15 +105,20 @@ const nameOf = (u: Unit) => (u.kind === 'school' ? u.school.name : u.region.name
  * The bot's event of a report transition (issue 11): keyed by the report and its history length, so a
  * transition finished twice (reconcile.ts) writes it once; the payload names the period and the unit.
  */
-function unitEvent(u: Unit, period: string, type: NewEvent['type'], payload: Record<string, unknown>) {
+function unitEvent<T extends 'report.returned' | 'withdrawal.requested' | 'withdrawal.decided'>(
+  u: Unit,
+  period: string,
+  type: T,
+  payload: Omit<OutboxPayloads[T], 'period' | 'unit' | 'unitKind'>,
+) {
   return (historyLength: number): NewEvent[] => [
     {
       key: `${type}:${idOf(u, period)}:${historyLength}`,
       type,
       regionCode: unitCode(u),
       regionPath: unitPath(u),
-      payload: { period, unit: nameOf(u), unitKind: u.kind, ...payload },
-    },
+      payload: { period, unit: nameOf(u), unitKind: u.kind, ...payload } as OutboxPayloads[T],
+    } as NewEvent,
   ];
 }
 
