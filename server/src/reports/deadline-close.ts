@@ -27,10 +27,11 @@ import { ConflictError } from '../http/errors';
 import type { RegionDoc } from '../regions/model';
 import type { SchoolDoc } from '../schools/model';
 import { indexReportStates } from '../schools/list-index';
+import { applyUnitsCounted, type CountedUnit } from '../statistics/rollups';
 import { claimKey, ReportClaim, type FollowUps } from './claims';
 import { Report, reportId, type ReportDoc, type ReportTransition } from './model';
 import { factsOf, RollupBatch } from './progress';
-import { EDITABLE_STATES, reportingLevelOf } from './rules';
+import { EDITABLE_STATES, isReported, reportingLevelOf } from './rules';
 import { completeChange, ensureReport, transition, type ReportDeps, type Unit } from './service';
 
 const { EJSON } = BSON;
@@ -53,7 +54,40 @@ export interface KnownReport {
   submittedAt?: Date;
 }
 
-export type SchoolRef = Pick<SchoolDoc, '_id' | 'name' | 'regionCode' | 'regionPath'>;
+/** A school as closing its region needs it: its place, and what its statistics are placed by. */
+export type SchoolRef = Pick<
+  SchoolDoc,
+  '_id' | 'name' | 'regionCode' | 'regionPath' | 'type' | 'urbanRural' | 'projectSchool'
+>;
+
+/** Milliseconds spent per phase of the steps of one deadline run (summed over its steps). */
+export type CloseTimings = Record<
+  | 'plan'
+  | 'claims'
+  | 'reportWrites'
+  | 'inserts'
+  | 'progress'
+  | 'schoolList'
+  | 'statistics'
+  | 'audit'
+  | 'settle'
+  | 'slow',
+  number
+>;
+
+/** A fresh set of phase timings, all zero. */
+export const closeTimings = (): CloseTimings => ({
+  plan: 0,
+  claims: 0,
+  reportWrites: 0,
+  inserts: 0,
+  progress: 0,
+  schoolList: 0,
+  statistics: 0,
+  audit: 0,
+  settle: 0,
+  slow: 0,
+});
 
 export interface RegionOutcome {
   /** The region's own report was reported automatically (with `deadline`: by anyone since it). */
@@ -111,9 +145,17 @@ export async function closeRegions(
   schoolsOf: Map<string, SchoolRef[]>,
   childrenOf: Map<string, RegionDoc[]>,
   known: Map<string, KnownReport>,
-  opts: { deadline?: Date } = {},
+  opts: { deadline?: Date; timings?: CloseTimings } = {},
 ): Promise<Map<string, RegionOutcome>> {
   const now = deps.clock();
+  const timings = opts.timings ?? closeTimings();
+  let mark = performance.now();
+  /** Adds the time since the last lap to `phase`. */
+  const lap = (phase: keyof CloseTimings) => {
+    const t = performance.now();
+    timings[phase] += t - mark;
+    mark = t;
+  };
   // Reported automatically at this deadline already (by a run this one took over from): counted too.
   const autoBefore = (r: KnownReport | null | undefined) =>
     !!(opts.deadline && r?.autoSubmitted && r.submittedAt && r.submittedAt >= opts.deadline);
@@ -252,6 +294,7 @@ export async function closeRegions(
     );
   });
 
+  lap('plan');
   // Version claims first: a collision is someone changing that report right now.
   const lostClaims = await insertAllOrCollect(ReportClaim.collection, claims);
   for (const u of updates) if (lostClaims.has(claimKey(u.id, u.version))) slow.push(u.p);
@@ -259,18 +302,30 @@ export async function closeRegions(
   // a later version, so each update is conditional on the version known. `{_id, version}` is an index
   // look-up on FerretDB with our patch 0003 (before it, every such statement scanned the collection).
   const held = updates.filter((u) => !lostClaims.has(claimKey(u.id, u.version)));
+  lap('claims');
   let claimed = held;
   if (held.length) {
-    const res = await Report.collection.bulkWrite(
-      held.map((u) => ({
-        updateOne: {
-          filter: { _id: u.id as any, version: u.version === 0 ? { $in: [0, null] } : u.version },
-          update: u.full,
-        },
-      })),
-      { ordered: false },
+    // Reports moved alike (same version, same update: a region's drafts at version 0, say) are one
+    // `updateMany` by `_id: {$in}` and the version: one statement, and with our patch 0004 one SQLite
+    // transaction per 1,000 reports instead of one per report.
+    const groups = new Map<string, { version: number; full: Record<string, any>; ids: string[] }>();
+    for (const u of held) {
+      const key = EJSON.stringify(u.full);
+      const g = groups.get(key) ?? { version: u.version, full: u.full, ids: [] };
+      g.ids.push(u.id);
+      groups.set(key, g);
+    }
+    const statements = [...groups.values()].flatMap((g) =>
+      chunks(g.ids, MANY_IDS).map((ids) => ({ ...g, ids })),
     );
-    if (res.matchedCount !== held.length) {
+    const results = await mapLimit(statements, WRITES_IN_FLIGHT, (g) =>
+      Report.collection.updateMany(
+        { _id: { $in: g.ids as any[] }, version: g.version === 0 ? { $in: [0, null] } : g.version },
+        g.full,
+      ),
+    );
+    const matched = results.reduce((n, r) => n + r.matchedCount, 0);
+    if (matched !== held.length) {
       // Some had moved on: those whose history lacks this step's entries go the one-at-a-time way.
       const after = await mapLimit(held, READS_IN_FLIGHT, (u) =>
         Report.collection.findOne({ _id: u.id as any }, { projection: { history: 1 } }),
@@ -285,6 +340,7 @@ export async function closeRegions(
       for (const u of stale) slow.push(u.p);
     }
   }
+  lap('reportWrites');
   const toInsert = inserts.filter((i) => !lostClaims.has(claimKey(i.doc._id, 0)));
   for (const i of inserts) if (lostClaims.has(claimKey(i.doc._id, 0))) slow.push(i.p);
   const lostInserts = await insertAllOrCollect(
@@ -295,6 +351,7 @@ export async function closeRegions(
   if (lostInsertClaims.length) await ReportClaim.deleteMany({ _id: { $in: lostInsertClaims } });
   for (const i of toInsert) if (lostInserts.has(i.doc._id)) slow.push(i.p);
   const inserted = toInsert.filter((i) => !lostInserts.has(i.doc._id));
+  lap('inserts');
 
   // Read models: one rollup delta per region for its direct schools, each region report's state, one
   // school-list write per region.
@@ -341,7 +398,12 @@ export async function closeRegions(
     if (d) rollups.addDelta({ regionCode: region._id, regionPath: regionScope(region) }, d, now);
   }
   await rollups.write();
+  lap('progress');
   for (const [code, byRegion] of states) await indexReportStates(code, period, byRegion);
+  lap('schoolList');
+  // Statistics: the units that start counting now (001 §17: as they stand), added once per rollup.
+  await countNewlyReported(period, done, inserted);
+  lap('statistics');
   // The audit entries of the units reported automatically (their `_id`s fixed by the claims, so the
   // reconcile finishing a crashed step writes none twice), then the claims are settled.
   const settled = [
@@ -355,9 +417,11 @@ export async function closeRegions(
       return a ? [auditDoc(a, now)] : [];
     }),
   );
+  lap('audit');
   // Every claim of the step is settled now (those lost to someone else were never ours, and the ones
   // whose unit went the one-at-a-time way were removed above).
   if (settled.length) await ReportClaim.collection.deleteMany({ step });
+  lap('settle');
 
   // The units someone changed at the same moment, one at a time; any left over fail the step (retried).
   let unfinished = 0;
@@ -379,8 +443,63 @@ export async function closeRegions(
       unfinished++;
     }
   }
+  lap('slow');
   if (unfinished) throw new Error(messages.unfinished(unfinished));
   return outcomes;
+}
+
+/** `_id`s per statement: patch 0003 pushes `{_id: {$in}}` down to the index up to 1,000 of them. */
+const MANY_IDS = 1_000;
+/** Bulk write statements sent at once (each holds SQLite's single write lock while it commits). */
+const WRITES_IN_FLIGHT = 4;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Adds to the statistics the units of a step whose report starts counting (was editable or missing,
+ * is now reported or locked), with their data as it now stands: read by `_id` in batches (locked
+ * reports cannot change any more), the new ones' data as inserted. Units already counted before are
+ * unchanged in the statistics (their data could not change while reported).
+ */
+async function countNewlyReported(
+  period: string,
+  done: { p: Plan; before: KnownReport | null; after: KnownReport }[],
+  inserted: { p: Plan; doc: { _id: string } & Record<string, unknown> }[],
+): Promise<void> {
+  const newly = done.filter((d) => !isReported(d.before?.state ?? 'draft') && isReported(d.after.state));
+  if (!newly.length) return;
+  const insertedData = new Map(
+    inserted.map((i) => [i.doc._id, i.doc as unknown as Pick<ReportDoc, 'data' | 'formVersion'>]),
+  );
+  const idOfPlan = (p: Plan) =>
+    p.b.kind === 'school'
+      ? reportId(period, { schoolId: p.b.school._id })
+      : reportId(period, { regionCode: p.b.region._id });
+  const toRead = newly.map((d) => idOfPlan(d.p)).filter((id) => !insertedData.has(id));
+  const read = new Map<string, Pick<ReportDoc, 'data' | 'formVersion'>>();
+  const batches = await mapLimit(chunks(toRead, MANY_IDS), 2, (ids) =>
+    Report.collection
+      .find({ _id: { $in: ids as any[] } }, { projection: { data: 1, formVersion: 1 } })
+      .toArray(),
+  );
+  for (const batch of batches)
+    for (const r of batch) read.set(String(r._id), r as unknown as Pick<ReportDoc, 'data' | 'formVersion'>);
+  const units: CountedUnit[] = [];
+  for (const { p } of newly) {
+    const id = idOfPlan(p);
+    const report = insertedData.get(id) ?? read.get(id);
+    if (!report) continue;
+    units.push(
+      p.b.kind === 'school'
+        ? { kind: 'school', school: p.b.school, report }
+        : { kind: 'region', region: p.b.region, report },
+    );
+  }
+  await applyUnitsCounted(period, units);
 }
 
 /** The audit entry of a unit reported automatically; its `_id` derives from the claim key. */
