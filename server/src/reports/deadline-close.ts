@@ -3,8 +3,10 @@
 // first if it was not — and the region's own report is reported. What one report at a time would do in
 // ~20 database round trips per school is done here in a handful of bulk writes per region: version claims
 // (insertMany, each with its audit entry as follow-up), report updates conditional on the version known
-// (bulkWrite of `{_id, version}`: an index look-up on our patched FerretDB) and inserts (insertMany),
-// audit entries (insertMany), one rollup delta per region, one school-list write per region. A unit
+// (reports moved alike grouped into `updateMany({_id: {$in}, version})`: index look-ups and one SQLite
+// transaction per 1,000 on our patched FerretDB; a state filter instead of the version would let an
+// update land on a report someone changed since the read) and inserts (insertMany), audit entries
+// (insertMany), one progress and one statistics delta per rollup, one school-list write per region. A unit
 // someone changes at the same moment (its claim, version or insert collides) goes through the
 // one-at-a-time path instead. A crash between the writes leaves claims that the reconcile
 // (reconcile.ts) rolls forward, writing their audit entries once and marking the rollups for recount.
