@@ -106,7 +106,8 @@ export async function benchAutosubmit(): Promise<void> {
       if (batch.length >= 1000) await flush();
     }
     await flush();
-    const units = await School.countDocuments({});
+    // As written (a count is one more scan of every school on FerretDB).
+    const units = written.counts.schools;
     const regionUnits = await Region.countDocuments({ level: { $in: ['province', 'city', 'county'] } });
     let t = performance.now();
     if (recounts) await recountProgress(clock, PERIOD, '000000');
