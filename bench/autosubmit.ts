@@ -37,6 +37,19 @@ function peakRssMb(pid?: number): number | null {
     return null;
   }
 }
+/** CPU seconds a process has used (utime + stime from /proc; this process's own when no pid). */
+function cpuSeconds(pid?: number): number {
+  if (!pid) {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  }
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks of 1/100 s
+  } catch {
+    return 0;
+  }
+}
 const load = () =>
   os
     .loadavg()
@@ -129,6 +142,7 @@ export async function benchAutosubmit(): Promise<void> {
     ).filter(([level]) => wanted.includes(level))) {
       now = new Date(iso);
       t = performance.now();
+      const cpu0 = cpuSeconds() + cpuSeconds(bench.database.pids[0]);
       // Two instances at once: the deadline is handled by one of them.
       const [one, two] = await Promise.all([
         runDueDeadlines(deps, { owner: 'instance-1', scanReports: false, logger }),
@@ -137,6 +151,8 @@ export async function benchAutosubmit(): Promise<void> {
         ),
       ]);
       const ms = performance.now() - t;
+      // CPU used by the bench (both runners) and the database: the figure the machine's load does not change.
+      const cpu = cpuSeconds() + cpuSeconds(bench.database.pids[0]) - cpu0;
       chain += ms;
       if (level === 'county') countyMs = ms;
       const outcomes = [...one, ...two].filter((r) => r.level === level).map((r) => r.outcome);
@@ -154,7 +170,8 @@ export async function benchAutosubmit(): Promise<void> {
       ]);
       console.log(
         `${level} deadline of ${PERIOD}: ${(ms / 1000).toFixed(1)} s, outcomes ${outcomes.join(' + ')}; ` +
-          `auto-submitted at it: ${autoSchools} schools, ${autoRegions} regions; load average ${load()}; ` +
+          `auto-submitted at it: ${autoSchools} schools, ${autoRegions} regions; CPU ${cpu.toFixed(0)} s ` +
+          `(bench + database); load average ${load()}; ` +
           `peak RSS: bench ${peakRssMb()} MB, database ${peakRssMb(bench.database.pids[0])} MB ` +
           `(${bench.server.database.description})`,
       );
