@@ -56,6 +56,11 @@ export interface DeadlineClosed {
   period: string;
   level: 'county' | 'city' | 'province';
   at: Date;
+  /**
+   * The run took over an interrupted one or retried a failed step, so the per-step read-model deltas
+   * may have missed or doubled units: listeners recount the period instead.
+   */
+  recount: boolean;
 }
 
 /** What the read models place a school by (its cell, its rows, its list line). */

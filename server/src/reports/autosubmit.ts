@@ -19,7 +19,7 @@ import { emitEvent } from '../outbox/service';
 import { Region, type RegionDoc } from '../regions/model';
 import { School } from '../schools/model';
 import { publishDomainEvent } from '../events';
-import { closeRegions, type KnownReport, type SchoolRef } from './deadline-close';
+import { closeRegions, closeTimings, type KnownReport, type SchoolRef } from './deadline-close';
 import { Report, reportId, type ReportDoc } from './model';
 import { EDITABLE_STATES } from './rules';
 import { completeChange, regionUnit, schoolUnit, transition, type ReportDeps } from './service';
@@ -120,7 +120,10 @@ export async function autoSubmitDeadline(
   // has a report in it.
   const deadline = new Date(deadlineIso).getTime();
   const now = deps.clock().getTime();
-  for await (const s of School.find({}, { _id: 1, name: 1, regionCode: 1, regionPath: 1, createdAt: 1 })
+  for await (const s of School.find(
+    {},
+    { _id: 1, name: 1, regionCode: 1, regionPath: 1, type: 1, urbanRural: 1, projectSchool: 1, createdAt: 1 },
+  )
     .lean<(SchoolRef & { createdAt?: Date })[]>()
     .cursor()) {
     const created = s.createdAt?.getTime();
@@ -136,6 +139,7 @@ export async function autoSubmitDeadline(
     if (wanted.has(c.parentCode!))
       childrenOf.set(c.parentCode!, [...(childrenOf.get(c.parentCode!) ?? []), c]);
   const timings = { loadMs: performance.now() - started, stepsMs: 0, steps: 0, readModelsMs: 0 };
+  const phases = closeTimings();
   for (let i = 0; i < todo.length;) {
     if (lease?.signal.aborted) return;
     const step: RegionDoc[] = [];
@@ -149,6 +153,7 @@ export async function autoSubmitDeadline(
     try {
       const outcomes = await closeRegions(deps, period, level, reason, step, schoolsOf, childrenOf, known, {
         deadline: new Date(deadline),
+        timings: phases,
       });
       for (const region of step) {
         const out = outcomes.get(region._id)!;
@@ -165,9 +170,11 @@ export async function autoSubmitDeadline(
   }
   timings.stepsMs = performance.now() - started - timings.loadMs;
   if (progress.failed.length) throw new Error(messages.someFailed(progress.failed));
-  // Bulk closes announce no report.changed per unit: read models that count reports recount instead.
+  // Bulk closes announce no report.changed per unit: each step applied its read-model deltas itself; a
+  // run that took over an interrupted one (saved progress) may have missed some, so it asks for a
+  // recount.
   const closedAt = performance.now();
-  await publishDomainEvent('deadline.closed', { period, level, at: deps.clock() });
+  await publishDomainEvent('deadline.closed', { period, level, at: deps.clock(), recount: !!saved });
   timings.readModelsMs = performance.now() - closedAt;
   const byParent = new Map<string, { regions: string[]; schools: number; path: string[] }>();
   for (const region of regions) {
@@ -195,7 +202,14 @@ export async function autoSubmitDeadline(
     });
   }
   logger?.info(
-    { period, level, regions: todo.length, ...timings, ms: Math.round(performance.now() - started) },
+    {
+      period,
+      level,
+      regions: todo.length,
+      ...timings,
+      phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])),
+      ms: Math.round(performance.now() - started),
+    },
     messages.closed,
   );
 }

@@ -3,8 +3,10 @@
 // first if it was not — and the region's own report is reported. What one report at a time would do in
 // ~20 database round trips per school is done here in a handful of bulk writes per region: version claims
 // (insertMany, each with its audit entry as follow-up), report updates conditional on the version known
-// (bulkWrite of `{_id, version}`: an index look-up on our patched FerretDB) and inserts (insertMany),
-// audit entries (insertMany), one rollup delta per region, one school-list write per region. A unit
+// (reports moved alike grouped into `updateMany({_id: {$in}, version})`: index look-ups and one SQLite
+// transaction per 1,000 on our patched FerretDB; a state filter instead of the version would let an
+// update land on a report someone changed since the read) and inserts (insertMany), audit entries
+// (insertMany), one progress and one statistics delta per rollup, one school-list write per region. A unit
 // someone changes at the same moment (its claim, version or insert collides) goes through the
 // one-at-a-time path instead. A crash between the writes leaves claims that the reconcile
 // (reconcile.ts) rolls forward, writing their audit entries once and marking the rollups for recount.
@@ -27,10 +29,11 @@ import { ConflictError } from '../http/errors';
 import type { RegionDoc } from '../regions/model';
 import type { SchoolDoc } from '../schools/model';
 import { publishDomainEvent } from '../events';
+import { applyUnitsCounted, type CountedUnit } from '../statistics/rollups';
 import { claimKey, ReportClaim, type FollowUps } from './claims';
 import { Report, reportId, type ReportDoc, type ReportTransition } from './model';
 import { factsOf, RollupBatch } from './progress';
-import { EDITABLE_STATES, reportingLevelOf } from './rules';
+import { EDITABLE_STATES, isReported, reportingLevelOf } from './rules';
 import { completeChange, ensureReport, transition, type ReportDeps, type Unit } from './service';
 
 const { EJSON } = BSON;
@@ -53,7 +56,40 @@ export interface KnownReport {
   submittedAt?: Date;
 }
 
-export type SchoolRef = Pick<SchoolDoc, '_id' | 'name' | 'regionCode' | 'regionPath'>;
+/** A school as closing its region needs it: its place, and what its statistics are placed by. */
+export type SchoolRef = Pick<
+  SchoolDoc,
+  '_id' | 'name' | 'regionCode' | 'regionPath' | 'type' | 'urbanRural' | 'projectSchool'
+>;
+
+/** Milliseconds spent per phase of the steps of one deadline run (summed over its steps). */
+export type CloseTimings = Record<
+  | 'plan'
+  | 'claims'
+  | 'reportWrites'
+  | 'inserts'
+  | 'progress'
+  | 'schoolList'
+  | 'statistics'
+  | 'audit'
+  | 'settle'
+  | 'slow',
+  number
+>;
+
+/** A fresh set of phase timings, all zero. */
+export const closeTimings = (): CloseTimings => ({
+  plan: 0,
+  claims: 0,
+  reportWrites: 0,
+  inserts: 0,
+  progress: 0,
+  schoolList: 0,
+  statistics: 0,
+  audit: 0,
+  settle: 0,
+  slow: 0,
+});
 
 export interface RegionOutcome {
   /** The region's own report was reported automatically (with `deadline`: by anyone since it). */
@@ -111,9 +147,17 @@ export async function closeRegions(
   schoolsOf: Map<string, SchoolRef[]>,
   childrenOf: Map<string, RegionDoc[]>,
   known: Map<string, KnownReport>,
-  opts: { deadline?: Date } = {},
+  opts: { deadline?: Date; timings?: CloseTimings } = {},
 ): Promise<Map<string, RegionOutcome>> {
   const now = deps.clock();
+  const timings = opts.timings ?? closeTimings();
+  let mark = performance.now();
+  /** Adds the time since the last lap to `phase`. */
+  const lap = (phase: keyof CloseTimings) => {
+    const t = performance.now();
+    timings[phase] += t - mark;
+    mark = t;
+  };
   // Reported automatically at this deadline already (by a run this one took over from): counted too.
   const autoBefore = (r: KnownReport | null | undefined) =>
     !!(opts.deadline && r?.autoSubmitted && r.submittedAt && r.submittedAt >= opts.deadline);
@@ -141,11 +185,7 @@ export async function closeRegions(
     version: number;
     update: string;
     followUps?: string;
-    step: string;
   }[] = [];
-  // Tags this step's claims, so that settling them is one delete by tag: `_id: {$in: […thousands]}` costs
-  // a comparison per code and claim on FerretDB.
-  const step = new Types.ObjectId().toHexString();
   const audits = new Map<string, NonNullable<FollowUps['audit']>>();
   /** The claim of a report's version, with its audit entry when the unit is reported automatically. */
   const claim = (
@@ -162,7 +202,7 @@ export async function closeRegions(
       audits.set(key, audit);
       followUps = EJSON.stringify({ audit } satisfies FollowUps);
     }
-    claims.push({ _id: key, at: now, reportId: id, version, update: EJSON.stringify(full), followUps, step });
+    claims.push({ _id: key, at: now, reportId: id, version, update: EJSON.stringify(full), followUps });
   };
   const updates: { p: Plan; id: string; version: number; full: Record<string, any>; before: KnownReport }[] =
     [];
@@ -233,7 +273,7 @@ export async function closeRegions(
     updates.push({ p, id, version, full, before: r });
   }
 
-  const created = await mapLimit(missing, READS_IN_FLIGHT, (p) => newReport(p, period, reason, now));
+  const created = await newReports(missing, period, reason, now);
   // A report created here is claimed at version 0 too: a crash after its insert still gets its audit
   // entry from the reconcile, and someone creating it at the same moment collides here.
   missing.forEach((p, i) => {
@@ -252,6 +292,7 @@ export async function closeRegions(
     );
   });
 
+  lap('plan');
   // Version claims first: a collision is someone changing that report right now.
   const lostClaims = await insertAllOrCollect(ReportClaim.collection, claims);
   for (const u of updates) if (lostClaims.has(claimKey(u.id, u.version))) slow.push(u.p);
@@ -259,18 +300,30 @@ export async function closeRegions(
   // a later version, so each update is conditional on the version known. `{_id, version}` is an index
   // look-up on FerretDB with our patch 0003 (before it, every such statement scanned the collection).
   const held = updates.filter((u) => !lostClaims.has(claimKey(u.id, u.version)));
+  lap('claims');
   let claimed = held;
   if (held.length) {
-    const res = await Report.collection.bulkWrite(
-      held.map((u) => ({
-        updateOne: {
-          filter: { _id: u.id as any, version: u.version === 0 ? { $in: [0, null] } : u.version },
-          update: u.full,
-        },
-      })),
-      { ordered: false },
+    // Reports moved alike (same version, same update: a region's drafts at version 0, say) are one
+    // `updateMany` by `_id: {$in}` and the version: one statement, and with our patch 0004 one SQLite
+    // transaction per 1,000 reports instead of one per report.
+    const groups = new Map<string, { version: number; full: Record<string, any>; ids: string[] }>();
+    for (const u of held) {
+      const key = EJSON.stringify(u.full);
+      const g = groups.get(key) ?? { version: u.version, full: u.full, ids: [] };
+      g.ids.push(u.id);
+      groups.set(key, g);
+    }
+    const statements = [...groups.values()].flatMap((g) =>
+      chunks(g.ids, MANY_IDS).map((ids) => ({ ...g, ids })),
     );
-    if (res.matchedCount !== held.length) {
+    const results = await mapLimit(statements, WRITES_IN_FLIGHT, (g) =>
+      Report.collection.updateMany(
+        { _id: { $in: g.ids as any[] }, version: g.version === 0 ? { $in: [0, null] } : g.version },
+        g.full,
+      ),
+    );
+    const matched = results.reduce((n, r) => n + r.matchedCount, 0);
+    if (matched !== held.length) {
       // Some had moved on: those whose history lacks this step's entries go the one-at-a-time way.
       const after = await mapLimit(held, READS_IN_FLIGHT, (u) =>
         Report.collection.findOne({ _id: u.id as any }, { projection: { history: 1 } }),
@@ -285,6 +338,7 @@ export async function closeRegions(
       for (const u of stale) slow.push(u.p);
     }
   }
+  lap('reportWrites');
   const toInsert = inserts.filter((i) => !lostClaims.has(claimKey(i.doc._id, 0)));
   for (const i of inserts) if (lostClaims.has(claimKey(i.doc._id, 0))) slow.push(i.p);
   const lostInserts = await insertAllOrCollect(
@@ -295,6 +349,7 @@ export async function closeRegions(
   if (lostInsertClaims.length) await ReportClaim.deleteMany({ _id: { $in: lostInsertClaims } });
   for (const i of toInsert) if (lostInserts.has(i.doc._id)) slow.push(i.p);
   const inserted = toInsert.filter((i) => !lostInserts.has(i.doc._id));
+  lap('inserts');
 
   // Read models: one rollup delta per region for its direct schools, each region report's state, one
   // school-list write per region.
@@ -341,8 +396,13 @@ export async function closeRegions(
     if (d) rollups.addDelta({ regionCode: region._id, regionPath: regionScope(region) }, d, now);
   }
   await rollups.write();
+  lap('progress');
   for (const [regionCode, byRegion] of states)
     await publishDomainEvent('reports.closed', { period, regionCode, states: byRegion });
+  lap('schoolList');
+  // Statistics: the units that start counting now (001 §17: as they stand), added once per rollup.
+  await countNewlyReported(period, done, inserted);
+  lap('statistics');
   // The audit entries of the units reported automatically (their `_id`s fixed by the claims, so the
   // reconcile finishing a crashed step writes none twice), then the claims are settled.
   const settled = [
@@ -356,9 +416,14 @@ export async function closeRegions(
       return a ? [auditDoc(a, now)] : [];
     }),
   );
+  lap('audit');
   // Every claim of the step is settled now (those lost to someone else were never ours, and the ones
   // whose unit went the one-at-a-time way were removed above).
-  if (settled.length) await ReportClaim.collection.deleteMany({ step });
+  // By `_id`, 1,000 at a time (pushed down to the index by patch 0003; a delete by the step's tag scanned
+  // every pending claim, each holding its whole update).
+  for (const keys of chunks(settled, MANY_IDS))
+    await ReportClaim.collection.deleteMany({ _id: { $in: keys as any[] } });
+  lap('settle');
 
   // The units someone changed at the same moment, one at a time; any left over fail the step (retried).
   let unfinished = 0;
@@ -380,8 +445,63 @@ export async function closeRegions(
       unfinished++;
     }
   }
+  lap('slow');
   if (unfinished) throw new Error(messages.unfinished(unfinished));
   return outcomes;
+}
+
+/** `_id`s per statement: patch 0003 pushes `{_id: {$in}}` down to the index up to 1,000 of them. */
+const MANY_IDS = 1_000;
+/** Bulk write statements sent at once (each holds SQLite's single write lock while it commits). */
+const WRITES_IN_FLIGHT = 4;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Adds to the statistics the units of a step whose report starts counting (was editable or missing,
+ * is now reported or locked), with their data as it now stands: read by `_id` in batches (locked
+ * reports cannot change any more), the new ones' data as inserted. Units already counted before are
+ * unchanged in the statistics (their data could not change while reported).
+ */
+async function countNewlyReported(
+  period: string,
+  done: { p: Plan; before: KnownReport | null; after: KnownReport }[],
+  inserted: { p: Plan; doc: { _id: string } & Record<string, unknown> }[],
+): Promise<void> {
+  const newly = done.filter((d) => !isReported(d.before?.state ?? 'draft') && isReported(d.after.state));
+  if (!newly.length) return;
+  const insertedData = new Map(
+    inserted.map((i) => [i.doc._id, i.doc as unknown as Pick<ReportDoc, 'data' | 'formVersion'>]),
+  );
+  const idOfPlan = (p: Plan) =>
+    p.b.kind === 'school'
+      ? reportId(period, { schoolId: p.b.school._id })
+      : reportId(period, { regionCode: p.b.region._id });
+  const toRead = newly.map((d) => idOfPlan(d.p)).filter((id) => !insertedData.has(id));
+  const read = new Map<string, Pick<ReportDoc, 'data' | 'formVersion'>>();
+  const batches = await mapLimit(chunks(toRead, MANY_IDS), 2, (ids) =>
+    Report.collection
+      .find({ _id: { $in: ids as any[] } }, { projection: { data: 1, formVersion: 1 } })
+      .toArray(),
+  );
+  for (const batch of batches)
+    for (const r of batch) read.set(String(r._id), r as unknown as Pick<ReportDoc, 'data' | 'formVersion'>);
+  const units: CountedUnit[] = [];
+  for (const { p } of newly) {
+    const id = idOfPlan(p);
+    const report = insertedData.get(id) ?? read.get(id);
+    if (!report) continue;
+    units.push(
+      p.b.kind === 'school'
+        ? { kind: 'school', school: p.b.school, report }
+        : { kind: 'region', region: p.b.region, report },
+    );
+  }
+  await applyUnitsCounted(period, units);
 }
 
 /** The audit entry of a unit reported automatically; its `_id` derives from the claim key. */
@@ -424,45 +544,56 @@ function auditDoc(a: NonNullable<FollowUps['audit']>, at: Date) {
   };
 }
 
-/** A report that never existed, created in its target state: last period's data carried forward. */
-async function newReport(
-  p: Plan,
+/**
+ * Reports that never existed, created in their target state: last period's data carried forward (read
+ * by `_id: {$in}`, 1,000 at a time: index look-ups with our patch 0003).
+ */
+async function newReports(
+  plans: Plan[],
   period: string,
   reason: string,
   now: Date,
-): Promise<{ _id: string } & Record<string, unknown>> {
-  const { b } = p;
+): Promise<({ _id: string } & Record<string, unknown>)[]> {
   const prevPeriod = previousPeriod(parsePeriod(period)).name;
-  const prevId =
+  const idIn = (name: string, b: Below) =>
     b.kind === 'school'
-      ? reportId(prevPeriod, { schoolId: b.school._id })
-      : reportId(prevPeriod, { regionCode: b.region._id });
-  const prev = await Report.findById(prevId, { data: 1 }).lean<ReportDoc>();
-  const history: ReportTransition[] = [{ at: now, from: 'draft', to: 'submitted', auto: true, reason }];
-  if (p.target === 'locked')
-    history.push({ at: now, from: 'submitted', to: 'locked', reason: messages.locked(p.upper.name) });
-  return {
-    _id:
-      b.kind === 'school'
-        ? reportId(period, { schoolId: b.school._id })
-        : reportId(period, { regionCode: b.region._id }),
-    period,
-    unitKind: b.kind,
-    ...(b.kind === 'school' ? { schoolId: b.school._id as Types.ObjectId } : {}),
-    regionCode: b.kind === 'school' ? b.school.regionCode : b.region._id,
-    regionPath: b.kind === 'school' ? b.school.regionPath : b.region.path,
-    state: p.target,
-    autoSubmitted: true,
-    confirmedNoChange: false,
-    formVersion: b.kind === 'school' ? SCHOOL_FORM_CURRENT_VERSION : REGION_FORM_CURRENT_VERSION,
-    data: prev?.data ?? {},
-    issues: [],
-    history,
-    submittedAt: now,
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-  };
+      ? reportId(name, { schoolId: b.school._id })
+      : reportId(name, { regionCode: b.region._id });
+  const prevData = new Map<string, Record<string, unknown>>();
+  const batches = await mapLimit(
+    chunks(
+      plans.map((p) => idIn(prevPeriod, p.b)),
+      MANY_IDS,
+    ),
+    2,
+    (ids) => Report.collection.find({ _id: { $in: ids as any[] } }, { projection: { data: 1 } }).toArray(),
+  );
+  for (const batch of batches) for (const r of batch) prevData.set(String(r._id), r.data ?? {});
+  return plans.map((p) => {
+    const { b } = p;
+    const history: ReportTransition[] = [{ at: now, from: 'draft', to: 'submitted', auto: true, reason }];
+    if (p.target === 'locked')
+      history.push({ at: now, from: 'submitted', to: 'locked', reason: messages.locked(p.upper.name) });
+    return {
+      _id: idIn(period, b),
+      period,
+      unitKind: b.kind,
+      ...(b.kind === 'school' ? { schoolId: b.school._id as Types.ObjectId } : {}),
+      regionCode: b.kind === 'school' ? b.school.regionCode : b.region._id,
+      regionPath: b.kind === 'school' ? b.school.regionPath : b.region.path,
+      state: p.target,
+      autoSubmitted: true,
+      confirmedNoChange: false,
+      formVersion: b.kind === 'school' ? SCHOOL_FORM_CURRENT_VERSION : REGION_FORM_CURRENT_VERSION,
+      data: prevData.get(idIn(prevPeriod, b)) ?? {},
+      issues: [],
+      history,
+      submittedAt: now,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+  });
 }
 
 /** insertMany without order; returns the `_id`s refused as duplicates (other errors are thrown). */

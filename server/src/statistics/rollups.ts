@@ -26,6 +26,7 @@ import {
   regionScope,
 } from '@eduprogress/shared';
 import type { Clock } from '../clock';
+import { bulkWriteUpserts } from '../db/duplicate-key';
 import { onDomainEvent, type ReportChanged, type SchoolChanged } from '../events';
 import { Region, type RegionDoc } from '../regions/model';
 import { cachedChildren, cachedDescendants } from '../regions/tree';
@@ -312,6 +313,53 @@ export async function applySchoolChange(e: SchoolChanged): Promise<void> {
   }
 }
 
+/** A unit whose report starts counting in a bulk change (a deadline's close), with the report as counted. */
+export type CountedUnit =
+  | { kind: 'school'; school: SchoolFacts; report: Pick<ReportDoc, 'data' | 'formVersion'> }
+  | { kind: 'region'; region: RegionDoc; report: Pick<ReportDoc, 'data'> };
+
+/**
+ * Adds units that start counting, many at once, to the statistics of `period`: what `applyReportChange`
+ * does for each from "not counted" to "counted", with one read-add-write per rollup document touched
+ * (however many units reach it) and one write per region's `statistics_units` document. The deadline's
+ * bulk close (reports/deadline-close.ts) calls it once per step. Not idempotent (like the deltas): a
+ * step done twice is put right by a recount (the deadline's run asks for one when it resumed).
+ */
+export async function applyUnitsCounted(period: string, units: CountedUnit[]): Promise<void> {
+  const terms: PlacedParts[] = units.map((u) =>
+    u.kind === 'school'
+      ? {
+          place: schoolPlacement(u.school),
+          parts: partsByCategory(schoolInput(u.school, u.report.data ?? {})),
+          sign: 1,
+        }
+      : {
+          place: regionPlacement(u.region),
+          parts: partsByCategory(regionInput(u.region, u.report.data ?? {})),
+          sign: 1,
+        },
+  );
+  await applyPlaced(period, terms);
+  const lines = new Map<string, Record<string, string>>();
+  for (const u of units) {
+    if (u.kind !== 'school') continue;
+    const set = lines.get(u.school.regionCode) ?? {};
+    set[`schools.${String(u.school._id)}`] = unitLine(u.school, u.report);
+    lines.set(u.school.regionCode, set);
+  }
+  if (!lines.size) return;
+  await bulkWriteUpserts(
+    StatisticsUnits.collection,
+    [...lines].map(([code, set]) => ({
+      updateOne: {
+        filter: { _id: statisticsUnitsId(period, code) },
+        update: { $set: set, $setOnInsert: { period, regionCode: code } },
+        upsert: true,
+      },
+    })),
+  );
+}
+
 let subscribed = false;
 /** Subscribes the statistics to report changes (once per process; safe to call for every app). */
 export function subscribeStatistics(): void {
@@ -319,10 +367,11 @@ export function subscribeStatistics(): void {
   subscribed = true;
   onDomainEvent('report.changed', applyReportChange);
   onDomainEvent('school.changed', applySchoolChange);
-  // A deadline closed in bulk changed every unreported unit of the country at once: one national
-  // recount of that period (one scan of its reports) instead of an event per unit.
+  // A deadline closed in bulk added the units it reported step by step (applyUnitsCounted); only a
+  // run that took over an interrupted one, or retried a failed step, may have missed or doubled some:
+  // then one national recount of that period.
   onDomainEvent('deadline.closed', async (e) => {
-    await rebuildStatistics(() => e.at, e.period, NATIONAL_CODE);
+    if (e.recount) await rebuildStatistics(() => e.at, e.period, NATIONAL_CODE);
   });
 }
 
