@@ -28,6 +28,18 @@ export function reportingLevelOf(region: Pick<RegionDoc, 'level' | 'countyLevel'
 }
 
 /**
+ * The calendar level a school reports at, from its managing region: that region's level (a county's
+ * school with the counties, a province's direct school with the provinces), and a school the national
+ * level manages itself — a 部属高校 (universities/) — with the provinces: seed 002 §18 (省级教育行政部门
+ * 和部属高校每季度首月 11 日至 15 日审核上报).
+ */
+export function schoolReportingLevel(
+  managing: Pick<RegionDoc, 'level' | 'countyLevel'>,
+): ReportingLevel | null {
+  return managing.level === 'national' ? 'province' : reportingLevelOf(managing);
+}
+
+/**
  * Whether a school is one of `period`'s units: it existed at its level's deadline for the period (the
  * level of its managing region, `reportingLevelOf`). A school created after that deadline is not
  * counted in the period's totals, nor reported automatically there: a closed period keeps the units

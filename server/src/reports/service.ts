@@ -42,6 +42,7 @@ import {
   levelDeadline,
   levelWindow,
   reportingLevelOf,
+  schoolReportingLevel,
   workablePeriods,
 } from './rules';
 import { isDuplicateKey } from '../db/duplicate-key';
@@ -121,7 +122,7 @@ export async function schoolUnit(id: string): Promise<Unit> {
   const school = await School.findById(id).lean<SchoolDoc>();
   if (!school) throw new NotFoundError(messages.schoolNotFound, 'SCHOOL_NOT_FOUND');
   const managing = await Region.findById(school.regionCode).lean<RegionDoc>();
-  const level = managing && reportingLevelOf(managing);
+  const level = managing && schoolReportingLevel(managing);
   if (!managing || !level) throw new ConflictError(messages.noReportLevel, 'NO_REPORTING_LEVEL');
   return { kind: 'school', school, managing, level };
 }

@@ -17,7 +17,7 @@ import { Region, type RegionDoc } from '../regions/model';
 import { Report, reportId } from '../reports/model';
 import { factsOf, type ReportedFacts } from '../reports/progress';
 import { publishDomainEvent } from '../events';
-import { countsInPeriod, reportingLevelOf, workablePeriods } from '../reports/rules';
+import { countsInPeriod, schoolReportingLevel, workablePeriods } from '../reports/rules';
 import { reserveSchoolAdminLoginNames } from './login-names';
 import { School, schoolView, type SchoolDoc } from './model';
 
@@ -101,7 +101,7 @@ export async function openPeriods(
 ): Promise<string[]> {
   const calendar = deps.calendar ?? DEFAULT_CALENDAR;
   const managing = await findRegion(school.regionCode);
-  const level = managing ? reportingLevelOf(managing) : null;
+  const level = managing ? schoolReportingLevel(managing) : null;
   const now = deps.clock();
   return workablePeriods(now, calendar).filter((p) =>
     countsInPeriod(school.createdAt, level, p, calendar, now),
