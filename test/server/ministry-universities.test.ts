@@ -42,12 +42,21 @@ describe('部属高校: a university the national level manages, reporting to th
     await regionUser('fjAdmin', '350000', 'admin');
     await regionUser('fjAuditor', '350000', 'auditor');
     await regionUser('xmAdmin', '350200', 'admin');
-    const u = await school('厦门部属大学', '350000', { type: '机构' });
-    const q = await school('福州部属学院', '350100', { type: '机构' });
+    const u = await school('厦门部属大学', '350000', { type: '高职' });
+    const q = await school('福州部属学院', '350100', { type: '高职' });
     const d = await school('福建省直中学', '350000', { type: '高中' });
     [uni, quiet, direct] = [u, q, d].map((s) => String(s._id));
     await schoolAdmin('uniAdmin', u);
-    for (const name of ['natAdmin', 'natInspector', 'fjAdmin', 'fjAuditor', 'xmAdmin', 'uniAdmin'])
+    await schoolAdmin('directAdmin', d);
+    for (const name of [
+      'natAdmin',
+      'natInspector',
+      'fjAdmin',
+      'fjAuditor',
+      'xmAdmin',
+      'uniAdmin',
+      'directAdmin',
+    ])
       t[name] = await server.login(name, PASSWORD);
   });
   after(async () => {
@@ -149,13 +158,21 @@ describe('部属高校: a university the national level manages, reporting to th
   });
 
   it('progress counts 部属高校 under the national level, not under the province', async () => {
+    // 福建省's own direct school reports too, to the province.
+    const body = { data: goodSchoolReport };
+    expect((await server.api(report(direct), { method: 'PUT', token: t.directAdmin, body })).status).to.equal(
+      200,
+    );
+    expect(
+      (await server.api(`${report(direct)}/submit`, { method: 'POST', token: t.directAdmin })).status,
+    ).to.equal(200);
     const national = await progress('000000');
     expect(national.status, JSON.stringify(national.body)).to.equal(200);
     const row = national.body.children.find((c: any) => c.direct);
     expect(row).to.include({ code: '000000:direct', name: '部属高校', units: 2, submitted: 1 });
     const fujian = national.body.children.find((c: any) => c.code === '350000');
-    expect(fujian).to.include({ units: 1, submitted: 0 });
-    expect(national.body.totals).to.include({ units: 3, submitted: 1 });
+    expect(fujian).to.include({ units: 1, submitted: 1 });
+    expect(national.body.totals).to.include({ units: 3, submitted: 2 });
     const province = await progress('350000', t.fjAdmin);
     expect(province.body.totals).to.include({ units: 1 });
     // The national level's list of units below it names them; the province's does not.
@@ -186,11 +203,41 @@ describe('部属高校: a university the national level manages, reporting to th
       overdue: 0,
     });
     const pushed = await OutboxEvent.findOne({ _id: `deadline.passed:${P}:province:000000` }).lean();
-    // The national group hears of both: 福建省's direct school and the 部属高校.
-    expect(pushed?.payload).to.include({ autoSubmittedSchools: 2 });
+    expect(pushed?.payload).to.include({ autoSubmittedSchools: 1 });
+    // 数据统计 adds up the reported data the same way (the auto-submitted 部属高校 carries none): the nation
+    // holds the 部属高校 and 福建省's direct school, the 部属高校 row the one, 福建省 its own one.
+    const stats = await server.api(`/regions/000000/statistics?period=${P}&category=schoolNet`, {
+      token: t.natAdmin,
+    });
+    expect(stats.status, JSON.stringify(stats.body)).to.equal(200);
+    expect(stats.body.total.units).to.equal(2);
+    expect(stats.body.children.find((c: any) => c.direct)).to.include({ name: '部属高校', units: 1 });
+    expect(stats.body.children.find((c: any) => c.code === '350000')).to.include({ units: 1 });
+    const fjStats = await server.api(`/regions/350000/statistics?period=${P}&category=schoolNet`, {
+      token: t.fjAdmin,
+    });
+    expect(fjStats.body.total.units).to.equal(1);
     // Run again (a second instance, a restart): nothing changes.
     await runDueDeadlines({ clock, calendar: DEFAULT_CALENDAR }, { owner: 'test-2' });
     expect((await Report.findById(`${P}:school:${quiet}`).lean())!.history).to.have.length(1);
+  });
+
+  it('a base-data share naming the province it stands in does not move it away from the national level', async () => {
+    const code = await server.api(`/basedata/schools/${uni}/code`, {
+      method: 'PUT',
+      body: { schoolCode: '4135010001' },
+      token: t.natAdmin,
+    });
+    expect(code.status, JSON.stringify(code.body)).to.equal(200);
+    const share = '学校标识码,学校名称,所在地区代码,学校类型\r\n4135010001,厦门部属大学,350000,高职\r\n';
+    const res = await fetch(`${server.url}/api/v1/basedata/imports?kind=schools`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${t.natAdmin}`, 'Content-Type': 'text/csv' },
+      body: share,
+    });
+    const preview = (await res.json()) as { counts: Record<string, number> };
+    expect(res.status, JSON.stringify(preview)).to.equal(201);
+    expect(preview.counts).to.include({ move: 0, unchanged: 1 });
   });
 
   it('only the national level gives a 部属高校 back to its province', async () => {

@@ -22,15 +22,12 @@ import {
   type RegionReportFacts,
   type RollupDoc,
 } from './progress';
-import { governs, levelDeadline, reportingLevelOf } from './rules';
+import { directRowLabel, governs, levelDeadline, reportingLevelOf } from './rules';
 import { awaitRollupBuild } from '../jobs/rollup-builds';
 
 const messages = {
   notFound: (code: string) => `地区 ${code} 不存在`,
   outside: '该地区不在您的管辖范围内',
-  direct: '直属学校',
-  /** The schools the national level manages itself (seed 002 §18). */
-  nationalDirect: '部属高校',
   recountRole: '只有管理员或审核员可以重新统计上报进度',
 };
 
@@ -146,7 +143,7 @@ export async function getProgress(deps: ProgressDeps, auth: AuthContext, code: s
       })),
       {
         code: `${region._id}:direct`,
-        name: region.level === 'national' ? messages.nationalDirect : messages.direct,
+        name: directRowLabel(region.level),
         level: region.level,
         direct: true,
         ...counts(deps, period, rollup.direct, ownLevel),

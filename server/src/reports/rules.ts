@@ -39,6 +39,16 @@ export function schoolReportingLevel(
   return managing.level === 'national' ? 'province' : reportingLevelOf(managing);
 }
 
+const labels = { direct: '直属学校', nationalDirect: '部属高校' };
+
+/**
+ * The name of a region's row of its own schools in progress and statistics: 直属学校, and at the national
+ * level 部属高校 (the only schools it manages itself; seed 002 §18).
+ */
+export function directRowLabel(level: RegionDoc['level']): string {
+  return level === 'national' ? labels.nationalDirect : labels.direct;
+}
+
 /**
  * Whether a school is one of `period`'s units: it existed at its level's deadline for the period (the
  * level of its managing region, `reportingLevelOf`). A school created after that deadline is not

@@ -31,7 +31,8 @@ export const messages = {
   readOnly: (role: string) =>
     `${role}只能查看学校信息，不能新增、修改、删除、转移或导入学校，请联系本级管理员操作`,
   regionNotFound: (code: string) => `地区代码 ${code} 不存在`,
-  nationalNotManaging: '学校不能直接隶属于全国，请选择省、市或县（区）',
+  nationalNotManaging:
+    '学校不能直接隶属于全国，请选择省、市或县（区）；部属高校请先建在所在省份，再由全国管理员设为部属高校',
   placeholderRegion: (name: string) =>
     `「${name}」不是实际的行政区域，不能直接管理学校，请选择其上级市或下级县（区）`,
   nameBlank: '学校名称不能为空',
