@@ -83,8 +83,10 @@ export default function BaseDataPage() {
         query: { kind },
         extensions: ['xlsx', 'csv'],
       });
-      setOpen(preview);
+      // The list first, then the preview with the buttons enabled again (one render): an apply tapped
+      // while the button still shows loading would be lost.
       await res.reload();
+      setOpen(preview);
     } catch {
       /* cancelled, or the server's refusal shown as a toast */
     } finally {
