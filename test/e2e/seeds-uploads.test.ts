@@ -79,6 +79,11 @@ describe('mini-program H5: uploading a base-data share and monthly-report attach
       buffer: await schoolShare([['3501020097', '鼓楼共享甲小学', '359999', '小学']]),
     });
     await see(page, /上传失败：.*第 2 行/);
+    // The toast (and the mask that holds taps while it shows) goes before the next upload.
+    await page
+      .locator('.taro__toast')
+      .filter({ visible: true })
+      .waitFor({ state: 'hidden', timeout: 10_000 });
     expect(await BaseDataSync.countDocuments()).to.equal(0);
 
     await upload(page, '上传学校文件', {

@@ -152,7 +152,7 @@ export async function pickAndUpload<T = unknown>(path: string, opts: UploadOptio
     }
     if (res.status < 200 || res.status >= 300) {
       const text = messages.uploadFailed(errorText(res.status, res.body));
-      Taro.showToast({ title: text, icon: 'none', duration: 4000 });
+      Taro.showToast({ title: text, icon: 'none', duration: 3000 });
       throw new Error(text);
     }
     return JSON.parse(res.body) as T;
