@@ -79,10 +79,10 @@ describe('mini-program H5: uploading a base-data share and monthly-report attach
       buffer: await schoolShare([['3501020097', '鼓楼共享甲小学', '359999', '小学']]),
     });
     await see(page, /上传失败：.*第 2 行/);
-    // The toast (and the mask that holds taps while it shows) goes before the next upload.
+    // The toast sits over the middle of the page (全部应用 below it): it goes before the next upload.
     await page
-      .locator('.taro__toast')
-      .filter({ visible: true })
+      .getByText(/上传失败/)
+      .first()
       .waitFor({ state: 'hidden', timeout: 10_000 });
     expect(await BaseDataSync.countDocuments()).to.equal(0);
 
