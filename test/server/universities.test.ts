@@ -48,7 +48,9 @@ describe('universities: own 管理员, 审核员, 视察员, the province’s wi
     expect((await put(uni, t.xmAdmin)).status).to.equal(403);
     expect((await put(uni, t.glAdmin)).status).to.equal(403);
     expect((await put(uni, t.uniAdmin)).status).to.equal(403);
-    expect((await put(uni, t.fjAdmin, 'ministry')).status).to.equal(400);
+    expect((await put(uni, t.fjAdmin, 'federal')).status).to.equal(400);
+    // A 部属高校 is the national level's (test/server/ministry-universities.test.ts).
+    expect((await put(uni, t.fjAdmin, 'ministry')).body.error.code).to.equal('NATIONAL_ONLY');
     const countyRes = await put(county, t.fjAdmin);
     expect(countyRes.status).to.equal(400);
     expect(countyRes.body.error.code).to.equal('NOT_PROVINCE_DIRECT');

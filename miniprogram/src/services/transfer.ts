@@ -1,6 +1,6 @@
 // Files to and from the server outside the JSON request module: exports (XLSX) are downloaded with
-// the session's token and saved (H5) or opened with the share menu (weapp); notice attachments are
-// chosen on the device and uploaded as multipart `file`. Errors become a zh-CN toast and a rejected
+// the session's token and saved (H5) or opened with the share menu (weapp); attachments and base-data
+// shares are chosen on the device and sent with Taro.uploadFile as multipart `file`. Errors become a zh-CN toast and a rejected
 // promise; a 401 is retried once after the request module refreshed the session.
 import Taro from '@tarojs/taro';
 import { loadSession } from './session';
@@ -57,73 +57,106 @@ export async function downloadFile(
   }
 }
 
-/** A file the user picked: a path for Taro.uploadFile (weapp) or the File itself (H5). */
+/** A file the user picked: a path Taro.uploadFile can send (a temp path in weapp, an object URL in H5). */
 interface Picked {
   name: string;
-  path?: string;
-  file?: File;
+  path: string;
+  /** Releases an H5 object URL once it has been sent. */
+  release?: () => void;
 }
 
-function pickOnH5(): Promise<Picked> {
+/** H5 has no chooseMessageFile: a hidden `<input type=file>` lets the user pick one. */
+function pickOnH5(accept?: string): Promise<Picked> {
   return new Promise((resolve, reject) => {
     const input = document.createElement('input');
     input.type = 'file';
+    if (accept) input.accept = accept;
     input.style.display = 'none';
     input.onchange = () => {
       const file = input.files?.[0];
       input.remove();
-      if (file) resolve({ name: file.name, file });
-      else reject(new Error(messages.cancelled));
+      if (!file) return reject(new Error(messages.cancelled));
+      const path = URL.createObjectURL(file);
+      resolve({ name: file.name, path, release: () => URL.revokeObjectURL(path) });
     };
+    input.addEventListener('cancel', () => {
+      input.remove();
+      reject(new Error(messages.cancelled));
+    });
     document.body.appendChild(input);
     input.click();
   });
 }
 
-async function pickOnWeapp(): Promise<Picked> {
-  const res = await Taro.chooseMessageFile({ count: 1, type: 'file' });
+/** WeChat: a file from a chat (the only way a phone user reaches a spreadsheet or a document). */
+async function pickOnWeapp(extensions?: string[]): Promise<Picked> {
+  const res = await Taro.chooseMessageFile({ count: 1, type: 'file', extension: extensions });
   const f = res.tempFiles[0];
   return { name: f.name, path: f.path };
 }
 
+/**
+ * The server's zh-CN message, with the first bad row of a refused file (`details.problems` or
+ * `details.rows`: `[{ message: "第 N 行：…" }]`) so the user knows where to look.
+ */
 function errorText(status: number, body: string): string {
   try {
-    return JSON.parse(body)?.error?.message ?? String(status);
+    const error = JSON.parse(body)?.error;
+    const first = (error?.details?.problems ?? error?.details?.rows)?.[0]?.message;
+    return [error?.message ?? String(status), first].filter(Boolean).join(' ');
   } catch {
     return String(status);
   }
 }
 
+export interface UploadOptions {
+  /** File name extensions offered (`['xlsx', 'csv']`); all files when absent. */
+  extensions?: string[];
+  /** The route wants the file's name as `?filename=` beside the multipart part (monthly reports). */
+  filenameQuery?: boolean;
+  /** Other query parameters of the upload route (`kind` of a base-data share). */
+  query?: RequestOptions['query'];
+}
+
+/** Uploads can be slow (a province's base-data share): as long as the server's long routes allow. */
+const UPLOAD_TIMEOUT_MS = 15 * 60_000;
+
 /**
- * Lets the user pick one file and uploads it to `path` as multipart `file`; resolves with the
- * server's JSON answer. A server refusal (size, type) is shown as its zh-CN message.
+ * Lets the user pick one file (chooseMessageFile in WeChat, a file input in H5) and sends it to `path`
+ * with Taro.uploadFile as multipart `file`; resolves with the server's JSON answer. A server refusal
+ * (size, type, a bad row) is shown as its zh-CN message and rejects.
  */
-export async function pickAndUpload<T = unknown>(path: string): Promise<T> {
-  const picked = process.env.TARO_ENV === 'h5' ? await pickOnH5() : await pickOnWeapp();
+export async function pickAndUpload<T = unknown>(path: string, opts: UploadOptions = {}): Promise<T> {
+  const picked =
+    process.env.TARO_ENV === 'h5'
+      ? await pickOnH5(opts.extensions?.map((e) => `.${e}`).join(','))
+      : await pickOnWeapp(opts.extensions);
+  const target = url(path, { ...opts.query, ...(opts.filenameQuery ? { filename: picked.name } : {}) });
   const send = async (): Promise<{ status: number; body: string }> => {
-    if (picked.file) {
-      const form = new FormData();
-      form.append('file', picked.file, picked.name);
-      const res = await fetch(url(path), { method: 'POST', headers: authHeader(), body: form });
-      return { status: res.status, body: await res.text() };
-    }
     const res = await Taro.uploadFile({
-      url: url(path, { filename: picked.name }),
-      filePath: picked.path!,
+      url: target,
+      filePath: picked.path,
       name: 'file',
       header: authHeader(),
+      timeout: UPLOAD_TIMEOUT_MS,
+      // H5 only: the name the multipart part carries (an object URL has none).
+      ...({ fileName: picked.name, withCredentials: false } as object),
     });
     return { status: res.statusCode, body: String(res.data) };
   };
-  let res = await send();
-  if (res.status === 401) {
-    await refreshSession();
-    res = await send();
+  try {
+    let res = await send();
+    if (res.status === 401) {
+      await refreshSession();
+      res = await send();
+    }
+    if (res.status < 200 || res.status >= 300) {
+      const text = messages.uploadFailed(errorText(res.status, res.body));
+      Taro.showToast({ title: text, icon: 'none', duration: 3000 });
+      throw new Error(text);
+    }
+    return JSON.parse(res.body) as T;
+  } finally {
+    picked.release?.();
   }
-  if (res.status < 200 || res.status >= 300) {
-    const text = messages.uploadFailed(errorText(res.status, res.body));
-    Taro.showToast({ title: text, icon: 'none', duration: 2500 });
-    throw new Error(text);
-  }
-  return JSON.parse(res.body) as T;
 }

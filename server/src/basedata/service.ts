@@ -299,7 +299,11 @@ async function planSchools(rows: ShareRow[]): Promise<Plan> {
     }
     const n = ops.length;
     if (link) ops.push({ ...base, action: 'link', schoolId: school._id });
-    if (school.regionCode !== r.regionCode) ops.push({ ...base, action: 'move', schoolId: school._id });
+    // A 部属高校 is managed by the national level itself (universities/service.ts) while the share names
+    // the place it stands in: that is no move.
+    const managedByNation = school.regionCode === NATIONAL_CODE;
+    if (school.regionCode !== r.regionCode && !managedByNation)
+      ops.push({ ...base, action: 'move', schoolId: school._id });
     if (school.name !== r.name) ops.push({ ...base, action: 'rename', schoolId: school._id });
     if (closing && school.status !== r.status)
       ops.push({ ...base, action: 'close', schoolId: school._id, status: r.status });

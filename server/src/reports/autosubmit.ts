@@ -4,6 +4,7 @@
 // deadline missed while the servers were down is caught up at the next start.
 import mongoose, { Schema } from 'mongoose';
 import {
+  NATIONAL_CODE,
   deadlinesBetween,
   parsePeriod,
   periodContaining,
@@ -20,6 +21,7 @@ import { Region, type RegionDoc } from '../regions/model';
 import { School } from '../schools/model';
 import { publishDomainEvent } from '../events';
 import { closeRegions, closeTimings, type KnownReport, type SchoolRef } from './deadline-close';
+import { autoSubmitNationalSchools } from './national-schools';
 import { Report, reportId, type ReportDoc } from './model';
 import { EDITABLE_STATES } from './rules';
 import { completeChange, regionUnit, schoolUnit, transition, type ReportDeps } from './service';
@@ -168,6 +170,17 @@ export async function autoSubmitDeadline(
     progress.next = Math.min(regions.length, progress.next + step.length);
     await lease?.save({ ...progress });
   }
+  // 部属高校 report in the provinces' window straight to the national level (seed 002 §18).
+  let nationalSchools = 0;
+  if (level === 'province') {
+    try {
+      nationalSchools = await autoSubmitNationalSchools(deps, period, reason, new Date(deadline));
+    } catch (err) {
+      if (lease?.signal.aborted) return;
+      logger?.error({ err, period, level, regions: [NATIONAL_CODE] }, messages.regionFailed);
+      progress.failed.push(NATIONAL_CODE);
+    }
+  }
   timings.stepsMs = performance.now() - started - timings.loadMs;
   if (progress.failed.length) throw new Error(messages.someFailed(progress.failed));
   // Bulk closes announce no report.changed per unit: each step applied its read-model deltas itself; a
@@ -185,6 +198,11 @@ export async function autoSubmitDeadline(
     if (out.auto) entry.regions.push(region.name);
     entry.schools += out.schools;
     byParent.set(parent, entry);
+  }
+  if (nationalSchools) {
+    const entry = byParent.get(NATIONAL_CODE) ?? { regions: [], schools: 0, path: [] };
+    entry.schools += nationalSchools;
+    byParent.set(NATIONAL_CODE, entry);
   }
   for (const [parent, entry] of byParent) {
     await emitEvent(deps.clock, {

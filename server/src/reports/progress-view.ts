@@ -26,14 +26,13 @@ import {
   type RegionReportFacts,
   type RollupDoc,
 } from './progress';
-import { levelDeadline, reportingLevelOf } from './rules';
+import { directRowLabel, levelDeadline, reportingLevelOf } from './rules';
 import { governsCode } from '../access/rules';
 import { awaitRollupBuild } from '../jobs/rollup-builds';
 
 const messages = {
   notFound: (code: string) => `地区 ${code} 不存在`,
   outside: '该地区不在您的管辖范围内',
-  direct: '直属学校',
   recountRole: '只有管理员或审核员可以重新统计上报进度',
 };
 
@@ -146,7 +145,7 @@ export async function getProgress(
       })),
       {
         code: `${region._id}:direct`,
-        name: messages.direct,
+        name: directRowLabel(region.level),
         level: region.level,
         direct: true,
         ...counts(deps, period, rollup.direct, ownLevel),

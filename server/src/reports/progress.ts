@@ -12,7 +12,7 @@ import { School } from '../schools/model';
 import { bulkWriteUpserts } from '../db/duplicate-key';
 import { Report, reportId, type ReportDoc } from './model';
 import { onDomainEvent } from '../events';
-import { countsInPeriod, isReported, reportingLevelOf } from './rules';
+import { countsInPeriod, isReported, schoolReportingLevel } from './rules';
 
 export interface Counts {
   /** Schools in scope, and how many are initialized. */
@@ -435,7 +435,7 @@ export function unitsOfPeriod(
   calendar: CalendarConfig,
   now: Date,
 ): (school: { regionCode: string; createdAt?: Date | null }) => boolean {
-  const levels = new Map(regions.map((r) => [r._id, reportingLevelOf(r)]));
+  const levels = new Map(regions.map((r) => [r._id, schoolReportingLevel(r)]));
   return (s) => countsInPeriod(s.createdAt, levels.get(s.regionCode) ?? null, period, calendar, now);
 }
 

@@ -29,6 +29,28 @@ export function reportingLevelOf(region: Pick<RegionDoc, 'level' | 'countyLevel'
 }
 
 /**
+ * The calendar level a school reports at, from its managing region: that region's level (a county's
+ * school with the counties, a province's direct school with the provinces), and a school the national
+ * level manages itself — a 部属高校 (universities/) — with the provinces: seed 002 §18 (省级教育行政部门
+ * 和部属高校每季度首月 11 日至 15 日审核上报).
+ */
+export function schoolReportingLevel(
+  managing: Pick<RegionDoc, 'level' | 'countyLevel'>,
+): ReportingLevel | null {
+  return managing.level === 'national' ? 'province' : reportingLevelOf(managing);
+}
+
+const labels = { direct: '直属学校', nationalDirect: '部属高校' };
+
+/**
+ * The name of a region's row of its own schools in progress and statistics: 直属学校, and at the national
+ * level 部属高校 (the only schools it manages itself; seed 002 §18).
+ */
+export function directRowLabel(level: RegionDoc['level']): string {
+  return level === 'national' ? labels.nationalDirect : labels.direct;
+}
+
+/**
  * Whether a school is one of `period`'s units: it existed at its level's deadline for the period (the
  * level of its managing region, `reportingLevelOf`). A school created after that deadline is not
  * counted in the period's totals, nor reported automatically there: a closed period keeps the units

@@ -34,7 +34,14 @@ import { Region, type RegionDoc } from '../regions/model';
 import { School, type SchoolDoc } from '../schools/model';
 import { Report, reportId, type ReportDoc, type ReportIssue } from './model';
 import { claimOf, mutateReport, settleClaim, type FollowUps } from './claims';
-import { EDITABLE_STATES, levelDeadline, levelWindow, reportingLevelOf, workablePeriods } from './rules';
+import {
+  EDITABLE_STATES,
+  levelDeadline,
+  levelWindow,
+  reportingLevelOf,
+  schoolReportingLevel,
+  workablePeriods,
+} from './rules';
 import { isDuplicateKey } from '../db/duplicate-key';
 import { assertReportAction, mayReadReport } from '../access/reports';
 
@@ -127,7 +134,7 @@ export async function schoolUnit(id: string): Promise<Unit> {
   const school = await School.findById(id).lean<SchoolDoc>();
   if (!school) throw new NotFoundError(messages.schoolNotFound, 'SCHOOL_NOT_FOUND');
   const managing = await Region.findById(school.regionCode).lean<RegionDoc>();
-  const level = managing && reportingLevelOf(managing);
+  const level = managing && schoolReportingLevel(managing);
   if (!managing || !level) throw new ConflictError(messages.noReportLevel, 'NO_REPORTING_LEVEL');
   return { kind: 'school', school, managing, level };
 }

@@ -15,7 +15,7 @@ import type { Clock } from '../clock';
 import { ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
 import { Region, type RegionDoc } from '../regions/model';
 import { publishDomainEvent } from '../events';
-import { countsInPeriod, reportingLevelOf, workablePeriods } from '../reports/rules';
+import { countsInPeriod, schoolReportingLevel, workablePeriods } from '../reports/rules';
 import { reserveSchoolAdminLoginNames } from './login-names';
 import { School, schoolView, type SchoolDoc } from './model';
 
@@ -29,7 +29,8 @@ export const messages = {
   readOnly: (role: string) =>
     `${role}只能查看学校信息，不能新增、修改、删除、转移或导入学校，请联系本级管理员操作`,
   regionNotFound: (code: string) => `地区代码 ${code} 不存在`,
-  nationalNotManaging: '学校不能直接隶属于全国，请选择省、市或县（区）',
+  nationalNotManaging:
+    '学校不能直接隶属于全国，请选择省、市或县（区）；部属高校请先建在所在省份，再由全国管理员设为部属高校',
   placeholderRegion: (name: string) =>
     `「${name}」不是实际的行政区域，不能直接管理学校，请选择其上级市或下级县（区）`,
   nameBlank: '学校名称不能为空',
@@ -99,7 +100,7 @@ export async function openPeriods(
 ): Promise<string[]> {
   const calendar = deps.calendar ?? DEFAULT_CALENDAR;
   const managing = await findRegion(school.regionCode);
-  const level = managing ? reportingLevelOf(managing) : null;
+  const level = managing ? schoolReportingLevel(managing) : null;
   const now = deps.clock();
   return workablePeriods(now, calendar).filter((p) =>
     countsInPeriod(school.createdAt, level, p, calendar, now),

@@ -69,6 +69,11 @@ export interface SchoolDoc {
    * or `ministry` (部属高校). A university has its own 管理员, 审核员 and 视察员 (universities/).
    */
   higherEducation?: 'provincial' | 'ministry';
+  /**
+   * The province a 部属高校 stands in (its managing region is the national level; universities/service.ts):
+   * where it goes back to when it stops being one.
+   */
+  locatedIn?: string;
   /** 学校标识码 (10 digits) from the ministry's share; unique through `school_codes` (basedata/). */
   schoolCode?: string;
   schoolSystem?: SchoolSystem;
@@ -112,6 +117,7 @@ const schoolSchema = new Schema<SchoolDoc>(
     schoolSystem: { type: String, enum: SCHOOL_SYSTEMS },
     schoolCode: { type: String },
     higherEducation: { type: String, enum: ['provincial', 'ministry'] },
+    locatedIn: { type: String },
     address: { type: String },
     postcode: { type: String },
     projectSchool: { type: String, enum: PROJECT_SCHOOL_STATES },
@@ -201,6 +207,7 @@ export function schoolView(s: SchoolDoc) {
     schoolSystem: s.schoolSystem ?? null,
     schoolCode: s.schoolCode ?? null,
     higherEducation: s.higherEducation ?? null,
+    locatedIn: s.locatedIn ?? null,
     address: s.address ?? null,
     postcode: s.postcode ?? null,
     projectSchool: s.projectSchool ?? null,

@@ -34,7 +34,7 @@ export {
   type DeleteSchoolOptions,
   type UpdateSchoolInput,
 } from './write';
-export { resumeSchoolWrites, transferSchool } from './transfer';
+export { resumeSchoolWrites, transferSchool, type TransferExtras } from './transfer';
 export {
   checkImportAccess,
   IMPORT_STALE_MS,

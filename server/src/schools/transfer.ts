@@ -62,11 +62,23 @@ async function finishTransfer(
   await publishDomainEvent('school.marked', { schoolId: school._id });
 }
 
+/**
+ * What a transfer may change beside the place, in the same atomic update of the school (a 部属高校's
+ * designation: universities/service.ts), and whether the national level itself may be the target (only
+ * for a 部属高校, which the national level manages directly; seed 002 §13, §18).
+ */
+export interface TransferExtras {
+  set?: Partial<Pick<SchoolDoc, 'higherEducation' | 'locatedIn'>>;
+  unset?: ('higherEducation' | 'locatedIn')[];
+  toNational?: boolean;
+}
+
 export async function transferSchool(
   deps: SchoolDeps,
   caller: Caller,
   id: string,
   targetCode: string,
+  extras: TransferExtras = {},
 ): Promise<SchoolView> {
   let school = await findSchool(id);
   const binding = requireManagerOf(caller.binding, school);
@@ -83,7 +95,7 @@ export async function transferSchool(
       to: target._id,
     });
   }
-  const problem = managingProblem(target);
+  const problem = extras.toNational && target.level === 'national' ? undefined : managingProblem(target);
   if (problem) throw new ValidationError(problem, { property: 'regionCode' }, 'REGION_NOT_MANAGING');
 
   if (school.transfer) {
@@ -104,7 +116,10 @@ export async function transferSchool(
   try {
     moved = await School.findOneAndUpdate(
       { _id: school._id, regionCode: school.regionCode },
-      { $set: { regionCode: transfer.to, regionPath: transfer.toPath, transfer } },
+      {
+        $set: { ...extras.set, regionCode: transfer.to, regionPath: transfer.toPath, transfer },
+        ...(extras.unset?.length ? { $unset: Object.fromEntries(extras.unset.map((k) => [k, 1])) } : {}),
+      },
       { returnDocument: 'after' },
     ).lean<SchoolDoc>();
   } catch (err) {

@@ -32,6 +32,7 @@ import type { Page } from '../http/pagination';
 import { Region, type RegionDoc } from '../regions/model';
 import { cachedChildren, cachedDescendants } from '../regions/tree';
 import { defaultPeriod, regionWithin, type ProgressDeps } from '../reports/progress-view';
+import { directRowLabel } from '../reports/rules';
 import {
   DIRECT_ROW,
   REGION_CELL,
@@ -49,7 +50,6 @@ import { awaitRollupBuild } from '../jobs/rollup-builds';
 import { recountedAbove } from './rollups';
 
 const messages = {
-  direct: '直属学校',
   pageUnknown: (page: string, category: string) => `“${category}”没有名为 ${page} 的统计页`,
   indicatorElsewhere: (label: string, category: string) => `指标“${label}”不属于“${category}”`,
   regionIndicator: (label: string) => `指标“${label}”按地区情况统计，没有学校明细`,
@@ -225,7 +225,7 @@ export async function regionStatistics(
       ...children.map((c) => ({ code: c._id, name: c.name, level: c.level, direct: false, ...row(c._id) })),
       {
         code: `${region._id}:direct`,
-        name: messages.direct,
+        name: directRowLabel(region.level),
         level: region.level,
         direct: true,
         ...row(DIRECT_ROW),
@@ -273,7 +273,12 @@ export async function statisticsChart(deps: StatisticsDeps, auth: AuthContext, c
     filters: { schoolType: q.schoolType ?? null, urbanRural: q.urbanRural ?? null },
     bars: [
       ...children.map((c) => ({ code: c._id, name: c.name, direct: false, ...valueAt(current, c._id) })),
-      { code: `${region._id}:direct`, name: messages.direct, direct: true, ...valueAt(current, DIRECT_ROW) },
+      {
+        code: `${region._id}:direct`,
+        name: directRowLabel(region.level),
+        direct: true,
+        ...valueAt(current, DIRECT_ROW),
+      },
     ],
     trend: rollups.map((doc, i) => ({ period: periods[i], ...valueAt(doc, TOTAL_ROW) })),
   };

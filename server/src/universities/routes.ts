@@ -6,7 +6,7 @@ import type { FeatureDeps } from '../app-deps';
 import { input, type RouteDefinition } from '../http/route';
 import type { JsonSchema } from '../http/validation';
 import { DISPLAY_NAME } from '../http/validation';
-import { addUniversityStaff, designateUniversity, listUniversityStaff } from './service';
+import { addUniversityStaff, designateUniversity, listUniversityStaff, type UniversityKind } from './service';
 
 const idParams: JsonSchema = {
   type: 'object',
@@ -19,7 +19,11 @@ const designateBody: JsonSchema = {
   additionalProperties: false,
   required: ['higherEducation'],
   properties: {
-    higherEducation: { type: ['string', 'null'], title: '高等学校类别', enum: ['provincial', null] },
+    higherEducation: {
+      type: ['string', 'null'],
+      title: '高等学校类别',
+      enum: ['provincial', 'ministry', null],
+    },
   },
 };
 const staffBody: JsonSchema = {
@@ -46,12 +50,17 @@ export function universityRoutes(deps: FeatureDeps): RouteDefinition[] {
       path: '/schools/:id/higher-education',
       params: idParams,
       body: designateBody,
-      summary: '设为（或取消）省属高等学校：省直管学校，按省级时间上报，设管理员、审核员、视察员',
+      summary:
+        '设为（或取消）高等学校：省属（provincial，省直管学校，向省上报）或部属（ministry，由全国直接管理、向教育部上报，仅全国管理员）；均按省级时间上报，设管理员、审核员、视察员',
       handler: async (ctx) => {
-        const { body, params } = input<{ higherEducation: 'provincial' | null }, unknown, { id: string }>(
+        const { body, params } = input<{ higherEducation: UniversityKind | null }, unknown, { id: string }>(
           ctx,
         );
-        ctx.body = await designateUniversity(ac(ctx), params.id, body.higherEducation);
+        ctx.body = await designateUniversity(
+          { ...ac(ctx), calendar: deps.calendar },
+          params.id,
+          body.higherEducation,
+        );
       },
     },
     {

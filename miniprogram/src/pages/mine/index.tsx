@@ -48,6 +48,10 @@ const isSuper = (b: { kind: string; role: string; regionCode?: string } | null |
 const isNational = (b: { kind: string; role: string; regionCode?: string } | null | undefined) =>
   b?.kind === 'region' && b.role === 'admin' && b.regionCode === '000000';
 
+/** 省级月报 concerns the provinces (who write it) and the national level (who reads who filed). */
+const writesOrReadsMonthly = (b: { kind: string; regionCode?: string } | null | undefined) =>
+  b?.kind === 'region' && !!b.regionCode && /^\d{2}0000$/.test(b.regionCode);
+
 export default function MinePage() {
   requireSession();
   const res = useResource(refreshMe);
@@ -97,7 +101,9 @@ export default function MinePage() {
               <Section title={messages.more}>
                 {[
                   [messages.schoolRequests, SCHOOL_REQUESTS_PAGE],
-                  ...(cycle === 'monthly' ? [[messages.monthlyReports, MONTHLY_REPORTS_PAGE]] : []),
+                  ...(cycle === 'monthly' && writesOrReadsMonthly(me.activeBinding)
+                    ? [[messages.monthlyReports, MONTHLY_REPORTS_PAGE]]
+                    : []),
                 ].map(([text, url]) => (
                   <View key={url} className="kv" onClick={() => Taro.navigateTo({ url })}>
                     <Text className="kv-key">{text}</Text>

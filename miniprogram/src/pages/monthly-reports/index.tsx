@@ -1,5 +1,6 @@
 // 省级月报 (seed 001 第二十条, monthly calendar only): the province admin writes and files the month's text
-// report; the national level sees which provinces have filed. The server sanitises the text and owns the rules.
+// report and attaches files to it (listed, downloadable); the national level sees which provinces have
+// filed. The server sanitises the text and owns the rules.
 import Taro from '@tarojs/taro';
 import { View, Text, Textarea } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
@@ -9,6 +10,7 @@ import Section from '../../components/Section';
 import { activeBinding, requireSession } from '../../services/account';
 import { formatTime } from '../../services/periods';
 import { ApiError, request } from '../../services/request';
+import { downloadFile, pickAndUpload } from '../../services/transfer';
 import { useResource } from '../../services/use-resource';
 
 const messages = {
@@ -23,7 +25,10 @@ const messages = {
   status: { none: '未编写', draft: '草稿', filed: '已报送' } as Record<string, string>,
   late: '逾期',
   totals: (filed: number, all: number) => `已报送 ${filed} / ${all} 个省份`,
-  attachments: (n: number) => `附件 ${n} 个`,
+  attachments: (n: number) => `附件（${n}）`,
+  attach: '添加附件',
+  download: (bytes: number) =>
+    `${bytes < 1048576 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1048576).toFixed(1)} MB`} · 下载`,
 };
 
 /** The month the server is in (its clock decides), `YYYY-MM`. */
@@ -106,7 +111,13 @@ interface ReportView {
   status: 'draft' | 'filed';
   deadline: string;
   late: boolean;
-  attachments: unknown[];
+  attachments: Attachment[];
+}
+
+interface Attachment {
+  id: string;
+  filename: string;
+  size: number;
 }
 
 function ProvinceReport({ code, admin }: { code: string; admin: boolean }) {
@@ -137,6 +148,17 @@ function ProvinceReport({ code, admin }: { code: string; admin: boolean }) {
       setError(err instanceof ApiError ? err.message : String(err));
     }
   };
+  const attach = async () => {
+    try {
+      // Text typed but not saved yet is kept: the page reloads after the upload.
+      if (text.trim()) await request(path, { method: 'PUT', silent: true, data: { content: toHtml(text) } });
+      await pickAndUpload(`${path}/attachments`, { filenameQuery: true });
+      setError('');
+      await res.reload();
+    } catch (err) {
+      if (err instanceof ApiError) setError(err.message);
+    }
+  };
   const filed = report?.status === 'filed';
   return (
     <PageState loading={res.loading} error={res.error} onRetry={res.reload}>
@@ -147,7 +169,22 @@ function ProvinceReport({ code, admin }: { code: string; admin: boolean }) {
         >
           {report && <Text className="muted pad">{messages.deadline(formatTime(report.deadline))}</Text>}
           {report?.attachments.length ? (
-            <Text className="muted pad">{messages.attachments(report.attachments.length)}</Text>
+            <View className="monthly-attachments">
+              <Text className="muted pad block">{messages.attachments(report.attachments.length)}</Text>
+              {report.attachments.map((a) => (
+                <View
+                  key={a.id}
+                  className="kv"
+                  data-attachment={a.filename}
+                  onClick={() =>
+                    downloadFile(`${path}/attachments/${a.id}`, a.filename).catch(() => undefined)
+                  }
+                >
+                  <Text className="kv-key wrap">{a.filename}</Text>
+                  <Text className="muted">{messages.download(a.size)}</Text>
+                </View>
+              ))}
+            </View>
           ) : null}
           <View className="pad">
             <Textarea
@@ -162,6 +199,7 @@ function ProvinceReport({ code, admin }: { code: string; admin: boolean }) {
             {admin && !filed && (
               <View className="kv">
                 <Button onClick={() => act(false)}>{messages.save}</Button>
+                <Button onClick={attach}>{messages.attach}</Button>
                 <Button type="primary" onClick={() => act(true)}>
                   {messages.file}
                 </Button>
