@@ -145,8 +145,8 @@ describe('mini-program H5: uploading a base-data share and monthly-report attach
     await tap(page, '报送');
     await see(page, '已报送');
     expect((await MonthlyReport.findById('2026-11:350000').lean())?.status).to.equal('filed');
-    // Filed: no more attachments.
-    expect(await page.getByText('添加附件', { exact: true }).count()).to.equal(0);
+    // Filed: no more attachments (the 已报送 toast can show before the page's reload removes the button).
+    await page.getByText('添加附件', { exact: true }).first().waitFor({ state: 'detached', timeout: 20_000 });
   });
 
   it('the monthly report is offered to provinces and the national level only', async () => {

@@ -101,8 +101,16 @@ describe('the address before the H5 build exists', function () {
     // Scripts and assets, and the API, keep their JSON 404.
     const asset = await fetch(`${bare.url}/js/app.js`, { headers: { Accept: 'text/html' } });
     expect(asset.status).to.equal(404);
-    const api = await fetch(`${bare.url}/`, { headers: { Accept: 'application/json' } });
+    const api = await fetch(`${bare.url}/api/v1/nothing-here`, { headers: { Accept: 'application/json' } });
     expect(api.status).to.equal(404);
     expect(await api.json()).to.deep.equal({ error: { code: 'NOT_FOUND', message: '接口不存在' } });
+    // curl (Accept */*) at the address hears the same news in JSON, not "接口不存在".
+    for (const accept of ['*/*', 'application/json']) {
+      const plain = await fetch(`${bare.url}/`, { headers: { Accept: accept } });
+      expect(plain.status, accept).to.equal(503);
+      const body = (await plain.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).to.equal('WEB_NOT_BUILT');
+      expect(body.error.message).to.contain('正在构建');
+    }
   });
 });
