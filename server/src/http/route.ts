@@ -177,3 +177,20 @@ const noFields = { query: compileValidator('query', emptyObject) };
 export function input<B = any, Q = any, P = any>(ctx: Context): ValidatedRequest<B, Q, P> {
   return ctx.state.input as ValidatedRequest<B, Q, P>;
 }
+
+/**
+ * A route on one `:id` path parameter whose answer is the body: `answer(ctx, id)` (the id as
+ * validated by `route.params`) becomes the response body; status, schemas and the rest are `route`'s.
+ * For the many "read or act on one record" routes (a notice, a permission code, an account…).
+ */
+export function idRoute(
+  route: Omit<RouteDefinition, 'handler'>,
+  answer: (ctx: Context, id: string) => Promise<unknown>,
+): RouteDefinition {
+  return {
+    ...route,
+    handler: async (ctx) => {
+      ctx.body = await answer(ctx, input<unknown, unknown, { id: string }>(ctx).params.id);
+    },
+  };
+}
