@@ -2,7 +2,7 @@
 import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
 import { actorOf, authOf } from '../accounts/auth';
-import { input, type RouteDefinition } from '../http/route';
+import { idRoute, input, type RouteDefinition } from '../http/route';
 import { LONG_REQUEST_MS } from '../http/time-limit';
 import { readUpload } from '../http/upload';
 import { addAliasBody, aliasParams, userIdParams } from './schemas';
@@ -25,16 +25,16 @@ export function aliasRoutes(deps: FeatureDeps): RouteDefinition[] {
   });
   const common = { tags: ['账号别名'], auth: 'user' as const };
   return [
-    {
-      ...common,
-      method: 'get',
-      path: '/users/:id/aliases',
-      summary: '账号的别名（可代替登录名登录；管辖该账号全部身份的地区管理员可见）',
-      params: userIdParams,
-      handler: async (ctx) => {
-        ctx.body = await listAliases(ac(ctx), input<unknown, unknown, { id: string }>(ctx).params.id);
+    idRoute(
+      {
+        ...common,
+        method: 'get',
+        path: '/users/:id/aliases',
+        summary: '账号的别名（可代替登录名登录；管辖该账号全部身份的地区管理员可见）',
+        params: userIdParams,
       },
-    },
+      (ctx, id) => listAliases(ac(ctx), id),
+    ),
     {
       ...common,
       method: 'post',

@@ -3,7 +3,7 @@
 import type { Context } from 'koa';
 import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
-import { input, type RouteDefinition } from '../http/route';
+import { idRoute, input, type RouteDefinition } from '../http/route';
 import { LONG_REQUEST_MS } from '../http/time-limit';
 import { drainOnError, uploadedFile } from '../http/upload';
 import type { Caller } from '../schools/service';
@@ -69,31 +69,27 @@ export function baseDataRoutes(deps: FeatureDeps): RouteDefinition[] {
         ctx.body = await listSyncs(callerOf(ctx));
       },
     },
-    {
-      ...common,
-      method: 'get',
-      path: '/basedata/imports/:id',
-      params: syncIdParams,
-      summary: '同步批次：预览、应用进度与结果',
-      handler: async (ctx) => {
-        ctx.body = await getSync(callerOf(ctx), input<unknown, unknown, { id: string }>(ctx).params.id);
+    idRoute(
+      {
+        ...common,
+        method: 'get',
+        path: '/basedata/imports/:id',
+        params: syncIdParams,
+        summary: '同步批次：预览、应用进度与结果',
       },
-    },
-    {
-      ...common,
-      method: 'post',
-      path: '/basedata/imports/:id/apply',
-      params: syncIdParams,
-      timeoutMs: LONG_REQUEST_MS,
-      summary: '一次应用预览中的全部更改（可在服务中断后继续；逐项留痕）',
-      handler: async (ctx) => {
-        ctx.body = await applySync(
-          deps,
-          callerOf(ctx),
-          input<unknown, unknown, { id: string }>(ctx).params.id,
-        );
+      (ctx, id) => getSync(callerOf(ctx), id),
+    ),
+    idRoute(
+      {
+        ...common,
+        method: 'post',
+        path: '/basedata/imports/:id/apply',
+        params: syncIdParams,
+        timeoutMs: LONG_REQUEST_MS,
+        summary: '一次应用预览中的全部更改（可在服务中断后继续；逐项留痕）',
       },
-    },
+      (ctx, id) => applySync(deps, callerOf(ctx), id),
+    ),
     {
       ...common,
       method: 'get',

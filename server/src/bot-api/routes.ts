@@ -5,7 +5,7 @@ import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { isRegionManager } from '../schools/admin-accounts';
 import { ForbiddenError } from '../http/errors';
-import { input, type RouteDefinition } from '../http/route';
+import { idRoute, input, type RouteDefinition } from '../http/route';
 import { botActorOf } from './auth';
 import { BOT_ROOM_HEADER } from './caller';
 import { ackDelivery, failDelivery, leaseDeliveries, type SubscriptionTopic } from './deliveries';
@@ -176,16 +176,16 @@ export function botRoutes(deps: BotRouteDeps): RouteDefinition[] {
         });
       },
     },
-    {
-      ...bot,
-      method: 'post',
-      path: '/bot/deliveries/:id/ack',
-      summary: '机器人：确认已推送到群聊（重复确认结果相同）',
-      params: deliveryParams,
-      handler: async (ctx) => {
-        ctx.body = await ackDelivery(deps.clock, input<unknown, unknown, { id: string }>(ctx).params.id);
+    idRoute(
+      {
+        ...bot,
+        method: 'post',
+        path: '/bot/deliveries/:id/ack',
+        summary: '机器人：确认已推送到群聊（重复确认结果相同）',
+        params: deliveryParams,
       },
-    },
+      (ctx, id) => ackDelivery(deps.clock, id),
+    ),
     {
       ...bot,
       method: 'post',
@@ -222,15 +222,15 @@ export function botRoutes(deps: BotRouteDeps): RouteDefinition[] {
         ctx.body = await leaseEvents(deps.clock, input<unknown, LeaseQuery>(ctx).query);
       },
     },
-    {
-      ...bot,
-      method: 'post',
-      path: '/bot/events/:id/ack',
-      summary: '机器人：确认事件已送达（重复确认结果相同）',
-      params: eventParams,
-      handler: async (ctx) => {
-        ctx.body = await ackEvent(deps.clock, input<unknown, unknown, { id: string }>(ctx).params.id);
+    idRoute(
+      {
+        ...bot,
+        method: 'post',
+        path: '/bot/events/:id/ack',
+        summary: '机器人：确认事件已送达（重复确认结果相同）',
+        params: eventParams,
       },
-    },
+      (ctx, id) => ackEvent(deps.clock, id),
+    ),
   ];
 }

@@ -177,3 +177,30 @@ const noFields = { query: compileValidator('query', emptyObject) };
 export function input<B = any, Q = any, P = any>(ctx: Context): ValidatedRequest<B, Q, P> {
   return ctx.state.input as ValidatedRequest<B, Q, P>;
 }
+
+/**
+ * A route whose answer is the body: `answer(ctx, params)` (the path parameters as validated by
+ * `route.params`) becomes the response body; status, schemas and the rest are `route`'s.
+ */
+export function paramsRoute<P>(
+  route: Omit<RouteDefinition, 'handler'>,
+  answer: (ctx: Context, params: P) => Promise<unknown>,
+): RouteDefinition {
+  return {
+    ...route,
+    handler: async (ctx) => {
+      ctx.body = await answer(ctx, input<unknown, unknown, P>(ctx).params);
+    },
+  };
+}
+
+/**
+ * `paramsRoute` on one `:id` path parameter: for the many "read or act on one record" routes (a
+ * notice, a permission code, an account…).
+ */
+export function idRoute(
+  route: Omit<RouteDefinition, 'handler'>,
+  answer: (ctx: Context, id: string) => Promise<unknown>,
+): RouteDefinition {
+  return paramsRoute<{ id: string }>(route, (ctx, params) => answer(ctx, params.id));
+}

@@ -1,14 +1,10 @@
 // The province's monthly text report (seed 001 第二十条, 2016 rules): rich text and attachments, one
 // per province and month, `_id` `<YYYY-MM>:<provinceCode>`.
 import mongoose, { Schema, Types } from 'mongoose';
+import { attachmentSchema, type NoticeAttachment } from '../notices/model';
 
-export interface MonthlyReportAttachment {
-  _id: Types.ObjectId;
-  filename: string;
-  contentType: string;
-  size: number;
-  uploadedAt: Date;
-}
+/** An attachment of a monthly report: the same kind of stored file as a notice's. */
+export type MonthlyReportAttachment = NoticeAttachment;
 
 export interface MonthlyReportDoc {
   _id: string;
@@ -28,16 +24,6 @@ export interface MonthlyReportDoc {
   createdAt: Date;
   updatedAt: Date;
 }
-
-const attachmentSchema = new Schema<MonthlyReportAttachment>(
-  {
-    filename: { type: String, required: true },
-    contentType: { type: String, required: true },
-    size: { type: Number, required: true },
-    uploadedAt: { type: Date, required: true },
-  },
-  { _id: true },
-);
 
 const monthlyReportSchema = new Schema<MonthlyReportDoc>(
   {

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
 import { actorOf, authOf } from '../accounts/auth';
 import { ValidationError } from '../http/errors';
-import { input, type RouteDefinition } from '../http/route';
+import { input, paramsRoute, type RouteDefinition } from '../http/route';
 import type { JsonSchema } from '../http/validation';
 import { AttachmentStore, ATTACHMENT_MAX_BYTES, checkAttachmentName } from '../notices/attachments';
 import { contentDisposition } from '../http/download';
@@ -69,28 +69,26 @@ export function monthlyReportRoutes(deps: FeatureDeps & { attachmentsDir: string
   const common = { tags: ['省级月报'], auth: 'user' as const };
   type P = { month: string; code: string };
   return [
-    {
-      ...common,
-      method: 'get',
-      path: '/monthly-reports/:month',
-      summary: '各省该月月报的报送情况（全国的管理员、审核员、视察员；仅按月上报时）',
-      params: monthParams,
-      handler: async (ctx) => {
-        const { params } = input<unknown, unknown, { month: string }>(ctx);
-        ctx.body = await monthlyOverview(service, caller(ctx), params.month);
+    paramsRoute<{ month: string }>(
+      {
+        ...common,
+        method: 'get',
+        path: '/monthly-reports/:month',
+        summary: '各省该月月报的报送情况（全国的管理员、审核员、视察员；仅按月上报时）',
+        params: monthParams,
       },
-    },
-    {
-      ...common,
-      method: 'get',
-      path: '/monthly-reports/:month/provinces/:code',
-      summary: '一省某月的月报（本省与全国可见）',
-      params: reportParams,
-      handler: async (ctx) => {
-        const { params } = input<unknown, unknown, P>(ctx);
-        ctx.body = await getMonthlyReport(service, caller(ctx), params.month, params.code);
+      (ctx, params) => monthlyOverview(service, caller(ctx), params.month),
+    ),
+    paramsRoute<P>(
+      {
+        ...common,
+        method: 'get',
+        path: '/monthly-reports/:month/provinces/:code',
+        summary: '一省某月的月报（本省与全国可见）',
+        params: reportParams,
       },
-    },
+      (ctx, params) => getMonthlyReport(service, caller(ctx), params.month, params.code),
+    ),
     {
       ...common,
       method: 'put',
@@ -103,17 +101,16 @@ export function monthlyReportRoutes(deps: FeatureDeps & { attachmentsDir: string
         ctx.body = await saveMonthlyReport(service, caller(ctx), params.month, params.code, body.content);
       },
     },
-    {
-      ...common,
-      method: 'post',
-      path: '/monthly-reports/:month/provinces/:code/file',
-      summary: '报送月报（月底前为按时，补报上月记为逾期；报送后不能再修改）',
-      params: reportParams,
-      handler: async (ctx) => {
-        const { params } = input<unknown, unknown, P>(ctx);
-        ctx.body = await fileMonthlyReport(service, caller(ctx), params.month, params.code);
+    paramsRoute<P>(
+      {
+        ...common,
+        method: 'post',
+        path: '/monthly-reports/:month/provinces/:code/file',
+        summary: '报送月报（月底前为按时，补报上月记为逾期；报送后不能再修改）',
+        params: reportParams,
       },
-    },
+      (ctx, params) => fileMonthlyReport(service, caller(ctx), params.month, params.code),
+    ),
     {
       ...common,
       method: 'post',

@@ -16,6 +16,7 @@ export interface NoticeScope {
   schoolTypes: SchoolType[];
 }
 
+/** A file attached to a notice (or a monthly report: monthly-reports/model.ts), stored by notices/attachments.ts. */
 export interface NoticeAttachment {
   _id: Types.ObjectId;
   /** The uploader's file name, shown and offered on download; the file on disk is named by `_id`. */
@@ -48,7 +49,8 @@ export interface NoticeDoc {
   updatedAt: Date;
 }
 
-const attachmentSchema = new Schema<NoticeAttachment>(
+/** The subdocument of one attachment (notices and monthly reports). */
+export const attachmentSchema = new Schema<NoticeAttachment>(
   {
     filename: { type: String, required: true },
     contentType: { type: String, required: true },

@@ -4,7 +4,7 @@ import { callerOf } from '../access/caller';
 import type { FeatureDeps } from '../app-deps';
 import { UnsupportedMediaTypeError, ValidationError } from '../http/errors';
 import { contentDisposition } from '../http/download';
-import { input, type RouteDefinition } from '../http/route';
+import { idRoute, input, type RouteDefinition } from '../http/route';
 import { drainRequest, formFileStream, multipartForm, type FormFile } from '../http/upload';
 import {
   ATTACHMENT_MAX_BYTES,
@@ -140,54 +140,46 @@ export function noticeRoutes(deps: NoticeRouteDeps): RouteDefinition[] {
         ctx.body = await createNotice(service, callerOf(ctx), input<CreateNoticeInput>(ctx).body);
       },
     },
-    {
-      ...common,
-      method: 'get',
-      path: '/notices/:id',
-      summary: '通知详情（接收人与发布地区的管理员可见）',
-      params: noticeIdParams,
-      handler: async (ctx) => {
-        ctx.body = await getNotice(callerOf(ctx), input<unknown, unknown, { id: string }>(ctx).params.id);
+    idRoute(
+      {
+        ...common,
+        method: 'get',
+        path: '/notices/:id',
+        summary: '通知详情（接收人与发布地区的管理员可见）',
+        params: noticeIdParams,
       },
-    },
-    {
-      ...common,
-      method: 'post',
-      path: '/notices/:id/publish',
-      summary: '发布草稿（已发布的再次调用无副作用）',
-      params: noticeIdParams,
-      handler: async (ctx) => {
-        ctx.body = await publishNotice(
-          service,
-          callerOf(ctx),
-          input<unknown, unknown, { id: string }>(ctx).params.id,
-        );
+      (ctx, id) => getNotice(callerOf(ctx), id),
+    ),
+    idRoute(
+      {
+        ...common,
+        method: 'post',
+        path: '/notices/:id/publish',
+        summary: '发布草稿（已发布的再次调用无副作用）',
+        params: noticeIdParams,
       },
-    },
-    {
-      ...common,
-      method: 'post',
-      path: '/notices/:id/read',
-      summary: '标记已读（重复调用结果相同）',
-      params: noticeIdParams,
-      handler: async (ctx) => {
-        ctx.body = await markRead(
-          service,
-          callerOf(ctx),
-          input<unknown, unknown, { id: string }>(ctx).params.id,
-        );
+      (ctx, id) => publishNotice(service, callerOf(ctx), id),
+    ),
+    idRoute(
+      {
+        ...common,
+        method: 'post',
+        path: '/notices/:id/read',
+        summary: '标记已读（重复调用结果相同）',
+        params: noticeIdParams,
       },
-    },
-    {
-      ...common,
-      method: 'get',
-      path: '/notices/:id/reads',
-      summary: '阅读情况：按直接下级地区（及本级与直属学校）统计接收人数与已读人数',
-      params: noticeIdParams,
-      handler: async (ctx) => {
-        ctx.body = await readCounts(callerOf(ctx), input<unknown, unknown, { id: string }>(ctx).params.id);
+      (ctx, id) => markRead(service, callerOf(ctx), id),
+    ),
+    idRoute(
+      {
+        ...common,
+        method: 'get',
+        path: '/notices/:id/reads',
+        summary: '阅读情况：按直接下级地区（及本级与直属学校）统计接收人数与已读人数',
+        params: noticeIdParams,
       },
-    },
+      (ctx, id) => readCounts(callerOf(ctx), id),
+    ),
     {
       ...common,
       method: 'post',

@@ -32,13 +32,15 @@ const resetBody: JsonSchema = {
 };
 
 export function emailResetRoutes(deps: AuthDeps & { email: EmailSender }): RouteDefinition[] {
+  const common = { auth: 'public' as const, tags: ['账号'] };
+  // The two steps of the email reset: POSTs that answer 204 No Content.
+  const emailStep = { ...common, method: 'post' as const, status: 204 };
   return [
     {
+      ...common,
       method: 'get',
       path: '/auth/captcha',
-      auth: 'public',
       summary: '获取图形验证码（SVG，5 分钟内有效，只能使用一次）',
-      tags: ['账号'],
       rateLimit: { name: 'captcha', limit: 60, windowSeconds: 60 },
       handler: async (ctx) => {
         ctx.set('Cache-Control', 'no-store');
@@ -46,13 +48,10 @@ export function emailResetRoutes(deps: AuthDeps & { email: EmailSender }): Route
       },
     },
     {
-      method: 'post',
+      ...emailStep,
       path: '/auth/email-code',
-      auth: 'public',
       summary: '通过邮箱找回密码：校验图形验证码后向账号邮箱发送验证码（无论邮箱是否注册，回答相同）',
-      tags: ['账号'],
       body: emailCodeBody,
-      status: 204,
       rateLimit: { name: 'email', limit: 30, windowSeconds: 3600 },
       handler: async (ctx) => {
         const body = input<{ email: string; captchaId: string; captcha: string }>(ctx).body;
@@ -66,13 +65,10 @@ export function emailResetRoutes(deps: AuthDeps & { email: EmailSender }): Route
       },
     },
     {
-      method: 'post',
+      ...emailStep,
       path: '/auth/forgot-password/email',
-      auth: 'public',
       summary: '用邮箱验证码设置新密码（之后所有已登录的设备须重新登录）',
-      tags: ['账号'],
       body: resetBody,
-      status: 204,
       rateLimit: { name: 'email-reset', limit: 30, windowSeconds: 3600 },
       handler: async (ctx) => {
         const body = input<{ email: string; code: string; newPassword: string }>(ctx).body;

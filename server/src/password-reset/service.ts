@@ -2,13 +2,12 @@
 // image captcha guards the request; a 6-digit code goes to the account's email (nothing is said about
 // whether the address has an account); the code (10 minutes, 5 tries, single use) sets a new password
 // and signs the account out everywhere.
-import { createHash, randomInt } from 'node:crypto';
-import mongoose, { Schema } from 'mongoose';
 import { Session, User, type UserDoc } from '../accounts/model';
+import { consumeCode, issueCode, oneTimeCodeModel } from '../accounts/one-time-codes';
 import { hashPassword } from '../accounts/passwords';
 import { checkPasswordStrength } from '../accounts/service';
 import type { Clock } from '../clock';
-import { TooManyRequestsError, ValidationError } from '../http/errors';
+import { ValidationError } from '../http/errors';
 import { consumeCaptcha } from './captcha';
 import type { EmailSender } from './email';
 
@@ -16,38 +15,15 @@ const messages = {
   subject: '【进展通】找回密码验证码',
   text: (code: string) =>
     `您正在通过邮箱找回进展通账号的密码，验证码为 ${code}，10 分钟内有效。如非本人操作，请忽略本邮件。`,
-  tooSoon: (s: number) => `验证码发送过于频繁，请 ${s} 秒后再试`,
   wrong: '邮箱验证码不正确或已过期',
-  exhausted: '验证码错误次数过多，请重新获取',
 };
 
-const CODE_TTL_MS = 10 * 60_000;
-const RESEND_AFTER_MS = 60_000;
-const MAX_ATTEMPTS = 5;
-
-interface EmailCodeDoc {
-  /** The address (lower case). */
-  _id: string;
-  codeHash: string;
-  sentAt: Date;
-  expiresAt: Date;
-  attempts: number;
-}
-export const EmailCode = mongoose.model<EmailCodeDoc>(
-  'EmailCode',
-  new Schema<EmailCodeDoc>(
-    { _id: String, codeHash: String, sentAt: Date, expiresAt: Date, attempts: { type: Number, default: 0 } },
-    { versionKey: false },
-  ),
-  'email_reset_codes',
-);
+export const EmailCode = oneTimeCodeModel('EmailCode', 'email_reset_codes');
 
 export interface EmailResetDeps {
   clock: Clock;
   email: EmailSender;
 }
-
-const digest = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /**
  * Checks the captcha (400 CAPTCHA_INVALID), then sends a code when the address belongs to an account;
@@ -60,25 +36,7 @@ export async function requestEmailReset(
   await consumeCaptcha(deps.clock, input.captchaId, input.captcha);
   const address = input.email.trim().toLowerCase();
   if (!(await User.exists({ email: address }))) return;
-  const now = deps.clock();
-  const existing = await EmailCode.findById(address).lean<EmailCodeDoc>();
-  if (existing && now.getTime() - existing.sentAt.getTime() < RESEND_AFTER_MS) {
-    const s = Math.ceil((RESEND_AFTER_MS - (now.getTime() - existing.sentAt.getTime())) / 1000);
-    throw new TooManyRequestsError(messages.tooSoon(s), 'EMAIL_TOO_FREQUENT', { retryAfterSeconds: s });
-  }
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  await EmailCode.updateOne(
-    { _id: address },
-    {
-      $set: {
-        codeHash: digest(code),
-        sentAt: now,
-        expiresAt: new Date(now.getTime() + CODE_TTL_MS),
-        attempts: 0,
-      },
-    },
-    { upsert: true },
-  );
+  const code = await issueCode(EmailCode, deps.clock, address, 'EMAIL');
   await deps.email.send(address, messages.subject, messages.text(code));
 }
 
@@ -89,21 +47,13 @@ export async function resetPasswordByEmail(
 ): Promise<void> {
   checkPasswordStrength(input.newPassword);
   const address = input.email.trim().toLowerCase();
-  const doc = await EmailCode.findById(address).lean<EmailCodeDoc>();
-  const wrong = () => new ValidationError(messages.wrong, { property: 'code' }, 'EMAIL_CODE_INVALID');
-  if (!doc || doc.expiresAt <= deps.clock()) throw wrong();
-  if (doc.attempts >= MAX_ATTEMPTS) {
-    await EmailCode.deleteOne({ _id: address });
-    throw new ValidationError(messages.exhausted, { property: 'code' }, 'EMAIL_CODE_EXHAUSTED');
-  }
-  if (doc.codeHash !== digest(input.code)) {
-    await EmailCode.updateOne({ _id: address }, { $inc: { attempts: 1 } });
-    throw wrong();
-  }
-  // Single use: only the request that deletes it goes on.
-  if ((await EmailCode.deleteOne({ _id: address, codeHash: doc.codeHash })).deletedCount !== 1) throw wrong();
+  await consumeCode(EmailCode, deps.clock, address, input.code, {
+    channel: 'EMAIL',
+    wrongMessage: messages.wrong,
+    property: 'code',
+  });
   const user = await User.findOne({ email: address }).lean<UserDoc>();
-  if (!user) throw wrong();
+  if (!user) throw new ValidationError(messages.wrong, { property: 'code' }, 'EMAIL_CODE_INVALID');
   await User.updateOne(
     { _id: user._id },
     {

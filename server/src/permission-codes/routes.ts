@@ -4,7 +4,7 @@ import type { FeatureDeps } from '../app-deps';
 import type { ActionContext } from '../schools/admin-accounts';
 import { actionOf } from '../access/caller';
 import { authOf } from '../accounts/auth';
-import { input, type RouteDefinition } from '../http/route';
+import { idRoute, input, type RouteDefinition } from '../http/route';
 import {
   bindCodeBody,
   codeIdParams,
@@ -56,16 +56,16 @@ export function permissionCodeRoutes(deps: FeatureDeps): RouteDefinition[] {
         );
       },
     },
-    {
-      ...common,
-      method: 'post',
-      path: '/permission-codes/:id/revoke',
-      summary: '撤销未使用的权限码',
-      params: codeIdParams,
-      handler: async (ctx) => {
-        ctx.body = await revokeCode(action(ctx), input<unknown, unknown, { id: string }>(ctx).params.id);
+    idRoute(
+      {
+        ...common,
+        method: 'post',
+        path: '/permission-codes/:id/revoke',
+        summary: '撤销未使用的权限码',
+        params: codeIdParams,
       },
-    },
+      (ctx, id) => revokeCode(action(ctx), id),
+    ),
     {
       ...common,
       method: 'post',

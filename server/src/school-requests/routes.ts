@@ -2,7 +2,7 @@
 import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
 import { actorOf, authOf } from '../accounts/auth';
-import { input, type RouteDefinition } from '../http/route';
+import { idRoute, input, type RouteDefinition } from '../http/route';
 import type { SchoolRequestKind, SchoolRequestStatus } from './model';
 import { approveBody, fileRequestBody, listRequestsQuery, refuseBody, requestIdParams } from './schemas';
 import {
@@ -64,19 +64,16 @@ export function schoolRequestRoutes(deps: FeatureDeps): RouteDefinition[] {
         ctx.body = await listSchoolRequests(authOf(ctx), q);
       },
     },
-    {
-      ...common,
-      method: 'get',
-      path: '/school-requests/:id',
-      summary: '一份学校申请及其审批结果',
-      params: requestIdParams,
-      handler: async (ctx) => {
-        ctx.body = await getSchoolRequest(
-          authOf(ctx),
-          input<unknown, unknown, { id: string }>(ctx).params.id,
-        );
+    idRoute(
+      {
+        ...common,
+        method: 'get',
+        path: '/school-requests/:id',
+        summary: '一份学校申请及其审批结果',
+        params: requestIdParams,
       },
-    },
+      (ctx, id) => getSchoolRequest(authOf(ctx), id),
+    ),
     decide(true),
     decide(false),
   ];

@@ -2,7 +2,7 @@
 import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
 import { contentDisposition, XLSX_MIME } from '../http/download';
-import { input, type RouteDefinition } from '../http/route';
+import { idRoute, input, type RouteDefinition } from '../http/route';
 import {
   addSchoolAdminBody,
   exportQuery,
@@ -78,29 +78,26 @@ export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
         ctx.set('Cache-Control', 'no-store');
       },
     },
-    {
-      ...common,
-      method: 'post',
-      path: '/users/:id/lock',
-      summary: '锁定学校管理员账号（锁定后不能登录）',
-      params: userIdParams,
-      handler: async (ctx) => {
-        ctx.body = await lockSchoolAdmin(action(ctx), input<unknown, unknown, { id: string }>(ctx).params.id);
+    idRoute(
+      {
+        ...common,
+        method: 'post',
+        path: '/users/:id/lock',
+        summary: '锁定学校管理员账号（锁定后不能登录）',
+        params: userIdParams,
       },
-    },
-    {
-      ...common,
-      method: 'post',
-      path: '/users/:id/unlock',
-      summary: '解锁学校管理员账号（已新增接替管理员后不能解锁）',
-      params: userIdParams,
-      handler: async (ctx) => {
-        ctx.body = await unlockSchoolAdmin(
-          action(ctx),
-          input<unknown, unknown, { id: string }>(ctx).params.id,
-        );
+      (ctx, id) => lockSchoolAdmin(action(ctx), id),
+    ),
+    idRoute(
+      {
+        ...common,
+        method: 'post',
+        path: '/users/:id/unlock',
+        summary: '解锁学校管理员账号（已新增接替管理员后不能解锁）',
+        params: userIdParams,
       },
-    },
+      (ctx, id) => unlockSchoolAdmin(action(ctx), id),
+    ),
     {
       ...common,
       method: 'get',

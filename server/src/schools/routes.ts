@@ -2,7 +2,7 @@
 // only translate between HTTP and the service.
 import { callerOf } from '../access/caller';
 import type { FeatureDeps } from '../app-deps';
-import { input, type RouteDefinition } from '../http/route';
+import { idRoute, input, type RouteDefinition } from '../http/route';
 import { sendWorkbook, sendWorkbookBuffer } from '../http/download';
 import { readUpload } from '../http/upload';
 import {
@@ -105,20 +105,16 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
         ctx.body = await importSchools(deps, callerOf(ctx), rows, { defaultRegionCode: regionCode });
       },
     },
-    {
-      ...common,
-      method: 'get',
-      path: '/schools/:id',
-      summary: '学校基本信息',
-      params: schoolIdParams,
-      handler: async (ctx) => {
-        ctx.body = await getSchool(
-          deps,
-          callerOf(ctx),
-          input<unknown, unknown, { id: string }>(ctx).params.id,
-        );
+    idRoute(
+      {
+        ...common,
+        method: 'get',
+        path: '/schools/:id',
+        summary: '学校基本信息',
+        params: schoolIdParams,
       },
-    },
+      (ctx, id) => getSchool(deps, callerOf(ctx), id),
+    ),
     {
       ...common,
       method: 'patch',

@@ -4,7 +4,7 @@ import { callerOf } from '../access/caller';
 import { authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { recordAudit } from '../audit/service';
-import { input, type RouteDefinition } from '../http/route';
+import { idRoute, input, type RouteDefinition } from '../http/route';
 import { sendWorkbook, XLSX_MIME } from '../http/download';
 import { drainOnError, readUpload, uploadedFile } from '../http/upload';
 import { writeStatsWorkbook, writeTeachersWorkbook, statsFileName, teachersFileName } from './export';
@@ -76,20 +76,16 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
         ctx.body = await listTrainings(deps, callerOf(ctx), input<unknown, ListTrainingsQuery>(ctx).query);
       },
     },
-    {
-      ...common,
-      method: 'get',
-      path: '/trainings/:id',
-      summary: '培训详情',
-      params: trainingIdParams,
-      handler: async (ctx) => {
-        ctx.body = await getTraining(
-          deps,
-          callerOf(ctx),
-          input<unknown, unknown, { id: string }>(ctx).params.id,
-        );
+    idRoute(
+      {
+        ...common,
+        method: 'get',
+        path: '/trainings/:id',
+        summary: '培训详情',
+        params: trainingIdParams,
       },
-    },
+      (ctx, id) => getTraining(deps, callerOf(ctx), id),
+    ),
     {
       ...common,
       method: 'get',

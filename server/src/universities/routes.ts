@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { actorOf, authOf } from '../accounts/auth';
 import type { ActionContext } from '../access/caller';
 import type { FeatureDeps } from '../app-deps';
-import { input, type RouteDefinition } from '../http/route';
+import { idRoute, input, type RouteDefinition } from '../http/route';
 import type { JsonSchema } from '../http/validation';
 import { DISPLAY_NAME } from '../http/validation';
 import { addUniversityStaff, designateUniversity, listUniversityStaff, type UniversityKind } from './service';
@@ -63,16 +63,16 @@ export function universityRoutes(deps: FeatureDeps): RouteDefinition[] {
         );
       },
     },
-    {
-      ...common,
-      method: 'get',
-      path: '/schools/:id/staff',
-      params: idParams,
-      summary: '高等学校的管理员、审核员、视察员账号',
-      handler: async (ctx) => {
-        ctx.body = await listUniversityStaff(ac(ctx), input<unknown, unknown, { id: string }>(ctx).params.id);
+    idRoute(
+      {
+        ...common,
+        method: 'get',
+        path: '/schools/:id/staff',
+        params: idParams,
+        summary: '高等学校的管理员、审核员、视察员账号',
       },
-    },
+      (ctx, id) => listUniversityStaff(ac(ctx), id),
+    ),
     {
       ...common,
       method: 'post',
