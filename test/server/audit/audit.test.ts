@@ -215,6 +215,7 @@ describe('audit trail (001 §22: 合规、可追溯)', function () {
     expect(gl.map((e) => e.targetId)).not.to.include(String(users.sB._id));
 
     const xm = (await audit('xm', '?pageSize=200')).body.items as Entry[];
+    expect(xm.length).to.be.greaterThan(0);
     for (const e of xm) expect(e.regionPath).to.include('350200');
     expect(actionsOf(xm)).to.include.members(['user.lock', 'schoolAdmin.add', 'school.update']);
 

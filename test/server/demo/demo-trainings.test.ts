@@ -28,7 +28,9 @@ describe('demo world: two trainings with records on first start', function () {
 
   it('has statistics with learners, completers and unverified teachers in them', async () => {
     const teachers = await Teacher.countDocuments({ regionPath: '350000' });
-    for (const t of (await server.api('/trainings', { token })).body.items) {
+    const trainings = (await server.api('/trainings', { token })).body.items;
+    expect(trainings.length).to.be.greaterThan(0);
+    for (const t of trainings) {
       const all = (await server.api(`/trainings/${t.id}/stats`, { token })).body;
       const verified = (await server.api(`/trainings/${t.id}/stats?includeUnverified=false`, { token })).body;
       const total = all.total;

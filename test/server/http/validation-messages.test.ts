@@ -74,6 +74,7 @@ describe('validation messages say what is expected, in zh-CN, on every route', f
       expect(res.status).to.equal(400);
       expect(res.body.error.details.property).to.equal(property);
       expect(res.body.error.message).to.match(expected).and.not.match(machine);
+      expect(res.body.error.details.errors.length).to.be.greaterThan(0);
       for (const e of res.body.error.details.errors) expect(e.message).to.not.match(machine);
     });
 
@@ -103,6 +104,7 @@ describe('validation messages say what is expected, in zh-CN, on every route', f
     expect(empty.status).to.equal(400);
     // The first question on the form, not 平台来源, which is asked only after 是.
     expect(empty.body.error.message).to.include('是否组织统一使用了教育资源公共服务平台');
+    expect(empty.body.error.details.errors.length).to.be.greaterThan(0);
     for (const e of empty.body.error.details.errors) expect(e.message).to.not.match(machine);
   });
 
