@@ -1,5 +1,5 @@
 // Statistics fixtures with their hand-computed figures (test/shared/indicators.test.ts and
-// test/server/statistics.test.ts use the same schools, so both prove the same arithmetic).
+// test/server/statistics/statistics.test.ts use the same schools, so both prove the same arithmetic).
 import { goodSchoolReport } from './reports';
 
 const zero = { desktop: 0, laptop: 0, tablet: 0 };

@@ -148,6 +148,7 @@ describe('informatization indicators (seed 000 part 5)', () => {
       regionLevel: 'county',
       data: { textbooks: { 小学: { 语文: ['人教.版$:1'] } } },
     });
+    expect(Object.keys(parts)).to.not.be.empty;
     for (const k of Object.keys(parts)) expect(k).to.not.match(/[.$]/);
     expect(indicatorValue(indicatorByKey('textbookEditions')!, parts).entries![0].path).to.deep.equal([
       '小学',

@@ -1,6 +1,6 @@
 // Every scheduled job, in one table: name, schedule (cron, Asia/Shanghai), lease, what it runs.
 // The runner (runner.ts) starts them all; docs/ARCHITECTURE.md ("Scheduled jobs") lists the same names
-// and schedules (test/server/jobs.test.ts checks they agree).
+// and schedules (test/server/jobs/jobs.test.ts checks they agree).
 import { NATIONAL_CODE } from '@eduprogress/shared';
 import { emitCalendarEvents } from '../calendar/events';
 import { emitPendingNoticeEvents } from '../notices/service';

@@ -32,7 +32,7 @@ const messages = {
 /**
  * The sentence for each `pattern` the schemas use (server/src/**\/schemas.ts, shared/src/forms), keyed by
  * the pattern's source text. A pattern missing here is worded `格式不正确`, never quoted; the test
- * test/server/validation-messages.test.ts checks every route's patterns have an entry.
+ * test/server/http/validation-messages.test.ts checks every route's patterns have an entry.
  */
 export const PATTERN_EXPECTATIONS: Readonly<Record<string, string>> = {
   '^\\d{6}$': '应为 6 位数字',
