@@ -1,5 +1,5 @@
 // Roles a binding can carry, as one typed union (DESIGN.md "Roles"; seed 003 for the training roles).
-import { REGION_ROLE_LABELS, REGION_ROLES, type RegionRole } from './domain';
+import { NATIONAL_CODE, REGION_ROLE_LABELS, REGION_ROLES, type RegionRole } from './domain';
 
 /** Training administrators of a region (seed 003 part 1): 超级管理员 and 专项管理员. */
 export const TRAINING_ROLES = ['super', 'special'] as const;
@@ -29,4 +29,16 @@ export const TRAINING_ADMIN_ROLES: readonly Role[] = ['super', 'special', 'admin
 /** The zh-CN name of a region staff role ("该身份" for the training roles and anything unknown). */
 export function roleLabel(role: string): string {
   return (REGION_ROLE_LABELS as Record<string, string>)[role] ?? '该身份';
+}
+
+/**
+ * Seed 003 (part 2, 角色列表): a region binding acting as its region's 超级管理员 — a `super` binding, or the
+ * national administrator, who stands in for the super admin above the provinces. Used by the server
+ * (usage statistics, permission codes) and the mini-program's menu alike.
+ */
+export function actsAsSuper(
+  b: { kind?: string; role: string; regionCode?: string } | null | undefined,
+): boolean {
+  if (!b || (b.kind !== undefined && b.kind !== 'region')) return false;
+  return b.role === 'super' || (b.role === 'admin' && b.regionCode === NATIONAL_CODE);
 }

@@ -1,6 +1,6 @@
 // Permission codes (seed 003 权限码), the policy: who may issue a code for which role and target, and the
 // views of a code. Split from service.ts, which re-exports the public part.
-import { NATIONAL_CODE, regionScope, type Role } from '@eduprogress/shared';
+import { actsAsSuper, regionScope, type Role } from '@eduprogress/shared';
 import { Types } from 'mongoose';
 import { createHash, randomInt } from 'node:crypto';
 import { requireRegionManager } from '../schools/admin-accounts';
@@ -72,11 +72,6 @@ export type Target =
 
 export function targetPath(t: Target): string[] {
   return t.kind === 'region' ? regionScope(t.region) : t.school.regionPath;
-}
-
-/** Seed 003: the national administrator stands in for the super admin above the provinces. */
-function actsAsSuper(b: Binding): boolean {
-  return b.role === 'super' || (b.role === 'admin' && b.regionCode === NATIONAL_CODE);
 }
 
 /** The level right below `code`, looking through placeholder rows such as 市辖区. */

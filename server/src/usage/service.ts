@@ -1,6 +1,6 @@
 // Usage statistics for region super admins (seed 003 part 2: 区域超级管理员 … 数据统计（用户注册、应用分析）):
 // registered and active users of a region by role, per direct subregion (drill-down), and logins per day.
-import { NATIONAL_CODE, REGION_LEVEL_LABELS, shanghaiParts, type RegionLevel } from '@eduprogress/shared';
+import { actsAsSuper, REGION_LEVEL_LABELS, shanghaiParts, type RegionLevel } from '@eduprogress/shared';
 import type { Binding, UserDoc } from '../accounts/model';
 import { User } from '../accounts/model';
 import type { Clock } from '../clock';
@@ -57,10 +57,7 @@ export async function recordLogin(clock: Clock, user: Pick<UserDoc, '_id' | 'bin
 
 /** Seed 003: the super admin of a region; the national administrator stands in above the provinces. */
 function requireSuper(binding: Binding | undefined): Binding {
-  const ok =
-    binding?.kind === 'region' &&
-    (binding.role === 'super' || (binding.role === 'admin' && binding.regionCode === NATIONAL_CODE));
-  if (!ok) throw new ForbiddenError(messages.superOnly, 'ROLE_FORBIDDEN');
+  if (!binding || !actsAsSuper(binding)) throw new ForbiddenError(messages.superOnly, 'ROLE_FORBIDDEN');
   return binding;
 }
 

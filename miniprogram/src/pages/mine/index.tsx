@@ -2,6 +2,7 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
+import { actsAsSuper, NATIONAL_CODE } from '@eduprogress/shared';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import TabBar from '../../components/TabBar';
@@ -42,11 +43,8 @@ const messages = {
   basedata: '基础数据同步',
 };
 
-/** Seed 003: a region's super admin; the national admin stands in above the provinces (as the server). */
-const isSuper = (b: { kind: string; role: string; regionCode?: string } | null | undefined) =>
-  b?.kind === 'region' && (b.role === 'super' || (b.role === 'admin' && b.regionCode === '000000'));
 const isNational = (b: { kind: string; role: string; regionCode?: string } | null | undefined) =>
-  b?.kind === 'region' && b.role === 'admin' && b.regionCode === '000000';
+  b?.kind === 'region' && b.role === 'admin' && b.regionCode === NATIONAL_CODE;
 
 /** 省级月报 concerns the provinces (who write it) and the national level (who reads who filed). */
 const writesOrReadsMonthly = (b: { kind: string; regionCode?: string } | null | undefined) =>
@@ -112,7 +110,7 @@ export default function MinePage() {
                 ))}
               </Section>
             )}
-            {isSuper(me.activeBinding) && (
+            {actsAsSuper(me.activeBinding) && (
               <Section title={messages.tools}>
                 <View className="kv" onClick={() => Taro.navigateTo({ url: USAGE_PAGE })}>
                   <Text className="kv-key">{messages.usage}</Text>
