@@ -7,8 +7,13 @@
 // the province's progress recount, full vs changed-only (the drift repair).
 // The national figure, measured: `BENCH_PROVINCES=all BENCH_DEADLINES=county BENCH_RECOUNTS=0` (every
 // province, 168 schools in each of the 2,978 county-level regions ≈ 500,000 schools; the recount figures
-// skipped, as they scan the nation twice more). Prints time per deadline, units auto-submitted and
-// locked, the cost per unit, peak RSS of the bench process and of FerretDB, and the backend.
+// skipped, as they scan the nation twice more). Prints per deadline its wall time, CPU seconds, units
+// auto-submitted and the time per phase (read, decide, claims, report writes, audit, rollups,
+// statistics, settle, events, and the expired-returns check after it), the cost per unit, peak RSS of
+// the bench process and of FerretDB, the backend; then the checks (auto-submitted twice, left
+// unreported, duplicate audit entries, each lease ran once). Every read here is a cursor in batches of
+// 1,000 or an `_id` read: no command grows with the country (the driver's socket timeout stays the
+// server's own).
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { DEFAULT_CALENDAR } from '../shared/src';
@@ -18,7 +23,7 @@ import { createLogger } from '../server/src/logger';
 import { OutboxEvent } from '../server/src/outbox/model';
 import { writeScale, scaleCounties } from '../server/src/demo/scale';
 import { Region } from '../server/src/regions/model';
-import { runDueDeadlines } from '../server/src/reports/autosubmit';
+import { runDueDeadlines, type RunFigures } from '../server/src/reports/autosubmit';
 import { Report } from '../server/src/reports/model';
 import { markRollupChanged, ProgressRollup, recountProgress } from '../server/src/reports/progress';
 import { repairPeriod } from '../server/src/reports/progress-repair';
@@ -92,7 +97,7 @@ export async function benchAutosubmit(): Promise<void> {
     };
     const at = new Date('2027-01-03T10:00:00+08:00');
     let opened = 0;
-    for await (const s of School.find({}, { regionCode: 1, regionPath: 1 }).lean().cursor()) {
+    for await (const s of School.find({}, { regionCode: 1, regionPath: 1 }).lean().batchSize(1000).cursor()) {
       const roll = i++ % 20;
       if (roll < 2) continue;
       const submitted = roll >= 13;
@@ -133,6 +138,9 @@ export async function benchAutosubmit(): Promise<void> {
     const wanted = (process.env.BENCH_DEADLINES ?? 'county,city,province').split(',');
     let chain = 0;
     let countyMs = 0;
+    /** Per level: how many runners ran its lease (must be 1), and the deadline's date (its reason names it). */
+    const ranBy = new Map<string, number>();
+    const levelOfDate = new Map<string, string>();
     for (const [level, iso] of (
       [
         ['county', '2027-01-06T00:00:30+08:00'],
@@ -143,11 +151,12 @@ export async function benchAutosubmit(): Promise<void> {
       now = new Date(iso);
       t = performance.now();
       const cpu0 = cpuSeconds() + cpuSeconds(bench.database.pids[0]);
+      const figures: RunFigures[] = [{ deadlines: [] }, { deadlines: [] }];
       // Two instances at once: the deadline is handled by one of them.
       const [one, two] = await Promise.all([
-        runDueDeadlines(deps, { owner: 'instance-1', scanReports: false, logger }),
+        runDueDeadlines(deps, { owner: 'instance-1', scanReports: false, logger, figures: figures[0] }),
         new Promise((r) => setTimeout(r, 200)).then(() =>
-          runDueDeadlines(deps, { owner: 'instance-2', scanReports: false, logger }),
+          runDueDeadlines(deps, { owner: 'instance-2', scanReports: false, logger, figures: figures[1] }),
         ),
       ]);
       const ms = performance.now() - t;
@@ -156,24 +165,29 @@ export async function benchAutosubmit(): Promise<void> {
       chain += ms;
       if (level === 'county') countyMs = ms;
       const outcomes = [...one, ...two].filter((r) => r.level === level).map((r) => r.outcome);
-      const [autoSchools, autoRegions] = await Promise.all([
-        Report.countDocuments({
-          period: PERIOD,
-          unitKind: 'school',
-          'history.reason': { $regex: iso.slice(0, 10) },
-        }),
-        Report.countDocuments({
-          period: PERIOD,
-          unitKind: 'region',
-          'history.reason': { $regex: iso.slice(0, 10) },
-        }),
-      ]);
+      ranBy.set(level, outcomes.filter((o) => o === 'ran').length);
+      levelOfDate.set(iso.slice(0, 10), level);
+      // What the runner that held the lease measured (its own units; the other held off).
+      const ran = figures.flatMap((f) => f.deadlines).filter((d) => d.level === level);
+      const autoSchools = ran.reduce((n, d) => n + d.autoSchools, 0);
+      const autoRegions = ran.reduce((n, d) => n + d.autoRegions, 0);
+      const phases = new Map<string, number>();
+      for (const d of ran)
+        for (const [k, v] of Object.entries(d.phases)) phases.set(k, (phases.get(k) ?? 0) + v);
+      const returns = figures.map((f) => f.expiredReturns).filter((r) => !!r);
       console.log(
-        `${level} deadline of ${PERIOD}: ${(ms / 1000).toFixed(1)} s, outcomes ${outcomes.join(' + ')}; ` +
-          `auto-submitted at it: ${autoSchools} schools, ${autoRegions} regions; CPU ${cpu.toFixed(0)} s ` +
-          `(bench + database); load average ${load()}; ` +
+        `${level} deadline of ${PERIOD}: ${(ms / 1000).toFixed(1)} s wall, CPU ${cpu.toFixed(0)} s ` +
+          `(bench + database), outcomes ${outcomes.join(' + ')}; auto-submitted at it: ${autoSchools} schools, ` +
+          `${autoRegions} regions (${ran.reduce((n, d) => n + d.regions, 0)} regions closed in ` +
+          `${ran.reduce((n, d) => n + d.steps, 0)} steps); load average ${load()}; ` +
           `peak RSS: bench ${peakRssMb()} MB, database ${peakRssMb(bench.database.pids[0])} MB ` +
           `(${bench.server.database.description})`,
+      );
+      // Where the time went (seconds per phase, summed over the steps), and the expired-returns check
+      // each runner makes after its deadlines.
+      console.log(
+        `  phases (s): ${[...phases].map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(', ')}; ` +
+          `expired-returns check ${returns.map((r) => `${(r.ms / 1000).toFixed(2)} (${r.hints} hints, ${r.reported} reported)`).join(' + ')}`,
       );
     }
     console.log(`the chain: ${(chain / 1000).toFixed(1)} s`);
@@ -199,6 +213,7 @@ export async function benchAutosubmit(): Promise<void> {
     let twice = 0;
     let unreported = 0;
     let autoUnits = 0;
+    const autoAt = new Map<string, number>();
     const schoolsWith = new Set<string>();
     const regionsWith = new Set<string>();
     for await (const r of Report.find(
@@ -206,7 +221,13 @@ export async function benchAutosubmit(): Promise<void> {
       { unitKind: 1, state: 1, schoolId: 1, regionCode: 1, autoSubmitted: 1, history: 1 },
     )
       .lean()
+      .batchSize(1000)
       .cursor()) {
+      for (const h of r.history)
+        if (h.auto && h.to === 'submitted') {
+          const lvl = levelOfDate.get(/\d{4}-\d{2}-\d{2}/.exec(h.reason ?? '')?.[0] ?? '');
+          if (lvl) autoAt.set(lvl, (autoAt.get(lvl) ?? 0) + 1);
+        }
       if (r.unitKind === 'school') {
         schoolReportCount++;
         schoolsWith.add(String(r.schoolId));
@@ -223,6 +244,7 @@ export async function benchAutosubmit(): Promise<void> {
     let autoAudits = 0;
     for await (const a of AuditEntry.find({ targetType: 'report' }, { action: 1, targetId: 1 })
       .lean()
+      .batchSize(1000)
       .cursor()) {
       const key = `${a.action}|${a.targetId}`;
       if (auditKeys.has(key)) auditTwice++;
@@ -242,6 +264,14 @@ export async function benchAutosubmit(): Promise<void> {
         `report.autosubmit audit entries, ${auditTwice} duplicate audit entries; ${events.length} deadline.passed ` +
         `events; leases ${leases.map((l) => `${l._id.split(':')[2]}=${l.done ? 'done' : 'open'}(gen ${l.generation})`).join(', ')}; ` +
         `national progress ${JSON.stringify(national?.totals)}`,
+    );
+    const ranTwice = [...ranBy].filter(([, n]) => n !== 1).map(([l]) => l);
+    console.log(
+      `checks: ${twice} auto-submitted twice, ${unreported} left unreported, ${schoolsWithout} schools without ` +
+        `a report, ${auditTwice} duplicate audit entries, ${autoUnits - autoAudits} units auto-submitted ` +
+        `without their audit entry, lease ran once: ${ranTwice.length ? `NO (${ranTwice.join(', ')})` : 'yes'} ` +
+        `(${[...ranBy].map(([l, n]) => `${l} ×${n}`).join(', ')}); units auto-submitted per deadline (from ` +
+        `the reports' history): ${[...autoAt].map(([l, n]) => `${l} ${n}`).join(', ')}`,
     );
 
     if (!recounts) return;

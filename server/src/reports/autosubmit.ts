@@ -20,10 +20,10 @@ import { emitEvent } from '../outbox/service';
 import { Region, type RegionDoc } from '../regions/model';
 import { School } from '../schools/model';
 import { publishDomainEvent } from '../events';
-import { closeRegions, closeTimings, type KnownReport, type SchoolRef } from './deadline-close';
+import { closeRegions, closeTimings, SYSTEM_ACTOR, type KnownReport, type SchoolRef } from './deadline-close';
 import { autoSubmitNationalSchools } from './national-schools';
 import { Report, reportId, type ReportDoc } from './model';
-import { EDITABLE_STATES } from './rules';
+import { expiredHints, dropHint, scanReports as scanAllReports } from './return-hints';
 import { completeChange, regionUnit, schoolUnit, transition, type ReportDeps } from './service';
 
 interface JobStateDoc {
@@ -70,17 +70,62 @@ interface DeadlineProgress {
   byRegion: Record<string, { auto: boolean; schools: number }>;
 }
 
-/** Every report of the period, as much as closing a region needs (one read per deadline run). */
-async function knownReports(period: string): Promise<Map<string, KnownReport>> {
+/** Documents per batch of a cursor over a whole collection, and `_id`s per `$in` read. */
+const BATCH = 1_000;
+
+/**
+ * The reports with these `_id`s, as much as closing a region needs: `_id: {$in}` reads of BATCH ids
+ * (index look-ups on our patched FerretDB), two in flight. Only a step's own units are read, so no
+ * command grows with the country.
+ */
+async function knownReports(ids: string[]): Promise<Map<string, KnownReport>> {
   const known = new Map<string, KnownReport>();
-  const cursor = Report.find(
-    { period },
-    { state: 1, version: 1, autoSubmitted: 1, confirmedNoChange: 1, returnDeadline: 1, submittedAt: 1 },
-  )
-    .lean<(KnownReport & { _id: string })[]>()
-    .cursor();
-  for await (const r of cursor) known.set(r._id, r);
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += BATCH) batches.push(ids.slice(i, i + BATCH));
+  const read = async () => {
+    for (let b = batches.shift(); b; b = batches.shift()) {
+      const docs = await Report.collection
+        .find(
+          { _id: { $in: b as any[] } },
+          {
+            projection: {
+              state: 1,
+              version: 1,
+              autoSubmitted: 1,
+              confirmedNoChange: 1,
+              returnDeadline: 1,
+              submittedAt: 1,
+            },
+            batchSize: BATCH + 1,
+          },
+        )
+        .toArray();
+      for (const r of docs) known.set(String(r._id), r as unknown as KnownReport);
+    }
+  };
+  await Promise.all([read(), read()]);
   return known;
+}
+
+/** What a deadline run measured (the bench prints it; the runner logs it). */
+export interface DeadlineFigures {
+  period: string;
+  level: ReportingLevel;
+  /** Regions closed by this run. */
+  regions: number;
+  steps: number;
+  /** Units this run reported automatically: schools, and regions' own reports. */
+  autoSchools: number;
+  autoRegions: number;
+  ms: number;
+  /** Milliseconds per phase: read (regions, schools, each step's reports), then closeRegions' phases. */
+  phases: Record<string, number>;
+}
+
+/** Where runDueDeadlines puts its figures when asked (benchmarks). */
+export interface RunFigures {
+  deadlines: DeadlineFigures[];
+  expiredReturns?: { ms: number; reported: number; hints: number };
 }
 
 /**
@@ -100,6 +145,7 @@ export async function autoSubmitDeadline(
   lease?: LeaseHandle,
   logger?: Logger,
   stepUnits = STEP_UNITS,
+  figures?: RunFigures,
 ): Promise<void> {
   const regions = (await regionsAtLevel(level)).sort((a, b) => a._id.localeCompare(b._id));
   const reason = messages.autoReason(deadlineIso);
@@ -113,25 +159,26 @@ export async function autoSubmitDeadline(
   const todo = [...regions.slice(progress.next), ...regions.filter((r) => retry.has(r._id))];
   progress.failed = [];
   const started = performance.now();
-  const known = await knownReports(period);
-  // Each collection read once per run (on FerretDB any query but an `_id` look-up is a scan, and a
-  // filter `$in` thousands of codes costs a comparison per code and document).
+  // Schools read once per run, by a cursor in batches of BATCH (on FerretDB any query but an `_id`
+  // look-up is a scan, and one command reading the country could outlast the socket timeout; a filter
+  // `$in` thousands of codes costs a comparison per code and document). The reports are read per step.
   const wanted = new Set(todo.map((r) => r._id));
   const schoolsOf = new Map<string, SchoolRef[]>();
   // A school created after the deadline is no unit of this period (rules.ts `countsInPeriod`) unless it
-  // has a report in it.
+  // has a report in it: decided in its step, when its region's reports are read.
   const deadline = new Date(deadlineIso).getTime();
   const now = deps.clock().getTime();
+  const late = new Set<string>();
   for await (const s of School.find(
     {},
     { _id: 1, name: 1, regionCode: 1, regionPath: 1, type: 1, urbanRural: 1, projectSchool: 1, createdAt: 1 },
   )
     .lean<(SchoolRef & { createdAt?: Date })[]>()
+    .batchSize(BATCH)
     .cursor()) {
     const created = s.createdAt?.getTime();
     if (!wanted.has(s.regionCode)) continue;
-    const late = created && created >= deadline && created <= now;
-    if (late && !known.has(reportId(period, { schoolId: s._id }))) continue;
+    if (created && created >= deadline && created <= now) late.add(String(s._id));
     const list = schoolsOf.get(s.regionCode);
     if (list) list.push(s);
     else schoolsOf.set(s.regionCode, [s]);
@@ -142,6 +189,9 @@ export async function autoSubmitDeadline(
       childrenOf.set(c.parentCode!, [...(childrenOf.get(c.parentCode!) ?? []), c]);
   const timings = { loadMs: performance.now() - started, stepsMs: 0, steps: 0, readModelsMs: 0 };
   const phases = closeTimings();
+  let readMs = timings.loadMs;
+  let autoSchools = 0;
+  let autoRegions = 0;
   for (let i = 0; i < todo.length;) {
     if (lease?.signal.aborted) return;
     const step: RegionDoc[] = [];
@@ -153,12 +203,35 @@ export async function autoSubmitDeadline(
     }
     timings.steps++;
     try {
+      // The step's units' reports (its regions' own, their child regions', their schools'), by `_id`.
+      const t0 = performance.now();
+      const ids: string[] = [];
+      for (const r of step) {
+        ids.push(reportId(period, { regionCode: r._id }));
+        for (const c of childrenOf.get(r._id) ?? []) ids.push(reportId(period, { regionCode: c._id }));
+        for (const s of schoolsOf.get(r._id) ?? []) ids.push(reportId(period, { schoolId: s._id }));
+      }
+      const known = await knownReports(ids);
+      if (late.size)
+        for (const r of step) {
+          const list = schoolsOf.get(r._id);
+          if (list?.some((s) => late.has(String(s._id))))
+            schoolsOf.set(
+              r._id,
+              list.filter(
+                (s) => !late.has(String(s._id)) || known.has(reportId(period, { schoolId: s._id })),
+              ),
+            );
+        }
+      readMs += performance.now() - t0;
       const outcomes = await closeRegions(deps, period, level, reason, step, schoolsOf, childrenOf, known, {
         deadline: new Date(deadline),
         timings: phases,
       });
       for (const region of step) {
         const out = outcomes.get(region._id)!;
+        autoSchools += out.autoSchools;
+        autoRegions += Number(out.regionAuto);
         if (out.regionAuto || out.autoSchools)
           progress.byRegion[region._id] = { auto: out.regionAuto, schools: out.autoSchools };
       }
@@ -204,6 +277,7 @@ export async function autoSubmitDeadline(
     entry.schools += nationalSchools;
     byParent.set(NATIONAL_CODE, entry);
   }
+  const eventsAt = performance.now();
   for (const [parent, entry] of byParent) {
     await emitEvent(deps.clock, {
       key: `deadline.passed:${period}:${level}:${parent}`,
@@ -219,27 +293,73 @@ export async function autoSubmitDeadline(
       },
     });
   }
+  const {
+    plan,
+    claims,
+    reportWrites,
+    inserts,
+    progress: rollups,
+    schoolList,
+    statistics,
+    audit,
+    settle,
+    slow,
+  } = phases;
+  const summary: DeadlineFigures = {
+    period,
+    level,
+    regions: todo.length,
+    steps: timings.steps,
+    autoSchools,
+    autoRegions,
+    ms: performance.now() - started,
+    phases: {
+      read: readMs,
+      decide: plan,
+      claims,
+      reportWrites: reportWrites + inserts,
+      audit,
+      rollups: rollups + schoolList,
+      statistics,
+      settle,
+      slow,
+      events: performance.now() - eventsAt + timings.readModelsMs,
+    },
+  };
+  figures?.deadlines.push(summary);
   logger?.info(
     {
-      period,
-      level,
-      regions: todo.length,
-      ...timings,
-      phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])),
-      ms: Math.round(performance.now() - started),
+      ...summary,
+      ms: Math.round(summary.ms),
+      phases: Object.fromEntries(Object.entries(summary.phases).map(([k, v]) => [k, Math.round(v)])),
     },
     messages.closed,
   );
 }
 
-/** Reports returned with a time limit that has passed are reported as they stand. */
-export async function autoSubmitExpiredReturns(deps: ReportDeps, signal?: AbortSignal): Promise<number> {
-  const expired = await Report.find({ state: 'returned', returnDeadline: { $lte: deps.clock() } }).lean<
-    ReportDoc[]
-  >();
+/**
+ * Reports returned with a time limit that has passed are reported as they stand (seed 001 §19). Found
+ * through the return hints (return-hints.ts: one per open return, each report then read by `_id`), not
+ * a scan of every report; a hint whose report no longer waits on that limit is dropped. Returns the
+ * number reported; `figures` (benchmarks) gets the time taken and the hints looked at.
+ */
+export async function autoSubmitExpiredReturns(
+  deps: ReportDeps,
+  signal?: AbortSignal,
+  figures?: RunFigures,
+): Promise<number> {
+  const started = performance.now();
+  const now = deps.clock();
+  const hints = await expiredHints(now);
   let n = 0;
-  for (const r of expired) {
+  for (const hint of hints) {
     if (signal?.aborted) break;
+    const r = await Report.findById(hint._id).lean<ReportDoc>();
+    if (!r || r.state !== 'returned' || !r.returnDeadline || r.returnDeadline > now) {
+      // Reported again, or returned anew with a later limit (whose hint that return noted first).
+      if (!(r?.state === 'returned' && r.returnDeadline && r.returnDeadline > now)) await dropHint(hint);
+      continue;
+    }
     const u = r.unitKind === 'school' ? await schoolUnit(String(r.schoolId)) : await regionUnit(r.regionCode);
     try {
       const after = await transition(deps, u, r.period, ['returned'], 'submitted', {
@@ -248,13 +368,17 @@ export async function autoSubmitExpiredReturns(deps: ReportDeps, signal?: AbortS
         action: '自动上报',
         set: { autoSubmitted: true, submittedAt: deps.clock() },
         unset: ['returnDeadline'],
+        audit: { actor: SYSTEM_ACTOR, action: 'report.autosubmit', reason: messages.returnExpired },
       });
       await completeChange(deps, u, after);
       n++;
     } catch (err) {
       if ((err as { status?: number }).status !== 409) throw err;
+      continue; // changed meanwhile: looked at again next run
     }
+    await dropHint(hint);
   }
+  if (figures) figures.expiredReturns = { ms: performance.now() - started, reported: n, hints: hints.length };
   return n;
 }
 
@@ -277,7 +401,8 @@ async function earliestPeriod(deps: ReportDeps, lastRun: Date | undefined, scanR
   };
   if (lastRun) consider(previousPeriod(periodContaining(lastRun, deps.calendar.cycle)));
   if (scanReports) {
-    const periods = (await Report.distinct('period', { state: { $in: EDITABLE_STATES } })) as string[];
+    // One pass in bounded batches, which also notes the hints of returns made before hints existed.
+    const periods = await scanAllReports();
     for (const name of periods) {
       try {
         consider(parsePeriod(name));
@@ -309,6 +434,8 @@ export async function runDueDeadlines(
     ttlMs?: number;
     /** Units per resumable step (default STEP_UNITS; tests use small steps). */
     stepUnits?: number;
+    /** Filled with what each deadline and the expired-returns check measured (benchmarks). */
+    figures?: RunFigures;
   } = {},
 ): Promise<DeadlineRun[]> {
   const now = deps.clock();
@@ -327,7 +454,17 @@ export async function runDueDeadlines(
       const outcome = await runOnce(
         deps.clock,
         key,
-        (lease) => autoSubmitDeadline(deps, d.period.name, d.level, iso, lease, opts.logger, opts.stepUnits),
+        (lease) =>
+          autoSubmitDeadline(
+            deps,
+            d.period.name,
+            d.level,
+            iso,
+            lease,
+            opts.logger,
+            opts.stepUnits,
+            opts.figures,
+          ),
         { owner: opts.owner, signal: opts.signal, ttlMs: opts.ttlMs },
       );
       runs.push({ period: d.period.name, level: d.level, outcome });
@@ -337,7 +474,7 @@ export async function runDueDeadlines(
       runs.push({ period: d.period.name, level: d.level, outcome: 'failed' });
     }
   }
-  await autoSubmitExpiredReturns(deps, opts.signal);
+  await autoSubmitExpiredReturns(deps, opts.signal, opts.figures);
   // Where the next run starts looking if the servers are down for a while.
   const mark = () => JobState.updateOne({ _id: 'autosubmit' }, { $set: { since: now } }, { upsert: true });
   // Two instances' first runs both insert it: the one refused updates the other's.

@@ -34,6 +34,7 @@ import { Region, type RegionDoc } from '../regions/model';
 import { School, type SchoolDoc } from '../schools/model';
 import { Report, reportId, type ReportDoc, type ReportIssue } from './model';
 import { claimOf, mutateReport, settleClaim, type FollowUps } from './claims';
+import { noteReturn } from './return-hints';
 import {
   EDITABLE_STATES,
   levelDeadline,
@@ -379,6 +380,9 @@ export async function transition(
       : undefined,
     events: opts.events?.(before.history.length + 1),
   };
+  // A return's time limit is noted where the expired-returns check finds it (return-hints.ts).
+  if (to === 'returned' && opts.set?.returnDeadline instanceof Date)
+    await noteReturn(id, opts.set.returnDeadline);
   const after = await mutateReport(deps.clock, before, update, followUps);
   // The progress and statistics rollups and the school list follow (read-models.ts).
   await publishDomainEvent('report.changed', {
