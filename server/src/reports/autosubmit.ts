@@ -2,7 +2,7 @@
 // with its data as it stands, marked autoSubmitted. Runs from node-schedule every minute; each
 // (period, level) deadline is handled under a database lease, so two instances handle it once, and a
 // deadline missed while the servers were down is caught up at the next start.
-import mongoose, { Schema } from 'mongoose';
+import mongoose, { Schema, type Types } from 'mongoose';
 import {
   NATIONAL_CODE,
   deadlinesBetween,
@@ -169,6 +169,8 @@ export async function autoSubmitDeadline(
   const deadline = new Date(deadlineIso).getTime();
   const now = deps.clock().getTime();
   const late = new Set<string>();
+  /** 部属高校 (managed by the national level), closed at the province deadline. */
+  const nationalIds: Types.ObjectId[] = [];
   for await (const s of School.find(
     {},
     { _id: 1, name: 1, regionCode: 1, regionPath: 1, type: 1, urbanRural: 1, projectSchool: 1, createdAt: 1 },
@@ -177,6 +179,7 @@ export async function autoSubmitDeadline(
     .batchSize(BATCH)
     .cursor()) {
     const created = s.createdAt?.getTime();
+    if (level === 'province' && s.regionCode === NATIONAL_CODE) nationalIds.push(s._id as Types.ObjectId);
     if (!wanted.has(s.regionCode)) continue;
     if (created && created >= deadline && created <= now) late.add(String(s._id));
     const list = schoolsOf.get(s.regionCode);
@@ -247,7 +250,13 @@ export async function autoSubmitDeadline(
   let nationalSchools = 0;
   if (level === 'province') {
     try {
-      nationalSchools = await autoSubmitNationalSchools(deps, period, reason, new Date(deadline));
+      nationalSchools = await autoSubmitNationalSchools(
+        deps,
+        period,
+        reason,
+        new Date(deadline),
+        nationalIds,
+      );
     } catch (err) {
       if (lease?.signal.aborted) return;
       logger?.error({ err, period, level, regions: [NATIONAL_CODE] }, messages.regionFailed);

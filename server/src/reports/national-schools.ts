@@ -3,6 +3,7 @@
 // 系统将按上报截至时间的现有数据自动上报). A few dozen nationwide: one at a time, through the same
 // transition as any unit's own auto-submission, so each is idempotent and a rerun after a crash finishes.
 import { NATIONAL_CODE } from '@eduprogress/shared';
+import type { Types } from 'mongoose';
 import { Region, type RegionDoc } from '../regions/model';
 import { School, type SchoolDoc } from '../schools/model';
 import { autoSubmitOwn } from './deadline-close';
@@ -15,16 +16,22 @@ import type { ReportDeps, Unit } from './service';
  * level reports to no one, so nothing above locks them — as with the provinces' own reports. A school
  * created after `deadline` without a report of `period` is no unit of it (rules.ts `countsInPeriod`).
  * Returns how many of them stand auto-submitted at this deadline (by this run or an earlier one).
+ * `schoolIds`: the national level's schools when already known (read by `_id`, ≤ 1,000), else found by a scan.
  */
 export async function autoSubmitNationalSchools(
   deps: ReportDeps,
   period: string,
   reason: string,
   deadline: Date,
+  schoolIds?: Types.ObjectId[],
 ): Promise<number> {
   const national = await Region.findById(NATIONAL_CODE).lean<RegionDoc>();
-  if (!national) return 0;
-  const schools = await School.find({ regionCode: NATIONAL_CODE }).lean<SchoolDoc[]>();
+  if (!national || schoolIds?.length === 0) return 0;
+  // By `_id` when the caller found them in its own pass over the schools (a `regionCode` filter is one
+  // scan of every school in one command on FerretDB).
+  const schools = await School.find(
+    schoolIds ? { _id: { $in: schoolIds }, regionCode: NATIONAL_CODE } : { regionCode: NATIONAL_CODE },
+  ).lean<SchoolDoc[]>();
   const now = deps.clock();
   let auto = 0;
   for (const school of schools) {
