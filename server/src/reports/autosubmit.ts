@@ -74,7 +74,7 @@ interface DeadlineProgress {
 const BATCH = 1_000;
 
 /**
- * The reports with these `_id`s, as much as closing a region needs: `_id: {$in}` reads of BATCH ids
+ * The reports with these `_id`s, as much as closing a region needs (with their data, for the statistics): `_id: {$in}` reads of BATCH ids
  * (index look-ups on our patched FerretDB), two in flight. Only a step's own units are read, so no
  * command grows with the country.
  */
@@ -95,6 +95,9 @@ async function knownReports(ids: string[]): Promise<Map<string, KnownReport>> {
               confirmedNoChange: 1,
               returnDeadline: 1,
               submittedAt: 1,
+              // For the statistics of the units that start counting (read here, not once more later).
+              data: 1,
+              formVersion: 1,
             },
             batchSize: BATCH + 1,
           },
@@ -118,7 +121,7 @@ export interface DeadlineFigures {
   autoSchools: number;
   autoRegions: number;
   ms: number;
-  /** Milliseconds per phase: read (regions, schools, each step's reports), then closeRegions' phases. */
+  /** Milliseconds per phase: readSchools (regions and schools, once), readReports (each step's, by `_id`), then closeRegions' phases. */
   phases: Record<string, number>;
 }
 
@@ -192,7 +195,8 @@ export async function autoSubmitDeadline(
       childrenOf.set(c.parentCode!, [...(childrenOf.get(c.parentCode!) ?? []), c]);
   const timings = { loadMs: performance.now() - started, stepsMs: 0, steps: 0, readModelsMs: 0 };
   const phases = closeTimings();
-  let readMs = timings.loadMs;
+  const readSchoolsMs = timings.loadMs;
+  let readReportsMs = 0;
   let autoSchools = 0;
   let autoRegions = 0;
   for (let i = 0; i < todo.length;) {
@@ -226,7 +230,7 @@ export async function autoSubmitDeadline(
               ),
             );
         }
-      readMs += performance.now() - t0;
+      readReportsMs += performance.now() - t0;
       const outcomes = await closeRegions(deps, period, level, reason, step, schoolsOf, childrenOf, known, {
         deadline: new Date(deadline),
         timings: phases,
@@ -323,7 +327,8 @@ export async function autoSubmitDeadline(
     autoRegions,
     ms: performance.now() - started,
     phases: {
-      read: readMs,
+      readSchools: readSchoolsMs,
+      readReports: readReportsMs,
       decide: plan,
       claims,
       reportWrites: reportWrites + inserts,

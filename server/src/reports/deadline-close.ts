@@ -54,6 +54,9 @@ export interface KnownReport {
   confirmedNoChange?: boolean;
   returnDeadline?: Date;
   submittedAt?: Date;
+  /** The report's data and form version, when read with it (the statistics then need no second read). */
+  data?: ReportDoc['data'];
+  formVersion?: number;
 }
 
 /** A school as closing its region needs it: its place, and what its statistics are placed by. */
@@ -481,8 +484,16 @@ async function countNewlyReported(
     p.b.kind === 'school'
       ? reportId(period, { schoolId: p.b.school._id })
       : reportId(period, { regionCode: p.b.region._id });
-  const toRead = newly.map((d) => idOfPlan(d.p)).filter((id) => !insertedData.has(id));
   const read = new Map<string, Pick<ReportDoc, 'data' | 'formVersion'>>();
+  // Data read with the step's reports is the data at the version the update matched (the update was
+  // conditional on it, and changes no data).
+  for (const d of newly)
+    if (d.before?.data !== undefined)
+      read.set(idOfPlan(d.p), { data: d.before.data, formVersion: d.before.formVersion } as Pick<
+        ReportDoc,
+        'data' | 'formVersion'
+      >);
+  const toRead = newly.map((d) => idOfPlan(d.p)).filter((id) => !insertedData.has(id) && !read.has(id));
   const batches = await mapLimit(chunks(toRead, MANY_IDS), 2, (ids) =>
     Report.collection
       .find({ _id: { $in: ids as any[] } }, { projection: { data: 1, formVersion: 1 } })
