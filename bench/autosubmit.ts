@@ -5,11 +5,11 @@
 // at BENCH_SCHOOLS_PER_COUNTY (default 168, the national average). Two runners race for every deadline's
 // lease (two server instances, the second 200 ms later). Then the proof of "once, to the last unit" and
 // the province's progress recount, full vs changed-only (the drift repair).
-// The national figure, measured: `BENCH_PROVINCES=all BENCH_DEADLINES=county BENCH_RECOUNTS=0` (every
+// The national figure: `BENCH_PROVINCES=all BENCH_DEADLINES=county,city,province BENCH_RECOUNTS=0` (every
 // province, 168 schools in each of the 2,978 county-level regions ≈ 500,000 schools; the recount figures
 // skipped, as they scan the nation twice more). Prints per deadline its wall time, CPU seconds, units
-// auto-submitted and the time per phase (read, decide, claims, report writes, audit, rollups,
-// statistics, settle, events, and the expired-returns check after it), the cost per unit, peak RSS of
+// auto-submitted and the time per phase (readSchools, readReports, decide, claims, report writes,
+// audit, rollups, statistics, settle, events; the expired-returns check after it), the cost per unit, peak RSS of
 // the bench process and of FerretDB, the backend; then the checks (auto-submitted twice, left
 // unreported, duplicate audit entries, each lease ran once). Every read here is a cursor in batches of
 // 1,000 or an `_id` read: no command grows with the country (the driver's socket timeout stays the
