@@ -20,3 +20,26 @@ export const goodSchoolReport: SchoolReportData = {
   teacherSpaces: 30,
   studentSpaces: 300,
 };
+
+/**
+ * A school's report document of `period` as written straight into `reports` (no history, version 0
+ * unless `extra` says otherwise): `_id` `<period>:school:<id>`, the school's region and path.
+ */
+export function schoolReportDoc(
+  period: string,
+  s: { _id: unknown; regionCode: string; regionPath: string[] },
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    _id: `${period}:school:${String(s._id)}`,
+    period,
+    unitKind: 'school',
+    schoolId: s._id,
+    regionCode: s.regionCode,
+    regionPath: s.regionPath,
+    data: {},
+    history: [],
+    version: 0,
+    ...extra,
+  };
+}

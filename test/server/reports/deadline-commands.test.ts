@@ -7,7 +7,7 @@ import { JobState, runDueDeadlines } from '../../../server/src/reports/autosubmi
 import { Report } from '../../../server/src/reports/model';
 import { Region } from '../../../server/src/regions/model';
 import { School } from '../../../server/src/schools/model';
-import { goodSchoolReport } from '../../helpers/reports';
+import { goodSchoolReport, schoolReportDoc } from '../../helpers/reports';
 import { testServer, uniqueDbName } from '../../helpers/db';
 import { manualClock, miniRegionPath, miniRegions } from '../../helpers/fixtures';
 
@@ -56,17 +56,11 @@ describe('a deadline run: no command grows with the country', function () {
       })),
     );
     await Report.insertMany(
-      schools.slice(0, 20).map((s, i) => ({
-        _id: `2026Q4:school:${s._id}`,
-        period: '2026Q4',
-        unitKind: 'school',
-        schoolId: s._id,
-        regionCode: s.regionCode,
-        regionPath: s.regionPath,
-        data: goodSchoolReport,
-        history: [],
-        state: i % 3 ? 'draft' : 'submitted',
-      })),
+      schools
+        .slice(0, 20)
+        .map((s, i) =>
+          schoolReportDoc('2026Q4', s, { data: goodSchoolReport, state: i % 3 ? 'draft' : 'submitted' }),
+        ),
     );
     await JobState.create({ _id: 'autosubmit', since: new Date('2027-01-01T00:00:00+08:00') });
     mongoose.connection.getClient().on('commandStarted', record);

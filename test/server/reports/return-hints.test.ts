@@ -7,7 +7,7 @@ import { ReturnHint } from '../../../server/src/reports/return-hints';
 import { schoolUnit, transition } from '../../../server/src/reports/service';
 import { Region } from '../../../server/src/regions/model';
 import { School } from '../../../server/src/schools/model';
-import { goodSchoolReport } from '../../helpers/reports';
+import { goodSchoolReport, schoolReportDoc } from '../../helpers/reports';
 import { useTestDatabase } from '../../helpers/db';
 import { manualClock, miniRegionPath, miniRegions } from '../../helpers/fixtures';
 
@@ -29,18 +29,7 @@ describe('expired returns found through return hints', function () {
     ]);
     const id = `2026Q4:school:${s._id}`;
     await Report.insertMany([
-      {
-        _id: id,
-        period: '2026Q4',
-        unitKind: 'school',
-        schoolId: s._id,
-        regionCode: '350102',
-        regionPath: s.regionPath,
-        state: 'submitted',
-        data: goodSchoolReport,
-        history: [],
-        version: 1,
-      },
+      schoolReportDoc('2026Q4', s, { state: 'submitted', data: goodSchoolReport, version: 1 }),
     ]);
     return { unit: await schoolUnit(String(s._id)), id };
   }
