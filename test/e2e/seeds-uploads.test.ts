@@ -118,7 +118,7 @@ describe('mini-program H5: uploading a base-data share and monthly-report attach
     await signIn(page, server.url, 'e2eFjAdmin', 'Pass12345');
     await page.goto(`${server.url}/pages/mine/index`);
     await tap(page, '省级月报');
-    await see(page, '2026-11 月报');
+    await see(page, '2026年11月 月报');
     await page.locator('textarea').first().fill('本月完成全省中小学宽带提速。');
     const text = '附件：全省宽带提速情况统计（2026 年 11 月）';
     await upload(page, '添加附件', {

@@ -1,6 +1,7 @@
 // 省级月报 (seed 001 第二十条, monthly calendar only): the province admin writes and files the month's text
 // report and attaches files to it (listed, downloadable); the national level sees which provinces have
 // filed. The server sanitises the text and owns the rules.
+import { periodLabel } from '@eduprogress/shared';
 import Taro from '@tarojs/taro';
 import { View, Text, Textarea } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
@@ -8,14 +9,14 @@ import { useState } from 'react';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import { activeBinding, requireSession } from '../../services/account';
-import { formatTime } from '../../services/periods';
+import { formatTime, formatDeadline } from '../../services/periods';
 import { ApiError, request } from '../../services/request';
 import { downloadFile, pickAndUpload } from '../../services/transfer';
 import { useResource } from '../../services/use-resource';
 
 const messages = {
   notForYou: '省级月报由省级管理员编写报送，全国可查看报送情况',
-  title: (month: string) => `${month} 月报`,
+  title: (month: string) => `${periodLabel(month)} 月报`,
   deadline: (at: string) => `请于 ${at} 前报送`,
   placeholder: '本月教育信息化工作进展（可分段填写）',
   save: '保存草稿',
@@ -167,7 +168,7 @@ function ProvinceReport({ code, admin }: { code: string; admin: boolean }) {
           title={messages.title(month)}
           extra={<Tag type={filed ? 'success' : 'default'}>{messages.status[report?.status ?? 'none']}</Tag>}
         >
-          {report && <Text className="muted pad">{messages.deadline(formatTime(report.deadline))}</Text>}
+          {report && <Text className="muted pad">{messages.deadline(formatDeadline(report.deadline))}</Text>}
           {report?.attachments.length ? (
             <View className="monthly-attachments">
               <Text className="muted pad block">{messages.attachments(report.attachments.length)}</Text>

@@ -4,7 +4,7 @@
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Textarea } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
-import { SCHOOL_FORM_GROUPS } from '@eduprogress/shared';
+import { periodLabel, SCHOOL_FORM_GROUPS } from '@eduprogress/shared';
 import { useState } from 'react';
 import Field from '../../components/Field';
 import PageState from '../../components/PageState';
@@ -13,7 +13,7 @@ import Section from '../../components/Section';
 import { formGroups, getPath, readableValue } from '../../components/schema-form/model';
 import { STATE_TAG } from '../../components/state-tag';
 import { activeBinding, requireSession } from '../../services/account';
-import { formatTime } from '../../services/periods';
+import { formatTime, formatDeadline } from '../../services/periods';
 import {
   canAct,
   decideWithdrawal,
@@ -154,7 +154,7 @@ export default function UnitReportPage() {
             <Section title={<Text className="school-name">{r.unit.name}</Text>}>
               <View className="kv">
                 <Text className="kv-key">{messages.period}</Text>
-                <Text className="kv-value">{r.period}</Text>
+                <Text className="kv-value">{periodLabel(r.period)}</Text>
               </View>
               <View className="kv">
                 <Text className="kv-key">{messages.state}</Text>
@@ -172,7 +172,7 @@ export default function UnitReportPage() {
               {r.state === 'returned' && (
                 <View className="kv">
                   <Text className="kv-key">{messages.returnUntil}</Text>
-                  <Text className="kv-value">{formatTime(r.returnDeadline)}</Text>
+                  <Text className="kv-value">{formatDeadline(r.returnDeadline)}</Text>
                 </View>
               )}
               {r.state === 'withdrawalRequested' && (
