@@ -1,5 +1,6 @@
 // `npm start`: the whole backend on the embedded default (see README).
 import { devBotToken } from './bot-api/dev-token';
+import { formatLoginTable } from './demo/login-table';
 import { loadConfig, repoRoot } from './config';
 import { ensureWebBuild } from './web/build';
 import { startServer } from './server';
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   if (boot.admin?.generated && boot.admin.password) console.log(messages.admin(boot.admin.password));
   if (boot.demo) {
     console.log(messages.demoTitle);
-    for (const l of boot.demo.logins) console.log(`  ${l.label.padEnd(18)} ${l.loginName}  /  ${l.password}`);
+    for (const line of formatLoginTable(boot.demo.logins)) console.log(line);
   }
 
   let demo: { stop(): Promise<void> } | undefined;
