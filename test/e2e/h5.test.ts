@@ -194,7 +194,7 @@ describe('mini-program H5 in Chromium, end to end', function () {
     await admin.goto(`${server.url}/pages/home/index`);
     await see(admin, '已退回');
     await see(admin, '退回原因：在校生数与班级数不符，请核实后重新上报');
-    await see(admin, '限时修改至：2026-11-25 18:00');
+    await see(admin, '限时修改至：2026年11月25日 18:00');
     await shot(admin, '09-home-returned');
   });
 
