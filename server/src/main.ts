@@ -2,6 +2,7 @@
 import { devBotToken } from './bot-api/dev-token';
 import { formatLoginTable } from './demo/login-table';
 import { loadConfig, repoRoot } from './config';
+import { createLogger } from './logger';
 import { ensureWebBuild } from './web/build';
 import { startServer } from './server';
 
@@ -38,7 +39,11 @@ async function main(): Promise<void> {
     config.botToken = devBotToken(config.dataDir);
     console.log(messages.devBotToken(`${config.dataDir}/bot-token`));
   }
-  const server = await startServer(config);
+  // JSON logs are for collectors; a developer's terminal gets one readable zh-CN line per record
+  // (LOG_FORMAT=json keeps JSON there too).
+  const readable =
+    process.stdout.isTTY && process.env.NODE_ENV !== 'production' && process.env.LOG_FORMAT !== 'json';
+  const server = await startServer(config, { logger: createLogger(config.logLevel, { readable }) });
   await web;
   const boot = server.bootstrap;
   console.log(messages.listening(server.url));
