@@ -33,7 +33,9 @@ export function createLogger(
     hideObject: true,
     translateTime: 'SYS:HH:MM:ss',
     ignore: 'pid,hostname,service',
-    customPrettifiers: { level: (_value, _key, _log, { label }) => LEVEL_LABELS[label.toLowerCase()] ?? label },
+    customPrettifiers: {
+      level: (_value, _key, _log, { label }) => LEVEL_LABELS[label.toLowerCase()] ?? label,
+    },
     messageFormat: (log, messageKey) => {
       const err = log.err as { stack?: string; message?: string } | undefined;
       return `${String(log[messageKey] ?? '')}${err ? `\n${err.stack ?? err.message ?? ''}` : ''}`;
