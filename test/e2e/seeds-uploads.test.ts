@@ -149,6 +149,28 @@ describe('mini-program H5: uploading a base-data share and monthly-report attach
     await page.getByText('添加附件', { exact: true }).first().waitFor({ state: 'detached', timeout: 20_000 });
   });
 
+  it('the national overview opens a province’s filed monthly report, read-only', async () => {
+    const page = await newPage();
+    await signIn(page, server.url, 'admin', 'Admin12345');
+    await page.goto(`${server.url}/pages/mine/index`);
+    await tap(page, '省级月报');
+    await see(page, '已报送 1 / ');
+    await page.locator('.taro_page_show [data-province="350000"]').first().click();
+    await see(page, '福建省 · 2026年11月 月报');
+    await see(page, '宽带提速统计.txt');
+    const textarea = page.locator('.taro_page_show textarea').first();
+    expect(await textarea.inputValue()).to.equal('本月完成全省中小学宽带提速。');
+    expect(await textarea.isDisabled()).to.equal(true);
+    for (const action of ['保存草稿', '添加附件', '报送'])
+      expect(
+        await page.locator('.taro_page_show').getByText(action, { exact: true }).count(),
+        action,
+      ).to.equal(0);
+    expect(await overflowing(page)).to.deep.equal([]);
+    await shot(page, 'seeds-09-national-opens-province-monthly');
+    await page.context().close();
+  });
+
   it('the monthly report is offered to provinces and the national level only', async () => {
     await regionUser('e2eFzAdmin', '350100', 'admin');
     await User.updateOne(
