@@ -14,7 +14,6 @@ import { finishFirstLogin, manualClock } from '../helpers/fixtures';
 import {
   WEB_ROOT,
   choose,
-  fill,
   launchChromium,
   newPhonePage,
   overflowing,
@@ -188,11 +187,25 @@ describe('mini-program H5 for region users, end to end', function () {
     await shot(county, 'r07-school-report');
     await tap(county, '退回');
     await county.locator('textarea').first().fill(RETURN_REASON);
-    await fill(county, 'until', '2027-01-05 18:00');
+    // The time limit is picked, not typed: a date picker from today to 30 days ahead, then a time.
+    expect(await county.locator('[data-field="until"] input:not([type="hidden"])').count()).to.equal(0);
+    await county.locator('.until-date').click();
+    await see(county, '确定');
+    const years = await county
+      .locator('.weui-picker__group')
+      .first()
+      .locator('.weui-picker__item')
+      .allInnerTexts();
+    expect(years.filter((y) => y.trim())).to.deep.equal(['2027年']);
+    await shot(county, 'r08a-return-date-picker');
+    await tap(county, '确定');
+    // The picker slides away before anything else is tapped (its mask would take the tap).
+    await county.locator('.weui-mask').filter({ visible: true }).first().waitFor({ state: 'hidden' });
+    await see(county, '2027年1月6日 18:00');
     await shot(county, 'r08-return-form');
     await tap(county, '确认退回');
     await see(county, '已退回');
-    await see(county, '2027-01-05 18:00');
+    await see(county, '2027年1月6日 18:00');
     const report = await Report.findById(`${PERIOD}:school:${school._id}`).lean<ReportDoc>();
     expect(report?.state).to.equal('returned');
     expect(report?.history.at(-1)?.reason).to.equal(RETURN_REASON);
@@ -201,7 +214,7 @@ describe('mini-program H5 for region users, end to end', function () {
     await signIn(page, server.url, schoolAdmin.loginName, SCHOOL_ADMIN_PASSWORD, '常用功能');
     await see(page, '已退回');
     await see(page, `退回原因：${RETURN_REASON}`);
-    await see(page, '限时修改至：2027-01-05 18:00');
+    await see(page, '限时修改至：2027年1月6日 18:00');
     await page.context().close();
   });
 
