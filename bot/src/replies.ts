@@ -1,7 +1,9 @@
 // Plain-Chinese rendering of the server's answers for a group: progress, units not reported, windows,
 // training statistics, notices. Pure functions of the JSON the ordinary endpoints return.
 import {
+  deadlineLabel,
   formatRate,
+  periodLabel,
   REGION_LEVEL_LABELS,
   REPORT_STATE_LABELS,
   type NoticeSummary,
@@ -32,12 +34,6 @@ const messages = {
   missingReportOnly: (name: string, report: string) => `${name}：学校均已上报；本级报表${report}`,
   schoolsTitle: (n: number) => `未报学校（共 ${n} 所）：`,
   schoolsMore: (shown: number, total: number) => `……仅列出 ${shown} 所，共 ${total} 所`,
-  periodName: (name: string) => {
-    const q = /^(\d{4})Q([1-4])$/.exec(name);
-    if (q) return `${q[1]}年第${q[2]}季度`;
-    const m = /^(\d{4})-(\d{2})$/.exec(name);
-    return m ? `${m[1]}年${Number(m[2])}月` : name;
-  },
   windowsTitle: (period: string) => `${period} 各级上报时间：`,
   windowRow: (level: string, opens: string, closes: string, state: string) =>
     `${level}：${opens} 至 ${closes} 截止${state}`,
@@ -84,13 +80,11 @@ export function dayTime(iso: string | null | undefined): string {
 
 /** A deadline instant: midnight reads as the end of the day before (`10月6日 00:00` → `10月5日 24:00`). */
 export function deadlineText(iso: string | null | undefined): string {
-  const m = /^\d{4}-\d{2}-\d{2}T00:00/.exec(iso ?? '');
-  if (!m) return dayTime(iso);
-  const before = new Date(new Date(iso!).getTime() - 60_000 + 8 * 3600_000).toISOString();
-  return `${day(before)} 24:00`;
+  return deadlineLabel(iso, { year: false });
 }
 
-export const periodName = messages.periodName;
+/** A period as users read it (`2026Q3` → `2026年第3季度`), the same words as the mini-program's. */
+export const periodName = periodLabel;
 
 export function levelLabel(level: string): string {
   return REGION_LEVEL_LABELS[level as RegionLevel] ?? level;

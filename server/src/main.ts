@@ -1,6 +1,8 @@
 // `npm start`: the whole backend on the embedded default (see README).
 import { devBotToken } from './bot-api/dev-token';
+import { formatLoginTable } from './demo/login-table';
 import { loadConfig, repoRoot } from './config';
+import { createLogger } from './logger';
 import { ensureWebBuild } from './web/build';
 import { startServer } from './server';
 
@@ -37,14 +39,18 @@ async function main(): Promise<void> {
     config.botToken = devBotToken(config.dataDir);
     console.log(messages.devBotToken(`${config.dataDir}/bot-token`));
   }
-  const server = await startServer(config);
+  // JSON logs are for collectors; a developer's terminal gets one readable zh-CN line per record
+  // (LOG_FORMAT=json keeps JSON there too).
+  const readable =
+    process.stdout.isTTY && process.env.NODE_ENV !== 'production' && process.env.LOG_FORMAT !== 'json';
+  const server = await startServer(config, { logger: createLogger(config.logLevel, { readable }) });
   await web;
   const boot = server.bootstrap;
   console.log(messages.listening(server.url));
   if (boot.admin?.generated && boot.admin.password) console.log(messages.admin(boot.admin.password));
   if (boot.demo) {
     console.log(messages.demoTitle);
-    for (const l of boot.demo.logins) console.log(`  ${l.label.padEnd(18)} ${l.loginName}  /  ${l.password}`);
+    for (const line of formatLoginTable(boot.demo.logins)) console.log(line);
   }
 
   let demo: { stop(): Promise<void> } | undefined;

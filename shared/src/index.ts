@@ -8,6 +8,7 @@ export * from './training-stats';
 export * from './identity';
 export * from './indicators';
 export * from './rates';
+export * from './labels';
 export * from './roles';
 export * from './region-paths';
 export * from './api';

@@ -131,9 +131,9 @@ describe('mini-program H5 in Chromium, end to end', function () {
   });
 
   it('home shows the period worked on, its deadline, 填报中 and what is missing', async () => {
-    await see(admin, PERIOD);
+    await see(admin, '2026年第4季度');
     await see(admin, '填报中');
-    await see(admin, '2027-01-06 00:00');
+    await see(admin, '2027年1月5日 24:00');
     await see(admin, '请确认学校基本信息中的「城乡类型」');
     await see(admin, '本期数据尚未保存');
     await see(admin, SCHOOL_NAME);
@@ -194,7 +194,7 @@ describe('mini-program H5 in Chromium, end to end', function () {
     await admin.goto(`${server.url}/pages/home/index`);
     await see(admin, '已退回');
     await see(admin, '退回原因：在校生数与班级数不符，请核实后重新上报');
-    await see(admin, '限时修改至：2026-11-25 18:00');
+    await see(admin, '限时修改至：2026年11月25日 18:00');
     await shot(admin, '09-home-returned');
   });
 

@@ -3,6 +3,7 @@
 // school's submission arrive in progress without reloading the app and returns it with a reason (the
 // school sees 已退回); the province auditor decides a city's withdrawal; an inspector finds no action
 // buttons. Screenshots r01–r17 of every region page at 375×812 go to artifacts/screenshots/.
+import { periodLabel } from '@eduprogress/shared';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { User, type UserDoc } from '../../server/src/accounts/model';
@@ -13,7 +14,6 @@ import { finishFirstLogin, manualClock } from '../helpers/fixtures';
 import {
   WEB_ROOT,
   choose,
-  fill,
   launchChromium,
   newPhonePage,
   overflowing,
@@ -28,6 +28,8 @@ import { goodSchoolReport } from '../helpers/reports';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const PERIOD = '2026Q4';
+/** The period as the app shows it (shared/src/labels.ts: periodLabel). */
+const PERIOD_LABEL = '2026年第4季度';
 const COUNTY = '350102';
 /** The texts of every action button of the region pages: none may be visible to an inspector. */
 const ACTIONS = [
@@ -105,11 +107,11 @@ describe('mini-program H5 for region users, end to end', function () {
     const token = await server.login(`${COUNTY}admin`, REGION_DEMO_PASSWORD);
     const before = await progress(token);
     // The demo's real numbers, as the API gives them.
-    await see(county, `鼓楼区 · ${PERIOD} 上报进度`);
+    await see(county, `鼓楼区 · ${PERIOD_LABEL} 上报进度`);
     const row = `已报 ${before.totals.submitted}/${before.totals.units}`;
     await see(county, new RegExp(`^${row}`));
     await see(county, '本级上报时间');
-    await see(county, '2027-01-01 00:00 至 2027-01-06 00:00');
+    await see(county, '2027-01-01 00:00 至 2027年1月5日 24:00');
     await shot(county, 'r01-county-home');
     expect(await overflowing(county)).to.deep.equal([]);
 
@@ -174,7 +176,7 @@ describe('mini-program H5 for region users, end to end', function () {
 
   it('the county admin returns the school’s report with a reason and a time limit; the school sees 已退回', async () => {
     await menu(county, '审核上报');
-    await see(county, `本级报表 · ${PERIOD}`);
+    await see(county, `本级报表 · ${PERIOD_LABEL}`);
     await see(county, '撤报申请');
     await shot(county, 'r06-review');
     await tap(county, '已上报');
@@ -185,11 +187,25 @@ describe('mini-program H5 for region users, end to end', function () {
     await shot(county, 'r07-school-report');
     await tap(county, '退回');
     await county.locator('textarea').first().fill(RETURN_REASON);
-    await fill(county, 'until', '2027-01-05 18:00');
+    // The time limit is picked, not typed: a date picker from today to 30 days ahead, then a time.
+    expect(await county.locator('[data-field="until"] input:not([type="hidden"])').count()).to.equal(0);
+    await county.locator('.until-date').click();
+    await see(county, '确定');
+    const years = await county
+      .locator('.weui-picker__group')
+      .first()
+      .locator('.weui-picker__item')
+      .allInnerTexts();
+    expect(years.filter((y) => y.trim())).to.deep.equal(['2027年']);
+    await shot(county, 'r08a-return-date-picker');
+    await tap(county, '确定');
+    // The picker slides away before anything else is tapped (its mask would take the tap).
+    await county.locator('.weui-mask').filter({ visible: true }).first().waitFor({ state: 'hidden' });
+    await see(county, '2027年1月6日 18:00');
     await shot(county, 'r08-return-form');
     await tap(county, '确认退回');
     await see(county, '已退回');
-    await see(county, '2027-01-05 18:00');
+    await see(county, '2027年1月6日 18:00');
     const report = await Report.findById(`${PERIOD}:school:${school._id}`).lean<ReportDoc>();
     expect(report?.state).to.equal('returned');
     expect(report?.history.at(-1)?.reason).to.equal(RETURN_REASON);
@@ -198,7 +214,7 @@ describe('mini-program H5 for region users, end to end', function () {
     await signIn(page, server.url, schoolAdmin.loginName, SCHOOL_ADMIN_PASSWORD, '常用功能');
     await see(page, '已退回');
     await see(page, `退回原因：${RETURN_REASON}`);
-    await see(page, '限时修改至：2027-01-05 18:00');
+    await see(page, '限时修改至：2027年1月6日 18:00');
     await page.context().close();
   });
 
@@ -215,7 +231,7 @@ describe('mini-program H5 for region users, end to end', function () {
     expect(saved?.data).to.deep.include({ platformUsed: true, platformSource: '自建', metroNetwork: false });
 
     await menu(county, '学校管理');
-    await see(county, new RegExp(`^共 \\d+ 所 · ${PERIOD}$`));
+    await see(county, new RegExp(`^共 \\d+ 所 · ${PERIOD_LABEL}$`));
     await shot(county, 'r10-schools');
     await tap(county, '筛选');
     await choose(county, 'type', '小学');
@@ -249,11 +265,11 @@ describe('mini-program H5 for region users, end to end', function () {
     await see(page, '福州市');
     await shot(page, 'r14-province-home');
     await tap(page, '福州市');
-    await see(page, `福州市 · ${PERIOD} 上报进度`);
+    await see(page, `福州市 · ${PERIOD_LABEL} 上报进度`);
     await see(page, '鼓楼区');
     await shot(page, 'r15-drill-down');
     await page.locator('.crumb', { hasText: '福建省' }).first().click();
-    await see(page, `福建省 · ${PERIOD} 上报进度`);
+    await see(page, `福建省 · ${PERIOD_LABEL} 上报进度`);
 
     await tap(page, '审核上报');
     await see(page, /^撤报申请中 · /);
@@ -275,7 +291,7 @@ describe('mini-program H5 for region users, end to end', function () {
     await see(page, /学校 \d+ · 已初始化/);
     await noActions(page, '督促管理');
     await menu(page, '审核上报');
-    await see(page, `本级报表 · ${PERIOD}`);
+    await see(page, `本级报表 · ${PERIOD_LABEL}`);
     await noActions(page, '审核上报');
     // A withdrawal request and a returned report: neither decide nor return buttons.
     await tap(page, '撤报申请');
@@ -314,13 +330,13 @@ describe('mini-program H5 for region users, end to end', function () {
     ).body.total;
     const { page } = await newPhonePage(browser);
     await signIn(page, server.url, '350000auditor', REGION_DEMO_PASSWORD, '上报进度');
-    await see(page, `福建省 · ${periods.working.period} 上报进度`);
-    await tap(page, `${PERIOD}（上报期）`);
-    await see(page, `福建省 · ${PERIOD} 上报进度`);
+    await see(page, `福建省 · ${periodLabel(periods.working.period)} 上报进度`);
+    await tap(page, `${PERIOD_LABEL}（上报期）`);
+    await see(page, `福建省 · ${PERIOD_LABEL} 上报进度`);
     await tap(page, '审核上报');
-    await see(page, `本级报表 · ${periods.working.period}`);
-    await tap(page, `${PERIOD}（上报期）`);
-    await see(page, `本级报表 · ${PERIOD}`);
+    await see(page, `本级报表 · ${periodLabel(periods.working.period)}`);
+    await tap(page, `${PERIOD_LABEL}（上报期）`);
+    await see(page, `本级报表 · ${PERIOD_LABEL}`);
     if (waiting) await see(page, /^撤报申请中 · /);
     else await see(page, '没有待审批的撤报申请');
     await shot(page, 'r18-review-reported-period');

@@ -96,7 +96,7 @@ describe('mini-program H5: school requests, the region form step and the monthly
     const province = await signedIn('e2eFj');
     await visible(province, '我的');
     await province.goto(`${server.url}/pages/monthly-reports/index`);
-    await visible(province, '2026-11 月报');
+    await visible(province, '2026年11月 月报');
     await province
       .locator('textarea')
       .first()

@@ -118,7 +118,7 @@ describe('mini-program H5: uploading a base-data share and monthly-report attach
     await signIn(page, server.url, 'e2eFjAdmin', 'Pass12345');
     await page.goto(`${server.url}/pages/mine/index`);
     await tap(page, '省级月报');
-    await see(page, '2026-11 月报');
+    await see(page, '2026年11月 月报');
     await page.locator('textarea').first().fill('本月完成全省中小学宽带提速。');
     const text = '附件：全省宽带提速情况统计（2026 年 11 月）';
     await upload(page, '添加附件', {
@@ -147,6 +147,28 @@ describe('mini-program H5: uploading a base-data share and monthly-report attach
     expect((await MonthlyReport.findById('2026-11:350000').lean())?.status).to.equal('filed');
     // Filed: no more attachments (the 已报送 toast can show before the page's reload removes the button).
     await page.getByText('添加附件', { exact: true }).first().waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
+  it('the national overview opens a province’s filed monthly report, read-only', async () => {
+    const page = await newPage();
+    await signIn(page, server.url, 'admin', 'Admin12345');
+    await page.goto(`${server.url}/pages/mine/index`);
+    await tap(page, '省级月报');
+    await see(page, '已报送 1 / ');
+    await page.locator('.taro_page_show [data-province="350000"]').first().click();
+    await see(page, '福建省 · 2026年11月 月报');
+    await see(page, '宽带提速统计.txt');
+    const textarea = page.locator('.taro_page_show textarea').first();
+    expect(await textarea.inputValue()).to.equal('本月完成全省中小学宽带提速。');
+    expect(await textarea.isDisabled()).to.equal(true);
+    for (const action of ['保存草稿', '添加附件', '报送'])
+      expect(
+        await page.locator('.taro_page_show').getByText(action, { exact: true }).count(),
+        action,
+      ).to.equal(0);
+    expect(await overflowing(page)).to.deep.equal([]);
+    await shot(page, 'seeds-09-national-opens-province-monthly');
+    await page.context().close();
   });
 
   it('the monthly report is offered to provinces and the national level only', async () => {

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { menuFor, REGION_MENU } from '../../miniprogram/src/services/region-menu';
 import { textToHtml } from '../../miniprogram/src/services/notice-html';
+import { BAR_LABEL_ROOM, barValueAxis } from '../../miniprogram/src/components/chart-room';
 
 describe('mini-program region pages', () => {
   it('shows inspectors and auditors only the reading entries; managers get compose, bot and codes too', () => {
@@ -17,5 +18,13 @@ describe('mini-program region pages', () => {
     expect(textToHtml('第一行\n\n  <b>第二行</b> & 附件 \n')).to.equal(
       '<p>第一行</p><p>&lt;b&gt;第二行&lt;/b&gt; &amp; 附件</p>',
     );
+  });
+});
+
+describe('mini-program charts', () => {
+  it('the bar value axis runs past the largest figure, leaving room for its label after the bar', () => {
+    const axis = barValueAxis(String, { fontSize: 10 });
+    expect(axis).to.deep.include({ orient: 'bottom', type: 'linear', zero: true });
+    expect(axis.expand.max).to.equal(BAR_LABEL_ROOM).and.to.be.at.least(0.2);
   });
 });

@@ -7,6 +7,7 @@ import { View, Text } from '@tarojs/components';
 import { useRef } from 'react';
 import { BarChart } from '@visactor/taro-vchart/esm/charts/BarChart';
 import { LineChart } from '@visactor/taro-vchart/esm/charts/LineChart';
+import { barValueAxis } from './chart-room';
 
 export interface ChartPoint {
   /** Axis label (a region name, a period). */
@@ -75,11 +76,8 @@ export function chartSpec(p: Pick<ChartProps, 'kind' | 'points' | 'unit'>) {
       barMaxWidth: 16,
       axes: [
         { orient: 'left', type: 'band', maxWidth: 96, label: { autoLimit: true, style: small } },
-        {
-          orient: 'bottom',
-          type: 'linear',
-          label: { style: small, formatMethod: format, autoHide: true },
-        },
+        // Past the largest figure, so its label stays clear of the longest bar.
+        barValueAxis(format, small),
       ],
       label: { visible: true, position: 'outside', style: small, formatMethod: format },
     };

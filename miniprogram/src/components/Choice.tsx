@@ -1,5 +1,6 @@
 // A row of options (是/否, 城乡类型, 性别): large touch targets, one selected.
 import { View, Text } from '@tarojs/components';
+import { longLabelClass } from './Field';
 
 export interface ChoiceProps {
   label: string;
@@ -13,7 +14,7 @@ export interface ChoiceProps {
 
 export default function Choice(p: ChoiceProps) {
   return (
-    <View className={`field${p.error ? ' field-invalid' : ''}`} data-field={p.name}>
+    <View className={`field${longLabelClass(p.label)}${p.error ? ' field-invalid' : ''}`} data-field={p.name}>
       <View className="field-row field-row-wrap">
         <Text className="field-label">{p.label}</Text>
         <View className="choice">

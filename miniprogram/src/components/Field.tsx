@@ -16,9 +16,17 @@ export interface FieldProps {
   maxlength?: number;
 }
 
+/** Labels longer than this many characters sit on a line of their own above the input (a 375 px screen). */
+export const LONG_LABEL = 7;
+
+/** `' field-long'` for a label too long to share its row, else `''` (Field, Choice, MultiChoice). */
+export function longLabelClass(label: string): string {
+  return [...label].length > LONG_LABEL ? ' field-long' : '';
+}
+
 export default function Field(p: FieldProps) {
   return (
-    <View className={`field${p.error ? ' field-invalid' : ''}`} data-field={p.name}>
+    <View className={`field${longLabelClass(p.label)}${p.error ? ' field-invalid' : ''}`} data-field={p.name}>
       <View className="field-row">
         <Text className="field-label">{p.label}</Text>
         <Input

@@ -1,5 +1,6 @@
 // Several of a list (the region form's 接入运营商): each option toggles; same look as Choice.
 import { View, Text } from '@tarojs/components';
+import { longLabelClass } from './Field';
 
 export interface MultiChoiceProps {
   label: string;
@@ -15,7 +16,7 @@ export default function MultiChoice(p: MultiChoiceProps) {
   const toggle = (o: string) =>
     p.onChange(p.value.includes(o) ? p.value.filter((v) => v !== o) : [...p.value, o]);
   return (
-    <View className={`field${p.error ? ' field-invalid' : ''}`} data-field={p.name}>
+    <View className={`field${longLabelClass(p.label)}${p.error ? ' field-invalid' : ''}`} data-field={p.name}>
       <View className="field-row field-row-wrap">
         <Text className="field-label">{p.label}</Text>
         <View className="choice">

@@ -1,9 +1,13 @@
 // The period a region page shows: the one the region works on now, or the one being reported up
 // when that differs (outside the windows the working quarter is still empty; last quarter's figures
 // are what people look at). Hidden when both are the same.
+import { periodLabel } from '@eduprogress/shared';
 import Segments from './Segments';
 
-const messages = { working: (p: string) => `${p}（本期）`, reported: (p: string) => `${p}（上报期）` };
+const messages = {
+  working: (p: string) => `${periodLabel(p)}（本期）`,
+  reported: (p: string) => `${periodLabel(p)}（上报期）`,
+};
 
 export default function PeriodSwitch(p: {
   working: string;

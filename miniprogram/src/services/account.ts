@@ -111,8 +111,8 @@ export function bindingLabel(b: BindingView): string {
   };
   if (b.kind === 'school') return `学校${roles[b.role] ?? b.role}`;
   if (b.kind === 'teacher') return '教师';
-  // The national level has no region name to show beside its code.
-  const where = b.regionCode === NATIONAL_CODE ? '全国' : (b.regionCode ?? '');
+  // The region's name from GET /me; the code only when a binding came without one.
+  const where = b.regionCode === NATIONAL_CODE ? '全国' : (b.regionName ?? b.regionCode ?? '');
   return `${where} ${roles[b.role] ?? b.role}`;
 }
 

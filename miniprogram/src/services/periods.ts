@@ -1,7 +1,7 @@
 // The period a school works on now. GET /periods/current answers `working: {period, deadline}` where
 // the server offers it; older servers answer only the period being reported up, and then the school
 // works on that period while its county window is still ahead, else on the period containing today.
-import { periodContaining, type Cycle } from '@eduprogress/shared';
+import { deadlineLabel, periodContaining, type Cycle } from '@eduprogress/shared';
 import { request } from './request';
 
 export interface CurrentPeriods {
@@ -32,4 +32,12 @@ export function formatTime(iso?: string | null): string {
   if (Number.isNaN(t)) return iso;
   const beijing = new Date(t + 8 * 3600_000).toISOString();
   return `${beijing.slice(0, 10)} ${beijing.slice(11, 16)}`;
+}
+
+/**
+ * A deadline as users read it, the bot's words with the year: midnight is the end of the day before,
+ * `2027-01-06T00:00:00+08:00` → `2027年1月5日 24:00` (shared/src/labels.ts); `—` when there is none.
+ */
+export function formatDeadline(iso?: string | null): string {
+  return deadlineLabel(iso) || '—';
 }

@@ -9,6 +9,8 @@ export interface BindingView {
   kind: BindingKind;
   role: string;
   regionCode?: string;
+  /** The region's name (GET /me adds it to region bindings), e.g. 福建省. */
+  regionName?: string;
   schoolId?: string;
 }
 

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { ActionContext } from '../access/caller';
 import { recordAudit } from '../audit/service';
 import { ConflictError, ForbiddenError } from '../http/errors';
+import { findRegion } from '../schools/common';
 import { bindingView, Session, userView, type Binding, type UserDoc } from './model';
 
 const messages = {
@@ -26,14 +27,38 @@ export async function setSessionBinding(accessToken: string, bindingId: Types.Ob
   if (session) await Session.updateMany({ family: session.family }, { $set: { bindingId } });
 }
 
-/** The `GET /me` shape (kept in step with accounts/routes.ts). */
-export function meView(user: UserDoc, binding: Binding | undefined) {
+/** A binding view with its region's name (`regionName`, e.g. 福建省; absent for school/teacher bindings). */
+export type NamedBindingView = ReturnType<typeof bindingView> & { regionName?: string };
+
+/**
+ * The `GET /me` shape, the one place it is built: the user, the active binding and the first-login steps
+ * still pending (`extraSteps`: those the first-login guard found, e.g. fillRegionForm). Every region
+ * binding carries its region's name beside its code, so 我的身份 reads 福建省 管理员 (seed 003).
+ */
+export async function meView(
+  user: UserDoc,
+  binding: Binding | undefined,
+  extraSteps: readonly string[] = [],
+) {
   const pendingSteps: string[] = [];
   if (user.mustChangePassword) pendingSteps.push('changePassword');
+  // Administrators complete their personal info at first login (seed 000 §4.1, §6.3).
   if (!user.profileCompleted && user.bindings.some((b) => b.active && b.kind !== 'teacher')) {
     pendingSteps.push('completeProfile');
   }
-  return { user: userView(user), activeBinding: binding ? bindingView(binding) : null, pendingSteps };
+  pendingSteps.push(...extraSteps);
+  const named = async (b: Binding): Promise<NamedBindingView> => {
+    const view: NamedBindingView = bindingView(b);
+    const region = b.kind === 'region' && b.regionCode ? await findRegion(b.regionCode) : null;
+    if (region) view.regionName = region.name;
+    return view;
+  };
+  const base = userView(user);
+  return {
+    user: { ...base, bindings: await Promise.all(user.bindings.filter((b) => b.active).map(named)) },
+    activeBinding: binding ? await named(binding) : null,
+    pendingSteps,
+  };
 }
 
 export function auditPathOfBinding(b: Binding): string[] {
@@ -47,7 +72,7 @@ export async function switchBinding(
   user: UserDoc,
   accessToken: string,
   bindingId: string,
-): Promise<ReturnType<typeof meView>> {
+): ReturnType<typeof meView> {
   const target = user.bindings.find((b) => b._id.equals(bindingId));
   if (!target) throw new ForbiddenError(messages.bindingNotYours, 'BINDING_FORBIDDEN');
   if (!target.active) throw new ConflictError(messages.bindingInactive, 'BINDING_INACTIVE');

@@ -2,7 +2,7 @@ import { hit } from '../http/rate-limit';
 import type { RouteDefinition } from '../http/route';
 import { input } from '../http/route';
 import { authOf } from './auth';
-import { userView, bindingView } from './model';
+import { meView } from './bindings';
 import { changePassword, login, logout, refresh, type AuthDeps } from './service';
 import { changePasswordBody, loginBody, refreshBody } from './schemas';
 
@@ -67,21 +67,10 @@ export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
       summary: '当前用户、当前身份与尚未完成的首次登录步骤',
       tags: ['账号'],
       auth: 'user',
-      handler: (ctx) => {
+      handler: async (ctx) => {
         const { user, binding } = authOf(ctx);
-        const pendingSteps: string[] = [];
-        if (user.mustChangePassword) pendingSteps.push('changePassword');
-        // Administrators complete their personal info at first login (seed 000 §4.1, §6.3).
-        if (!user.profileCompleted && user.bindings.some((b) => b.active && b.kind !== 'teacher')) {
-          pendingSteps.push('completeProfile');
-        }
-        // Steps the first-login guard found still open (first-login/region-form.ts: fillRegionForm).
-        pendingSteps.push(...((ctx.state.firstLoginSteps as string[] | undefined) ?? []));
-        ctx.body = {
-          user: userView(user),
-          activeBinding: binding ? bindingView(binding) : null,
-          pendingSteps,
-        };
+        // With the steps the first-login guard found still open (first-login/region-form.ts: fillRegionForm).
+        ctx.body = await meView(user, binding, (ctx.state.firstLoginSteps as string[] | undefined) ?? []);
       },
     },
   ];

@@ -9,6 +9,17 @@ interface Started {
   filter: string;
 }
 
+const messages = {
+  slow: (c: Started & { ms: number; failed: boolean }) =>
+    `数据库命令较慢：${String(c.collection ?? '')} 集合的 ${c.command} 用时 ${c.ms} 毫秒` +
+    `${c.failed ? '（已失败）' : ''}${c.filter ? `，条件 ${c.filter}` : ''}`,
+};
+
+/**
+ * Logs every database command on `connection` that took `thresholdMs` or longer, as a warning with the
+ * command, collection, filter (first 300 characters of its JSON), `ms` and `failed` as fields, and one
+ * zh-CN sentence saying the same as its message.
+ */
 export function logSlowCommands(connection: mongoose.Connection, logger: Logger, thresholdMs: number): void {
   const client = connection.getClient();
   const started = new Map<number, Started>();
@@ -25,7 +36,8 @@ export function logSlowCommands(connection: mongoose.Connection, logger: Logger,
     const what = started.get(e.requestId);
     started.delete(e.requestId);
     if (e.duration < thresholdMs || !what) return;
-    logger.warn({ ...what, ms: Math.round(e.duration), failed }, 'slow database command');
+    const ms = Math.round(e.duration);
+    logger.warn({ ...what, ms, failed }, messages.slow({ ...what, ms, failed }));
   };
   client.on('commandSucceeded', (e) => done(e, false));
   client.on('commandFailed', (e) => done(e, true));

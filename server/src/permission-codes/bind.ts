@@ -180,7 +180,7 @@ async function finishBind(
   });
   const updated = (await User.findById(user._id).lean<UserDoc>()) ?? user;
   const active = ac.binding ? updated.bindings.find((b) => b._id.equals(ac.binding!._id)) : binding;
-  return { binding: bindingView(binding), ...meView(updated, active) };
+  return { binding: bindingView(binding), ...(await meView(updated, active)) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 // Used by describeErrors (shared/src/forms/validate.ts), so the server's request and report validation and
 // the mini-program's inline errors say the same words.
 import type { ErrorObject } from 'ajv';
+import { enumLabels } from './enum-labels';
 
 const messages = {
   pattern: '格式不正确',
@@ -102,7 +103,11 @@ export function expectationOf(error: ErrorObject): string | undefined {
       return messages.type(types.map((t) => TYPE_WORDS[t] ?? t).join('或'));
     }
     case 'enum': {
-      const values = (p.allowedValues as unknown[]).map(shown);
+      // English keys read as their zh-CN words, the key after each (an API client sends the key).
+      const words = enumLabels(p.allowedValues as unknown[]);
+      const values = (p.allowedValues as unknown[]).map((v, i) =>
+        words ? `${words[i]}（${shown(v)}）` : shown(v),
+      );
       return values.length > ENUM_LISTED
         ? messages.oneOfMany(values.slice(0, ENUM_LISTED).join('、'), values.length)
         : messages.oneOf(values.join('、'));

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
+import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
+import { createLogger } from '../../../server/src/logger';
 import { startTestServer } from '../../helpers/server';
 
 describe('slow database commands are logged (SLOW_COMMAND_MS)', function () {
@@ -18,7 +20,7 @@ describe('slow database commands are logged (SLOW_COMMAND_MS)', function () {
     } finally {
       await server.close();
     }
-    return lines.filter((l) => l.msg === 'slow database command');
+    return lines.filter((l) => String(l.msg).startsWith('数据库命令较慢'));
   }
 
   it('names the command, collection, filter and time of a scan over the threshold', async () => {
@@ -27,6 +29,22 @@ describe('slow database commands are logged (SLOW_COMMAND_MS)', function () {
     expect(find, JSON.stringify(slow)).to.include({ collection: 'things', failed: false });
     expect(find!.filter).to.equal('{"n":{"$gte":2990}}');
     expect(find!.ms).to.be.a('number').and.at.least(1);
+    // One zh-CN sentence saying the same, for people reading a terminal.
+    expect(find!.msg).to.equal(
+      `数据库命令较慢：things 集合的 find 用时 ${find!.ms} 毫秒，条件 {"n":{"$gte":2990}}`,
+    );
+  });
+
+  it('in a terminal (npm start) a warning is one readable zh-CN line, not JSON', () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString()));
+    const logger = createLogger('info', { readable: true, destination: out });
+    logger.warn(
+      { command: 'find', collection: 'things', ms: 12 },
+      '数据库命令较慢：things 集合的 find 用时 12 毫秒',
+    );
+    expect(text).to.match(/^\[\d{2}:\d{2}:\d{2}\] 警告: 数据库命令较慢：things 集合的 find 用时 12 毫秒\n$/);
   });
 
   it('logs nothing when switched off', async () => {

@@ -64,7 +64,7 @@ describe('validation messages say what is expected, in zh-CN, on every route', f
       '/me/profile',
       { name: '张三', gender: 'other', mobile: '13800000000', email: 'z@example.com' },
       'gender',
-      /性别.*应为以下之一：male、female/,
+      /性别.*应为以下之一：男（male）、女（female）/,
     ],
   ];
 

@@ -6,7 +6,7 @@
 import Taro from '@tarojs/taro';
 import { Picker, View, Text } from '@tarojs/components';
 import { useMemo, useRef, useState } from 'react';
-import { INDICATOR_CATEGORIES, SCHOOL_TYPES, URBAN_RURAL_TYPES } from '@eduprogress/shared';
+import { INDICATOR_CATEGORIES, periodLabel, SCHOOL_TYPES, URBAN_RURAL_TYPES } from '@eduprogress/shared';
 import Breadcrumb from '../../components/Breadcrumb';
 import Chart from '../../components/Chart';
 import Chips from '../../components/Chips';
@@ -32,9 +32,9 @@ const messages = {
   allTypes: '全部学校类型',
   allUrbanRural: '全部',
   urbanRural: '城乡',
-  period: (p: string) => `期次：${p}`,
+  period: (p: string) => `期次：${periodLabel(p)}`,
   schoolType: (t: string) => `学校类型：${t}`,
-  figures: (region: string, period: string) => `${region} · ${period}`,
+  figures: (region: string, period: string) => `${region} · ${periodLabel(period)}`,
   units: (n: number) => `统计单位 ${n} 个`,
   schools: '学校明细',
   hitSchools: '计入的学校',
@@ -128,7 +128,7 @@ export default function RegionStatsPage() {
         </Picker>
         <Picker
           mode="selector"
-          range={periods}
+          range={periods.map(periodLabel)}
           onChange={(e) => setFilters({ ...filters, period: periods[Number(e.detail.value)] })}
         >
           <View className="picker">{messages.period(filters.period || s?.period || '')}</View>
@@ -206,7 +206,7 @@ export default function RegionStatsPage() {
                   kind="line"
                   title={messages.trend(chart.indicator.unit)}
                   unit={chart.indicator.unit}
-                  points={chart.trend.map((t) => ({ label: t.period, value: t.value }))}
+                  points={chart.trend.map((t) => ({ label: periodLabel(t.period), value: t.value }))}
                 />
               </Section>
             )}

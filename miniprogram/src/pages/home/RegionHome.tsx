@@ -5,12 +5,12 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Tag } from '@nutui/nutui-react-taro';
-import { formatRate } from '@eduprogress/shared';
+import { formatRate, periodLabel } from '@eduprogress/shared';
 import { useState } from 'react';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import TabBar from '../../components/TabBar';
-import { formatTime } from '../../services/periods';
+import { formatTime, formatDeadline } from '../../services/periods';
 import PeriodSwitch from '../../components/PeriodSwitch';
 import { fetchProgress, regionPeriod, type Progress, type ProgressRow } from '../../services/region';
 import { menuFor } from '../../services/region-menu';
@@ -21,7 +21,7 @@ import { useResource } from '../../services/use-resource';
 import { STATE_TAG } from '../../components/state-tag';
 
 const messages = {
-  progress: (period: string) => `${period} 上报进度`,
+  progress: (period: string) => `${periodLabel(period)} 上报进度`,
   units: '应报',
   submitted: '已报',
   autoSubmitted: '自动上报',
@@ -152,7 +152,7 @@ export default function RegionHome({ binding }: { binding: BindingView }) {
                 <View className="kv">
                   <Text className="kv-key">{messages.window}</Text>
                   <Text className="kv-value">
-                    {formatTime(d.window.opensAt)} 至 {formatTime(d.window.closesAt)}
+                    {formatTime(d.window.opensAt)} 至 {formatDeadline(d.window.closesAt)}
                   </Text>
                 </View>
               )}

@@ -4,13 +4,13 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Tag } from '@nutui/nutui-react-taro';
-import { SCHOOL_FORMS } from '@eduprogress/shared';
+import { periodLabel, SCHOOL_FORMS } from '@eduprogress/shared';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import TabBar from '../../components/TabBar';
 import { formGroups, getPath } from '../../components/schema-form/model';
 import { activeBinding, requireSession } from '../../services/account';
-import { formatTime } from '../../services/periods';
+import { formatTime, formatDeadline } from '../../services/periods';
 import {
   currentReport,
   fetchSchool,
@@ -143,7 +143,7 @@ function SchoolHomePage({ schoolId }: { schoolId: string }) {
             <Section title={<Text className="school-name">{d.school.name}</Text>}>
               <View className="kv">
                 <Text className="kv-key">{messages.period}</Text>
-                <Text className="kv-value period">{d.period}</Text>
+                <Text className="kv-value period">{periodLabel(d.period)}</Text>
               </View>
               <View className="kv">
                 <Text className="kv-key">{messages.state}</Text>
@@ -153,7 +153,7 @@ function SchoolHomePage({ schoolId }: { schoolId: string }) {
               </View>
               <View className="kv">
                 <Text className="kv-key">{messages.deadline}</Text>
-                <Text className="kv-value">{formatTime(d.deadline ?? d.report.deadline)}</Text>
+                <Text className="kv-value">{formatDeadline(d.deadline ?? d.report.deadline)}</Text>
               </View>
               {d.report.submittedAt && (
                 <View className="kv">
@@ -167,7 +167,7 @@ function SchoolHomePage({ schoolId }: { schoolId: string }) {
                     {messages.returnReason}：{back.reason ?? '—'}
                   </Text>
                   <Text className="returned-line">
-                    {messages.returnUntil}：{formatTime(back.until)}
+                    {messages.returnUntil}：{formatDeadline(back.until)}
                   </Text>
                 </View>
               )}

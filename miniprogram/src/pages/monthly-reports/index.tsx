@@ -1,21 +1,26 @@
 // 省级月报 (seed 001 第二十条, monthly calendar only): the province admin writes and files the month's text
 // report and attaches files to it (listed, downloadable); the national level sees which provinces have
-// filed. The server sanitises the text and owns the rules.
-import Taro from '@tarojs/taro';
+// filed, and opens a province's report from its row (read-only). The server sanitises the text and owns
+// the rules.
+import { periodLabel } from '@eduprogress/shared';
+import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Textarea } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
 import { useState } from 'react';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import { activeBinding, requireSession } from '../../services/account';
-import { formatTime } from '../../services/periods';
+import { formatTime, formatDeadline } from '../../services/periods';
 import { ApiError, request } from '../../services/request';
+import { MONTHLY_REPORTS_PAGE } from '../../services/routes';
 import { downloadFile, pickAndUpload } from '../../services/transfer';
 import { useResource } from '../../services/use-resource';
 
 const messages = {
   notForYou: '省级月报由省级管理员编写报送，全国可查看报送情况',
-  title: (month: string) => `${month} 月报`,
+  title: (month: string) => `${periodLabel(month)} 月报`,
+  provinceTitle: (name: string, month: string) => `${name} · ${periodLabel(month)} 月报`,
+  notWritten: '该省本月尚未编写月报',
   deadline: (at: string) => `请于 ${at} 前报送`,
   placeholder: '本月教育信息化工作进展（可分段填写）',
   save: '保存草稿',
@@ -59,12 +64,16 @@ function toText(html: string): string {
 
 export default function MonthlyReportsPage() {
   requireSession();
+  const { params } = useRouter();
   const b = activeBinding();
   const national = b?.kind === 'region' && b.regionCode === '000000';
   const province = b?.kind === 'region' && !!b.regionCode && /^\d{2}0000$/.test(b.regionCode) && !national;
+  // The national level opens one province's report from the overview (`?province=350000&name=福建省`).
+  const opened = national && params.province && /^\d{2}0000$/.test(params.province) ? params.province : null;
   return (
     <View className="page monthly-reports">
-      {national && <Overview />}
+      {national && !opened && <Overview />}
+      {opened && <ProvinceReport code={opened} admin={false} name={decodeURIComponent(params.name ?? '')} />}
       {province && <ProvinceReport code={b!.regionCode!} admin={b!.role === 'admin'} />}
       {!national && !province && <Text className="muted pad">{messages.notForYou}</Text>}
     </View>
@@ -90,12 +99,22 @@ function Overview() {
           extra={<Text className="muted">{messages.totals(o.totals.filed, o.totals.provinces)}</Text>}
         >
           {o.items.map((i) => (
-            <View key={i.code} className="kv" data-province={i.code}>
+            <View
+              key={i.code}
+              className="kv"
+              data-province={i.code}
+              onClick={() =>
+                Taro.navigateTo({
+                  url: `${MONTHLY_REPORTS_PAGE}?province=${i.code}&name=${encodeURIComponent(i.name)}`,
+                })
+              }
+            >
               <Text className="kv-key">{i.name}</Text>
               <View>
                 <Tag type={i.status === 'filed' ? 'success' : 'default'}>{messages.status[i.status]}</Tag>
                 {i.late && <Tag type="danger">{messages.late}</Tag>}
                 {i.filedAt && <Text className="muted"> {formatTime(i.filedAt)}</Text>}
+                <Text className="muted"> ›</Text>
               </View>
             </View>
           ))}
@@ -120,7 +139,8 @@ interface Attachment {
   size: number;
 }
 
-function ProvinceReport({ code, admin }: { code: string; admin: boolean }) {
+/** One province's report: written and filed by its admin; read-only for its other roles and the nation. */
+function ProvinceReport({ code, admin, name }: { code: string; admin: boolean; name?: string }) {
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   const res = useResource(async () => {
@@ -164,10 +184,11 @@ function ProvinceReport({ code, admin }: { code: string; admin: boolean }) {
     <PageState loading={res.loading} error={res.error} onRetry={res.reload}>
       {month && (
         <Section
-          title={messages.title(month)}
+          title={name ? messages.provinceTitle(name, month) : messages.title(month)}
           extra={<Tag type={filed ? 'success' : 'default'}>{messages.status[report?.status ?? 'none']}</Tag>}
         >
-          {report && <Text className="muted pad">{messages.deadline(formatTime(report.deadline))}</Text>}
+          {!report && !admin && <Text className="muted pad block">{messages.notWritten}</Text>}
+          {report && <Text className="muted pad">{messages.deadline(formatDeadline(report.deadline))}</Text>}
           {report?.attachments.length ? (
             <View className="monthly-attachments">
               <Text className="muted pad block">{messages.attachments(report.attachments.length)}</Text>
@@ -187,14 +208,16 @@ function ProvinceReport({ code, admin }: { code: string; admin: boolean }) {
             </View>
           ) : null}
           <View className="pad">
-            <Textarea
-              className="textarea monthly-text"
-              value={text}
-              disabled={filed || !admin}
-              placeholder={messages.placeholder}
-              onInput={(e) => setText(e.detail.value)}
-              maxlength={20000}
-            />
+            {(admin || report) && (
+              <Textarea
+                className="textarea monthly-text"
+                value={text}
+                disabled={filed || !admin}
+                placeholder={messages.placeholder}
+                onInput={(e) => setText(e.detail.value)}
+                maxlength={20000}
+              />
+            )}
             {error && <Text className="field-error">{error}</Text>}
             {admin && !filed && (
               <View className="kv">

@@ -1,6 +1,7 @@
 // 本级填报 (seed 000 §4.1 地区情况): the region form rendered from the shared JSON Schema, as the school
 // form is, with the server's own validator for inline errors. The region's 管理员 fills and saves it
 // while the report is editable; the 审核员 submits it upward from 审核上报; others read it.
+import { periodLabel } from '@eduprogress/shared';
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
@@ -12,7 +13,7 @@ import SchemaForm from '../../components/schema-form/SchemaForm';
 import { checkForm, formGroups, setPath, type Validator } from '../../components/schema-form/model';
 import { STATE_TAG } from '../../components/state-tag';
 import { activeBinding, requireSession } from '../../services/account';
-import { formatTime } from '../../services/periods';
+import { formatDeadline } from '../../services/periods';
 import { fetchUnitReport, regionPeriod, type RegionReportView } from '../../services/region';
 import { ApiError, request } from '../../services/request';
 import { useResource } from '../../services/use-resource';
@@ -102,12 +103,12 @@ export default function RegionFormPage() {
               <View className="kv">
                 <Text className="kv-key">{messages.period}</Text>
                 <Tag className="state-tag" type={STATE_TAG[d.report.state] ?? 'default'}>
-                  {d.report.period} {d.report.stateLabel}
+                  {periodLabel(d.report.period)} {d.report.stateLabel}
                 </Tag>
               </View>
               <View className="kv">
                 <Text className="kv-key">{messages.deadline}</Text>
-                <Text className="kv-value">{formatTime(d.report.deadline)}</Text>
+                <Text className="kv-value">{formatDeadline(d.report.deadline)}</Text>
               </View>
               {!editable && (
                 <Text className="muted pad block">

@@ -2,6 +2,7 @@
 // for the 审核员 the upward submission inside the window; the direct subordinates' withdrawal requests
 // to decide and their reported reports to return (each opens the unit's report page). Inspectors
 // read the same lists with no buttons.
+import { periodLabel } from '@eduprogress/shared';
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
@@ -12,7 +13,7 @@ import Section from '../../components/Section';
 import Segments from '../../components/Segments';
 import { STATE_TAG } from '../../components/state-tag';
 import { activeBinding, requireSession } from '../../services/account';
-import { formatTime } from '../../services/periods';
+import { formatTime, formatDeadline } from '../../services/periods';
 import PeriodSwitch from '../../components/PeriodSwitch';
 import { fetchUnitReport, fetchUnitReports, regionPeriod, type UnitReportRow } from '../../services/region';
 import { request } from '../../services/request';
@@ -20,7 +21,7 @@ import { usePolling, useReloadOn } from '../../services/use-polling';
 import { useResource } from '../../services/use-resource';
 
 const messages = {
-  own: (period: string) => `本级报表 · ${period}`,
+  own: (period: string) => `本级报表 · ${periodLabel(period)}`,
   state: '状态',
   window: '本级上报时间',
   submit: '上报本级报表',
@@ -114,7 +115,7 @@ export default function ReviewPage() {
               <View className="kv">
                 <Text className="kv-key">{messages.window}</Text>
                 <Text className="kv-value">
-                  {formatTime(own.window.opensAt)} 至 {formatTime(own.window.closesAt)}
+                  {formatTime(own.window.opensAt)} 至 {formatDeadline(own.window.closesAt)}
                 </Text>
               </View>
               {binding?.role === 'auditor' && ['draft', 'returned'].includes(own.state) && (
@@ -148,7 +149,7 @@ export default function ReviewPage() {
                         {r.stateLabel}
                         {r.lastReason ? ` · ${r.lastReason}` : ''}
                         {r.state === 'returned' && r.returnDeadline
-                          ? ` · ${messages.returnUntil(formatTime(r.returnDeadline))}`
+                          ? ` · ${messages.returnUntil(formatDeadline(r.returnDeadline))}`
                           : ''}
                       </Text>
                     </View>

@@ -5,7 +5,7 @@
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
-import { REPORT_STATE_LABELS } from '@eduprogress/shared';
+import { periodLabel, REPORT_STATE_LABELS } from '@eduprogress/shared';
 import { useState } from 'react';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
@@ -35,7 +35,7 @@ const messages = {
   never: '从未更新',
   yes: '是',
   no: '否',
-  report: (period: string) => `${period} 报表`,
+  report: (period: string) => `${periodLabel(period)} 报表`,
   openReport: '查看报表',
   admins: '学校管理员账号',
   noAdmin: '暂无管理员账号',

@@ -4,7 +4,13 @@
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { REPORT_STATE_LABELS, SCHOOL_OWNERSHIPS, SCHOOL_STATUSES, SCHOOL_TYPES } from '@eduprogress/shared';
+import {
+  periodLabel,
+  REPORT_STATE_LABELS,
+  SCHOOL_OWNERSHIPS,
+  SCHOOL_STATUSES,
+  SCHOOL_TYPES,
+} from '@eduprogress/shared';
 import { useState } from 'react';
 import Choice from '../../components/Choice';
 import Field from '../../components/Field';
@@ -32,7 +38,7 @@ const messages = {
   yes: '是',
   no: '否',
   issues: { any: '有', none: '无', basic: '基础信息', report: '填报信息' },
-  total: (n: number, period: string) => `共 ${n} 所 · ${period}`,
+  total: (n: number, period: string) => `共 ${n} 所 · ${periodLabel(period)}`,
   empty: '没有符合条件的学校',
   notInitialized: '未初始化',
   notReported: '未填报',

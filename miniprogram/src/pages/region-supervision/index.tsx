@@ -3,7 +3,7 @@
 // reported); the auto-submitted list. A school opens its report read-only with its suspected issues.
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { formatRate } from '@eduprogress/shared';
+import { formatRate, periodLabel } from '@eduprogress/shared';
 import { useState } from 'react';
 import PageState from '../../components/PageState';
 import PeriodSwitch from '../../components/PeriodSwitch';
@@ -137,7 +137,7 @@ export default function SupervisionPage() {
       />
       <PageState loading={res.loading || (!d && !res.error)} error={res.error} onRetry={res.reload}>
         {d && tab === 'fill' && (
-          <Section title={`${d.supervision.region.name} · ${d.period}`}>
+          <Section title={`${d.supervision.region.name} · ${periodLabel(d.period)}`}>
             {d.supervision.rows.map((r: SupervisionRow) => (
               <View
                 key={r.code}

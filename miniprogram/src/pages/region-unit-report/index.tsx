@@ -2,18 +2,17 @@
 // and history (seed 000 §4.2–4.3). The upper level's 管理员 or 审核员 return it with a reason and a
 // time limit, or decide its withdrawal request (seed 001 §18–19); inspectors see no buttons at all.
 import Taro, { useRouter } from '@tarojs/taro';
-import { View, Text, Textarea } from '@tarojs/components';
+import { Picker, View, Text, Textarea } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
-import { SCHOOL_FORM_GROUPS } from '@eduprogress/shared';
+import { deadlineLabel, periodLabel, SCHOOL_FORM_GROUPS } from '@eduprogress/shared';
 import { useState } from 'react';
-import Field from '../../components/Field';
 import PageState from '../../components/PageState';
 import ReportHistory from '../../components/ReportHistory';
 import Section from '../../components/Section';
 import { formGroups, getPath, readableValue } from '../../components/schema-form/model';
 import { STATE_TAG } from '../../components/state-tag';
 import { activeBinding, requireSession } from '../../services/account';
-import { formatTime } from '../../services/periods';
+import { formatTime, formatDeadline } from '../../services/periods';
 import {
   canAct,
   decideWithdrawal,
@@ -45,8 +44,10 @@ const messages = {
   returnReason: '退回原因',
   returnReasonHint: '请写明需要核实修改的内容',
   until: '限时修改至',
-  untilHint: '格式：2027-01-05 18:00（北京时间）',
-  badUntil: '请按 2027-01-05 18:00 的格式填写限时修改截止时间',
+  untilHint: (days: number) => `北京时间，可选今天起 ${days} 天内`,
+  pickDate: '选择日期',
+  pickTime: '选择时间',
+  badUntil: '请选择限时修改的截止日期和时间',
   shortReason: '退回原因至少 2 个字',
   send: '确认退回',
   cancel: '取消',
@@ -67,6 +68,25 @@ export function parseBeijing(text: string): string | null {
 export function defaultUntil(nowIso: string): string {
   const d = new Date(Date.parse(nowIso) + 8 * 3600_000 + 3 * 86_400_000);
   return `${d.toISOString().slice(0, 10)} 18:00`;
+}
+
+/** `2027-01-06` → `2027年1月6日`. */
+function dateLabel(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
+/** How far ahead a return's time limit may be picked, in days from today. */
+export const UNTIL_MAX_DAYS = 30;
+
+/**
+ * The date picker's bounds for a return's time limit, `YYYY-MM-DD` in Beijing time: from today (the server
+ * refuses a limit already past, RETURN_DEADLINE_PAST) to {@link UNTIL_MAX_DAYS} days ahead.
+ */
+export function untilBounds(nowIso: string): { start: string; end: string } {
+  const today = Date.parse(nowIso) + 8 * 3600_000;
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  return { start: day(today), end: day(today + UNTIL_MAX_DAYS * 86_400_000) };
 }
 
 interface Loaded {
@@ -154,7 +174,7 @@ export default function UnitReportPage() {
             <Section title={<Text className="school-name">{r.unit.name}</Text>}>
               <View className="kv">
                 <Text className="kv-key">{messages.period}</Text>
-                <Text className="kv-value">{r.period}</Text>
+                <Text className="kv-value">{periodLabel(r.period)}</Text>
               </View>
               <View className="kv">
                 <Text className="kv-key">{messages.state}</Text>
@@ -172,7 +192,7 @@ export default function UnitReportPage() {
               {r.state === 'returned' && (
                 <View className="kv">
                   <Text className="kv-key">{messages.returnUntil}</Text>
-                  <Text className="kv-value">{formatTime(r.returnDeadline)}</Text>
+                  <Text className="kv-value">{formatDeadline(r.returnDeadline)}</Text>
                 </View>
               )}
               {r.state === 'withdrawalRequested' && (
@@ -245,13 +265,33 @@ export default function UnitReportPage() {
                     onInput={(e) => setReason(e.detail.value)}
                   />
                 </View>
-                <Field
-                  name="until"
-                  label={messages.until}
-                  value={until}
-                  help={messages.untilHint}
-                  onInput={setUntil}
-                />
+                <View className="pad until" data-field="until">
+                  <Text className="field-label block">{messages.until}</Text>
+                  <View className="until-row">
+                    <Picker
+                      mode="date"
+                      value={until.slice(0, 10)}
+                      start={untilBounds(d.now).start}
+                      end={untilBounds(d.now).end}
+                      onChange={(e) => setUntil(`${e.detail.value} ${until.slice(11) || '18:00'}`)}
+                    >
+                      <View className="chip until-date">
+                        {until ? dateLabel(until.slice(0, 10)) : messages.pickDate}
+                      </View>
+                    </Picker>
+                    <Picker
+                      mode="time"
+                      value={until.slice(11) || '18:00'}
+                      onChange={(e) => setUntil(`${until.slice(0, 10)} ${e.detail.value}`)}
+                    >
+                      <View className="chip until-time">{until.slice(11) || messages.pickTime}</View>
+                    </Picker>
+                  </View>
+                  <Text className="muted block">
+                    {parseBeijing(until) ? deadlineLabel(parseBeijing(until)) : ''}（
+                    {messages.untilHint(UNTIL_MAX_DAYS)}）
+                  </Text>
+                </View>
                 {error && <Text className="field-error pad block">{error}</Text>}
                 <View className="button-row">
                   <Button size="large" onClick={() => setReturning(false)}>

@@ -5,7 +5,7 @@
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
-import { parsePeriod, previousPeriod } from '@eduprogress/shared';
+import { parsePeriod, periodLabel, previousPeriod } from '@eduprogress/shared';
 import * as validators from '@generated/form-validators';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import PageState from '../../components/PageState';
@@ -25,7 +25,7 @@ import {
 import { activeBinding, requireSession } from '../../services/account';
 import { reconcile } from '../../services/conflicts';
 import { dropDraft, loadDraft, onOnline, storeDraft, type LocalDraft } from '../../services/drafts';
-import { formatTime } from '../../services/periods';
+import { formatTime, formatDeadline } from '../../services/periods';
 import { ApiError } from '../../services/request';
 import {
   EDITABLE,
@@ -320,7 +320,7 @@ export default function ReportPage() {
               <Text className="report-school">{loaded.report.unit.name}</Text>
               <View className="report-meta">
                 <Text>
-                  {messages.period} {loaded.report.period}
+                  {messages.period} {periodLabel(loaded.report.period)}
                 </Text>
                 <Tag
                   className="state-tag"
@@ -331,7 +331,7 @@ export default function ReportPage() {
               </View>
               {back && (
                 <Text className="report-returned">
-                  {messages.returned(back.reason ?? '—', formatTime(back.until))}
+                  {messages.returned(back.reason ?? '—', formatDeadline(back.until))}
                 </Text>
               )}
               {!editable && <Text className="muted">{messages.readOnly(loaded.report.stateLabel)}</Text>}
@@ -369,7 +369,7 @@ export default function ReportPage() {
                 {previousReported ? (
                   <>
                     <Text className="muted pad">
-                      {messages.noChangeHint}（{previousReported.period}）
+                      {messages.noChangeHint}（{periodLabel(previousReported.period)}）
                     </Text>
                     {loaded.groups.flatMap((g) =>
                       g.fields.map((f) => (
