@@ -1,4 +1,4 @@
-import { regionRoleBinding, userWith } from '../../helpers/fixtures';
+import { regionRoleBinding, schoolAdminBinding, userWith } from '../../helpers/fixtures';
 import { expect } from 'chai';
 import { User } from '../../../server/src/accounts/model';
 import { hashPassword } from '../../../server/src/accounts/passwords';
@@ -48,15 +48,7 @@ describe('teachers: application, verification by the school admin, own status (s
       regionCode: '350102',
       regionPath: GULOU,
     });
-    const schoolAdmin = (s: SchoolDoc) => [
-      {
-        kind: 'school' as const,
-        role: 'admin' as const,
-        schoolId: s._id,
-        regionCode: s.regionCode,
-        regionPath: s.regionPath,
-      },
-    ];
+    const schoolAdmin = (s: SchoolDoc) => [schoolAdminBinding(s)];
     await User.create([
       {
         loginName: 'wang',
