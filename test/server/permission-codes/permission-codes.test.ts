@@ -281,6 +281,7 @@ describe('permission codes (seed 003 权限码) and activation progress', functi
       const res = await api('/permission-codes?region=350100&pageSize=100', { token: tokens.fzAdmin });
       expect(res.status).to.equal(200);
       expect(res.body.total).to.equal(res.body.items.length);
+      expect(res.body.items).to.not.be.empty;
       for (const item of res.body.items) {
         expect(item.code).to.match(/^[2-9A-HJ-NP-Z]{2}\*{6}[2-9A-HJ-NP-Z]{2}$/);
         expect(item.regionCode.startsWith('3501')).to.equal(true);

