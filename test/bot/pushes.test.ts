@@ -28,6 +28,7 @@ describe('bot pushes: a deadline scenario on the injected clock', function () {
 
   /** Waits until each room has its expected number of posts, then a little more to catch extras. */
   async function expectPosts(expected: [{ id: string }, number][]): Promise<void> {
+    expect(expected).to.not.be.empty;
     for (const [room, n] of expected) await world.waitForPosts(room.id, n, 20_000);
     await sleep(600);
     for (const [room, n] of expected)

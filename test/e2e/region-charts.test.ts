@@ -120,6 +120,7 @@ describe('region pages with charts (H5 in Chromium, demo world)', function () {
     ];
     const cellsOf = (key: string) => row(province, key).locator('.dt-cell').allTextContents();
     await eventually(() => cellsOf(`region-${stats.total.code}`), cells(stats.total));
+    expect(stats.children).to.not.be.empty;
     for (const child of stats.children)
       expect(await cellsOf(`${child.kind}-${child.code}`), child.name).to.deep.equal(cells(child));
     await province.locator('.taro_page_show [data-chart="bar"] canvas').first().waitFor();

@@ -1,29 +1,37 @@
 import { Types } from 'mongoose';
 import type { Role } from '@eduprogress/shared';
-import { User, type Binding } from '../../server/src/accounts/model';
+import { User } from '../../server/src/accounts/model';
 import { hashPassword } from '../../server/src/accounts/passwords';
+import {
+  regionRoleBinding,
+  schoolAdminBinding,
+  teacherBinding,
+  userWith,
+  type NewBinding,
+} from '../../server/src/accounts/factories';
 import { Region } from '../../server/src/regions/model';
 import { School, type SchoolDoc } from '../../server/src/schools/model';
 
 export const PASSWORD = 'Pass12345';
 let cachedHash: Promise<string> | undefined;
-const passwordHash = () => (cachedHash ??= hashPassword(PASSWORD));
 
 /** A user bound to a role of a region (`role`: a shared `Role`, as a string); logs in with PASSWORD. */
 export async function regionUser(loginName: string, regionCode: string, role: string) {
   const region = await Region.findById(regionCode).lean();
   if (!region) throw new Error(`no region ${regionCode}`);
-  return User.create({
-    loginName,
-    name: loginName,
-    passwordHash: await passwordHash(),
-    mustChangePassword: false,
-    bindings: [{ kind: 'region', role: role as Role, regionCode, regionPath: region.path }],
-  });
+  return User.create(
+    userWith(loginName, [regionRoleBinding(role as Role, region)], { passwordHash: await passwordHash() }),
+  );
 }
 
 /** A binding as tests write it (the server fills `_id`; `active` defaults to true). */
-export type BindingInput = Omit<Binding, '_id' | 'active'> & { active?: boolean };
+export type BindingInput = NewBinding;
+
+/** The shared fixture factories (server/src/accounts/factories.ts), for tests that build users by hand. */
+export { regionRoleBinding, schoolAdminBinding, teacherBinding, userWith };
+
+/** The password hash of PASSWORD (computed once). */
+export const passwordHash = (): Promise<string> => (cachedHash ??= hashPassword(PASSWORD));
 
 async function pathOf(code: string): Promise<string[]> {
   const region = await Region.findById(code).lean();
@@ -32,18 +40,12 @@ async function pathOf(code: string): Promise<string[]> {
 }
 
 export async function regionBinding(role: string, code: string, active = true): Promise<BindingInput> {
-  return { kind: 'region', role: role as Role, regionCode: code, regionPath: await pathOf(code), active };
+  return regionRoleBinding(role as Role, code, await pathOf(code), { active });
 }
 
 /** The school's admin binding, or a teacher's binding to it. */
 export function schoolBinding(s: SchoolDoc, kind: 'school' | 'teacher' = 'school'): BindingInput {
-  return {
-    kind,
-    role: kind === 'school' ? 'admin' : 'teacher',
-    regionCode: s.regionCode,
-    regionPath: s.regionPath,
-    schoolId: s._id,
-  };
+  return kind === 'school' ? schoolAdminBinding(s) : teacherBinding(s);
 }
 
 /** `school()` as a plain object. */
@@ -68,15 +70,7 @@ export async function schoolAdmin(
   loginName: string,
   s: { _id: Types.ObjectId; regionCode: string; regionPath: string[] },
 ) {
-  return User.create({
-    loginName,
-    name: loginName,
-    passwordHash: await passwordHash(),
-    mustChangePassword: false,
-    bindings: [
-      { kind: 'school', role: 'admin', schoolId: s._id, regionCode: s.regionCode, regionPath: s.regionPath },
-    ],
-  });
+  return User.create(userWith(loginName, [schoolAdminBinding(s)], { passwordHash: await passwordHash() }));
 }
 
 /** A clock tests move by hand. */

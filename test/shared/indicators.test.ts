@@ -76,6 +76,7 @@ describe('informatization indicators (seed 000 part 5)', () => {
       expect(pages).to.include(p);
     }
     for (const c of INDICATOR_CATEGORIES) {
+      // list-checked: the pages of a constant table, all named just above
       for (const p of c.pages) {
         expect(
           INDICATORS.some((d) => d.category === c.key && d.page === p.key),
@@ -93,6 +94,7 @@ describe('informatization indicators (seed 000 part 5)', () => {
       expect(d.description, d.key).to.match(/[\u4e00-\u9fa5]/);
       expect(d.unit, d.key).to.be.a('string').and.not.empty;
       if (d.kind === 'rate') expect(d.denominator, d.key).to.exist;
+      // list-checked: an indicator counted from the units themselves (tpCount) reads no form field
       for (const path of requiredFields(d)) {
         const form = d.source === 'school' ? latest : REGION_FORM_V1;
         let node: any = form;

@@ -12,6 +12,7 @@ describe('region paths: ancestor path vs scope path', () => {
 
   it('a region is within every code of its scope path and no other', () => {
     const region = { _id: '350102', path: ['000000', '350000', '350100'] };
+    expect(regionScope(region)).to.have.length(4);
     for (const code of regionScope(region))
       expect(isWithin(region.path, region._id, code), code).to.equal(true);
     for (const code of ['350103', '440000', '350101'])

@@ -22,6 +22,7 @@ import {
 } from '@eduprogress/shared';
 import { User, type Binding, type UserDoc } from '../accounts/model';
 import { hashPassword } from '../accounts/passwords';
+import { regionRoleBinding, schoolAdminBinding, teacherBinding } from '../accounts/factories';
 import { Region, type RegionDoc } from '../regions/model';
 import { loadRegionDocuments } from '../regions/seed';
 import { Report, reportId, type ReportDoc, type ReportTransition } from '../reports/model';
@@ -367,11 +368,7 @@ export function buildSchoolAdmin(
     bindings: [
       {
         _id: syntheticObjectId('binding', seed, school.regionCode, seq),
-        kind: 'school',
-        role: 'admin',
-        regionCode: school.regionCode,
-        regionPath: school.regionPath,
-        schoolId: school._id,
+        ...schoolAdminBinding(school),
         active: true,
       },
     ],
@@ -402,11 +399,7 @@ export function buildTeacherUser(
     bindings: [
       {
         _id: syntheticObjectId('binding', seed, school.regionCode, 0xfe0000 + seq),
-        kind: 'teacher',
-        role: 'teacher',
-        regionCode: school.regionCode,
-        regionPath: school.regionPath,
-        schoolId: school._id,
+        ...teacherBinding(school),
         active: true,
       },
     ],
@@ -655,10 +648,7 @@ export function buildDemoWorld(
       regionUserId.set(`${region._id}:${role}`, _id);
       const binding: Binding = {
         _id: syntheticObjectId('binding', seed, region._id, 0xff0000 + i),
-        kind: 'region',
-        role,
-        regionCode: region._id,
-        regionPath: region.path,
+        ...regionRoleBinding(role, region),
         active: true,
       };
       const createdAt = new Date(Date.UTC(2016, 1, 15) + rng.int(0, 30) * DAY);

@@ -1,3 +1,8 @@
+import {
+  regionRoleBinding,
+  schoolAdminBinding,
+  teacherBinding,
+} from '../../../server/src/accounts/factories';
 // The access rules as a table, no database: every binding role × level × target (region or school).
 import { expect } from 'chai';
 import { Types } from 'mongoose';
@@ -50,19 +55,12 @@ const SCHOOLS = ['350102', '350103', '350100', '350000', '440100'].map((regionCo
 
 const regionBinding = (role: Role, code: string): Binding => ({
   _id: new Types.ObjectId(),
-  kind: 'region',
-  role,
-  regionCode: code,
-  regionPath: ANCESTORS[code],
+  ...regionRoleBinding(role, code, ANCESTORS[code]),
   active: true,
 });
 const schoolBinding = (school: (typeof SCHOOLS)[number], kind: 'school' | 'teacher'): Binding => ({
   _id: new Types.ObjectId(),
-  kind,
-  role: kind === 'school' ? 'admin' : 'teacher',
-  schoolId: school._id,
-  regionCode: school.regionCode,
-  regionPath: school.regionPath,
+  ...(kind === 'school' ? schoolAdminBinding(school) : teacherBinding(school)),
   active: true,
 });
 const region = (code: string) => ({ _id: code, path: ANCESTORS[code] });

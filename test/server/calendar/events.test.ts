@@ -1,3 +1,4 @@
+import { regionRoleBinding, schoolAdminBinding, userWith } from '../../helpers/fixtures';
 import { expect } from 'chai';
 import { DEFAULT_CALENDAR } from '@eduprogress/shared';
 import { User } from '../../../server/src/accounts/model';
@@ -118,35 +119,15 @@ describe('events for the bot: calendar events, outbox leases, group binding', fu
       regionPath: ['000000', '350000', '350200', '350203'],
     });
     await User.create([
-      {
-        loginName: 'fj',
+      userWith('fj', [regionRoleBinding('admin', '350000', ['000000'])], {
         name: '福建省管理员',
         passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [{ kind: 'region', role: 'admin', regionCode: '350000', regionPath: ['000000'] }],
-      },
-      {
-        loginName: 'xm',
+      }),
+      userWith('xm', [regionRoleBinding('admin', '350200', ['000000', '350000'])], {
         name: '厦门市管理员',
         passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [{ kind: 'region', role: 'admin', regionCode: '350200', regionPath: ['000000', '350000'] }],
-      },
-      {
-        loginName: 'sch',
-        name: '学校管理员',
-        passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [
-          {
-            kind: 'school',
-            role: 'admin',
-            schoolId: school._id,
-            regionCode: '350203',
-            regionPath: school.regionPath,
-          },
-        ],
-      },
+      }),
+      userWith('sch', [schoolAdminBinding(school)], { name: '学校管理员', passwordHash: hash }),
     ]);
     [fujian, xiamen, schoolAdmin] = await Promise.all(
       ['fj', 'xm', 'sch'].map((n) => server.login(n, 'Pass12345')),

@@ -48,6 +48,7 @@ describe('demo world generator (pure)', () => {
     expect(names.size).to.equal(world.schools.length);
     expect(new Set(world.teachers.map((t) => t.mobile)).size).to.equal(world.teachers.length);
     expect(new Set(world.users.map((u) => u.loginName)).size).to.equal(world.users.length);
+    expect(world.teachers).to.not.be.empty;
     for (const t of world.teachers.slice(0, 50)) expect(t.mobile).to.match(/^1[38]\d{9}$/);
   });
 
@@ -119,9 +120,12 @@ describe('demo world in the database', function () {
     const schools = await School.find({}, { type: 1, regionCode: 1 }).lean<SchoolDoc[]>();
     const perRegion = new Map<string, number>();
     for (const s of schools) perRegion.set(s.regionCode, (perRegion.get(s.regionCode) ?? 0) + 1);
-    for (const county of fujianCounties()) expect(perRegion.get(county) ?? 0, county).to.be.at.least(8);
+    const [counties, cities] = [fujianCounties(), fujianCities()];
+    expect(counties).to.have.length.greaterThan(50);
+    expect(cities).to.have.length.greaterThan(5);
+    for (const county of counties) expect(perRegion.get(county) ?? 0, county).to.be.at.least(8);
     expect(perRegion.get(DEMO_PROVINCE) ?? 0).to.be.at.least(5);
-    for (const city of fujianCities()) expect(perRegion.get(city) ?? 0, city).to.be.at.least(1);
+    for (const city of cities) expect(perRegion.get(city) ?? 0, city).to.be.at.least(1);
     expect(new Set(schools.map((s) => s.type))).to.have.all.keys(...SCHOOL_TYPES);
     const byType = (t: string) => schools.filter((s) => s.type === t).length;
     expect(byType('教学点')).to.be.greaterThan(byType('高中'));
@@ -144,6 +148,7 @@ describe('demo world in the database', function () {
     }
     expect(reports.some((r) => r.autoSubmitted)).to.equal(true);
     expect(reports.some((r) => r.confirmedNoChange && r.state === 'submitted')).to.equal(true);
+    expect(reports).to.not.be.empty;
     for (const r of reports) {
       expect(r.history.at(-1)!.to, r._id).to.equal(r.state);
       expect(r.history[0].from).to.equal(null);

@@ -1,3 +1,5 @@
+import { regionRoleBinding, schoolAdminBinding, userWith, type BindingInput } from '../../helpers/fixtures';
+import type { SchoolRef } from '../../../server/src/accounts/factories';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,9 +28,7 @@ describe('notices (通知公告): scope, content, attachments, read receipts', f
   const tokens: Record<string, string> = {};
   const users: Record<string, string> = {};
 
-  const region = (code: string, regionPath: string[]) => [
-    { kind: 'region', role: 'admin', regionCode: code, regionPath },
-  ];
+  const region = (code: string, regionPath: string[]) => [regionRoleBinding('admin', code, regionPath)];
 
   before(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'notices-'));
@@ -43,17 +43,11 @@ describe('notices (通知公告): scope, content, attachments, read receipts', f
       schoolIn('福建省直属小学', '小学', '350000', ['000000', '350000']),
       schoolIn('上城区小学', '小学', '330102', ['000000', '330000', '330100', '330102']),
     ]);
-    const school = (s: { _id: unknown; regionCode: string; regionPath: string[] }) => [
-      { kind: 'school', role: 'admin', schoolId: s._id, regionCode: s.regionCode, regionPath: s.regionPath },
-    ];
-    const people: [string, string, Record<string, unknown>[]][] = [
+    const school = (s: SchoolRef) => [schoolAdminBinding(s)];
+    const people: [string, string, BindingInput[]][] = [
       ['nat', '全国管理员', region('000000', [])],
       ['fj', '福建省管理员', region('350000', ['000000'])],
-      [
-        'fjAuditor',
-        '福建省审核员',
-        [{ kind: 'region', role: 'auditor', regionCode: '350000', regionPath: ['000000'] }],
-      ],
+      ['fjAuditor', '福建省审核员', [regionRoleBinding('auditor', '350000', ['000000'])]],
       ['fz', '福州市管理员', region('350100', ['000000', '350000'])],
       ['gl', '鼓楼区管理员', region('350102', ['000000', '350000', '350100'])],
       ['xm', '厦门市管理员', region('350200', ['000000', '350000'])],
@@ -66,13 +60,9 @@ describe('notices (通知公告): scope, content, attachments, read receipts', f
       ['schZj', '浙江小学管理员', school(hangzhouPrimary)],
     ];
     const created = await User.insertMany(
-      people.map(([loginName, name, bindings]) => ({
-        loginName,
-        name,
-        passwordHash: hash,
-        mustChangePassword: false,
-        bindings,
-      })),
+      people.map(([loginName, name, bindings]) =>
+        userWith(loginName, bindings, { name, passwordHash: hash }),
+      ),
     );
     for (const u of created) users[u.loginName] = String(u._id);
     await Promise.all(

@@ -9,6 +9,7 @@ import {
   regionBinding,
   schoolBinding,
   type BindingInput,
+  userWith,
 } from '../../helpers/fixtures';
 import { startTestServer, type TestServer } from '../../helpers/server';
 
@@ -23,14 +24,7 @@ describe('permission codes (seed 003 权限码) and activation progress', functi
 
   async function makeUser(key: string, bindings: BindingInput[], extra: Record<string, unknown> = {}) {
     users[key] = (
-      await User.create({
-        loginName: key,
-        name: `用户${key}`,
-        passwordHash: hash,
-        mustChangePassword: false,
-        bindings,
-        ...extra,
-      })
+      await User.create(userWith(key, bindings, { name: `用户${key}`, passwordHash: hash, ...extra }))
     ).toObject();
     tokens[key] = await server.login(key, PASS);
     return users[key];
@@ -281,6 +275,7 @@ describe('permission codes (seed 003 权限码) and activation progress', functi
       const res = await api('/permission-codes?region=350100&pageSize=100', { token: tokens.fzAdmin });
       expect(res.status).to.equal(200);
       expect(res.body.total).to.equal(res.body.items.length);
+      expect(res.body.items).to.not.be.empty;
       for (const item of res.body.items) {
         expect(item.code).to.match(/^[2-9A-HJ-NP-Z]{2}\*{6}[2-9A-HJ-NP-Z]{2}$/);
         expect(item.regionCode.startsWith('3501')).to.equal(true);
@@ -425,13 +420,7 @@ describe('permission codes (seed 003 权限码) and activation progress', functi
       await admin(p5, 'pt5', { mustChangePassword: true }); // initialized
       await admin(p6, 'pt6', { mustChangePassword: false, locked: true }); // locked: not activated
       const regionUser = async (login: string, role: string, code: string, active = true) =>
-        User.create({
-          loginName: login,
-          name: login,
-          passwordHash: hash,
-          mustChangePassword: false,
-          bindings: [await regionBinding(role, code, active)],
-        });
+        User.create(userWith(login, [await regionBinding(role, code, active)], { passwordHash: hash }));
       await regionUser('ptCity', 'admin', '350300');
       await regionUser('ptCx', 'special', '350302');
       await regionUser('ptHj', 'inspector', '350303'); // an inspector is not an admin

@@ -1,3 +1,4 @@
+import { regionRoleBinding, schoolAdminBinding, userWith } from '../../helpers/fixtures';
 import { expect } from 'chai';
 import { User } from '../../../server/src/accounts/model';
 import { hashPassword } from '../../../server/src/accounts/passwords';
@@ -22,44 +23,19 @@ describe('GET /regions/{code} and /children: jurisdiction', function () {
       regionPath: ['000000', '350000', '350100', '350102'],
     });
     await User.create([
-      {
-        loginName: 'fj',
+      userWith('fj', [regionRoleBinding('admin', '350000', ['000000'])], {
         name: '福建',
         passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [{ kind: 'region', role: 'admin', regionCode: '350000', regionPath: ['000000'] }],
-      },
-      {
-        loginName: 'fz',
+      }),
+      userWith('fz', [regionRoleBinding('inspector', '350100', ['000000', '350000'])], {
         name: '福州',
         passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [
-          { kind: 'region', role: 'inspector', regionCode: '350100', regionPath: ['000000', '350000'] },
-        ],
-      },
-      {
-        loginName: 'xm',
+      }),
+      userWith('xm', [regionRoleBinding('admin', '350200', ['000000', '350000'])], {
         name: '厦门',
         passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [{ kind: 'region', role: 'admin', regionCode: '350200', regionPath: ['000000', '350000'] }],
-      },
-      {
-        loginName: 'sch',
-        name: '学校',
-        passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [
-          {
-            kind: 'school',
-            role: 'admin',
-            schoolId: school._id,
-            regionCode: '350102',
-            regionPath: school.regionPath,
-          },
-        ],
-      },
+      }),
+      userWith('sch', [schoolAdminBinding(school)], { name: '学校', passwordHash: hash }),
     ]);
     [fujian, fuzhou, xiamen, schoolAdmin] = await Promise.all(
       ['fj', 'fz', 'xm', 'sch'].map((n) => server.login(n, 'Pass12345')),

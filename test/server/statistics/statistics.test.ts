@@ -181,7 +181,9 @@ describe('informatization statistics over HTTP (issue 13)', function () {
     for (const c of INDICATOR_CATEGORIES) {
       const res = await stats('350000', `category=${c.key}`);
       expect(res.status).to.equal(200);
-      for (const d of INDICATORS.filter((x) => x.category === c.key)) {
+      const defs = INDICATORS.filter((x) => x.category === c.key);
+      expect(defs, c.key).to.not.be.empty;
+      for (const d of defs) {
         expect(res.body.total.values[d.key].value, d.key).to.equal(expectedAll[d.key]);
       }
     }

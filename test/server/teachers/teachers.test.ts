@@ -1,3 +1,4 @@
+import { regionRoleBinding, schoolAdminBinding, userWith } from '../../helpers/fixtures';
 import { expect } from 'chai';
 import { User } from '../../../server/src/accounts/model';
 import { hashPassword } from '../../../server/src/accounts/passwords';
@@ -47,15 +48,7 @@ describe('teachers: application, verification by the school admin, own status (s
       regionCode: '350102',
       regionPath: GULOU,
     });
-    const schoolAdmin = (s: SchoolDoc) => [
-      {
-        kind: 'school' as const,
-        role: 'admin' as const,
-        schoolId: s._id,
-        regionCode: s.regionCode,
-        regionPath: s.regionPath,
-      },
-    ];
+    const schoolAdmin = (s: SchoolDoc) => [schoolAdminBinding(s)];
     await User.create([
       {
         loginName: 'wang',
@@ -79,47 +72,20 @@ describe('teachers: application, verification by the school admin, own status (s
         mustChangePassword: false,
       },
       { loginName: 'nomobile', name: '无手机', passwordHash: hash, mustChangePassword: false },
-      {
-        loginName: 'admin1',
-        name: '一中管理员',
-        passwordHash: hash,
-        mustChangePassword: false,
-        bindings: schoolAdmin(school),
-      },
-      {
-        loginName: 'admin2',
-        name: '二中管理员',
-        passwordHash: hash,
-        mustChangePassword: false,
-        bindings: schoolAdmin(otherSchool),
-      },
-      {
-        loginName: 'gulou',
+      userWith('admin1', schoolAdmin(school), { name: '一中管理员', passwordHash: hash }),
+      userWith('admin2', schoolAdmin(otherSchool), { name: '二中管理员', passwordHash: hash }),
+      userWith('gulou', [regionRoleBinding('admin', '350102', GULOU.slice(0, 3))], {
         name: '鼓楼区',
         passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [
-          { kind: 'region' as const, role: 'admin', regionCode: '350102', regionPath: GULOU.slice(0, 3) },
-        ],
-      },
-      {
-        loginName: 'xm',
+      }),
+      userWith('xm', [regionRoleBinding('admin', '350200', ['000000', '350000'])], {
         name: '厦门市',
         passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [
-          { kind: 'region' as const, role: 'admin', regionCode: '350200', regionPath: ['000000', '350000'] },
-        ],
-      },
-      {
-        loginName: 'fj',
+      }),
+      userWith('fj', [regionRoleBinding('special', '350000', ['000000'])], {
         name: '福建专项',
         passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [
-          { kind: 'region' as const, role: 'special', regionCode: '350000', regionPath: ['000000'] },
-        ],
-      },
+      }),
     ]);
     // An imported teacher (on file before any account claims it), with a colleague already verified.
     await Teacher.create([

@@ -1,3 +1,4 @@
+import { regionRoleBinding, userWith } from '../../helpers/fixtures';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { User } from '../../../server/src/accounts/model';
@@ -71,29 +72,14 @@ describe('training record import over HTTP', function () {
     });
     await TeacherAccount.create({ _id: String(user._id), teacherId: li5!._id, linkedAt: new Date() });
     await User.create([
-      {
-        loginName: 'fj',
+      userWith('fj', [regionRoleBinding('special', '350000', ['000000'])], {
         name: '福建专项',
         passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [
-          { kind: 'region' as const, role: 'special', regionCode: '350000', regionPath: ['000000'] },
-        ],
-      },
-      {
-        loginName: 'xm',
+      }),
+      userWith('xm', [regionRoleBinding('special', '350200', ['000000', '350000'])], {
         name: '厦门专项',
         passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [
-          {
-            kind: 'region' as const,
-            role: 'special',
-            regionCode: '350200',
-            regionPath: ['000000', '350000'],
-          },
-        ],
-      },
+      }),
     ]);
     fj = await server.login('fj', PASSWORD);
     xm = await server.login('xm', PASSWORD);

@@ -1,9 +1,9 @@
+import { regionRoleBinding, schoolAdminBinding, userWith } from '../../helpers/fixtures';
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import {
   MISSING_FULL_TIME_TEACHERS_HINT,
   trainingRates,
-  type Role,
   type SchoolType,
   type VerificationState,
 } from '@eduprogress/shared';
@@ -83,56 +83,24 @@ describe('training statistics over HTTP (seed 003 part 3 §2)', function () {
       teacher(7, e, '高中', '数学', 'approved'),
       teacher(8, schoolA, '初中', '语文', 'approved'),
     ]);
-    const region = (role: Role, regionCode: string, regionPath: string[]) => ({
-      kind: 'region' as const,
-      role,
-      regionCode,
-      regionPath,
-    });
     await User.create([
-      {
-        loginName: 'fj',
+      userWith('fj', [regionRoleBinding('special', '350000', ['000000'])], {
         name: '福建专项',
         passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [region('special', '350000', ['000000'])],
-      },
-      {
-        loginName: 'fz',
+      }),
+      userWith('fz', [regionRoleBinding('inspector', '350100', FUJIAN)], {
         name: '福州视察',
         passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [region('inspector', '350100', FUJIAN)],
-      },
-      {
-        loginName: 'xm',
+      }),
+      userWith('xm', [regionRoleBinding('inspector', '350200', FUJIAN)], {
         name: '厦门视察',
         passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [region('inspector', '350200', FUJIAN)],
-      },
-      {
-        loginName: 'jx',
+      }),
+      userWith('jx', [regionRoleBinding('admin', '360000', ['000000'])], {
         name: '江西管理',
         passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [region('admin', '360000', ['000000'])],
-      },
-      {
-        loginName: 'schA',
-        name: '鼓楼一中',
-        passwordHash: hash,
-        mustChangePassword: false,
-        bindings: [
-          {
-            kind: 'school' as const,
-            role: 'admin',
-            schoolId: schoolA._id,
-            regionCode: '350102',
-            regionPath: schoolA.regionPath,
-          },
-        ],
-      },
+      }),
+      userWith('schA', [schoolAdminBinding(schoolA)], { name: '鼓楼一中', passwordHash: hash }),
     ]);
     for (const n of ['fj', 'fz', 'xm', 'jx', 'schA']) token[n] = await server.login(n, PASSWORD);
 
