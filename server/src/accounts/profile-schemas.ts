@@ -1,11 +1,10 @@
-import type { JsonSchema } from '../http/validation';
 import { DISPLAY_NAME } from '../http/validation';
 
-const mobile = { type: 'string', title: '手机号', pattern: '^1\\d{10}$' };
-const smsCode = { type: 'string', title: '短信验证码', pattern: '^\\d{6}$' };
-const password = { type: 'string', title: '密码', minLength: 8, maxLength: 128 };
+const mobile = { type: 'string', title: '手机号', pattern: '^1\\d{10}$' } as const;
+const smsCode = { type: 'string', title: '短信验证码', pattern: '^\\d{6}$' } as const;
+const password = { type: 'string', title: '密码', minLength: 8, maxLength: 128 } as const;
 
-export const smsCodeBody: JsonSchema = {
+export const smsCodeBody = {
   type: 'object',
   additionalProperties: false,
   required: ['mobile', 'purpose'],
@@ -13,9 +12,9 @@ export const smsCodeBody: JsonSchema = {
     mobile,
     purpose: { type: 'string', title: '用途', enum: ['register', 'profile', 'reset'] },
   },
-};
+} as const;
 
-export const registerBody: JsonSchema = {
+export const registerBody = {
   type: 'object',
   additionalProperties: false,
   required: ['mobile', 'code', 'password', 'name'],
@@ -25,16 +24,16 @@ export const registerBody: JsonSchema = {
     password,
     name: { type: 'string', title: '姓名', minLength: 1, maxLength: 50, [DISPLAY_NAME]: true },
   },
-};
+} as const;
 
-export const forgotPasswordBody: JsonSchema = {
+export const forgotPasswordBody = {
   type: 'object',
   additionalProperties: false,
   required: ['mobile', 'code', 'newPassword'],
   properties: { mobile, code: smsCode, newPassword: { ...password, title: '新密码' } },
-};
+} as const;
 
-export const profileBody: JsonSchema = {
+export const profileBody = {
   type: 'object',
   additionalProperties: false,
   required: ['name', 'gender', 'mobile', 'email'],
@@ -49,11 +48,11 @@ export const profileBody: JsonSchema = {
     postcode: { type: 'string', title: '邮政编码', pattern: '^\\d{6}$' },
     qq: { type: 'string', title: 'QQ', pattern: '^\\d{5,12}$' },
   },
-};
+} as const;
 
-export const wechatCodeBody: JsonSchema = {
+export const wechatCodeBody = {
   type: 'object',
   additionalProperties: false,
   required: ['code'],
   properties: { code: { type: 'string', title: '微信登录凭证', minLength: 1, maxLength: 200 } },
-};
+} as const;

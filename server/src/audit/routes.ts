@@ -3,8 +3,7 @@ import type { Binding } from '../accounts/model';
 import { authOf } from '../accounts/auth';
 import { ForbiddenError, ValidationError } from '../http/errors';
 import { paginationQuery, skipOf, type Page } from '../http/pagination';
-import { input, type RouteDefinition } from '../http/route';
-import type { JsonSchema } from '../http/validation';
+import { route, type RouteDefinition } from '../http/route';
 import { getRegionWithin } from '../regions/service';
 import { AuditEntry, type AuditDoc } from './model';
 
@@ -14,7 +13,7 @@ const messages = {
   badRange: '开始时间不能晚于结束时间',
 };
 
-const auditQuery: JsonSchema = {
+const auditQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -38,7 +37,7 @@ const auditQuery: JsonSchema = {
     to: { type: 'string', title: '结束时间', format: 'date-time' },
     ...paginationQuery,
   },
-};
+} as const;
 
 export interface AuditQuery {
   region?: string;
@@ -114,17 +113,17 @@ export async function queryAudit(
 
 export function auditRoutes(): RouteDefinition[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/audit',
       summary: '操作日志（谁、以何身份、何时、对什么做了什么、前后差异），仅限管辖范围，最新在前',
       tags: ['操作日志'],
       auth: 'user',
       query: auditQuery,
-      handler: async (ctx) => {
+      handler: async (ctx, { query }) => {
         const { user, binding } = authOf(ctx);
-        ctx.body = await queryAudit(binding, String(user._id), input<unknown, AuditQuery>(ctx).query);
+        ctx.body = await queryAudit(binding, String(user._id), query);
       },
-    },
+    }),
   ];
 }

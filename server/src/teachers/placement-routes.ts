@@ -3,30 +3,29 @@ import type { Context } from 'koa';
 import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { paginationQuery } from '../http/pagination';
-import { input, type RouteDefinition } from '../http/route';
-import type { JsonSchema } from '../http/validation';
+import { route, type RouteDefinition } from '../http/route';
 import { createSchoolBody } from '../schools/schemas';
 import type { Caller } from '../schools/service';
-import { listUnplacedTeachers, placeTeacher, type PlacementInput } from './placement';
+import { listUnplacedTeachers, placeTeacher } from './placement';
 
-const regionParams: JsonSchema = {
+const regionParams = {
   type: 'object',
   additionalProperties: false,
   required: ['code'],
   properties: { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
-};
-const teacherParams: JsonSchema = {
+} as const;
+const teacherParams = {
   type: 'object',
   additionalProperties: false,
   required: ['id'],
   properties: { id: { type: 'string', title: '教师编号', pattern: '^[0-9a-fA-F]{24}$' } },
-};
-const listQuery: JsonSchema = {
+} as const;
+const listQuery = {
   type: 'object',
   additionalProperties: false,
   properties: { ...paginationQuery },
-};
-const placementBody: JsonSchema = {
+} as const;
+const placementBody = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
@@ -35,25 +34,24 @@ const placementBody: JsonSchema = {
     schoolId: { type: 'string', title: '学校编号', pattern: '^[0-9a-fA-F]{24}$' },
     newSchool: { ...createSchoolBody, title: '新建学校' },
   },
-};
+} as const;
 
 export function placementRoutes(deps: FeatureDeps): RouteDefinition[] {
   const caller = (ctx: Context): Caller => ({ binding: authOf(ctx).binding, actor: actorOf(ctx) });
   const common = { tags: ['教师认证'], auth: 'user' as const };
   return [
-    {
+    route({
       ...common,
       method: 'get',
       path: '/regions/:code/unplaced-teachers',
       summary: '本辖区选择「其他」学校的教师（学校不在系统中），申请早的在前；个人信息脱敏',
       params: regionParams,
       query: listQuery,
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, { page: number; pageSize: number }, { code: string }>(ctx);
+      handler: async (ctx, { params, query }) => {
         ctx.body = await listUnplacedTeachers(deps.clock, caller(ctx), params.code, query);
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'post',
       path: '/teachers/:id/placement',
@@ -61,10 +59,9 @@ export function placementRoutes(deps: FeatureDeps): RouteDefinition[] {
         '把选择「其他」的教师安排到本辖区的学校：已有学校（schoolId）或新建学校（newSchool，同 POST /schools）；之后由该校管理员审核',
       params: teacherParams,
       body: placementBody,
-      handler: async (ctx) => {
-        const { params, body } = input<PlacementInput, unknown, { id: string }>(ctx);
+      handler: async (ctx, { params, body }) => {
         ctx.body = await placeTeacher(deps, caller(ctx), params.id, body);
       },
-    },
+    }),
   ];
 }

@@ -4,7 +4,7 @@ import { callerOf } from '../access/caller';
 import { authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { recordAudit } from '../audit/service';
-import { idRoute, input, type RouteDefinition } from '../http/route';
+import { idRoute, route, type RouteDefinition } from '../http/route';
 import { sendWorkbook, XLSX_MIME } from '../http/download';
 import { drainOnError, readUpload, uploadedFile } from '../http/upload';
 import { writeStatsWorkbook, writeTeachersWorkbook, statsFileName, teachersFileName } from './export';
@@ -36,10 +36,6 @@ import {
   teacherRow,
   teacherScope,
   visibleTraining,
-  type CreateTrainingInput,
-  type ListTrainingsQuery,
-  type StatsFilters,
-  type TeacherListQuery,
 } from './service';
 import { recountTraining, setFullTimeCounts, streamRoster, type RosterLine } from './stats';
 import { LONG_REQUEST_MS } from '../http/time-limit';
@@ -54,7 +50,7 @@ const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
   const common = { tags: messages.tags, auth: 'user' as const };
   return [
-    {
+    route({
       ...common,
       method: 'post',
       path: '/trainings',
@@ -62,20 +58,20 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       body: createTrainingBody,
       responses: { 201: { description: '已创建' } },
       status: 201,
-      handler: async (ctx) => {
-        ctx.body = await createTraining(deps, callerOf(ctx), input<CreateTrainingInput>(ctx).body);
+      handler: async (ctx, { body }) => {
+        ctx.body = await createTraining(deps, callerOf(ctx), body);
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'get',
       path: '/trainings',
       summary: '培训列表（管辖范围内可见的培训；状态由当前时间得出：未开始/进行中/已结束）',
       query: listTrainingsQuery,
-      handler: async (ctx) => {
-        ctx.body = await listTrainings(deps, callerOf(ctx), input<unknown, ListTrainingsQuery>(ctx).query);
+      handler: async (ctx, { query }) => {
+        ctx.body = await listTrainings(deps, callerOf(ctx), query);
       },
-    },
+    }),
     idRoute(
       {
         ...common,
@@ -86,7 +82,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       },
       (ctx, id) => getTraining(deps, callerOf(ctx), id),
     ),
-    {
+    route({
       ...common,
       method: 'get',
       path: '/trainings/:id/stats',
@@ -94,12 +90,11 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
         '按区域统计：当前区域、直接下级与「直属学校」的参训人数、参训率、学习人数、学习率、人均学时、完成学时人数及占比（比率为百分数，两位小数）',
       params: trainingIdParams,
       query: statsQuery,
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, StatsFilters, { id: string }>(ctx);
+      handler: async (ctx, { params, query }) => {
         ctx.body = await regionStats(deps, callerOf(ctx), params.id, query);
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'get',
       path: '/trainings/:id/stats/export',
@@ -108,13 +103,12 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       params: trainingIdParams,
       query: statsQuery,
       responses: { 200: { description: XLSX_MIME } },
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, StatsFilters, { id: string }>(ctx);
+      handler: async (ctx, { params, query }) => {
         const stats = await regionStats(deps, callerOf(ctx), params.id, query);
         sendWorkbook(ctx, statsFileName(stats), (out) => writeStatsWorkbook(out, stats));
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'get',
       path: '/trainings/:id/teachers',
@@ -122,12 +116,11 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
         '按学员查看：账号（脱敏）、姓名、学校、区域、学段、学科、获得学时、实际学习时长；按姓名搜索、分页',
       params: trainingIdParams,
       query: teachersQuery,
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, TeacherListQuery, { id: string }>(ctx);
+      handler: async (ctx, { params, query }) => {
         ctx.body = await listTrainingTeachers(callerOf(ctx), params.id, query);
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'get',
       path: '/trainings/:id/teachers/export',
@@ -136,10 +129,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       params: trainingIdParams,
       query: teachersExportQuery,
       responses: { 200: { description: XLSX_MIME } },
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, Omit<TeacherListQuery, 'page' | 'pageSize'>, { id: string }>(
-          ctx,
-        );
+      handler: async (ctx, { params, query }) => {
         const caller = callerOf(ctx);
         const { training, regions } = await visibleTraining(caller, params.id);
         const { label, match, chunk } = await teacherScope(caller, training, regions, query);
@@ -153,24 +143,19 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
           writeTeachersWorkbook(out, rows()),
         );
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'get',
       path: '/trainings/:id/schools/:schoolId/stats',
       summary: '学校的培训统计：总体情况、各学段与各学科参训分布',
       params: trainingSchoolParams,
       query: schoolStatsQuery,
-      handler: async (ctx) => {
-        const { params, query } = input<
-          unknown,
-          { includeUnverified: boolean },
-          { id: string; schoolId: string }
-        >(ctx);
+      handler: async (ctx, { params, query }) => {
         ctx.body = await schoolStats(deps, callerOf(ctx), params.id, params.schoolId, query);
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'post',
       path: '/trainings/:id/records/import',
@@ -179,26 +164,23 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary:
         '导入学习平台导出的学时记录（CSV 或 XLSX；请求体直接为文件，或 multipart/form-data 的 file 字段）。按（培训，教师）幂等更新，逐行报告错误',
       params: trainingIdParams,
-      handler: async (ctx) => {
-        const id = input<unknown, unknown, { id: string }>(ctx).params.id;
+      handler: async (ctx, { params }) => {
+        const id = params.id;
         ctx.body = await readUpload(ctx, MAX_UPLOAD_BYTES, (file) =>
           importTrainingRecords(deps, callerOf(ctx), id, file),
         );
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'post',
       path: '/trainings/:id/recount',
       timeoutMs: LONG_REQUEST_MS,
       summary: '按学时记录重新统计（重建汇总与名册；定时任务每晚也会执行）',
       params: trainingIdParams,
-      handler: async (ctx) => {
+      handler: async (ctx, { params }) => {
         const caller = callerOf(ctx);
-        const { training, regions } = await visibleTraining(
-          caller,
-          input<unknown, unknown, { id: string }>(ctx).params.id,
-        );
+        const { training, regions } = await visibleTraining(caller, params.id);
         assertCanRecount(caller, training, regions);
         const result = await recountTraining(deps.clock, training._id);
         await recordAudit(deps.clock, caller.actor, {
@@ -210,7 +192,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
         });
         ctx.body = result;
       },
-    },
+    }),
     {
       ...common,
       method: 'get',
@@ -220,32 +202,28 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
         ctx.body = await myTrainings(deps, authOf(ctx).user);
       },
     },
-    {
+    route({
       ...common,
       method: 'get',
       path: '/regions/:code/full-time-teachers',
       summary: '专任教师数：本地区与直接下级（参训率的分母）',
       params: regionParams,
-      handler: async (ctx) => {
-        ctx.body = await getFullTimeTeachers(
-          callerOf(ctx),
-          input<unknown, unknown, { code: string }>(ctx).params.code,
-        );
+      handler: async (ctx, { params }) => {
+        ctx.body = await getFullTimeTeachers(callerOf(ctx), params.code);
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'put',
       path: '/regions/:code/full-time-teachers',
       summary: '设置专任教师数（省级或国家级管理员，管辖范围内；null 表示清除）',
       params: regionParams,
       body: fullTimeBody,
-      handler: async (ctx) => {
-        const { params, body } = input<{ count: number | null }, unknown, { code: string }>(ctx);
+      handler: async (ctx, { params, body }) => {
         ctx.body = await putFullTimeTeachers(deps, callerOf(ctx), params.code, body.count);
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'post',
       path: '/regions/:code/full-time-teachers/import',
@@ -253,9 +231,9 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       upload: true,
       summary: '导入专任教师数（CSV 或 XLSX，列：地区代码、专任教师数；省级或国家级管理员）',
       params: regionParams,
-      handler: async (ctx) => {
+      handler: async (ctx, { params }) => {
         const caller = callerOf(ctx);
-        const code = input<unknown, unknown, { code: string }>(ctx).params.code;
+        const code = params.code;
         await drainOnError(ctx, async () => {
           const { region } = await fullTimeRegion(caller, code, true);
           const { valid, errors, rows } = await readFullTimeRows(
@@ -273,6 +251,6 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
           ctx.body = { rows, applied: valid.length, failed: rows - valid.length, errors };
         });
       },
-    },
+    }),
   ];
 }
