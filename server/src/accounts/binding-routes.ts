@@ -5,13 +5,12 @@ import { actionOf } from '../access/caller';
 import { route, type RouteDefinition } from '../http/route';
 import { authOf } from './auth';
 import { switchBinding } from './bindings';
+import { strictObject } from '../http/schemas';
 
-export const switchBindingBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['bindingId'],
-  properties: { bindingId: { type: 'string', pattern: '^[0-9a-fA-F]{24}$', title: '身份编号' } },
-} as const;
+export const switchBindingBody = strictObject(
+  { bindingId: { type: 'string', pattern: '^[0-9a-fA-F]{24}$', title: '身份编号' } },
+  ['bindingId'],
+);
 
 export function bindingRoutes(deps: FeatureDeps): RouteDefinition[] {
   return [

@@ -6,6 +6,7 @@ import { paginationQuery, skipOf, type Page } from '../http/pagination';
 import { route, type RouteDefinition } from '../http/route';
 import { getRegionWithin } from '../regions/service';
 import { AuditEntry, type AuditDoc } from './model';
+import { strictObject } from '../http/schemas';
 
 const messages = {
   noAccess: '当前身份不能查看操作日志',
@@ -13,31 +14,27 @@ const messages = {
   badRange: '开始时间不能晚于结束时间',
 };
 
-const auditQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    region: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' },
-    action: {
-      type: 'string',
-      title: '操作',
-      minLength: 1,
-      maxLength: 64,
-      pattern: '^[A-Za-z][A-Za-z0-9_.-]*$',
-    },
-    targetType: {
-      type: 'string',
-      title: '对象类型',
-      minLength: 1,
-      maxLength: 64,
-      pattern: '^[A-Za-z][A-Za-z0-9_.-]*$',
-    },
-    targetId: { type: 'string', title: '对象编号', minLength: 1, maxLength: 100 },
-    from: { type: 'string', title: '开始时间', format: 'date-time' },
-    to: { type: 'string', title: '结束时间', format: 'date-time' },
-    ...paginationQuery,
+const auditQuery = strictObject({
+  region: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' },
+  action: {
+    type: 'string',
+    title: '操作',
+    minLength: 1,
+    maxLength: 64,
+    pattern: '^[A-Za-z][A-Za-z0-9_.-]*$',
   },
-} as const;
+  targetType: {
+    type: 'string',
+    title: '对象类型',
+    minLength: 1,
+    maxLength: 64,
+    pattern: '^[A-Za-z][A-Za-z0-9_.-]*$',
+  },
+  targetId: { type: 'string', title: '对象编号', minLength: 1, maxLength: 100 },
+  from: { type: 'string', title: '开始时间', format: 'date-time' },
+  to: { type: 'string', title: '结束时间', format: 'date-time' },
+  ...paginationQuery,
+});
 
 export interface AuditQuery {
   region?: string;

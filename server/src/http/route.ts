@@ -216,6 +216,35 @@ function unexpectedBody(ctx: Context): boolean {
 const emptyObject: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
 const noFields = { query: compileValidator('query', emptyObject) };
 
+/** The fields every route of a feature shares (its tags, who may call it). */
+export type RouteCommon = Pick<RouteDefinition, 'auth'> & Partial<Pick<RouteDefinition, 'tags'>>;
+
+/**
+ * A feature's builder of routes that answer with what a service returns: each route gets `common`
+ * (auth, tags), and `answer(actor, input, ctx)`, given `actorOf(ctx)` (e.g. the access `Caller`) and
+ * the request as its schemas type it, returns the response body. For the many "validate, call the
+ * service for the caller, send its result" routes.
+ */
+export function answering<A>(common: RouteCommon, actorOf: (ctx: Context) => A) {
+  return <
+    const P extends JSONSchema | undefined = undefined,
+    const Q extends JSONSchema | undefined = undefined,
+    const B extends JSONSchema | undefined = undefined,
+  >(
+    definition: Omit<TypedRoute<P, Q, B>, 'handler' | 'auth'> & Partial<RouteCommon>,
+    answer: (actor: A, input: RouteInput<P, Q, B>, ctx: Context) => Promise<unknown>,
+  ): RouteDefinition => {
+    const erased: RouteDefinition = {
+      ...common,
+      ...(definition as Omit<RouteDefinition, 'handler' | 'auth'>),
+      handler: async (ctx, input) => {
+        ctx.body = await answer(actorOf(ctx), input, ctx);
+      },
+    };
+    return erased;
+  };
+}
+
 /**
  * A route whose answer is the body: `answer(ctx, params)` (the path parameters as validated by
  * `route.params`, typed from it) becomes the response body; status, schemas and the rest are `route`'s.

@@ -4,18 +4,12 @@ import { authOf } from '../accounts/auth';
 import { paginationQuery } from '../http/pagination';
 import { route, type RouteDefinition } from '../http/route';
 import { listUserMessages, markUserMessageRead } from './service';
+import { strictObject } from '../http/schemas';
 
-const listQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { ...paginationQuery, unread: { type: 'boolean', title: '仅未读' } },
-} as const;
-const idParams = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id'],
-  properties: { id: { type: 'string', title: '消息编号', minLength: 1, maxLength: 200 } },
-} as const;
+const listQuery = strictObject({ ...paginationQuery, unread: { type: 'boolean', title: '仅未读' } });
+const idParams = strictObject({ id: { type: 'string', title: '消息编号', minLength: 1, maxLength: 200 } }, [
+  'id',
+]);
 
 export function userMessageRoutes(deps: FeatureDeps): RouteDefinition[] {
   const common = { tags: ['站内消息'], auth: 'user' as const };

@@ -17,6 +17,7 @@ import {
   type MonthlyCaller,
   type MonthlyDeps,
 } from './service';
+import { strictObject } from '../http/schemas';
 
 const messages = {
   filenameRequired: '请在查询参数 filename 中给出附件文件名（以文件内容为请求体上传）',
@@ -24,39 +25,23 @@ const messages = {
 
 const month = { type: 'string', title: '月份', pattern: '^\\d{4}-\\d{2}$' } as const;
 const code = { type: 'string', title: '省级地区代码', pattern: '^\\d{6}$' } as const;
-const monthParams = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['month'],
-  properties: { month },
-} as const;
-const reportParams = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['month', 'code'],
-  properties: { month, code },
-} as const;
-const attachmentParams = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['month', 'code', 'attachmentId'],
-  properties: {
+const monthParams = strictObject({ month }, ['month']);
+const reportParams = strictObject({ month, code }, ['month', 'code']);
+const attachmentParams = strictObject(
+  {
     month,
     code,
     attachmentId: { type: 'string', title: '附件编号', pattern: '^[0-9a-fA-F]{24}$' },
   },
-} as const;
-const contentBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['content'],
-  properties: { content: { type: 'string', title: '月报正文', minLength: 1, maxLength: 200_000 } },
-} as const;
-const uploadQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { filename: { type: 'string', title: '附件文件名', minLength: 1, maxLength: 200 } },
-} as const;
+  ['month', 'code', 'attachmentId'],
+);
+const contentBody = strictObject(
+  { content: { type: 'string', title: '月报正文', minLength: 1, maxLength: 200_000 } },
+  ['content'],
+);
+const uploadQuery = strictObject({
+  filename: { type: 'string', title: '附件文件名', minLength: 1, maxLength: 200 },
+});
 
 export function monthlyReportRoutes(deps: FeatureDeps & { attachmentsDir: string }): RouteDefinition[] {
   const service: MonthlyDeps = {

@@ -4,7 +4,7 @@ import { callerOf } from '../access/caller';
 import type { FeatureDeps } from '../app-deps';
 import { UnsupportedMediaTypeError, ValidationError } from '../http/errors';
 import { contentDisposition } from '../http/download';
-import { idRoute, route, type RouteDefinition, type RouteInput } from '../http/route';
+import { answering, idRoute, route, type RouteDefinition, type RouteInput } from '../http/route';
 import { drainRequest, formFileStream, multipartForm, type FormFile } from '../http/upload';
 import {
   ATTACHMENT_MAX_BYTES,
@@ -119,30 +119,29 @@ async function uploadAttachments(deps: NoticeDeps, ctx: Context, { params, query
 export function noticeRoutes(deps: NoticeRouteDeps): RouteDefinition[] {
   const service: NoticeDeps = { clock: deps.clock, store: new AttachmentStore(deps.attachmentsDir) };
   const common = { tags: messages.tags, auth: 'user' as const };
+  const answer = answering(common, callerOf);
   return [
-    route({
-      ...common,
-      method: 'get',
-      path: '/notices',
-      summary: '通知公告：box=received 为发给我的（带已读标记），box=sent 为本地区发出的（含草稿）',
-      query: listNoticesQuery,
-      handler: async (ctx, { query }) => {
-        ctx.body = await listNotices(callerOf(ctx), query);
+    answer(
+      {
+        method: 'get',
+        path: '/notices',
+        summary: '通知公告：box=received 为发给我的（带已读标记），box=sent 为本地区发出的（含草稿）',
+        query: listNoticesQuery,
       },
-    }),
-    route({
-      ...common,
-      method: 'post',
-      path: '/notices',
-      summary:
-        '创建通知公告（标题、富文本内容、接收范围：本级及下级的地区管理员级别与学校类型）；draft=true 先存草稿，上传附件后再发布',
-      body: createNoticeBody,
-      responses: { 201: { description: '已创建（默认同时发布）' } },
-      status: 201,
-      handler: async (ctx, { body }) => {
-        ctx.body = await createNotice(service, callerOf(ctx), body);
+      (caller, { query }) => listNotices(caller, query),
+    ),
+    answer(
+      {
+        method: 'post',
+        path: '/notices',
+        summary:
+          '创建通知公告（标题、富文本内容、接收范围：本级及下级的地区管理员级别与学校类型）；draft=true 先存草稿，上传附件后再发布',
+        body: createNoticeBody,
+        responses: { 201: { description: '已创建（默认同时发布）' } },
+        status: 201,
       },
-    }),
+      (caller, { body }) => createNotice(service, caller, body),
+    ),
     idRoute(
       {
         ...common,
@@ -216,15 +215,14 @@ export function noticeRoutes(deps: NoticeRouteDeps): RouteDefinition[] {
         ctx.body = file.stream;
       },
     }),
-    route({
-      ...common,
-      method: 'delete',
-      path: '/notices/:id/attachments/:attachmentId',
-      summary: '删除附件',
-      params: attachmentParams,
-      handler: async (ctx, { params: { id, attachmentId } }) => {
-        ctx.body = await removeAttachment(service, callerOf(ctx), id, attachmentId);
+    answer(
+      {
+        method: 'delete',
+        path: '/notices/:id/attachments/:attachmentId',
+        summary: '删除附件',
+        params: attachmentParams,
       },
-    }),
+      (caller, { params: { id, attachmentId } }) => removeAttachment(service, caller, id, attachmentId),
+    ),
   ];
 }

@@ -7,28 +7,25 @@ import { route, type RouteDefinition } from '../http/route';
 import { createCaptcha } from './captcha';
 import { RecordingEmailSender, type EmailSender } from './email';
 import { requestEmailReset, resetPasswordByEmail } from './service';
+import { strictObject } from '../http/schemas';
 
 const email = { type: 'string', title: '电子邮箱', format: 'email', maxLength: 100 } as const;
-const emailCodeBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['email', 'captchaId', 'captcha'],
-  properties: {
+const emailCodeBody = strictObject(
+  {
     email,
     captchaId: { type: 'string', title: '图形验证码编号', minLength: 10, maxLength: 60 },
     captcha: { type: 'string', title: '图形验证码', minLength: 1, maxLength: 10 },
   },
-} as const;
-const resetBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['email', 'code', 'newPassword'],
-  properties: {
+  ['email', 'captchaId', 'captcha'],
+);
+const resetBody = strictObject(
+  {
     email,
     code: { type: 'string', title: '邮箱验证码', pattern: '^\\d{6}$' },
     newPassword: { type: 'string', title: '新密码', minLength: 8, maxLength: 128 },
   },
-} as const;
+  ['email', 'code', 'newPassword'],
+);
 
 export function emailResetRoutes(deps: AuthDeps & { email: EmailSender }): RouteDefinition[] {
   const common = { auth: 'public' as const, tags: ['账号'] };

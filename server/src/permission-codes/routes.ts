@@ -4,7 +4,7 @@ import type { FeatureDeps } from '../app-deps';
 import type { ActionContext } from '../schools/admin-accounts';
 import { actionOf } from '../access/caller';
 import { authOf } from '../accounts/auth';
-import { idRoute, route, type RouteDefinition } from '../http/route';
+import { answering, idRoute, route, type RouteDefinition } from '../http/route';
 import {
   bindCodeBody,
   codeIdParams,
@@ -25,6 +25,7 @@ import {
 export function permissionCodeRoutes(deps: FeatureDeps): RouteDefinition[] {
   const action = (ctx: Context): ActionContext => actionOf(ctx, deps.clock);
   const common = { tags: ['权限码'], auth: 'user' as const };
+  const answer = answering(common, action);
   return [
     route({
       ...common,
@@ -69,17 +70,16 @@ export function permissionCodeRoutes(deps: FeatureDeps): RouteDefinition[] {
         ctx.body = await bindCode(action(ctx), authOf(ctx).user, ctx.state.token as string, body);
       },
     }),
-    route({
-      ...common,
-      tags: ['地区'],
-      method: 'delete',
-      path: '/regions/:code/admins/:userId',
-      summary: '删除地区的已绑定管理员（之后可发放新的权限码）',
-      params: regionAdminParams,
-      handler: async (ctx, { params: { code, userId } }) => {
-        ctx.body = await removeRegionAdmin(action(ctx), code, userId);
+    answer(
+      {
+        tags: ['地区'],
+        method: 'delete',
+        path: '/regions/:code/admins/:userId',
+        summary: '删除地区的已绑定管理员（之后可发放新的权限码）',
+        params: regionAdminParams,
       },
-    }),
+      (caller, { params: { code, userId } }) => removeRegionAdmin(caller, code, userId),
+    ),
     route({
       ...common,
       tags: ['地区'],

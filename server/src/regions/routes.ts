@@ -3,13 +3,11 @@ import { School } from '../schools/model';
 import { route, type RouteDefinition } from '../http/route';
 import { regionView } from './model';
 import { childrenOf, getRegionWithin } from './service';
+import { strictObject } from '../http/schemas';
 
-const codeParams = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['code'],
-  properties: { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
-} as const;
+const codeParams = strictObject({ code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } }, [
+  'code',
+]);
 
 export function regionRoutes(): RouteDefinition[] {
   return [

@@ -2,7 +2,7 @@
 import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
 import { contentDisposition, XLSX_MIME } from '../http/download';
-import { idRoute, route, type RouteDefinition } from '../http/route';
+import { answering, idRoute, route, type RouteDefinition } from '../http/route';
 import {
   addSchoolAdminBody,
   exportQuery,
@@ -28,6 +28,7 @@ import { authOf } from '../accounts/auth';
 export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
   const action = (ctx: Context): ActionContext => actionOf(ctx, deps.clock);
   const common = { tags: ['学校管理员账号'], auth: 'user' as const };
+  const answer = answering(common, action);
   return [
     route({
       ...common,
@@ -40,29 +41,27 @@ export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
         ctx.body = await listSchoolAdmins(authOf(ctx).binding, params.id, query.page, query.pageSize);
       },
     }),
-    route({
-      ...common,
-      method: 'post',
-      path: '/schools/:id/admins',
-      summary: '新增学校管理员（更换管理员：原管理员失效，初始密码 123456）',
-      params: schoolIdParams,
-      body: addSchoolAdminBody,
-      responses: { 201: { description: '已新增，返回登录名与初始密码' } },
-      status: 201,
-      handler: async (ctx, { params, body }) => {
-        ctx.body = await addSchoolAdmin(action(ctx), params.id, body.name);
+    answer(
+      {
+        method: 'post',
+        path: '/schools/:id/admins',
+        summary: '新增学校管理员（更换管理员：原管理员失效，初始密码 123456）',
+        params: schoolIdParams,
+        body: addSchoolAdminBody,
+        responses: { 201: { description: '已新增，返回登录名与初始密码' } },
+        status: 201,
       },
-    }),
-    route({
-      ...common,
-      method: 'delete',
-      path: '/schools/:id/admins/:userId',
-      summary: '移除学校的在任管理员（之后可发放新的权限码）',
-      params: schoolAdminParams,
-      handler: async (ctx, { params }) => {
-        ctx.body = await removeSchoolAdmin(action(ctx), params.id, params.userId);
+      (caller, { params, body }) => addSchoolAdmin(caller, params.id, body.name),
+    ),
+    answer(
+      {
+        method: 'delete',
+        path: '/schools/:id/admins/:userId',
+        summary: '移除学校的在任管理员（之后可发放新的权限码）',
+        params: schoolAdminParams,
       },
-    }),
+      (caller, { params }) => removeSchoolAdmin(caller, params.id, params.userId),
+    ),
     route({
       ...common,
       method: 'post',

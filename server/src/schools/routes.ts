@@ -2,7 +2,7 @@
 // only translate between HTTP and the service.
 import { callerOf } from '../access/caller';
 import type { FeatureDeps } from '../app-deps';
-import { idRoute, route, type RouteDefinition } from '../http/route';
+import { answering, idRoute, route, type RouteDefinition } from '../http/route';
 import { sendWorkbook, sendWorkbookBuffer } from '../http/download';
 import { readUpload } from '../http/upload';
 import {
@@ -44,30 +44,29 @@ const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
   const common = { tags: messages.tags, auth: 'user' as const };
+  const answer = answering(common, callerOf);
   return [
-    route({
-      ...common,
-      method: 'get',
-      path: '/schools',
-      summary:
-        '学校列表（管辖范围内；按地区、直管、类型、初始化、填报、疑似问题、办别、状态、最后更新时间、名称筛选）',
-      query: listSchoolsQuery,
-      handler: async (ctx, { query }) => {
-        ctx.body = await listSchools(deps, callerOf(ctx), query);
+    answer(
+      {
+        method: 'get',
+        path: '/schools',
+        summary:
+          '学校列表（管辖范围内；按地区、直管、类型、初始化、填报、疑似问题、办别、状态、最后更新时间、名称筛选）',
+        query: listSchoolsQuery,
       },
-    }),
-    route({
-      ...common,
-      method: 'post',
-      path: '/schools',
-      summary: '新增学校（同时生成学校管理员账号，初始密码 123456）',
-      body: createSchoolBody,
-      responses: { 201: { description: '已创建：{ school, admin: { loginName, initialPassword } }' } },
-      status: 201,
-      handler: async (ctx, { body }) => {
-        ctx.body = await createSchool(deps, callerOf(ctx), body);
+      (caller, { query }) => listSchools(deps, caller, query),
+    ),
+    answer(
+      {
+        method: 'post',
+        path: '/schools',
+        summary: '新增学校（同时生成学校管理员账号，初始密码 123456）',
+        body: createSchoolBody,
+        responses: { 201: { description: '已创建：{ school, admin: { loginName, initialPassword } }' } },
+        status: 201,
       },
-    }),
+      (caller, { body }) => createSchool(deps, caller, body),
+    ),
     {
       ...common,
       method: 'get',
@@ -110,39 +109,36 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
       },
       (ctx, id) => getSchool(deps, callerOf(ctx), id),
     ),
-    route({
-      ...common,
-      method: 'patch',
-      path: '/schools/:id',
-      summary: '修改学校基本信息与学校状态（正常、暂停招生、被合并、撤销）',
-      params: schoolIdParams,
-      body: updateSchoolBody,
-      handler: async (ctx, { body, params }) => {
-        ctx.body = await updateSchool(deps, callerOf(ctx), params.id, body);
+    answer(
+      {
+        method: 'patch',
+        path: '/schools/:id',
+        summary: '修改学校基本信息与学校状态（正常、暂停招生、被合并、撤销）',
+        params: schoolIdParams,
+        body: updateSchoolBody,
       },
-    }),
-    route({
-      ...common,
-      method: 'delete',
-      path: '/schools/:id',
-      summary: '删除未初始化的学校及其管理员账号（已初始化的学校只有全国管理员可强制删除，须填原因）',
-      params: schoolIdParams,
-      query: deleteSchoolQuery,
-      handler: async (ctx, { query, params }) => {
-        ctx.body = await deleteSchool(deps, callerOf(ctx), params.id, query);
+      (caller, { body, params }) => updateSchool(deps, caller, params.id, body),
+    ),
+    answer(
+      {
+        method: 'delete',
+        path: '/schools/:id',
+        summary: '删除未初始化的学校及其管理员账号（已初始化的学校只有全国管理员可强制删除，须填原因）',
+        params: schoolIdParams,
+        query: deleteSchoolQuery,
       },
-    }),
-    route({
-      ...common,
-      method: 'post',
-      path: '/schools/:id/transfer',
-      summary: '学校转移（须由原所属地区与转入地区的共同上级管理员操作）',
-      params: schoolIdParams,
-      body: transferSchoolBody,
-      handler: async (ctx, { body, params }) => {
-        ctx.body = await transferSchool(deps, callerOf(ctx), params.id, body.regionCode);
+      (caller, { query, params }) => deleteSchool(deps, caller, params.id, query),
+    ),
+    answer(
+      {
+        method: 'post',
+        path: '/schools/:id/transfer',
+        summary: '学校转移（须由原所属地区与转入地区的共同上级管理员操作）',
+        params: schoolIdParams,
+        body: transferSchoolBody,
       },
-    }),
+      (caller, { body, params }) => transferSchool(deps, caller, params.id, body.regionCode),
+    ),
     route({
       ...common,
       method: 'get',

@@ -2,7 +2,7 @@
 import { callerOf } from '../access/caller';
 import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
-import { route, type RouteDefinition } from '../http/route';
+import { answering, route, type RouteDefinition } from '../http/route';
 import { applicationBody, schoolParams, schoolTeachersQuery, teacherParams, verifyBody } from './schemas';
 import { applyAsTeacher, listSchoolTeachers, myTeacher, verifyTeacher } from './service';
 
@@ -12,29 +12,28 @@ const messages = {
 
 export function teacherRoutes(deps: FeatureDeps): RouteDefinition[] {
   const common = { tags: messages.tags, auth: 'user' as const };
+  const answer = answering(common, callerOf);
   return [
-    route({
-      ...common,
-      method: 'get',
-      path: '/schools/:id/teachers',
-      summary: '学校的教师（按审核状态、职称、学段筛选，附各项计数；证件号、手机号脱敏）',
-      params: schoolParams,
-      query: schoolTeachersQuery,
-      handler: async (ctx, { params, query }) => {
-        ctx.body = await listSchoolTeachers(deps, callerOf(ctx), params.id, query);
+    answer(
+      {
+        method: 'get',
+        path: '/schools/:id/teachers',
+        summary: '学校的教师（按审核状态、职称、学段筛选，附各项计数；证件号、手机号脱敏）',
+        params: schoolParams,
+        query: schoolTeachersQuery,
       },
-    }),
-    route({
-      ...common,
-      method: 'post',
-      path: '/teachers/:id/verify',
-      summary: '审核教师认证（通过 / 不通过，不通过须填写原因；学校管理员）',
-      params: teacherParams,
-      body: verifyBody,
-      handler: async (ctx, { params, body }) => {
-        ctx.body = await verifyTeacher(deps, callerOf(ctx), params.id, body);
+      (caller, { params, query }) => listSchoolTeachers(deps, caller, params.id, query),
+    ),
+    answer(
+      {
+        method: 'post',
+        path: '/teachers/:id/verify',
+        summary: '审核教师认证（通过 / 不通过，不通过须填写原因；学校管理员）',
+        params: teacherParams,
+        body: verifyBody,
       },
-    }),
+      (caller, { params, body }) => verifyTeacher(deps, caller, params.id, body),
+    ),
     route({
       ...common,
       method: 'post',

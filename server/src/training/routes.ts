@@ -4,7 +4,7 @@ import { callerOf } from '../access/caller';
 import { authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { recordAudit } from '../audit/service';
-import { idRoute, route, type RouteDefinition } from '../http/route';
+import { answering, idRoute, route, type RouteDefinition } from '../http/route';
 import { sendWorkbook, XLSX_MIME } from '../http/download';
 import { drainOnError, readUpload, uploadedFile } from '../http/upload';
 import { writeStatsWorkbook, writeTeachersWorkbook, statsFileName, teachersFileName } from './export';
@@ -49,29 +49,28 @@ const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
   const common = { tags: messages.tags, auth: 'user' as const };
+  const answer = answering(common, callerOf);
   return [
-    route({
-      ...common,
-      method: 'post',
-      path: '/trainings',
-      summary: '创建培训（国家级、省级的超级管理员、专项管理员或管理员）',
-      body: createTrainingBody,
-      responses: { 201: { description: '已创建' } },
-      status: 201,
-      handler: async (ctx, { body }) => {
-        ctx.body = await createTraining(deps, callerOf(ctx), body);
+    answer(
+      {
+        method: 'post',
+        path: '/trainings',
+        summary: '创建培训（国家级、省级的超级管理员、专项管理员或管理员）',
+        body: createTrainingBody,
+        responses: { 201: { description: '已创建' } },
+        status: 201,
       },
-    }),
-    route({
-      ...common,
-      method: 'get',
-      path: '/trainings',
-      summary: '培训列表（管辖范围内可见的培训；状态由当前时间得出：未开始/进行中/已结束）',
-      query: listTrainingsQuery,
-      handler: async (ctx, { query }) => {
-        ctx.body = await listTrainings(deps, callerOf(ctx), query);
+      (caller, { body }) => createTraining(deps, caller, body),
+    ),
+    answer(
+      {
+        method: 'get',
+        path: '/trainings',
+        summary: '培训列表（管辖范围内可见的培训；状态由当前时间得出：未开始/进行中/已结束）',
+        query: listTrainingsQuery,
       },
-    }),
+      (caller, { query }) => listTrainings(deps, caller, query),
+    ),
     idRoute(
       {
         ...common,
@@ -82,18 +81,17 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       },
       (ctx, id) => getTraining(deps, callerOf(ctx), id),
     ),
-    route({
-      ...common,
-      method: 'get',
-      path: '/trainings/:id/stats',
-      summary:
-        '按区域统计：当前区域、直接下级与「直属学校」的参训人数、参训率、学习人数、学习率、人均学时、完成学时人数及占比（比率为百分数，两位小数）',
-      params: trainingIdParams,
-      query: statsQuery,
-      handler: async (ctx, { params, query }) => {
-        ctx.body = await regionStats(deps, callerOf(ctx), params.id, query);
+    answer(
+      {
+        method: 'get',
+        path: '/trainings/:id/stats',
+        summary:
+          '按区域统计：当前区域、直接下级与「直属学校」的参训人数、参训率、学习人数、学习率、人均学时、完成学时人数及占比（比率为百分数，两位小数）',
+        params: trainingIdParams,
+        query: statsQuery,
       },
-    }),
+      (caller, { params, query }) => regionStats(deps, caller, params.id, query),
+    ),
     route({
       ...common,
       method: 'get',
@@ -108,18 +106,17 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
         sendWorkbook(ctx, statsFileName(stats), (out) => writeStatsWorkbook(out, stats));
       },
     }),
-    route({
-      ...common,
-      method: 'get',
-      path: '/trainings/:id/teachers',
-      summary:
-        '按学员查看：账号（脱敏）、姓名、学校、区域、学段、学科、获得学时、实际学习时长；按姓名搜索、分页',
-      params: trainingIdParams,
-      query: teachersQuery,
-      handler: async (ctx, { params, query }) => {
-        ctx.body = await listTrainingTeachers(callerOf(ctx), params.id, query);
+    answer(
+      {
+        method: 'get',
+        path: '/trainings/:id/teachers',
+        summary:
+          '按学员查看：账号（脱敏）、姓名、学校、区域、学段、学科、获得学时、实际学习时长；按姓名搜索、分页',
+        params: trainingIdParams,
+        query: teachersQuery,
       },
-    }),
+      (caller, { params, query }) => listTrainingTeachers(caller, params.id, query),
+    ),
     route({
       ...common,
       method: 'get',
@@ -144,17 +141,16 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
         );
       },
     }),
-    route({
-      ...common,
-      method: 'get',
-      path: '/trainings/:id/schools/:schoolId/stats',
-      summary: '学校的培训统计：总体情况、各学段与各学科参训分布',
-      params: trainingSchoolParams,
-      query: schoolStatsQuery,
-      handler: async (ctx, { params, query }) => {
-        ctx.body = await schoolStats(deps, callerOf(ctx), params.id, params.schoolId, query);
+    answer(
+      {
+        method: 'get',
+        path: '/trainings/:id/schools/:schoolId/stats',
+        summary: '学校的培训统计：总体情况、各学段与各学科参训分布',
+        params: trainingSchoolParams,
+        query: schoolStatsQuery,
       },
-    }),
+      (caller, { params, query }) => schoolStats(deps, caller, params.id, params.schoolId, query),
+    ),
     route({
       ...common,
       method: 'post',
@@ -202,27 +198,25 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
         ctx.body = await myTrainings(deps, authOf(ctx).user);
       },
     },
-    route({
-      ...common,
-      method: 'get',
-      path: '/regions/:code/full-time-teachers',
-      summary: '专任教师数：本地区与直接下级（参训率的分母）',
-      params: regionParams,
-      handler: async (ctx, { params }) => {
-        ctx.body = await getFullTimeTeachers(callerOf(ctx), params.code);
+    answer(
+      {
+        method: 'get',
+        path: '/regions/:code/full-time-teachers',
+        summary: '专任教师数：本地区与直接下级（参训率的分母）',
+        params: regionParams,
       },
-    }),
-    route({
-      ...common,
-      method: 'put',
-      path: '/regions/:code/full-time-teachers',
-      summary: '设置专任教师数（省级或国家级管理员，管辖范围内；null 表示清除）',
-      params: regionParams,
-      body: fullTimeBody,
-      handler: async (ctx, { params, body }) => {
-        ctx.body = await putFullTimeTeachers(deps, callerOf(ctx), params.code, body.count);
+      (caller, { params }) => getFullTimeTeachers(caller, params.code),
+    ),
+    answer(
+      {
+        method: 'put',
+        path: '/regions/:code/full-time-teachers',
+        summary: '设置专任教师数（省级或国家级管理员，管辖范围内；null 表示清除）',
+        params: regionParams,
+        body: fullTimeBody,
       },
-    }),
+      (caller, { params, body }) => putFullTimeTeachers(deps, caller, params.code, body.count),
+    ),
     route({
       ...common,
       method: 'post',

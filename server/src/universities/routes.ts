@@ -6,34 +6,28 @@ import type { FeatureDeps } from '../app-deps';
 import { idRoute, route, type RouteDefinition } from '../http/route';
 import { DISPLAY_NAME } from '../http/validation';
 import { addUniversityStaff, designateUniversity, listUniversityStaff } from './service';
+import { strictObject } from '../http/schemas';
 
-const idParams = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id'],
-  properties: { id: { type: 'string', title: '学校 ID', pattern: '^[0-9a-f]{24}$' } },
-} as const;
-const designateBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['higherEducation'],
-  properties: {
+const idParams = strictObject({ id: { type: 'string', title: '学校 ID', pattern: '^[0-9a-f]{24}$' } }, [
+  'id',
+]);
+const designateBody = strictObject(
+  {
     higherEducation: {
       type: ['string', 'null'],
       title: '高等学校类别',
       enum: ['provincial', 'ministry', null],
     },
   },
-} as const;
-const staffBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['role'],
-  properties: {
+  ['higherEducation'],
+);
+const staffBody = strictObject(
+  {
     role: { type: 'string', title: '角色', enum: ['auditor', 'inspector'] },
     name: { type: 'string', title: '姓名', minLength: 2, maxLength: 30, [DISPLAY_NAME]: true },
   },
-} as const;
+  ['role'],
+);
 
 export function universityRoutes(deps: FeatureDeps): RouteDefinition[] {
   const common = { tags: ['高等学校'], auth: 'user' as const };

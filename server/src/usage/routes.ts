@@ -3,25 +3,19 @@ import { authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { route, type RouteDefinition } from '../http/route';
 import { usageOf } from './service';
+import { strictObject } from '../http/schemas';
 
 const day = (title: string) => ({ type: 'string', title, format: 'date' }) as const;
 
-const usageQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    activeDays: { type: 'integer', title: '活跃天数', minimum: 1, maximum: 365 },
-    from: day('开始日期'),
-    to: day('结束日期'),
-  },
-} as const;
+const usageQuery = strictObject({
+  activeDays: { type: 'integer', title: '活跃天数', minimum: 1, maximum: 365 },
+  from: day('开始日期'),
+  to: day('结束日期'),
+});
 
-const codeParams = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['code'],
-  properties: { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
-} as const;
+const codeParams = strictObject({ code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } }, [
+  'code',
+]);
 
 export function usageRoutes(deps: FeatureDeps): RouteDefinition[] {
   return [
