@@ -3,7 +3,7 @@
 import { callerOf } from '../access/caller';
 import type { FeatureDeps } from '../app-deps';
 import { answering, idRoute, route, type RouteDefinition } from '../http/route';
-import { sendWorkbook, sendWorkbookBuffer } from '../http/download';
+import { sendWorkbook, sendWorkbookBuffer, workbookExport } from '../http/download';
 import { readUpload } from '../http/upload';
 import {
   createSchoolBody,
@@ -141,13 +141,12 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
     ),
     route({
       ...common,
+      ...workbookExport,
       method: 'get',
       path: '/regions/:code/schools/export',
-      timeoutMs: LONG_REQUEST_MS,
       summary: '导出地区（直管）学校及学校管理员账号（XLSX，流式）',
       params: regionCodeParams,
       query: exportSchoolsQuery,
-      responses: { 200: { description: XLSX_MIME } },
       handler: async (ctx, { params, query }) => {
         const region = await exportableRegion(callerOf(ctx), params.code);
         const [admins, regions] = await Promise.all([

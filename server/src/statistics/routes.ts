@@ -5,7 +5,7 @@ import type { FeatureDeps } from '../app-deps';
 import { route, type RouteDefinition } from '../http/route';
 import { LONG_REQUEST_MS } from '../http/time-limit';
 import { defaultPeriod, regionWithin } from '../reports/progress-view';
-import { sendWorkbook, XLSX_MIME } from '../http/download';
+import { sendWorkbook, workbookExport } from '../http/download';
 import { schoolListFileName, writeSchoolListWorkbook } from './export';
 import { rebuildStatistics } from './rollups';
 import * as s from './schemas';
@@ -76,13 +76,12 @@ export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
     }),
     route({
       ...common,
+      ...workbookExport,
       method: 'get',
       path: '/regions/:code/statistics/schools/export',
-      timeoutMs: LONG_REQUEST_MS,
       summary: '导出列表模式的学校明细（XLSX，流式）',
       params: s.regionCodeParams,
       query: s.schoolExportQuery,
-      responses: { 200: { description: XLSX_MIME } },
       handler: async (ctx, { params, query }) => {
         const list = await statisticsSchools(sd, authOf(ctx), params.code, query);
         sendWorkbook(ctx, schoolListFileName(list), (out) => writeSchoolListWorkbook(out, list));

@@ -5,7 +5,7 @@ import { authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { recordAudit } from '../audit/service';
 import { answering, idRoute, route, type RouteDefinition } from '../http/route';
-import { sendWorkbook, XLSX_MIME } from '../http/download';
+import { sendWorkbook, workbookExport } from '../http/download';
 import { drainOnError, readUpload, uploadedFile } from '../http/upload';
 import { writeStatsWorkbook, writeTeachersWorkbook, statsFileName, teachersFileName } from './export';
 import { importTrainingRecords, readFullTimeRows } from './import';
@@ -94,13 +94,12 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
     ),
     route({
       ...common,
+      ...workbookExport,
       method: 'get',
       path: '/trainings/:id/stats/export',
-      timeoutMs: LONG_REQUEST_MS,
       summary: '导出按区域统计（XLSX）',
       params: trainingIdParams,
       query: statsQuery,
-      responses: { 200: { description: XLSX_MIME } },
       handler: async (ctx, { params, query }) => {
         const stats = await regionStats(deps, callerOf(ctx), params.id, query);
         sendWorkbook(ctx, statsFileName(stats), (out) => writeStatsWorkbook(out, stats));
@@ -119,13 +118,12 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
     ),
     route({
       ...common,
+      ...workbookExport,
       method: 'get',
       path: '/trainings/:id/teachers/export',
-      timeoutMs: LONG_REQUEST_MS,
       summary: '导出按学员明细（XLSX，流式）',
       params: trainingIdParams,
       query: teachersExportQuery,
-      responses: { 200: { description: XLSX_MIME } },
       handler: async (ctx, { params, query }) => {
         const caller = callerOf(ctx);
         const { training, regions } = await visibleTraining(caller, params.id);
