@@ -4,7 +4,6 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { accountRoutes } from './accounts/routes';
 import type { AuthDeps } from './accounts/service';
-import type { Clock } from './clock';
 import { errorHandler } from './http/error-handler';
 import { apiJson } from './http/json';
 import { buildOpenApi } from './http/openapi';
@@ -50,13 +49,11 @@ import { DEFAULT_CALENDAR, type CalendarConfig } from '@eduprogress/shared';
 export const API_VERSION = '0.1.0';
 export const API_PREFIX = '/api/v1';
 
-export interface AppDeps {
+/** What the app is built from: the auth settings (clock, token lifetimes: AuthDeps) and the rest. */
+export interface AppDeps extends AuthDeps {
   logger: Logger;
-  clock: Clock;
   database: DatabaseInfo;
   startedAt: Date;
-  accessTokenTtlSeconds: number;
-  refreshTokenTtlSeconds: number;
   trustProxy?: boolean;
   /** The reporting calendar; the 2019 quarterly rules by default. */
   calendar?: CalendarConfig;

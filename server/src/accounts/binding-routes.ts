@@ -2,32 +2,30 @@
 // bindings. Moved out of the school-admin routes (now schools/admin-routes.ts); the service is bindings.ts.
 import type { FeatureDeps } from '../app-deps';
 import { actionOf } from '../access/caller';
-import { input, type RouteDefinition } from '../http/route';
-import type { JsonSchema } from '../http/validation';
+import { route, type RouteDefinition } from '../http/route';
 import { authOf } from './auth';
 import { switchBinding } from './bindings';
+import { strictObject } from '../http/schemas';
 
-export const switchBindingBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['bindingId'],
-  properties: { bindingId: { type: 'string', pattern: '^[0-9a-fA-F]{24}$', title: '身份编号' } },
-};
+export const switchBindingBody = strictObject(
+  { bindingId: { type: 'string', pattern: '^[0-9a-fA-F]{24}$', title: '身份编号' } },
+  ['bindingId'],
+);
 
 export function bindingRoutes(deps: FeatureDeps): RouteDefinition[] {
   return [
-    {
+    route({
       tags: ['账号'],
       auth: 'user',
       method: 'post',
       path: '/me/binding',
       summary: '切换当前身份（同一人持有多个地区/学校身份时）',
       body: switchBindingBody,
-      handler: async (ctx) => {
+      handler: async (ctx, { body }) => {
         const { user } = authOf(ctx);
-        const { bindingId } = input<{ bindingId: string }>(ctx).body;
+        const { bindingId } = body;
         ctx.body = await switchBinding(actionOf(ctx, deps.clock), user, ctx.state.token as string, bindingId);
       },
-    },
+    }),
   ];
 }

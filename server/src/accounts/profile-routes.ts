@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/service';
-import { input, type RouteDefinition } from '../http/route';
+import { route, type RouteDefinition } from '../http/route';
 import { actorOf, authOf } from './auth';
 import { userView } from './model';
 import {
@@ -10,7 +10,6 @@ import {
   updateProfile,
   wechatLogin,
   type ProfileDeps,
-  type ProfileInput,
 } from './profile-service';
 import {
   forgotPasswordBody,
@@ -20,11 +19,10 @@ import {
   wechatCodeBody,
 } from './profile-schemas';
 import { RecordingSmsProvider } from './sms';
-import type { VerificationPurpose } from './verification';
 
 export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/auth/sms-code',
       auth: 'public',
@@ -33,16 +31,15 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
       body: smsCodeBody,
       status: 204,
       rateLimit: { name: 'sms', limit: 30, windowSeconds: 3600 },
-      handler: async (ctx) => {
-        const { mobile, purpose } = input<{ mobile: string; purpose: VerificationPurpose }>(ctx).body;
+      handler: async (ctx, { body: { mobile, purpose } }) => {
         await requestSmsCode(deps, purpose, mobile);
         // Development only (no SMS gateway configured): the recording provider's code goes back in a
         // header so the mini-program's dev build can show it (a real gateway never does this).
         const devCode = deps.sms instanceof RecordingSmsProvider ? deps.sms.lastCodeFor(mobile) : undefined;
         if (devCode) ctx.set('X-Dev-Sms-Code', devCode);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/auth/register',
       auth: 'public',
@@ -50,8 +47,7 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
       tags: ['账号'],
       body: registerBody,
       responses: { 201: { description: '注册成功，已登录' } },
-      handler: async (ctx) => {
-        const body = input<{ mobile: string; code: string; password: string; name: string }>(ctx).body;
+      handler: async (ctx, { body }) => {
         const result = await register(deps, body);
         await recordAudit(
           deps.clock,
@@ -67,8 +63,8 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
         ctx.status = 201;
         ctx.body = result;
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/auth/forgot-password',
       auth: 'public',
@@ -76,11 +72,11 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
       tags: ['账号'],
       body: forgotPasswordBody,
       status: 204,
-      handler: async (ctx) => {
-        await forgotPassword(deps, input<{ mobile: string; code: string; newPassword: string }>(ctx).body);
+      handler: async (ctx, { body }) => {
+        await forgotPassword(deps, body);
       },
-    },
-    {
+    }),
+    route({
       method: 'put',
       path: '/me/profile',
       firstLogin: true,
@@ -88,9 +84,9 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
       tags: ['账号'],
       auth: 'user',
       body: profileBody,
-      handler: async (ctx) => {
+      handler: async (ctx, { body }) => {
         const { user, binding } = authOf(ctx);
-        const updated = await updateProfile(deps, user, input<ProfileInput>(ctx).body);
+        const updated = await updateProfile(deps, user, body);
         const pick = (u: typeof user) => ({
           name: u.name,
           gender: u.gender,
@@ -113,8 +109,8 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
         });
         ctx.body = { user: userView(updated) };
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/auth/wechat/login',
       auth: 'public',
@@ -122,11 +118,11 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
       tags: ['账号'],
       body: wechatCodeBody,
       rateLimit: { name: 'login', limit: 60, windowSeconds: 60 },
-      handler: async (ctx) => {
-        ctx.body = await wechatLogin(deps, input<{ code: string }>(ctx).body.code);
+      handler: async (ctx, { body }) => {
+        ctx.body = await wechatLogin(deps, body.code);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/me/wechat',
       firstLogin: true,
@@ -135,9 +131,9 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
       auth: 'user',
       body: wechatCodeBody,
       status: 204,
-      handler: async (ctx) => {
+      handler: async (ctx, { body }) => {
         const { user } = authOf(ctx);
-        await linkWechat(deps, user._id, input<{ code: string }>(ctx).body.code);
+        await linkWechat(deps, user._id, body.code);
         await recordAudit(deps.clock, actorOf(ctx), {
           action: 'user.linkWechat',
           targetType: 'user',
@@ -147,6 +143,6 @@ export function profileRoutes(deps: ProfileDeps): RouteDefinition[] {
           after: { wechatLinked: true },
         });
       },
-    },
+    }),
   ];
 }

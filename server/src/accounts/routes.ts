@@ -1,6 +1,6 @@
 import { hit } from '../http/rate-limit';
 import type { RouteDefinition } from '../http/route';
-import { input } from '../http/route';
+import { route } from '../http/route';
 import { authOf } from './auth';
 import { meView } from './bindings';
 import { changePassword, login, logout, refresh, type AuthDeps } from './service';
@@ -8,7 +8,7 @@ import { changePasswordBody, loginBody, refreshBody } from './schemas';
 
 export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/auth/login',
       auth: 'public',
@@ -16,24 +16,24 @@ export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
       tags: ['账号'],
       body: loginBody,
       rateLimit: { name: 'login', limit: 60, windowSeconds: 60 },
-      handler: async (ctx) => {
-        const { account, password } = input<{ account: string; password: string }>(ctx).body;
+      handler: async (ctx, { body }) => {
+        const { account, password } = body;
         // Per account (per IP: the rateLimit above), counted in the database so every instance shares them.
         await hit(deps.clock, `login:account:${account.trim().toLowerCase()}`, 20, 60);
         ctx.body = await login(deps, account, password);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/auth/refresh',
       auth: 'public',
       summary: '用刷新令牌换取新的令牌',
       tags: ['账号'],
       body: refreshBody,
-      handler: async (ctx) => {
-        ctx.body = await refresh(deps, input<{ refreshToken: string }>(ctx).body.refreshToken);
+      handler: async (ctx, { body }) => {
+        ctx.body = await refresh(deps, body.refreshToken);
       },
-    },
+    }),
     {
       method: 'post',
       path: '/auth/logout',
@@ -46,7 +46,7 @@ export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
         await logout(ctx.state.token);
       },
     },
-    {
+    route({
       method: 'post',
       path: '/auth/password',
       firstLogin: true,
@@ -55,11 +55,10 @@ export function accountRoutes(deps: AuthDeps): RouteDefinition[] {
       auth: 'user',
       body: changePasswordBody,
       status: 204,
-      handler: async (ctx) => {
-        const { oldPassword, newPassword } = input<{ oldPassword: string; newPassword: string }>(ctx).body;
+      handler: async (ctx, { body: { oldPassword, newPassword } }) => {
         await changePassword(authOf(ctx).user, oldPassword, newPassword);
       },
-    },
+    }),
     {
       method: 'get',
       path: '/me',

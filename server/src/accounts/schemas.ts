@@ -1,7 +1,6 @@
-import type { JsonSchema } from '../http/validation';
 import { strictObject } from '../http/schemas';
 
-export const loginBody: JsonSchema = strictObject(
+export const loginBody = strictObject(
   {
     account: { type: 'string', title: '账号', minLength: 1, maxLength: 100 },
     password: { type: 'string', title: '密码', minLength: 1, maxLength: 128 },
@@ -9,12 +8,12 @@ export const loginBody: JsonSchema = strictObject(
   ['account', 'password'],
 );
 
-export const refreshBody: JsonSchema = strictObject(
+export const refreshBody = strictObject(
   { refreshToken: { type: 'string', title: '刷新令牌', minLength: 10, maxLength: 200 } },
   ['refreshToken'],
 );
 
-export const changePasswordBody: JsonSchema = strictObject(
+export const changePasswordBody = strictObject(
   {
     oldPassword: { type: 'string', title: '原密码', minLength: 1, maxLength: 128 },
     newPassword: { type: 'string', title: '新密码', minLength: 8, maxLength: 128 },

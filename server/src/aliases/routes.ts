@@ -2,7 +2,7 @@
 import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
 import { actorOf, authOf } from '../accounts/auth';
-import { idRoute, input, type RouteDefinition } from '../http/route';
+import { idRoute, route, type RouteDefinition } from '../http/route';
 import { LONG_REQUEST_MS } from '../http/time-limit';
 import { readUpload } from '../http/upload';
 import { addAliasBody, aliasParams, userIdParams } from './schemas';
@@ -35,7 +35,7 @@ export function aliasRoutes(deps: FeatureDeps): RouteDefinition[] {
       },
       (ctx, id) => listAliases(ac(ctx), id),
     ),
-    {
+    route({
       ...common,
       method: 'post',
       path: '/users/:id/aliases',
@@ -43,25 +43,23 @@ export function aliasRoutes(deps: FeatureDeps): RouteDefinition[] {
       params: userIdParams,
       body: addAliasBody,
       responses: { 201: { description: '已增加' }, 200: { description: '该别名已属于此账号' } },
-      handler: async (ctx) => {
-        const { params, body } = input<{ alias: string }, unknown, { id: string }>(ctx);
+      handler: async (ctx, { params, body }) => {
         const result = await addAlias(ac(ctx), params.id, body.alias);
         ctx.status = result.created ? 201 : 200;
         ctx.body = result.alias;
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'delete',
       path: '/users/:id/aliases/:alias',
       summary: '删除账号的一个别名',
       params: aliasParams,
       status: 204,
-      handler: async (ctx) => {
-        const { params } = input<unknown, unknown, { id: string; alias: string }>(ctx);
+      handler: async (ctx, { params }) => {
         await removeAlias(ac(ctx), params.id, params.alias);
       },
-    },
+    }),
     {
       ...common,
       method: 'post',

@@ -3,10 +3,10 @@ import type { Binding } from '../accounts/model';
 import { authOf } from '../accounts/auth';
 import { ForbiddenError, ValidationError } from '../http/errors';
 import { paginationQuery, skipOf, type Page } from '../http/pagination';
-import { input, type RouteDefinition } from '../http/route';
-import type { JsonSchema } from '../http/validation';
+import { route, type RouteDefinition } from '../http/route';
 import { getRegionWithin } from '../regions/service';
 import { AuditEntry, type AuditDoc } from './model';
+import { strictObject } from '../http/schemas';
 
 const messages = {
   noAccess: '当前身份不能查看操作日志',
@@ -14,31 +14,27 @@ const messages = {
   badRange: '开始时间不能晚于结束时间',
 };
 
-const auditQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    region: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' },
-    action: {
-      type: 'string',
-      title: '操作',
-      minLength: 1,
-      maxLength: 64,
-      pattern: '^[A-Za-z][A-Za-z0-9_.-]*$',
-    },
-    targetType: {
-      type: 'string',
-      title: '对象类型',
-      minLength: 1,
-      maxLength: 64,
-      pattern: '^[A-Za-z][A-Za-z0-9_.-]*$',
-    },
-    targetId: { type: 'string', title: '对象编号', minLength: 1, maxLength: 100 },
-    from: { type: 'string', title: '开始时间', format: 'date-time' },
-    to: { type: 'string', title: '结束时间', format: 'date-time' },
-    ...paginationQuery,
+const auditQuery = strictObject({
+  region: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' },
+  action: {
+    type: 'string',
+    title: '操作',
+    minLength: 1,
+    maxLength: 64,
+    pattern: '^[A-Za-z][A-Za-z0-9_.-]*$',
   },
-};
+  targetType: {
+    type: 'string',
+    title: '对象类型',
+    minLength: 1,
+    maxLength: 64,
+    pattern: '^[A-Za-z][A-Za-z0-9_.-]*$',
+  },
+  targetId: { type: 'string', title: '对象编号', minLength: 1, maxLength: 100 },
+  from: { type: 'string', title: '开始时间', format: 'date-time' },
+  to: { type: 'string', title: '结束时间', format: 'date-time' },
+  ...paginationQuery,
+});
 
 export interface AuditQuery {
   region?: string;
@@ -114,17 +110,17 @@ export async function queryAudit(
 
 export function auditRoutes(): RouteDefinition[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/audit',
       summary: '操作日志（谁、以何身份、何时、对什么做了什么、前后差异），仅限管辖范围，最新在前',
       tags: ['操作日志'],
       auth: 'user',
       query: auditQuery,
-      handler: async (ctx) => {
+      handler: async (ctx, { query }) => {
         const { user, binding } = authOf(ctx);
-        ctx.body = await queryAudit(binding, String(user._id), input<unknown, AuditQuery>(ctx).query);
+        ctx.body = await queryAudit(binding, String(user._id), query);
       },
-    },
+    }),
   ];
 }

@@ -3,11 +3,10 @@
 import type { Context } from 'koa';
 import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
-import { idRoute, input, type RouteDefinition } from '../http/route';
+import { idRoute, route, type RouteDefinition } from '../http/route';
 import { LONG_REQUEST_MS } from '../http/time-limit';
 import { drainOnError, uploadedFile } from '../http/upload';
 import type { Caller } from '../schools/service';
-import type { SyncKind } from './model';
 import {
   createZoneBody,
   moveSchoolsBody,
@@ -26,7 +25,7 @@ import {
   requireNational,
   setSchoolCode,
 } from './service';
-import { createZone, listZones, moveSchoolsIntoZone, type CreateZoneInput } from './zones';
+import { createZone, listZones, moveSchoolsIntoZone } from './zones';
 
 const messages = { tags: ['基础数据同步'] };
 
@@ -40,7 +39,7 @@ function callerOf(ctx: Context): Caller {
 export function baseDataRoutes(deps: FeatureDeps): RouteDefinition[] {
   const common = { tags: messages.tags, auth: 'user' as const };
   return [
-    {
+    route({
       ...common,
       method: 'post',
       path: '/basedata/imports',
@@ -51,15 +50,14 @@ export function baseDataRoutes(deps: FeatureDeps): RouteDefinition[] {
         '上传教育部基础信息数据库共享数据（XLSX 或 CSV；学校按学校标识码，或行政区划）：逐行校验，返回将新增、关联、更名、迁移、撤销及不变的预览，不做更改（国家级管理员）',
       responses: { 201: { description: '预览：{ id, kind, state: previewed, rows, counts, items }' } },
       status: 201,
-      handler: async (ctx) => {
-        const { kind } = input<unknown, { kind: SyncKind }>(ctx).query;
+      handler: async (ctx, { query: { kind } }) => {
         const rows = await drainOnError(ctx, async () => {
           requireNational(callerOf(ctx));
           return readShare(kind, await uploadedFile(ctx, MAX_UPLOAD_BYTES));
         });
         ctx.body = await previewShare(deps, callerOf(ctx), kind, rows);
       },
-    },
+    }),
     {
       ...common,
       method: 'get',
@@ -99,18 +97,18 @@ export function baseDataRoutes(deps: FeatureDeps): RouteDefinition[] {
         ctx.body = await listZones(callerOf(ctx));
       },
     },
-    {
+    route({
       ...common,
       method: 'post',
       path: '/basedata/zones',
       body: createZoneBody,
       summary: '新建功能区：名称、自有代码、上级地区与上报层级（国家级管理员）',
       status: 201,
-      handler: async (ctx) => {
-        ctx.body = await createZone(deps, callerOf(ctx), input<CreateZoneInput>(ctx).body);
+      handler: async (ctx, { body }) => {
+        ctx.body = await createZone(deps, callerOf(ctx), body);
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'post',
       path: '/basedata/zones/:code/schools',
@@ -118,22 +116,20 @@ export function baseDataRoutes(deps: FeatureDeps): RouteDefinition[] {
       body: moveSchoolsBody,
       timeoutMs: LONG_REQUEST_MS,
       summary: '把学校迁入功能区（账号、教师、填报与进度随学校迁移）',
-      handler: async (ctx) => {
-        const { body, params } = input<{ schoolIds: string[] }, unknown, { code: string }>(ctx);
+      handler: async (ctx, { body, params }) => {
         ctx.body = await moveSchoolsIntoZone(deps, callerOf(ctx), params.code, body.schoolIds);
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'put',
       path: '/basedata/schools/:id/code',
       params: schoolIdParams,
       body: schoolCodeBody,
       summary: '手工设置或清除学校标识码（手工建立的学校；国家级管理员）',
-      handler: async (ctx) => {
-        const { body, params } = input<{ schoolCode: string | null }, unknown, { id: string }>(ctx);
+      handler: async (ctx, { body, params }) => {
         ctx.body = await setSchoolCode(deps, callerOf(ctx), params.id, body.schoolCode);
       },
-    },
+    }),
   ];
 }

@@ -1,24 +1,23 @@
 // JSON Schemas of the base-data sync routes; titles are the zh-CN labels validation messages quote.
-import type { JsonSchema } from '../http/validation';
 import { strictObject } from '../http/schemas';
 import { DISPLAY_NAME } from '../http/validation';
 import { SYNC_KINDS } from './model';
 
-const regionCode = (title: string): JsonSchema => ({ type: 'string', title, pattern: '^\\d{6}$' });
+const regionCode = (title: string) => ({ type: 'string', title, pattern: '^\\d{6}$' }) as const;
 
-export const shareQuery: JsonSchema = strictObject(
+export const shareQuery = strictObject(
   {
     kind: { type: 'string', title: '数据类别（schools 学校 / regions 行政区划）', enum: [...SYNC_KINDS] },
   },
   ['kind'],
 );
 
-export const syncIdParams: JsonSchema = strictObject(
+export const syncIdParams = strictObject(
   { id: { type: 'string', title: '同步批次', pattern: '^[0-9a-f-]{36}$' } },
   ['id'],
 );
 
-export const createZoneBody: JsonSchema = strictObject(
+export const createZoneBody = strictObject(
   {
     code: regionCode('功能区代码'),
     name: { type: 'string', title: '功能区名称', minLength: 2, maxLength: 30, [DISPLAY_NAME]: true },
@@ -28,9 +27,9 @@ export const createZoneBody: JsonSchema = strictObject(
   ['code', 'name', 'parentCode', 'reportsAt'],
 );
 
-export const zoneCodeParams: JsonSchema = strictObject({ code: regionCode('功能区代码') }, ['code']);
+export const zoneCodeParams = strictObject({ code: regionCode('功能区代码') }, ['code']);
 
-export const moveSchoolsBody: JsonSchema = strictObject(
+export const moveSchoolsBody = strictObject(
   {
     schoolIds: {
       type: 'array',
@@ -43,12 +42,12 @@ export const moveSchoolsBody: JsonSchema = strictObject(
   ['schoolIds'],
 );
 
-export const schoolIdParams: JsonSchema = strictObject(
+export const schoolIdParams = strictObject(
   { id: { type: 'string', title: '学校 ID', pattern: '^[0-9a-f]{24}$' } },
   ['id'],
 );
 
-export const schoolCodeBody: JsonSchema = strictObject(
+export const schoolCodeBody = strictObject(
   {
     schoolCode: { type: ['string', 'null'], title: '学校标识码', pattern: '^\\d{10}$' },
   },

@@ -1,23 +1,22 @@
 // Request shapes of the bot API (outbox drain, group binding).
 import { paginationQuery } from '../http/pagination';
-import type { JsonSchema } from '../http/validation';
 import { strictObject } from '../http/schemas';
 import { SUBSCRIPTION_TOPICS } from './deliveries';
 
-const roomId: JsonSchema = {
+const roomId = {
   type: 'string',
   title: '群聊编号',
   minLength: 1,
   maxLength: 128,
   pattern: '^\\S+$',
-};
+} as const;
 
-export const bindingCodeBody: JsonSchema = strictObject(
+export const bindingCodeBody = strictObject(
   { regionCode: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
   ['regionCode'],
 );
 
-export const bindRoomBody: JsonSchema = strictObject(
+export const bindRoomBody = strictObject(
   {
     // Case, spaces and dashes are forgiven: people retype codes in a chat.
     code: { type: 'string', title: '绑定码', minLength: 8, maxLength: 16, pattern: '^[0-9A-Za-z \\-]+$' },
@@ -27,11 +26,11 @@ export const bindRoomBody: JsonSchema = strictObject(
   ['code', 'roomId'],
 );
 
-export const roomParams: JsonSchema = strictObject({ roomId }, ['roomId']);
+export const roomParams = strictObject({ roomId }, ['roomId']);
 
-export const listRoomsQuery: JsonSchema = strictObject({ ...paginationQuery });
+export const listRoomsQuery = strictObject({ ...paginationQuery });
 
-export const leaseEventsQuery: JsonSchema = strictObject(
+export const leaseEventsQuery = strictObject(
   {
     consumer: {
       type: 'string',
@@ -52,16 +51,16 @@ export const leaseEventsQuery: JsonSchema = strictObject(
   ['consumer'],
 );
 
-export const eventParams: JsonSchema = strictObject(
+export const eventParams = strictObject(
   { id: { type: 'string', title: '事件编号', minLength: 1, maxLength: 300 } },
   ['id'],
 );
 
-export const leaseDeliveriesQuery: JsonSchema = strictObject(
+export const leaseDeliveriesQuery = strictObject(
   {
-    consumer: (leaseEventsQuery.properties as Record<string, JsonSchema>).consumer,
+    consumer: leaseEventsQuery.properties.consumer,
     limit: { type: 'integer', title: '最多领取条数', minimum: 1, maximum: 100, default: 20 },
-    leaseSeconds: (leaseEventsQuery.properties as Record<string, JsonSchema>).leaseSeconds,
+    leaseSeconds: leaseEventsQuery.properties.leaseSeconds,
     rooms: {
       type: 'string',
       title: '只领取这些群聊的投递（逗号分隔的群聊编号）',
@@ -71,12 +70,12 @@ export const leaseDeliveriesQuery: JsonSchema = strictObject(
   ['consumer'],
 );
 
-export const deliveryParams: JsonSchema = strictObject(
+export const deliveryParams = strictObject(
   { id: { type: 'string', title: '投递编号', minLength: 1, maxLength: 500 } },
   ['id'],
 );
 
-export const failDeliveryBody: JsonSchema = strictObject(
+export const failDeliveryBody = strictObject(
   {
     error: { type: 'string', title: '发送失败原因', minLength: 1, maxLength: 500 },
     retryInSeconds: { type: 'integer', title: '多少秒后重试', minimum: 0, maximum: 86400, default: 60 },
@@ -84,7 +83,7 @@ export const failDeliveryBody: JsonSchema = strictObject(
   ['error'],
 );
 
-export const subscriptionBody: JsonSchema = strictObject(
+export const subscriptionBody = strictObject(
   {
     topic: { type: 'string', title: '推送类型', enum: [...SUBSCRIPTION_TOPICS] },
     on: { type: 'boolean', title: '是否接收' },
@@ -92,12 +91,12 @@ export const subscriptionBody: JsonSchema = strictObject(
   ['topic', 'on'],
 );
 
-export const unbindRoomBody: JsonSchema = strictObject(
-  { code: (bindRoomBody.properties as Record<string, JsonSchema>).code, roomId },
-  ['code', 'roomId'],
-);
+export const unbindRoomBody = strictObject({ code: bindRoomBody.properties.code, roomId }, [
+  'code',
+  'roomId',
+]);
 
-export const regionSearchQuery: JsonSchema = strictObject(
+export const regionSearchQuery = strictObject(
   { q: { type: 'string', title: '地区名称', minLength: 1, maxLength: 30 } },
   ['q'],
 );

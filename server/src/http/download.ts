@@ -3,8 +3,19 @@
 import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
 import { XLSX_MIME } from '../files/spreadsheet';
+import { LONG_REQUEST_MS } from './time-limit';
 
 export { XLSX_MIME };
+
+/**
+ * The fields of a route that streams an XLSX export (spread into its definition): the long time
+ * limit (LONG_REQUEST_MS: a whole region's workbook outlasts an ordinary request) and the response
+ * type the OpenAPI document states.
+ */
+export const workbookExport = {
+  timeoutMs: LONG_REQUEST_MS,
+  responses: { 200: { description: XLSX_MIME } },
+};
 
 const messages = {
   exportFailed: 'workbook stream failed after the download began',

@@ -2,6 +2,7 @@
 // schemas that validate requests are exactly the schemas that are published.
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type { Clock } from '../clock';
 import { timeLimit } from './time-limit';
 import { ForbiddenError, ValidationError } from './errors';
@@ -36,7 +37,7 @@ export interface RouteRateLimit {
   windowSeconds: number;
 }
 
-export interface RouteDefinition {
+export interface RouteDefinition<I extends ValidatedRequest = ValidatedRequest> {
   method: Method;
   /** Koa path, e.g. `/regions/:code`; published as `/regions/{code}`. */
   path: string;
@@ -62,13 +63,54 @@ export interface RouteDefinition {
   responses?: Record<string, { description: string; schema?: JsonSchema }>;
   /** This route's time limit, ms, instead of the default (e.g. LONG_REQUEST_MS for imports); 0: none. */
   timeoutMs?: number;
-  handler: (ctx: Context) => Promise<void> | void;
+  /** Gets the request as validated (ajv fills defaults, coerces query and path text). */
+  handler: (ctx: Context, input: I) => Promise<void> | void;
 }
 
+/** A request part as validated by its route's schemas (`any` on an untyped `RouteDefinition`). */
 export interface ValidatedRequest<B = any, Q = any, P = any> {
   body: B;
   query: Q;
   params: P;
+}
+
+/**
+ * The TypeScript type of a request part declared by `schema` (json-schema-to-ts `FromSchema`: a
+ * defaulted property counts as present, as ajv's `useDefaults` fills it); `missing` when the route
+ * declares no schema for that part.
+ */
+export type SchemaType<S, Missing> = [S] extends [undefined]
+  ? Missing
+  : JSONSchema extends S
+    ? unknown // not yet inferred: FromSchema of any schema at all is infinitely deep
+    : S extends JSONSchema
+      ? FromSchema<S>
+      : Missing;
+
+/** What a `route()` handler receives: each part typed from the route's own schemas. */
+export type RouteInput<P, Q, B> = ValidatedRequest<
+  SchemaType<B, undefined>,
+  SchemaType<Q, Record<string, never>>,
+  SchemaType<P, Record<string, string>>
+>;
+
+type Schemas<P, Q, B> = { params?: P; query?: Q; body?: B };
+
+/** A route as `route()` takes it: the schemas declared `as const`, the handler typed from them. */
+export type TypedRoute<P, Q, B> = Omit<RouteDefinition, 'params' | 'query' | 'body' | 'handler'> &
+  Schemas<P, Q, B> & { handler: (ctx: Context, input: RouteInput<P, Q, B>) => Promise<void> | void };
+
+/**
+ * Declares a route whose handler's `{ body, query, params }` types come from its schemas, so a schema
+ * and the type the handler reads cannot disagree: the same object validates (ajv) and types
+ * (`FromSchema`). Schemas must keep their literal types (`as const`, or built by `strictObject`).
+ */
+export function route<
+  const P extends JSONSchema | undefined = undefined,
+  const Q extends JSONSchema | undefined = undefined,
+  const B extends JSONSchema | undefined = undefined,
+>(definition: TypedRoute<P, Q, B>): RouteDefinition {
+  return definition as RouteDefinition;
 }
 
 /**
@@ -125,7 +167,7 @@ export function registerRoutes(
         if (!opts.clock) throw new Error(`route ${route.path}: rate limit without a clock`);
         await hit(opts.clock, `${rate.name}:ip:${ctx.ip}`, rate.limit, rate.windowSeconds);
       }
-      await route.handler(ctx);
+      await route.handler(ctx, ctx.state.input as ValidatedRequest);
       // Koa's own choice (200 with a body, 404 without one) gives way to the route's; a status the
       // handler set itself (e.g. 200 for "already there") stands.
       const implicit = ctx.status === 200 || (ctx.status === 404 && ctx.body == null);
@@ -174,33 +216,68 @@ function unexpectedBody(ctx: Context): boolean {
 const emptyObject: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
 const noFields = { query: compileValidator('query', emptyObject) };
 
-export function input<B = any, Q = any, P = any>(ctx: Context): ValidatedRequest<B, Q, P> {
-  return ctx.state.input as ValidatedRequest<B, Q, P>;
+/** The fields every route of a feature shares (its tags, who may call it). */
+export type RouteCommon = Pick<RouteDefinition, 'auth'> & Partial<Pick<RouteDefinition, 'tags'>>;
+
+/**
+ * A feature's builder of routes that answer with what a service returns: each route gets `common`
+ * (auth, tags), and `answer(actor, input, ctx)`, given `actorOf(ctx)` (e.g. the access `Caller`) and
+ * the request as its schemas type it, returns the response body. For the many "validate, call the
+ * service for the caller, send its result" routes.
+ */
+export function answering<A>(common: RouteCommon, actorOf: (ctx: Context) => A) {
+  return <
+    const P extends JSONSchema | undefined = undefined,
+    const Q extends JSONSchema | undefined = undefined,
+    const B extends JSONSchema | undefined = undefined,
+  >(
+    definition: Omit<TypedRoute<P, Q, B>, 'handler' | 'auth'> & Partial<RouteCommon>,
+    answer: (actor: A, input: RouteInput<P, Q, B>, ctx: Context) => Promise<unknown>,
+  ): RouteDefinition => {
+    const erased: RouteDefinition = {
+      ...common,
+      ...(definition as Omit<RouteDefinition, 'handler' | 'auth'>),
+      handler: async (ctx, input) => {
+        ctx.body = await answer(actorOf(ctx), input, ctx);
+      },
+    };
+    return erased;
+  };
 }
 
 /**
  * A route whose answer is the body: `answer(ctx, params)` (the path parameters as validated by
- * `route.params`) becomes the response body; status, schemas and the rest are `route`'s.
+ * `route.params`, typed from it) becomes the response body; status, schemas and the rest are `route`'s.
  */
-export function paramsRoute<P>(
-  route: Omit<RouteDefinition, 'handler'>,
-  answer: (ctx: Context, params: P) => Promise<unknown>,
+export function paramsRoute<const P extends JSONSchema>(
+  definition: Omit<TypedRoute<P, undefined, undefined>, 'handler' | 'params'> & { params: P },
+  answer: (ctx: Context, params: SchemaType<P, never>) => Promise<unknown>,
 ): RouteDefinition {
-  return {
-    ...route,
-    handler: async (ctx) => {
-      ctx.body = await answer(ctx, input<unknown, unknown, P>(ctx).params);
+  const erased: RouteDefinition = {
+    ...(definition as Omit<RouteDefinition, 'handler'>),
+    handler: async (ctx, { params }) => {
+      ctx.body = await answer(ctx, params);
     },
   };
+  return erased;
 }
 
 /**
  * `paramsRoute` on one `:id` path parameter: for the many "read or act on one record" routes (a
  * notice, a permission code, an account…).
  */
-export function idRoute(
-  route: Omit<RouteDefinition, 'handler'>,
-  answer: (ctx: Context, id: string) => Promise<unknown>,
+export function idRoute<const P extends JSONSchema>(
+  definition: Omit<TypedRoute<P, undefined, undefined>, 'handler' | 'params'> & { params: P },
+  answer: (ctx: Context, id: IdOf<P>) => Promise<unknown>,
 ): RouteDefinition {
-  return paramsRoute<{ id: string }>(route, (ctx, params) => answer(ctx, params.id));
+  const erased: RouteDefinition = {
+    ...(definition as Omit<RouteDefinition, 'handler'>),
+    handler: async (ctx, { params }) => {
+      ctx.body = await answer(ctx, params.id);
+    },
+  };
+  return erased;
 }
+
+/** The type of the `id` path parameter `P` declares (`never` when it declares none). */
+export type IdOf<P> = SchemaType<P, never> extends { id: infer I } ? I : never;

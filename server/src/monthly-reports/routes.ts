@@ -3,8 +3,7 @@ import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
 import { actorOf, authOf } from '../accounts/auth';
 import { ValidationError } from '../http/errors';
-import { input, paramsRoute, type RouteDefinition } from '../http/route';
-import type { JsonSchema } from '../http/validation';
+import { paramsRoute, route, type RouteDefinition } from '../http/route';
 import { AttachmentStore, ATTACHMENT_MAX_BYTES, checkAttachmentName } from '../notices/attachments';
 import { contentDisposition } from '../http/download';
 import { uploadedFile } from '../http/upload';
@@ -18,6 +17,7 @@ import {
   type MonthlyCaller,
   type MonthlyDeps,
 } from './service';
+import { strictObject } from '../http/schemas';
 
 const messages = {
   filenameRequired: '请在查询参数 filename 中给出附件文件名（以文件内容为请求体上传）',
@@ -25,39 +25,23 @@ const messages = {
 
 const month = { type: 'string', title: '月份', pattern: '^\\d{4}-\\d{2}$' } as const;
 const code = { type: 'string', title: '省级地区代码', pattern: '^\\d{6}$' } as const;
-const monthParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['month'],
-  properties: { month },
-};
-const reportParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['month', 'code'],
-  properties: { month, code },
-};
-const attachmentParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['month', 'code', 'attachmentId'],
-  properties: {
+const monthParams = strictObject({ month }, ['month']);
+const reportParams = strictObject({ month, code }, ['month', 'code']);
+const attachmentParams = strictObject(
+  {
     month,
     code,
     attachmentId: { type: 'string', title: '附件编号', pattern: '^[0-9a-fA-F]{24}$' },
   },
-};
-const contentBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['content'],
-  properties: { content: { type: 'string', title: '月报正文', minLength: 1, maxLength: 200_000 } },
-};
-const uploadQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { filename: { type: 'string', title: '附件文件名', minLength: 1, maxLength: 200 } },
-};
+  ['month', 'code', 'attachmentId'],
+);
+const contentBody = strictObject(
+  { content: { type: 'string', title: '月报正文', minLength: 1, maxLength: 200_000 } },
+  ['content'],
+);
+const uploadQuery = strictObject({
+  filename: { type: 'string', title: '附件文件名', minLength: 1, maxLength: 200 },
+});
 
 export function monthlyReportRoutes(deps: FeatureDeps & { attachmentsDir: string }): RouteDefinition[] {
   const service: MonthlyDeps = {
@@ -67,9 +51,8 @@ export function monthlyReportRoutes(deps: FeatureDeps & { attachmentsDir: string
   };
   const caller = (ctx: Context): MonthlyCaller => ({ auth: authOf(ctx), actor: actorOf(ctx) });
   const common = { tags: ['省级月报'], auth: 'user' as const };
-  type P = { month: string; code: string };
   return [
-    paramsRoute<{ month: string }>(
+    paramsRoute(
       {
         ...common,
         method: 'get',
@@ -79,7 +62,7 @@ export function monthlyReportRoutes(deps: FeatureDeps & { attachmentsDir: string
       },
       (ctx, params) => monthlyOverview(service, caller(ctx), params.month),
     ),
-    paramsRoute<P>(
+    paramsRoute(
       {
         ...common,
         method: 'get',
@@ -89,19 +72,18 @@ export function monthlyReportRoutes(deps: FeatureDeps & { attachmentsDir: string
       },
       (ctx, params) => getMonthlyReport(service, caller(ctx), params.month, params.code),
     ),
-    {
+    route({
       ...common,
       method: 'put',
       path: '/monthly-reports/:month/provinces/:code',
       summary: '保存月报正文草稿（富文本，存储前按白名单过滤；本省管理员；本月或补报上月）',
       params: reportParams,
       body: contentBody,
-      handler: async (ctx) => {
-        const { params, body } = input<{ content: string }, unknown, P>(ctx);
+      handler: async (ctx, { params, body }) => {
         ctx.body = await saveMonthlyReport(service, caller(ctx), params.month, params.code, body.content);
       },
-    },
-    paramsRoute<P>(
+    }),
+    paramsRoute(
       {
         ...common,
         method: 'post',
@@ -111,7 +93,7 @@ export function monthlyReportRoutes(deps: FeatureDeps & { attachmentsDir: string
       },
       (ctx, params) => fileMonthlyReport(service, caller(ctx), params.month, params.code),
     ),
-    {
+    route({
       ...common,
       method: 'post',
       path: '/monthly-reports/:month/provinces/:code/attachments',
@@ -121,8 +103,7 @@ export function monthlyReportRoutes(deps: FeatureDeps & { attachmentsDir: string
       params: reportParams,
       query: uploadQuery,
       responses: { 201: { description: '已上传' } },
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, { filename?: string }, P>(ctx);
+      handler: async (ctx, { params, query }) => {
         try {
           if (!query.filename)
             throw new ValidationError(
@@ -145,19 +126,14 @@ export function monthlyReportRoutes(deps: FeatureDeps & { attachmentsDir: string
           throw err;
         }
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'get',
       path: '/monthly-reports/:month/provinces/:code/attachments/:attachmentId',
       summary: '下载月报附件（流式）',
       params: attachmentParams,
-      handler: async (ctx) => {
-        const {
-          month: m,
-          code: c,
-          attachmentId,
-        } = input<unknown, unknown, P & { attachmentId: string }>(ctx).params;
+      handler: async (ctx, { params: { month: m, code: c, attachmentId } }) => {
         const file = await openMonthlyAttachment(service, caller(ctx), m, c, attachmentId);
         ctx.set('Content-Disposition', contentDisposition(file.filename));
         ctx.set('X-Content-Type-Options', 'nosniff');
@@ -166,7 +142,7 @@ export function monthlyReportRoutes(deps: FeatureDeps & { attachmentsDir: string
         ctx.length = file.size;
         ctx.body = file.stream;
       },
-    },
+    }),
   ];
 }
 

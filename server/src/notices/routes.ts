@@ -4,7 +4,7 @@ import { callerOf } from '../access/caller';
 import type { FeatureDeps } from '../app-deps';
 import { UnsupportedMediaTypeError, ValidationError } from '../http/errors';
 import { contentDisposition } from '../http/download';
-import { idRoute, input, type RouteDefinition } from '../http/route';
+import { answering, idRoute, route, type RouteDefinition, type RouteInput } from '../http/route';
 import { drainRequest, formFileStream, multipartForm, type FormFile } from '../http/upload';
 import {
   ATTACHMENT_MAX_BYTES,
@@ -32,8 +32,6 @@ import {
   readCounts,
   removeAttachment,
   storeAttachment,
-  type CreateNoticeInput,
-  type ListNoticesQuery,
   type NoticeDeps,
 } from './service';
 
@@ -57,9 +55,14 @@ function declaredLength(ctx: Context): number {
   return Number(ctx.get('Content-Length') || 0);
 }
 
-async function uploadAttachments(deps: NoticeDeps, ctx: Context) {
+/** Upload input as the attachment route's schemas type it. */
+type UploadInput = Pick<
+  RouteInput<typeof noticeIdParams, typeof uploadAttachmentQuery, undefined>,
+  'params' | 'query'
+>;
+
+async function uploadAttachments(deps: NoticeDeps, ctx: Context, { params, query }: UploadInput) {
   const caller = callerOf(ctx);
-  const { params, query } = input<unknown, { filename?: string }, { id: string }>(ctx);
   // The JSON body parser ran first and consumed the stream: a file sent as application/json.
   if ((ctx.request as any).rawBody !== undefined) {
     throw new UnsupportedMediaTypeError(messages.bodyParsed);
@@ -116,30 +119,29 @@ async function uploadAttachments(deps: NoticeDeps, ctx: Context) {
 export function noticeRoutes(deps: NoticeRouteDeps): RouteDefinition[] {
   const service: NoticeDeps = { clock: deps.clock, store: new AttachmentStore(deps.attachmentsDir) };
   const common = { tags: messages.tags, auth: 'user' as const };
+  const answer = answering(common, callerOf);
   return [
-    {
-      ...common,
-      method: 'get',
-      path: '/notices',
-      summary: '通知公告：box=received 为发给我的（带已读标记），box=sent 为本地区发出的（含草稿）',
-      query: listNoticesQuery,
-      handler: async (ctx) => {
-        ctx.body = await listNotices(callerOf(ctx), input<unknown, ListNoticesQuery>(ctx).query);
+    answer(
+      {
+        method: 'get',
+        path: '/notices',
+        summary: '通知公告：box=received 为发给我的（带已读标记），box=sent 为本地区发出的（含草稿）',
+        query: listNoticesQuery,
       },
-    },
-    {
-      ...common,
-      method: 'post',
-      path: '/notices',
-      summary:
-        '创建通知公告（标题、富文本内容、接收范围：本级及下级的地区管理员级别与学校类型）；draft=true 先存草稿，上传附件后再发布',
-      body: createNoticeBody,
-      responses: { 201: { description: '已创建（默认同时发布）' } },
-      status: 201,
-      handler: async (ctx) => {
-        ctx.body = await createNotice(service, callerOf(ctx), input<CreateNoticeInput>(ctx).body);
+      (caller, { query }) => listNotices(caller, query),
+    ),
+    answer(
+      {
+        method: 'post',
+        path: '/notices',
+        summary:
+          '创建通知公告（标题、富文本内容、接收范围：本级及下级的地区管理员级别与学校类型）；draft=true 先存草稿，上传附件后再发布',
+        body: createNoticeBody,
+        responses: { 201: { description: '已创建（默认同时发布）' } },
+        status: 201,
       },
-    },
+      (caller, { body }) => createNotice(service, caller, body),
+    ),
     idRoute(
       {
         ...common,
@@ -180,7 +182,7 @@ export function noticeRoutes(deps: NoticeRouteDeps): RouteDefinition[] {
       },
       (ctx, id) => readCounts(callerOf(ctx), id),
     ),
-    {
+    route({
       ...common,
       method: 'post',
       path: '/notices/:id/attachments',
@@ -191,22 +193,19 @@ export function noticeRoutes(deps: NoticeRouteDeps): RouteDefinition[] {
       query: uploadAttachmentQuery,
       responses: { 201: { description: '已上传：{ items: [附件] }' } },
       status: 201,
-      handler: async (ctx) => {
-        const items = await uploadAttachments(service, ctx);
+      handler: async (ctx, request) => {
+        const items = await uploadAttachments(service, ctx, request);
         ctx.body = { items };
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'get',
       path: '/notices/:id/attachments/:attachmentId',
       summary: '下载附件（流式）',
       params: attachmentParams,
       responses: { 200: { description: '附件文件' } },
-      handler: async (ctx) => {
-        const { id, attachmentId } = input<unknown, unknown, { id: string; attachmentId: string }>(
-          ctx,
-        ).params;
+      handler: async (ctx, { params: { id, attachmentId } }) => {
         const file = await openAttachment(service, callerOf(ctx), id, attachmentId);
         ctx.set('Content-Disposition', contentDisposition(file.filename));
         ctx.set('X-Content-Type-Options', 'nosniff');
@@ -215,19 +214,15 @@ export function noticeRoutes(deps: NoticeRouteDeps): RouteDefinition[] {
         ctx.length = file.size;
         ctx.body = file.stream;
       },
-    },
-    {
-      ...common,
-      method: 'delete',
-      path: '/notices/:id/attachments/:attachmentId',
-      summary: '删除附件',
-      params: attachmentParams,
-      handler: async (ctx) => {
-        const { id, attachmentId } = input<unknown, unknown, { id: string; attachmentId: string }>(
-          ctx,
-        ).params;
-        ctx.body = await removeAttachment(service, callerOf(ctx), id, attachmentId);
+    }),
+    answer(
+      {
+        method: 'delete',
+        path: '/notices/:id/attachments/:attachmentId',
+        summary: '删除附件',
+        params: attachmentParams,
       },
-    },
+      (caller, { params: { id, attachmentId } }) => removeAttachment(service, caller, id, attachmentId),
+    ),
   ];
 }

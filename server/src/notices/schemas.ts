@@ -1,15 +1,14 @@
 // Request shapes of notices (seed 000 §6.4 通知公告).
 import { REGION_LEVELS, SCHOOL_TYPES } from '@eduprogress/shared';
 import { paginationQuery } from '../http/pagination';
-import type { JsonSchema } from '../http/validation';
 import { strictObject } from '../http/schemas';
 import { DISPLAY_NAME } from '../http/validation';
 
-const objectId: JsonSchema = { type: 'string', pattern: '^[0-9a-fA-F]{24}$' };
+const objectId = { type: 'string', pattern: '^[0-9a-fA-F]{24}$' } as const;
 
 export const NOTICE_CONTENT_MAX = 100_000;
 
-export const scopeSchema: JsonSchema = {
+export const scopeSchema = {
   type: 'object',
   title: '接收范围',
   additionalProperties: false,
@@ -29,9 +28,9 @@ export const scopeSchema: JsonSchema = {
       default: [],
     },
   },
-};
+} as const;
 
-export const createNoticeBody: JsonSchema = strictObject(
+export const createNoticeBody = strictObject(
   {
     title: { type: 'string', title: '标题', minLength: 1, maxLength: 100, [DISPLAY_NAME]: true },
     content: { type: 'string', title: '内容', minLength: 1, maxLength: NOTICE_CONTENT_MAX },
@@ -41,7 +40,7 @@ export const createNoticeBody: JsonSchema = strictObject(
   ['title', 'content', 'scope'],
 );
 
-export const listNoticesQuery: JsonSchema = strictObject({
+export const listNoticesQuery = strictObject({
   box: {
     type: 'string',
     title: '收件箱（received）或本地区发出的通知（sent）',
@@ -51,9 +50,9 @@ export const listNoticesQuery: JsonSchema = strictObject({
   ...paginationQuery,
 });
 
-export const noticeIdParams: JsonSchema = strictObject({ id: { ...objectId, title: '通知编号' } }, ['id']);
+export const noticeIdParams = strictObject({ id: { ...objectId, title: '通知编号' } }, ['id']);
 
-export const attachmentParams: JsonSchema = strictObject(
+export const attachmentParams = strictObject(
   {
     id: { ...objectId, title: '通知编号' },
     attachmentId: { ...objectId, title: '附件编号' },
@@ -61,7 +60,7 @@ export const attachmentParams: JsonSchema = strictObject(
   ['id', 'attachmentId'],
 );
 
-export const uploadAttachmentQuery: JsonSchema = strictObject({
+export const uploadAttachmentQuery = strictObject({
   filename: {
     type: 'string',
     title: '附件文件名（直接以文件内容为请求体上传时必填）',

@@ -3,33 +3,29 @@ import type { AuthDeps } from '../accounts/service';
 import { recordAudit } from '../audit/service';
 import { actorOf } from '../accounts/auth';
 import { User } from '../accounts/model';
-import { input, type RouteDefinition } from '../http/route';
-import type { JsonSchema } from '../http/validation';
+import { route, type RouteDefinition } from '../http/route';
 import { createCaptcha } from './captcha';
 import { RecordingEmailSender, type EmailSender } from './email';
 import { requestEmailReset, resetPasswordByEmail } from './service';
+import { strictObject } from '../http/schemas';
 
-const email: JsonSchema = { type: 'string', title: '电子邮箱', format: 'email', maxLength: 100 };
-const emailCodeBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['email', 'captchaId', 'captcha'],
-  properties: {
+const email = { type: 'string', title: '电子邮箱', format: 'email', maxLength: 100 } as const;
+const emailCodeBody = strictObject(
+  {
     email,
     captchaId: { type: 'string', title: '图形验证码编号', minLength: 10, maxLength: 60 },
     captcha: { type: 'string', title: '图形验证码', minLength: 1, maxLength: 10 },
   },
-};
-const resetBody: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['email', 'code', 'newPassword'],
-  properties: {
+  ['email', 'captchaId', 'captcha'],
+);
+const resetBody = strictObject(
+  {
     email,
     code: { type: 'string', title: '邮箱验证码', pattern: '^\\d{6}$' },
     newPassword: { type: 'string', title: '新密码', minLength: 8, maxLength: 128 },
   },
-};
+  ['email', 'code', 'newPassword'],
+);
 
 export function emailResetRoutes(deps: AuthDeps & { email: EmailSender }): RouteDefinition[] {
   const common = { auth: 'public' as const, tags: ['账号'] };
@@ -47,14 +43,13 @@ export function emailResetRoutes(deps: AuthDeps & { email: EmailSender }): Route
         ctx.body = await createCaptcha(deps.clock);
       },
     },
-    {
+    route({
       ...emailStep,
       path: '/auth/email-code',
       summary: '通过邮箱找回密码：校验图形验证码后向账号邮箱发送验证码（无论邮箱是否注册，回答相同）',
       body: emailCodeBody,
       rateLimit: { name: 'email', limit: 30, windowSeconds: 3600 },
-      handler: async (ctx) => {
-        const body = input<{ email: string; captchaId: string; captcha: string }>(ctx).body;
+      handler: async (ctx, { body }) => {
         await requestEmailReset(deps, body);
         // Development only (the recording sender): the code goes back in a header, as X-Dev-Sms-Code does.
         const dev =
@@ -63,15 +58,14 @@ export function emailResetRoutes(deps: AuthDeps & { email: EmailSender }): Route
             : undefined;
         if (dev) ctx.set('X-Dev-Email-Code', dev);
       },
-    },
-    {
+    }),
+    route({
       ...emailStep,
       path: '/auth/forgot-password/email',
       summary: '用邮箱验证码设置新密码（之后所有已登录的设备须重新登录）',
       body: resetBody,
       rateLimit: { name: 'email-reset', limit: 30, windowSeconds: 3600 },
-      handler: async (ctx) => {
-        const body = input<{ email: string; code: string; newPassword: string }>(ctx).body;
+      handler: async (ctx, { body }) => {
         await resetPasswordByEmail(deps, body);
         const user = await User.findOne({ email: body.email.trim().toLowerCase() }, { loginName: 1 }).lean();
         await recordAudit(
@@ -86,6 +80,6 @@ export function emailResetRoutes(deps: AuthDeps & { email: EmailSender }): Route
           },
         );
       },
-    },
+    }),
   ];
 }

@@ -1,15 +1,14 @@
 // Request shapes of permission codes (seed 003 权限码) and activation progress.
 import { paginationQuery } from '../http/pagination';
-import type { JsonSchema } from '../http/validation';
 import { strictObject } from '../http/schemas';
 import { DISPLAY_NAME } from '../http/validation';
 
-const regionCode: JsonSchema = { type: 'string', title: '地区代码', pattern: '^\\d{6}$' };
-const objectId: JsonSchema = { type: 'string', pattern: '^[0-9a-fA-F]{24}$' };
+const regionCode = { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } as const;
+const objectId = { type: 'string', pattern: '^[0-9a-fA-F]{24}$' } as const;
 
 export const CODE_ROLES = ['admin', 'auditor', 'inspector', 'super', 'special'] as const;
 
-export const createCodeBody: JsonSchema = strictObject(
+export const createCodeBody = strictObject(
   {
     kind: { type: 'string', title: '身份类型', enum: ['region', 'school'] },
     role: { type: 'string', title: '角色', enum: CODE_ROLES },
@@ -21,16 +20,16 @@ export const createCodeBody: JsonSchema = strictObject(
   ['kind', 'role'],
 );
 
-export const listCodesQuery: JsonSchema = strictObject({
+export const listCodesQuery = strictObject({
   region: { ...regionCode, title: '地区代码（默认当前身份所在地区）' },
   state: { type: 'string', title: '状态', enum: ['unused', 'used', 'revoked', 'expired'] },
   kind: { type: 'string', title: '身份类型', enum: ['region', 'school'] },
   ...paginationQuery,
 });
 
-export const codeIdParams: JsonSchema = strictObject({ id: { ...objectId, title: '权限码编号' } }, ['id']);
+export const codeIdParams = strictObject({ id: { ...objectId, title: '权限码编号' } }, ['id']);
 
-export const bindCodeBody: JsonSchema = strictObject(
+export const bindCodeBody = strictObject(
   {
     // Case, spaces and dashes are forgiven: people read codes aloud and retype them.
     code: { type: 'string', title: '权限码', minLength: 8, maxLength: 20, pattern: '^[0-9A-Za-z \\-]+$' },
@@ -40,9 +39,9 @@ export const bindCodeBody: JsonSchema = strictObject(
   ['code', 'name'],
 );
 
-export const regionAdminParams: JsonSchema = strictObject(
+export const regionAdminParams = strictObject(
   { code: regionCode, userId: { ...objectId, title: '用户编号' } },
   ['code', 'userId'],
 );
 
-export const regionParams: JsonSchema = strictObject({ code: regionCode }, ['code']);
+export const regionParams = strictObject({ code: regionCode }, ['code']);

@@ -1,27 +1,24 @@
 import { authOf } from '../accounts/auth';
 import { School } from '../schools/model';
-import { input, type RouteDefinition } from '../http/route';
+import { route, type RouteDefinition } from '../http/route';
 import { regionView } from './model';
 import { childrenOf, getRegionWithin } from './service';
+import { strictObject } from '../http/schemas';
 
-const codeParams = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['code'],
-  properties: { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
-};
+const codeParams = strictObject({ code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } }, [
+  'code',
+]);
 
 export function regionRoutes(): RouteDefinition[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/regions/:code',
       summary: '地区信息（级别、上级路径、下级与学校数量）',
       tags: ['地区'],
       auth: 'user',
       params: codeParams,
-      handler: async (ctx) => {
-        const { code } = input<unknown, unknown, { code: string }>(ctx).params;
+      handler: async (ctx, { params: { code } }) => {
         const region = await getRegionWithin(authOf(ctx).binding, code);
         const [children, schools, directSchools] = await Promise.all([
           childrenOf(code).then((c) => c.length),
@@ -30,20 +27,19 @@ export function regionRoutes(): RouteDefinition[] {
         ]);
         ctx.body = { ...regionView(region), counts: { children, schools, directSchools } };
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/regions/:code/children',
       summary: '直接下级地区',
       tags: ['地区'],
       auth: 'user',
       params: codeParams,
-      handler: async (ctx) => {
-        const { code } = input<unknown, unknown, { code: string }>(ctx).params;
+      handler: async (ctx, { params: { code } }) => {
         await getRegionWithin(authOf(ctx).binding, code);
         const children = await childrenOf(code);
         ctx.body = { items: children.map(regionView), total: children.length };
       },
-    },
+    }),
   ];
 }

@@ -17,10 +17,10 @@ import type { Context } from 'koa';
 import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { NotFoundError } from '../http/errors';
-import { input, type RouteDefinition } from '../http/route';
+import { route, type RouteDefinition, type SchemaType } from '../http/route';
 import { getProgress, getSupervision, recountRegion } from './progress-view';
 import { confirmProjectSchool, declareProjectSchool } from './project-school';
-import { listUnitReports, unitReportsQuery, type UnitReportsQuery } from './unit-reports';
+import { listUnitReports, unitReportsQuery } from './unit-reports';
 import {
   confirmIssue,
   confirmNoChange,
@@ -46,16 +46,15 @@ export interface ReportRouteDeps extends FeatureDeps {
   calendar: CalendarConfig;
 }
 
-type UnitParams = { id?: string; code?: string; period: string };
+/** A school's or a region's report address, as its path schema types it. */
+type UnitParams = SchemaType<typeof s.schoolReportParams | typeof s.regionReportParams, never>;
 
 export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
   const rd: ReportDeps = { clock: deps.clock, calendar: deps.calendar };
 
   // The same workflow serves schools (`/schools/:id/…`) and regions (`/regions/:code/…`).
-  const unitOf = (ctx: Context): Promise<Unit> => {
-    const p = input<unknown, unknown, UnitParams>(ctx).params;
-    return p.id ? schoolUnit(p.id) : regionUnit(p.code!);
-  };
+  const unitOf = (params: UnitParams): Promise<Unit> =>
+    'id' in params ? schoolUnit(params.id) : regionUnit(params.code);
   /**
    * The reporting level of the caller's active binding (its region's, or its school's managing region's);
    * `county` for an anonymous caller (most schools), `province` for the national level. An invalid
@@ -70,44 +69,43 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
     if (!region) return 'county';
     return region.level === 'national' ? 'province' : (reportingLevelOf(region) ?? 'county');
   };
-  const periodOf = (ctx: Context) => input<unknown, unknown, UnitParams>(ctx).params.period;
 
   /** A read-only page of a region for a period (progress, supervision). */
   const regionView = (
     path: string,
     summary: string,
     read: (d: ReportDeps, a: ReturnType<typeof authOf>, code: string, period?: string) => Promise<unknown>,
-  ): RouteDefinition => ({
-    method: 'get',
-    path,
-    summary,
-    tags: ['督促'],
-    auth: 'user',
-    params: s.regionCodeParams,
-    query: s.periodQuery,
-    handler: async (ctx) => {
-      const { params, query } = input<unknown, { period?: string }, { code: string }>(ctx);
-      ctx.body = await read(rd, authOf(ctx), params.code, query.period);
-    },
-  });
+  ): RouteDefinition =>
+    route({
+      method: 'get',
+      path,
+      summary,
+      tags: ['督促'],
+      auth: 'user',
+      params: s.regionCodeParams,
+      query: s.periodQuery,
+      handler: async (ctx, { params, query }) => {
+        ctx.body = await read(rd, authOf(ctx), params.code, query.period);
+      },
+    });
   const workflow = (
     base: string,
-    params: typeof s.schoolReportParams,
+    params: typeof s.schoolReportParams | typeof s.regionReportParams,
     tag: string,
     who: string,
   ): RouteDefinition[] => [
-    {
+    route({
       method: 'get',
       path: `${base}/reports/:period`,
       summary: `${who}某期报表（未保存时以上期数据预填）`,
       tags: [tag],
       auth: 'user',
       params,
-      handler: async (ctx) => {
-        ctx.body = await getReport(rd, authOf(ctx), await unitOf(ctx), periodOf(ctx));
+      handler: async (ctx, { params }) => {
+        ctx.body = await getReport(rd, authOf(ctx), await unitOf(params), params.period);
       },
-    },
-    {
+    }),
+    route({
       method: 'put',
       path: `${base}/reports/:period`,
       summary: `保存${who}报表草稿（按表单 JSON Schema 校验，并检查疑似问题）`,
@@ -115,23 +113,23 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       auth: 'user',
       params,
       body: s.saveReportBody,
-      handler: async (ctx) => {
-        const { data } = input<{ data: Record<string, unknown> }>(ctx).body;
-        ctx.body = await saveReport(rd, authOf(ctx), actorOf(ctx), await unitOf(ctx), periodOf(ctx), data);
+      handler: async (ctx, { body, params }) => {
+        const { data } = body;
+        ctx.body = await saveReport(rd, authOf(ctx), actorOf(ctx), await unitOf(params), params.period, data);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: `${base}/reports/:period/submit`,
       summary: `上报${who}报表（上报后锁定）`,
       tags: [tag],
       auth: 'user',
       params,
-      handler: async (ctx) => {
-        ctx.body = await submitReport(rd, authOf(ctx), actorOf(ctx), await unitOf(ctx), periodOf(ctx));
+      handler: async (ctx, { params }) => {
+        ctx.body = await submitReport(rd, authOf(ctx), actorOf(ctx), await unitOf(params), params.period);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: `${base}/reports/:period/withdrawal`,
       summary: `向上级提交${who}报表的撤报申请`,
@@ -139,19 +137,19 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       auth: 'user',
       params,
       body: s.withdrawalBody,
-      handler: async (ctx) => {
-        const { reason } = input<{ reason: string }>(ctx).body;
+      handler: async (ctx, { body, params }) => {
+        const { reason } = body;
         ctx.body = await requestWithdrawal(
           rd,
           authOf(ctx),
           actorOf(ctx),
-          await unitOf(ctx),
-          periodOf(ctx),
+          await unitOf(params),
+          params.period,
           reason,
         );
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: `${base}/reports/:period/withdrawal/decision`,
       summary: `上级审批${who}的撤报申请（批准即限时退回修改，截止后自动上报）`,
@@ -159,25 +157,21 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       auth: 'user',
       params,
       body: s.decisionBody,
-      handler: async (ctx) => {
-        const { approve, reason, deadline } = input<{
-          approve: boolean;
-          reason?: string;
-          deadline?: string;
-        }>(ctx).body;
+      handler: async (ctx, { body, params }) => {
+        const { approve, reason, deadline } = body;
         ctx.body = await decideWithdrawal(
           rd,
           authOf(ctx),
           actorOf(ctx),
-          await unitOf(ctx),
-          periodOf(ctx),
+          await unitOf(params),
+          params.period,
           approve,
           reason,
           deadline ? new Date(deadline) : undefined,
         );
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: `${base}/reports/:period/return`,
       summary: `上级退回${who}报表（附原因与限时修改截止时间）`,
@@ -185,19 +179,19 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       auth: 'user',
       params,
       body: s.returnBody,
-      handler: async (ctx) => {
-        const { reason, deadline } = input<{ reason: string; deadline: string }>(ctx).body;
+      handler: async (ctx, { body, params }) => {
+        const { reason, deadline } = body;
         ctx.body = await returnReport(
           rd,
           authOf(ctx),
           actorOf(ctx),
-          await unitOf(ctx),
-          periodOf(ctx),
+          await unitOf(params),
+          params.period,
           reason,
           new Date(deadline),
         );
       },
-    },
+    }),
   ];
 
   return [
@@ -242,7 +236,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
         };
       },
     },
-    {
+    route({
       method: 'get',
       path: '/forms/:kind',
       auth: 'public',
@@ -250,30 +244,28 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       tags: ['上报'],
       params: s.formKindParams,
       query: s.formVersionQuery,
-      handler: (ctx) => {
-        const { kind } = input<unknown, unknown, { kind: 'school' | 'region' }>(ctx).params;
+      handler: (ctx, { params: { kind }, query }) => {
         const forms = kind === 'school' ? SCHOOL_FORMS : REGION_FORMS;
         const version =
-          input<unknown, { version?: number }>(ctx).query.version ??
-          (kind === 'school' ? SCHOOL_FORM_CURRENT_VERSION : REGION_FORM_CURRENT_VERSION);
+          query.version ?? (kind === 'school' ? SCHOOL_FORM_CURRENT_VERSION : REGION_FORM_CURRENT_VERSION);
         const schema = forms[version];
         if (!schema) throw new NotFoundError(messages.noSuchVersion(version), 'FORM_VERSION_NOT_FOUND');
         ctx.body = { kind, version, schema, groups: kind === 'school' ? SCHOOL_FORM_GROUPS : undefined };
       },
-    },
+    }),
     ...workflow('/schools/:id', s.schoolReportParams, '学校上报', '学校'),
-    {
+    route({
       method: 'post',
       path: '/schools/:id/reports/:period/confirm',
       summary: '确认本期“无变化”（复制上期已上报数据并上报）',
       tags: ['学校上报'],
       auth: 'user',
       params: s.schoolReportParams,
-      handler: async (ctx) => {
-        ctx.body = await confirmNoChange(rd, authOf(ctx), actorOf(ctx), await unitOf(ctx), periodOf(ctx));
+      handler: async (ctx, { params }) => {
+        ctx.body = await confirmNoChange(rd, authOf(ctx), actorOf(ctx), await unitOf(params), params.period);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/schools/:id/reports/:period/issues/:code/confirm',
       summary: '学校确认疑似问题（数据无误，附说明）',
@@ -281,11 +273,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       auth: 'user',
       params: s.issueParams,
       body: s.confirmIssueBody,
-      handler: async (ctx) => {
-        const { id, period, code } = input<unknown, unknown, { id: string; period: string; code: string }>(
-          ctx,
-        ).params;
-        const { note } = input<{ note: string }>(ctx).body;
+      handler: async (ctx, { params: { id, period, code }, body: { note } }) => {
         ctx.body = await confirmIssue(
           rd,
           authOf(ctx),
@@ -296,8 +284,8 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
           note,
         );
       },
-    },
-    {
+    }),
+    route({
       method: 'put',
       path: '/schools/:id/project-school',
       summary: '学校申报是否为“教学点数字教育资源全覆盖”项目学校',
@@ -305,19 +293,18 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       auth: 'user',
       params: s.schoolIdParams,
       body: s.projectDeclareBody,
-      handler: async (ctx) => {
-        const { id } = input<unknown, unknown, { id: string }>(ctx).params;
+      handler: async (ctx, { params: { id }, body }) => {
         ctx.body = await declareProjectSchool(
           deps.clock,
           authOf(ctx),
           actorOf(ctx),
           id,
-          input<{ declared: boolean }>(ctx).body.declared,
+          body.declared,
           deps.calendar,
         );
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/schools/:id/project-school/confirm',
       summary: '区县管理员确认或更正项目学校',
@@ -325,9 +312,8 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       auth: 'user',
       params: s.schoolIdParams,
       body: s.projectConfirmBody,
-      handler: async (ctx) => {
-        const { id } = input<unknown, unknown, { id: string }>(ctx).params;
-        const { isProjectSchool } = input<{ isProjectSchool: boolean }>(ctx).body;
+      handler: async (ctx, { params: { id }, body }) => {
+        const { isProjectSchool } = body;
         ctx.body = await confirmProjectSchool(
           deps.clock,
           authOf(ctx),
@@ -337,7 +323,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
           deps.calendar,
         );
       },
-    },
+    }),
     ...workflow('/regions/:code', s.regionReportParams, '地区上报', '本级地区'),
     regionView(
       '/regions/:code/progress',
@@ -349,7 +335,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       '填报管理/更新管理：下级管理员与学校的初始化、上报情况',
       getSupervision,
     ),
-    {
+    route({
       method: 'get',
       path: '/regions/:code/reports',
       summary: '下级单位（学校与地区）某期报表列表：按状态、是否系统自动上报、是否直接下级筛选（督促、审核）',
@@ -357,12 +343,11 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       auth: 'user',
       params: s.regionCodeParams,
       query: unitReportsQuery,
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, UnitReportsQuery, { code: string }>(ctx);
+      handler: async (ctx, { params, query }) => {
         ctx.body = await listUnitReports(rd, authOf(ctx), params.code, query);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/regions/:code/progress/recount',
       timeoutMs: LONG_REQUEST_MS,
@@ -371,13 +356,10 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       auth: 'user',
       params: s.regionCodeParams,
       query: s.periodQuery,
-      handler: async (ctx) => {
-        const { code } = input<unknown, unknown, { code: string }>(ctx).params;
-        const period =
-          input<unknown, { period?: string }>(ctx).query.period ??
-          reportingStateAt(deps.clock(), deps.calendar).period.name;
+      handler: async (ctx, { params: { code }, query }) => {
+        const period = query.period ?? reportingStateAt(deps.clock(), deps.calendar).period.name;
         ctx.body = { period, ...(await recountRegion(deps, authOf(ctx), code, period)) };
       },
-    },
+    }),
   ];
 }

@@ -1,19 +1,18 @@
-import type { JsonSchema } from '../http/validation';
 import { strictObject } from '../http/schemas';
 
-const period = { type: 'string', title: '期次', pattern: '^\\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))$' };
+const period = { type: 'string', title: '期次', pattern: '^\\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))$' } as const;
 
-export const schoolReportParams: JsonSchema = strictObject(
+export const schoolReportParams = strictObject(
   { id: { type: 'string', title: '学校ID', pattern: '^[0-9a-f]{24}$' }, period },
   ['id', 'period'],
 );
 
-export const regionReportParams: JsonSchema = strictObject(
+export const regionReportParams = strictObject(
   { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' }, period },
   ['code', 'period'],
 );
 
-export const issueParams: JsonSchema = strictObject(
+export const issueParams = strictObject(
   {
     id: { type: 'string', title: '学校ID', pattern: '^[0-9a-f]{24}$' },
     period,
@@ -23,17 +22,13 @@ export const issueParams: JsonSchema = strictObject(
 );
 
 /** The report body: the form data, validated again against the report's form version. */
-export const saveReportBody: JsonSchema = strictObject({ data: { type: 'object', title: '填报内容' } }, [
-  'data',
-]);
+export const saveReportBody = strictObject({ data: { type: 'object', title: '填报内容' } }, ['data']);
 
-const reason = { type: 'string', title: '原因', minLength: 2, maxLength: 500 };
+const reason = { type: 'string', title: '原因', minLength: 2, maxLength: 500 } as const;
 
-export const withdrawalBody: JsonSchema = strictObject({ reason: { ...reason, title: '撤报原因' } }, [
-  'reason',
-]);
+export const withdrawalBody = strictObject({ reason: { ...reason, title: '撤报原因' } }, ['reason']);
 
-export const decisionBody: JsonSchema = strictObject(
+export const decisionBody = strictObject(
   {
     approve: { type: 'boolean', title: '是否批准' },
     reason: { ...reason, title: '审批意见' },
@@ -46,7 +41,7 @@ export const decisionBody: JsonSchema = strictObject(
   ['approve'],
 );
 
-export const returnBody: JsonSchema = strictObject(
+export const returnBody = strictObject(
   {
     reason: { ...reason, title: '退回原因' },
     deadline: { type: 'string', title: '限时修改截止时间', format: 'date-time' },
@@ -54,45 +49,45 @@ export const returnBody: JsonSchema = strictObject(
   ['reason', 'deadline'],
 );
 
-export const confirmIssueBody: JsonSchema = strictObject(
+export const confirmIssueBody = strictObject(
   { note: { type: 'string', title: '确认说明', minLength: 2, maxLength: 500 } },
   ['note'],
 );
 
-export const periodQuery: JsonSchema = strictObject({ period });
+export const periodQuery = strictObject({ period });
 
-export const regionCodeParams: JsonSchema = strictObject(
+export const regionCodeParams = strictObject(
   { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
   ['code'],
 );
 
-export const formKindParams: JsonSchema = strictObject(
+export const formKindParams = strictObject(
   { kind: { type: 'string', title: '表单类型', enum: ['school', 'region'] } },
   ['kind'],
 );
 
-export const formVersionQuery: JsonSchema = strictObject({
+export const formVersionQuery = strictObject({
   version: { type: 'integer', title: '表单版本', minimum: 1 },
 });
 
-export const projectDeclareBody: JsonSchema = strictObject(
+export const projectDeclareBody = strictObject(
   { declared: { type: 'boolean', title: '是否为教学点全覆盖项目学校' } },
   ['declared'],
 );
 
-export const projectConfirmBody: JsonSchema = strictObject(
+export const projectConfirmBody = strictObject(
   { isProjectSchool: { type: 'boolean', title: '县级确认是否为项目学校' } },
   ['isProjectSchool'],
 );
 
-export const schoolIdParams: JsonSchema = strictObject(
+export const schoolIdParams = strictObject(
   { id: { type: 'string', title: '学校ID', pattern: '^[0-9a-f]{24}$' } },
   ['id'],
 );
 
 const iso = { type: 'string', format: 'date-time' } as const;
 const levelEnum = { type: 'string', enum: ['county', 'city', 'province'] } as const;
-const workingSchema: JsonSchema = {
+const workingSchema = {
   type: 'object',
   title: '可填报的期次',
   description:
@@ -105,10 +100,10 @@ const workingSchema: JsonSchema = {
     opensAt: { ...iso, title: '本级上报窗口开始' },
     closesAt: { ...iso, title: '本级上报窗口结束' },
   },
-};
+} as const;
 
 /** `GET /periods/current` (documented for the bot and the mini-program, which read these fields). */
-export const currentPeriodResponse: JsonSchema = {
+export const currentPeriodResponse = {
   type: 'object',
   required: ['period', 'cycle', 'windows', 'openLevels', 'now', 'working', 'workingByLevel'],
   properties: {
@@ -142,4 +137,4 @@ export const currentPeriodResponse: JsonSchema = {
       properties: { county: workingSchema, city: workingSchema, province: workingSchema },
     },
   },
-};
+} as const;

@@ -6,16 +6,15 @@ import type { ReportState } from '@eduprogress/shared';
 import type { Types } from 'mongoose';
 import type { AuthContext } from '../accounts/service';
 import { paginationQuery, skipOf, type Page } from '../http/pagination';
-import type { JsonSchema } from '../http/validation';
 import { Region, type RegionDoc } from '../regions/model';
 import { School, type SchoolDoc } from '../schools/model';
 import { Report, type ReportDoc } from './model';
 import { defaultPeriod, regionWithin, type ProgressDeps } from './progress-view';
 
-const period = { type: 'string', title: '期次', pattern: '^\\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))$' };
+const period = { type: 'string', title: '期次', pattern: '^\\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))$' } as const;
 
 /** `?period=&state=&autoSubmitted=&direct=&page=&pageSize=` */
-export const unitReportsQuery: JsonSchema = {
+export const unitReportsQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -25,7 +24,7 @@ export const unitReportsQuery: JsonSchema = {
     direct: { type: 'boolean', title: '只列直接下级（直管学校与下一级地区）' },
     ...paginationQuery,
   },
-};
+} as const;
 
 export interface UnitReportsQuery {
   period?: string;

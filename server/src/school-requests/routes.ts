@@ -2,15 +2,13 @@
 import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
 import { actorOf, authOf } from '../accounts/auth';
-import { idRoute, input, type RouteDefinition } from '../http/route';
-import type { SchoolRequestKind, SchoolRequestStatus } from './model';
+import { idRoute, route, type RouteDefinition } from '../http/route';
 import { approveBody, fileRequestBody, listRequestsQuery, refuseBody, requestIdParams } from './schemas';
 import {
   decideSchoolRequest,
   fileSchoolRequest,
   getSchoolRequest,
   listSchoolRequests,
-  type FileRequestInput,
   type RequestContext,
 } from './service';
 
@@ -22,22 +20,22 @@ export function schoolRequestRoutes(deps: FeatureDeps): RouteDefinition[] {
   });
   const schoolDeps = { clock: deps.clock, calendar: deps.calendar };
   const common = { tags: ['学校申请'], auth: 'user' as const };
-  const decide = (approve: boolean): RouteDefinition => ({
-    ...common,
-    method: 'post',
-    path: `/school-requests/:id/${approve ? 'approve' : 'refuse'}`,
-    summary: approve
-      ? '批准申请（全国管理员；随即删除学校或变更隶属关系，申请人收到站内消息与群推送）'
-      : '驳回申请（全国管理员，须填写驳回理由；申请人收到站内消息与群推送）',
-    params: requestIdParams,
-    body: approve ? approveBody : refuseBody,
-    handler: async (ctx) => {
-      const { params, body } = input<{ comment?: string }, unknown, { id: string }>(ctx);
-      ctx.body = await decideSchoolRequest(schoolDeps, rc(ctx), params.id, approve, body.comment);
-    },
-  });
+  const decide = (approve: boolean): RouteDefinition =>
+    route({
+      ...common,
+      method: 'post',
+      path: `/school-requests/:id/${approve ? 'approve' : 'refuse'}`,
+      summary: approve
+        ? '批准申请（全国管理员；随即删除学校或变更隶属关系，申请人收到站内消息与群推送）'
+        : '驳回申请（全国管理员，须填写驳回理由；申请人收到站内消息与群推送）',
+      params: requestIdParams,
+      body: approve ? approveBody : refuseBody,
+      handler: async (ctx, { params, body }) => {
+        ctx.body = await decideSchoolRequest(schoolDeps, rc(ctx), params.id, approve, body.comment);
+      },
+    });
   return [
-    {
+    route({
       ...common,
       method: 'post',
       path: '/school-requests',
@@ -46,24 +44,20 @@ export function schoolRequestRoutes(deps: FeatureDeps): RouteDefinition[] {
       body: fileRequestBody,
       responses: { 201: { description: '已提交，待审批' } },
       status: 201,
-      handler: async (ctx) => {
-        ctx.body = await fileSchoolRequest(rc(ctx), input<FileRequestInput>(ctx).body);
+      handler: async (ctx, { body }) => {
+        ctx.body = await fileSchoolRequest(rc(ctx), body);
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'get',
       path: '/school-requests',
       summary: '本辖区学校的删除与隶属关系变更申请（全国：全部），新的在前',
       query: listRequestsQuery,
-      handler: async (ctx) => {
-        const q = input<
-          unknown,
-          { status?: SchoolRequestStatus; kind?: SchoolRequestKind; page: number; pageSize: number }
-        >(ctx).query;
+      handler: async (ctx, { query: q }) => {
         ctx.body = await listSchoolRequests(authOf(ctx), q);
       },
-    },
+    }),
     idRoute(
       {
         ...common,

@@ -2,7 +2,7 @@
 import type { Context } from 'koa';
 import type { FeatureDeps } from '../app-deps';
 import { contentDisposition, XLSX_MIME } from '../http/download';
-import { idRoute, input, type RouteDefinition } from '../http/route';
+import { answering, idRoute, route, type RouteDefinition } from '../http/route';
 import {
   addSchoolAdminBody,
   exportQuery,
@@ -28,56 +28,51 @@ import { authOf } from '../accounts/auth';
 export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
   const action = (ctx: Context): ActionContext => actionOf(ctx, deps.clock);
   const common = { tags: ['学校管理员账号'], auth: 'user' as const };
+  const answer = answering(common, action);
   return [
-    {
+    route({
       ...common,
       method: 'get',
       path: '/schools/:id/admins',
       summary: '学校管理员账号列表（在任者在前；管辖该校的地区管理员可见完整联系方式）',
       params: schoolIdParams,
       query: schoolAdminListQuery,
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, { page: number; pageSize: number }, { id: string }>(ctx);
+      handler: async (ctx, { params, query }) => {
         ctx.body = await listSchoolAdmins(authOf(ctx).binding, params.id, query.page, query.pageSize);
       },
-    },
-    {
-      ...common,
-      method: 'post',
-      path: '/schools/:id/admins',
-      summary: '新增学校管理员（更换管理员：原管理员失效，初始密码 123456）',
-      params: schoolIdParams,
-      body: addSchoolAdminBody,
-      responses: { 201: { description: '已新增，返回登录名与初始密码' } },
-      status: 201,
-      handler: async (ctx) => {
-        const { params, body } = input<{ name?: string }, unknown, { id: string }>(ctx);
-        ctx.body = await addSchoolAdmin(action(ctx), params.id, body.name);
+    }),
+    answer(
+      {
+        method: 'post',
+        path: '/schools/:id/admins',
+        summary: '新增学校管理员（更换管理员：原管理员失效，初始密码 123456）',
+        params: schoolIdParams,
+        body: addSchoolAdminBody,
+        responses: { 201: { description: '已新增，返回登录名与初始密码' } },
+        status: 201,
       },
-    },
-    {
-      ...common,
-      method: 'delete',
-      path: '/schools/:id/admins/:userId',
-      summary: '移除学校的在任管理员（之后可发放新的权限码）',
-      params: schoolAdminParams,
-      handler: async (ctx) => {
-        const { params } = input<unknown, unknown, { id: string; userId: string }>(ctx);
-        ctx.body = await removeSchoolAdmin(action(ctx), params.id, params.userId);
+      (caller, { params, body }) => addSchoolAdmin(caller, params.id, body.name),
+    ),
+    answer(
+      {
+        method: 'delete',
+        path: '/schools/:id/admins/:userId',
+        summary: '移除学校的在任管理员（之后可发放新的权限码）',
+        params: schoolAdminParams,
       },
-    },
-    {
+      (caller, { params }) => removeSchoolAdmin(caller, params.id, params.userId),
+    ),
+    route({
       ...common,
       method: 'post',
       path: '/users/:id/reset-password',
       summary: '重置学校管理员密码（随机 6 位一次性密码，仅显示一次，登录后须修改）',
       params: userIdParams,
-      handler: async (ctx) => {
-        const { params } = input<unknown, unknown, { id: string }>(ctx);
+      handler: async (ctx, { params }) => {
         ctx.body = await resetSchoolAdminPassword(action(ctx), params.id);
         ctx.set('Cache-Control', 'no-store');
       },
-    },
+    }),
     idRoute(
       {
         ...common,
@@ -98,7 +93,7 @@ export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
       },
       (ctx, id) => unlockSchoolAdmin(action(ctx), id),
     ),
-    {
+    route({
       ...common,
       method: 'get',
       path: '/regions/:code/school-admins/export',
@@ -106,8 +101,7 @@ export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
       params: regionCodeParams,
       query: exportQuery,
       responses: { 200: { description: 'XLSX 文件' } },
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, { direct: boolean }, { code: string }>(ctx);
+      handler: async (ctx, { params, query }) => {
         const { filename, stream } = await openSchoolAdminExport(
           authOf(ctx).binding,
           params.code,
@@ -118,6 +112,6 @@ export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
         ctx.set('Cache-Control', 'no-store');
         ctx.body = stream;
       },
-    },
+    }),
   ];
 }

@@ -2,8 +2,8 @@
 // only translate between HTTP and the service.
 import { callerOf } from '../access/caller';
 import type { FeatureDeps } from '../app-deps';
-import { idRoute, input, type RouteDefinition } from '../http/route';
-import { sendWorkbook, sendWorkbookBuffer } from '../http/download';
+import { answering, idRoute, route, type RouteDefinition } from '../http/route';
+import { sendWorkbook, sendWorkbookBuffer, workbookExport } from '../http/download';
 import { readUpload } from '../http/upload';
 import {
   createSchoolBody,
@@ -30,10 +30,6 @@ import {
   templateRegions,
   transferSchool,
   updateSchool,
-  type CreateSchoolInput,
-  type DeleteSchoolOptions,
-  type ListSchoolsQuery,
-  type UpdateSchoolInput,
 } from './service';
 import { buildImportTemplate, exportFileName, readImportRows, writeSchoolsExport, XLSX_MIME } from './xlsx';
 import { LONG_REQUEST_MS } from '../http/time-limit';
@@ -48,30 +44,29 @@ const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
   const common = { tags: messages.tags, auth: 'user' as const };
+  const answer = answering(common, callerOf);
   return [
-    {
-      ...common,
-      method: 'get',
-      path: '/schools',
-      summary:
-        '学校列表（管辖范围内；按地区、直管、类型、初始化、填报、疑似问题、办别、状态、最后更新时间、名称筛选）',
-      query: listSchoolsQuery,
-      handler: async (ctx) => {
-        ctx.body = await listSchools(deps, callerOf(ctx), input<unknown, ListSchoolsQuery>(ctx).query);
+    answer(
+      {
+        method: 'get',
+        path: '/schools',
+        summary:
+          '学校列表（管辖范围内；按地区、直管、类型、初始化、填报、疑似问题、办别、状态、最后更新时间、名称筛选）',
+        query: listSchoolsQuery,
       },
-    },
-    {
-      ...common,
-      method: 'post',
-      path: '/schools',
-      summary: '新增学校（同时生成学校管理员账号，初始密码 123456）',
-      body: createSchoolBody,
-      responses: { 201: { description: '已创建：{ school, admin: { loginName, initialPassword } }' } },
-      status: 201,
-      handler: async (ctx) => {
-        ctx.body = await createSchool(deps, callerOf(ctx), input<CreateSchoolInput>(ctx).body);
+      (caller, { query }) => listSchools(deps, caller, query),
+    ),
+    answer(
+      {
+        method: 'post',
+        path: '/schools',
+        summary: '新增学校（同时生成学校管理员账号，初始密码 123456）',
+        body: createSchoolBody,
+        responses: { 201: { description: '已创建：{ school, admin: { loginName, initialPassword } }' } },
+        status: 201,
       },
-    },
+      (caller, { body }) => createSchool(deps, caller, body),
+    ),
     {
       ...common,
       method: 'get',
@@ -83,7 +78,7 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
         sendWorkbookBuffer(ctx, messages.templateFile, await buildImportTemplate(regions));
       },
     },
-    {
+    route({
       ...common,
       method: 'post',
       path: '/schools/import',
@@ -98,13 +93,12 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
         },
       },
       status: 201,
-      handler: async (ctx) => {
-        const { regionCode } = input<unknown, { regionCode?: string }>(ctx).query;
+      handler: async (ctx, { query: { regionCode } }) => {
         await checkImportAccess(callerOf(ctx), regionCode);
         const rows = await readUpload(ctx, MAX_UPLOAD_BYTES, readImportRows);
         ctx.body = await importSchools(deps, callerOf(ctx), rows, { defaultRegionCode: regionCode });
       },
-    },
+    }),
     idRoute(
       {
         ...common,
@@ -115,53 +109,45 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
       },
       (ctx, id) => getSchool(deps, callerOf(ctx), id),
     ),
-    {
-      ...common,
-      method: 'patch',
-      path: '/schools/:id',
-      summary: '修改学校基本信息与学校状态（正常、暂停招生、被合并、撤销）',
-      params: schoolIdParams,
-      body: updateSchoolBody,
-      handler: async (ctx) => {
-        const { body, params } = input<UpdateSchoolInput, unknown, { id: string }>(ctx);
-        ctx.body = await updateSchool(deps, callerOf(ctx), params.id, body);
+    answer(
+      {
+        method: 'patch',
+        path: '/schools/:id',
+        summary: '修改学校基本信息与学校状态（正常、暂停招生、被合并、撤销）',
+        params: schoolIdParams,
+        body: updateSchoolBody,
       },
-    },
-    {
-      ...common,
-      method: 'delete',
-      path: '/schools/:id',
-      summary: '删除未初始化的学校及其管理员账号（已初始化的学校只有全国管理员可强制删除，须填原因）',
-      params: schoolIdParams,
-      query: deleteSchoolQuery,
-      handler: async (ctx) => {
-        const { query, params } = input<unknown, DeleteSchoolOptions, { id: string }>(ctx);
-        ctx.body = await deleteSchool(deps, callerOf(ctx), params.id, query);
+      (caller, { body, params }) => updateSchool(deps, caller, params.id, body),
+    ),
+    answer(
+      {
+        method: 'delete',
+        path: '/schools/:id',
+        summary: '删除未初始化的学校及其管理员账号（已初始化的学校只有全国管理员可强制删除，须填原因）',
+        params: schoolIdParams,
+        query: deleteSchoolQuery,
       },
-    },
-    {
-      ...common,
-      method: 'post',
-      path: '/schools/:id/transfer',
-      summary: '学校转移（须由原所属地区与转入地区的共同上级管理员操作）',
-      params: schoolIdParams,
-      body: transferSchoolBody,
-      handler: async (ctx) => {
-        const { body, params } = input<{ regionCode: string }, unknown, { id: string }>(ctx);
-        ctx.body = await transferSchool(deps, callerOf(ctx), params.id, body.regionCode);
+      (caller, { query, params }) => deleteSchool(deps, caller, params.id, query),
+    ),
+    answer(
+      {
+        method: 'post',
+        path: '/schools/:id/transfer',
+        summary: '学校转移（须由原所属地区与转入地区的共同上级管理员操作）',
+        params: schoolIdParams,
+        body: transferSchoolBody,
       },
-    },
-    {
+      (caller, { body, params }) => transferSchool(deps, caller, params.id, body.regionCode),
+    ),
+    route({
       ...common,
+      ...workbookExport,
       method: 'get',
       path: '/regions/:code/schools/export',
-      timeoutMs: LONG_REQUEST_MS,
       summary: '导出地区（直管）学校及学校管理员账号（XLSX，流式）',
       params: regionCodeParams,
       query: exportSchoolsQuery,
-      responses: { 200: { description: XLSX_MIME } },
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, { direct: boolean }, { code: string }>(ctx);
+      handler: async (ctx, { params, query }) => {
         const region = await exportableRegion(callerOf(ctx), params.code);
         const [admins, regions] = await Promise.all([
           schoolAdminsByRegion(region._id, query.direct),
@@ -177,6 +163,6 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
           }),
         );
       },
-    },
+    }),
   ];
 }

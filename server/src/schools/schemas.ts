@@ -2,17 +2,17 @@
 // validation messages quote.
 import { SCHOOL_OWNERSHIPS, SCHOOL_STATUSES, SCHOOL_TYPES, URBAN_RURAL_TYPES } from '@eduprogress/shared';
 import { paginationQuery } from '../http/pagination';
-import type { JsonSchema } from '../http/validation';
 import { strictObject } from '../http/schemas';
 import { DISPLAY_NAME } from '../http/validation';
 import { SCHOOL_SYSTEMS } from './model';
 
-const regionCode = (title: string): JsonSchema => ({ type: 'string', title, pattern: '^\\d{6}$' });
-const month = (title: string): JsonSchema => ({
-  type: 'string',
-  title,
-  pattern: '^\\d{4}-(0[1-9]|1[0-2])$',
-});
+const regionCode = (title: string) => ({ type: 'string', title, pattern: '^\\d{6}$' }) as const;
+const month = (title: string) =>
+  ({
+    type: 'string',
+    title,
+    pattern: '^\\d{4}-(0[1-9]|1[0-2])$',
+  }) as const;
 
 export const PERIOD_PATTERN = '^\\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))$';
 
@@ -22,16 +22,16 @@ export type SchoolSort = (typeof SCHOOL_SORTS)[number];
 export const ISSUE_FILTERS = ['none', 'any', 'basic', 'report'] as const;
 export type IssueFilter = (typeof ISSUE_FILTERS)[number];
 
-const schoolName: JsonSchema = {
+const schoolName = {
   type: 'string',
   title: '学校名称',
   minLength: 2,
   maxLength: 60,
   [DISPLAY_NAME]: true,
-};
+} as const;
 
 /** Fields of the basic information (seed 000 §2.4) that create and edit share. */
-const basicInfo: Record<string, JsonSchema> = {
+const basicInfo = {
   type: { type: 'string', title: '学校类型', enum: [...SCHOOL_TYPES] },
   weak: { type: 'boolean', title: '是否薄弱学校' },
   schoolSystem: { type: 'string', title: '学制', enum: [...SCHOOL_SYSTEMS] },
@@ -39,16 +39,16 @@ const basicInfo: Record<string, JsonSchema> = {
   urbanRural: { type: 'string', title: '城乡类型', enum: [...URBAN_RURAL_TYPES] },
   address: { type: 'string', title: '学校地址', maxLength: 200 },
   postcode: { type: 'string', title: '学校邮编', pattern: '^(\\d{6})?$' },
-};
+} as const;
 
-export const schoolIdParams: JsonSchema = strictObject(
+export const schoolIdParams = strictObject(
   { id: { type: 'string', title: '学校编号', pattern: '^[0-9a-fA-F]{24}$' } },
   ['id'],
 );
 
-export const regionCodeParams: JsonSchema = strictObject({ code: regionCode('地区代码') }, ['code']);
+export const regionCodeParams = strictObject({ code: regionCode('地区代码') }, ['code']);
 
-export const listSchoolsQuery: JsonSchema = strictObject({
+export const listSchoolsQuery = strictObject({
   region: regionCode('地区代码'),
   direct: { type: 'boolean', title: '只显示直管学校' },
   type: basicInfo.type,
@@ -67,7 +67,7 @@ export const listSchoolsQuery: JsonSchema = strictObject({
   ...paginationQuery,
 });
 
-export const createSchoolBody: JsonSchema = strictObject(
+export const createSchoolBody = strictObject(
   {
     name: schoolName,
     regionCode: regionCode('所属地区代码'),
@@ -76,7 +76,7 @@ export const createSchoolBody: JsonSchema = strictObject(
   ['name', 'type', 'regionCode'],
 );
 
-export const updateSchoolBody: JsonSchema = {
+export const updateSchoolBody = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
@@ -85,9 +85,9 @@ export const updateSchoolBody: JsonSchema = {
     ...basicInfo,
     status: { type: 'string', title: '学校状态', enum: [...SCHOOL_STATUSES] },
   },
-};
+} as const;
 
-export const deleteSchoolQuery: JsonSchema = {
+export const deleteSchoolQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -98,16 +98,14 @@ export const deleteSchoolQuery: JsonSchema = {
   // `type` here too: query text is coerced per subschema, and `if` may run before `properties`.
   if: { required: ['force'], properties: { force: { type: 'boolean', const: true } } },
   then: { required: ['reason'] },
-};
+} as const;
 
-export const transferSchoolBody: JsonSchema = strictObject({ regionCode: regionCode('转入地区代码') }, [
-  'regionCode',
-]);
+export const transferSchoolBody = strictObject({ regionCode: regionCode('转入地区代码') }, ['regionCode']);
 
-export const importSchoolsQuery: JsonSchema = strictObject({
+export const importSchoolsQuery = strictObject({
   regionCode: regionCode('默认所属地区代码（表中未填时使用）'),
 });
 
-export const exportSchoolsQuery: JsonSchema = strictObject({
+export const exportSchoolsQuery = strictObject({
   direct: { type: 'boolean', title: '只导出直管学校', default: true },
 });

@@ -2,10 +2,10 @@
 // chart data, list mode with XLSX export, and a recount. Jurisdiction in the service (regionWithin).
 import { authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
-import { input, type RouteDefinition } from '../http/route';
+import { route, type RouteDefinition } from '../http/route';
 import { LONG_REQUEST_MS } from '../http/time-limit';
 import { defaultPeriod, regionWithin } from '../reports/progress-view';
-import { sendWorkbook, XLSX_MIME } from '../http/download';
+import { sendWorkbook, workbookExport } from '../http/download';
 import { schoolListFileName, writeSchoolListWorkbook } from './export';
 import { rebuildStatistics } from './rollups';
 import * as s from './schemas';
@@ -15,16 +15,11 @@ import {
   statisticsChart,
   statisticsSchoolPage,
   statisticsSchools,
-  type ChartQuery,
-  type ListQuery,
-  type StatisticsQuery,
 } from './service';
 
 const messages = {
   tags: ['数据统计'],
 };
-
-type CodeParams = { code: string };
 
 export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
   const common = { tags: messages.tags, auth: 'user' as const };
@@ -39,7 +34,7 @@ export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
         ctx.body = indicatorCatalog();
       },
     },
-    {
+    route({
       ...common,
       method: 'get',
       path: '/regions/:code/statistics',
@@ -49,12 +44,11 @@ export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
         '数据统计（按地区）：本地区、各直接下级与直属学校的某一分类（统计页）指标；可按学校类型、城乡类型、期次筛选',
       params: s.regionCodeParams,
       query: s.statisticsQuery,
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, StatisticsQuery, CodeParams>(ctx);
+      handler: async (ctx, { params, query }) => {
         ctx.body = await regionStatistics(sd, authOf(ctx), params.code, query);
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'get',
       path: '/regions/:code/statistics/chart',
@@ -63,12 +57,11 @@ export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary: '统计图数据：某一指标在各直接下级与直属学校的柱状图，以及最近 8 期的趋势',
       params: s.regionCodeParams,
       query: s.chartQuery,
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, ChartQuery, CodeParams>(ctx);
+      handler: async (ctx, { params, query }) => {
         ctx.body = await statisticsChart(sd, authOf(ctx), params.code, query);
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'get',
       path: '/regions/:code/statistics/schools',
@@ -77,29 +70,24 @@ export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary: '列表模式：统计数字背后的学校及其填报值（分页）',
       params: s.regionCodeParams,
       query: s.schoolListQuery,
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, ListQuery & { page: number; pageSize: number }, CodeParams>(
-          ctx,
-        );
+      handler: async (ctx, { params, query }) => {
         ctx.body = await statisticsSchoolPage(sd, authOf(ctx), params.code, query);
       },
-    },
-    {
+    }),
+    route({
       ...common,
+      ...workbookExport,
       method: 'get',
       path: '/regions/:code/statistics/schools/export',
-      timeoutMs: LONG_REQUEST_MS,
       summary: '导出列表模式的学校明细（XLSX，流式）',
       params: s.regionCodeParams,
       query: s.schoolExportQuery,
-      responses: { 200: { description: XLSX_MIME } },
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, ListQuery, CodeParams>(ctx);
+      handler: async (ctx, { params, query }) => {
         const list = await statisticsSchools(sd, authOf(ctx), params.code, query);
         sendWorkbook(ctx, schoolListFileName(list), (out) => writeSchoolListWorkbook(out, list));
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'post',
       path: '/regions/:code/statistics/recount',
@@ -107,11 +95,10 @@ export function statisticsRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary: '重新统计本地区某期的数据统计（修复汇总数据的偏差，返回发现偏差的汇总文档）',
       params: s.regionCodeParams,
       query: s.rebuildQuery,
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, { period?: string }, CodeParams>(ctx);
+      handler: async (ctx, { params, query }) => {
         await regionWithin(authOf(ctx), params.code);
         ctx.body = await rebuildStatistics(deps.clock, query.period ?? defaultPeriod(sd), params.code);
       },
-    },
+    }),
   ];
 }

@@ -2,17 +2,9 @@
 import { callerOf } from '../access/caller';
 import { actorOf, authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
-import { input, type RouteDefinition } from '../http/route';
+import { answering, route, type RouteDefinition } from '../http/route';
 import { applicationBody, schoolParams, schoolTeachersQuery, teacherParams, verifyBody } from './schemas';
-import {
-  applyAsTeacher,
-  listSchoolTeachers,
-  myTeacher,
-  verifyTeacher,
-  type ApplicationInput,
-  type SchoolTeacherQuery,
-  type VerifyInput,
-} from './service';
+import { applyAsTeacher, listSchoolTeachers, myTeacher, verifyTeacher } from './service';
 
 const messages = {
   tags: ['教师认证'],
@@ -20,32 +12,29 @@ const messages = {
 
 export function teacherRoutes(deps: FeatureDeps): RouteDefinition[] {
   const common = { tags: messages.tags, auth: 'user' as const };
+  const answer = answering(common, callerOf);
   return [
-    {
-      ...common,
-      method: 'get',
-      path: '/schools/:id/teachers',
-      summary: '学校的教师（按审核状态、职称、学段筛选，附各项计数；证件号、手机号脱敏）',
-      params: schoolParams,
-      query: schoolTeachersQuery,
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, SchoolTeacherQuery, { id: string }>(ctx);
-        ctx.body = await listSchoolTeachers(deps, callerOf(ctx), params.id, query);
+    answer(
+      {
+        method: 'get',
+        path: '/schools/:id/teachers',
+        summary: '学校的教师（按审核状态、职称、学段筛选，附各项计数；证件号、手机号脱敏）',
+        params: schoolParams,
+        query: schoolTeachersQuery,
       },
-    },
-    {
-      ...common,
-      method: 'post',
-      path: '/teachers/:id/verify',
-      summary: '审核教师认证（通过 / 不通过，不通过须填写原因；学校管理员）',
-      params: teacherParams,
-      body: verifyBody,
-      handler: async (ctx) => {
-        const { params, body } = input<VerifyInput, unknown, { id: string }>(ctx);
-        ctx.body = await verifyTeacher(deps, callerOf(ctx), params.id, body);
+      (caller, { params, query }) => listSchoolTeachers(deps, caller, params.id, query),
+    ),
+    answer(
+      {
+        method: 'post',
+        path: '/teachers/:id/verify',
+        summary: '审核教师认证（通过 / 不通过，不通过须填写原因；学校管理员）',
+        params: teacherParams,
+        body: verifyBody,
       },
-    },
-    {
+      (caller, { params, body }) => verifyTeacher(deps, caller, params.id, body),
+    ),
+    route({
       ...common,
       method: 'post',
       path: '/me/teacher-application',
@@ -53,15 +42,10 @@ export function teacherRoutes(deps: FeatureDeps): RouteDefinition[] {
       body: applicationBody,
       responses: { 201: { description: '已提交，待学校管理员审核' } },
       status: 201,
-      handler: async (ctx) => {
-        ctx.body = await applyAsTeacher(
-          deps,
-          authOf(ctx).user,
-          actorOf(ctx),
-          input<ApplicationInput>(ctx).body,
-        );
+      handler: async (ctx, { body }) => {
+        ctx.body = await applyAsTeacher(deps, authOf(ctx).user, actorOf(ctx), body);
       },
-    },
+    }),
     {
       ...common,
       method: 'get',

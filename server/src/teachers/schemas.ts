@@ -2,25 +2,24 @@
 // validation messages quote.
 import { TEACHER_STAGES, TEACHER_TITLES, VERIFICATION_STATES } from '@eduprogress/shared';
 import { paginationQuery } from '../http/pagination';
-import type { JsonSchema } from '../http/validation';
 import { strictObject } from '../http/schemas';
 import { DISPLAY_NAME } from '../http/validation';
 import { ID_TYPES } from './model';
 
-const objectId = (title: string): JsonSchema => ({ type: 'string', title, pattern: '^[0-9a-fA-F]{24}$' });
+const objectId = (title: string) => ({ type: 'string', title, pattern: '^[0-9a-fA-F]{24}$' }) as const;
 
-export const schoolParams: JsonSchema = strictObject({ id: objectId('学校编号') }, ['id']);
+export const schoolParams = strictObject({ id: objectId('学校编号') }, ['id']);
 
-export const teacherParams: JsonSchema = strictObject({ id: objectId('教师编号') }, ['id']);
+export const teacherParams = strictObject({ id: objectId('教师编号') }, ['id']);
 
-export const schoolTeachersQuery: JsonSchema = strictObject({
+export const schoolTeachersQuery = strictObject({
   status: { type: 'string', title: '审核状态', enum: [...VERIFICATION_STATES] },
   title: { type: 'string', title: '职称', enum: [...TEACHER_TITLES] },
   stage: { type: 'string', title: '学段', enum: [...TEACHER_STAGES] },
   ...paginationQuery,
 });
 
-export const verifyBody: JsonSchema = strictObject(
+export const verifyBody = strictObject(
   {
     decision: { type: 'string', title: '审核结果', enum: ['approve', 'reject'] },
     reason: { type: 'string', title: '不通过原因', maxLength: 200 },
@@ -28,7 +27,7 @@ export const verifyBody: JsonSchema = strictObject(
   ['decision'],
 );
 
-export const applicationBody: JsonSchema = strictObject(
+export const applicationBody = strictObject(
   {
     schoolId: {
       type: 'string',

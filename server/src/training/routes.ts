@@ -4,8 +4,8 @@ import { callerOf } from '../access/caller';
 import { authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
 import { recordAudit } from '../audit/service';
-import { idRoute, input, type RouteDefinition } from '../http/route';
-import { sendWorkbook, XLSX_MIME } from '../http/download';
+import { answering, idRoute, route, type RouteDefinition } from '../http/route';
+import { sendWorkbook, workbookExport } from '../http/download';
 import { drainOnError, readUpload, uploadedFile } from '../http/upload';
 import { writeStatsWorkbook, writeTeachersWorkbook, statsFileName, teachersFileName } from './export';
 import { importTrainingRecords, readFullTimeRows } from './import';
@@ -36,10 +36,6 @@ import {
   teacherRow,
   teacherScope,
   visibleTraining,
-  type CreateTrainingInput,
-  type ListTrainingsQuery,
-  type StatsFilters,
-  type TeacherListQuery,
 } from './service';
 import { recountTraining, setFullTimeCounts, streamRoster, type RosterLine } from './stats';
 import { LONG_REQUEST_MS } from '../http/time-limit';
@@ -53,29 +49,28 @@ const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
   const common = { tags: messages.tags, auth: 'user' as const };
+  const answer = answering(common, callerOf);
   return [
-    {
-      ...common,
-      method: 'post',
-      path: '/trainings',
-      summary: '创建培训（国家级、省级的超级管理员、专项管理员或管理员）',
-      body: createTrainingBody,
-      responses: { 201: { description: '已创建' } },
-      status: 201,
-      handler: async (ctx) => {
-        ctx.body = await createTraining(deps, callerOf(ctx), input<CreateTrainingInput>(ctx).body);
+    answer(
+      {
+        method: 'post',
+        path: '/trainings',
+        summary: '创建培训（国家级、省级的超级管理员、专项管理员或管理员）',
+        body: createTrainingBody,
+        responses: { 201: { description: '已创建' } },
+        status: 201,
       },
-    },
-    {
-      ...common,
-      method: 'get',
-      path: '/trainings',
-      summary: '培训列表（管辖范围内可见的培训；状态由当前时间得出：未开始/进行中/已结束）',
-      query: listTrainingsQuery,
-      handler: async (ctx) => {
-        ctx.body = await listTrainings(deps, callerOf(ctx), input<unknown, ListTrainingsQuery>(ctx).query);
+      (caller, { body }) => createTraining(deps, caller, body),
+    ),
+    answer(
+      {
+        method: 'get',
+        path: '/trainings',
+        summary: '培训列表（管辖范围内可见的培训；状态由当前时间得出：未开始/进行中/已结束）',
+        query: listTrainingsQuery,
       },
-    },
+      (caller, { query }) => listTrainings(deps, caller, query),
+    ),
     idRoute(
       {
         ...common,
@@ -86,60 +81,50 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       },
       (ctx, id) => getTraining(deps, callerOf(ctx), id),
     ),
-    {
-      ...common,
-      method: 'get',
-      path: '/trainings/:id/stats',
-      summary:
-        '按区域统计：当前区域、直接下级与「直属学校」的参训人数、参训率、学习人数、学习率、人均学时、完成学时人数及占比（比率为百分数，两位小数）',
-      params: trainingIdParams,
-      query: statsQuery,
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, StatsFilters, { id: string }>(ctx);
-        ctx.body = await regionStats(deps, callerOf(ctx), params.id, query);
+    answer(
+      {
+        method: 'get',
+        path: '/trainings/:id/stats',
+        summary:
+          '按区域统计：当前区域、直接下级与「直属学校」的参训人数、参训率、学习人数、学习率、人均学时、完成学时人数及占比（比率为百分数，两位小数）',
+        params: trainingIdParams,
+        query: statsQuery,
       },
-    },
-    {
+      (caller, { params, query }) => regionStats(deps, caller, params.id, query),
+    ),
+    route({
       ...common,
+      ...workbookExport,
       method: 'get',
       path: '/trainings/:id/stats/export',
-      timeoutMs: LONG_REQUEST_MS,
       summary: '导出按区域统计（XLSX）',
       params: trainingIdParams,
       query: statsQuery,
-      responses: { 200: { description: XLSX_MIME } },
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, StatsFilters, { id: string }>(ctx);
+      handler: async (ctx, { params, query }) => {
         const stats = await regionStats(deps, callerOf(ctx), params.id, query);
         sendWorkbook(ctx, statsFileName(stats), (out) => writeStatsWorkbook(out, stats));
       },
-    },
-    {
-      ...common,
-      method: 'get',
-      path: '/trainings/:id/teachers',
-      summary:
-        '按学员查看：账号（脱敏）、姓名、学校、区域、学段、学科、获得学时、实际学习时长；按姓名搜索、分页',
-      params: trainingIdParams,
-      query: teachersQuery,
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, TeacherListQuery, { id: string }>(ctx);
-        ctx.body = await listTrainingTeachers(callerOf(ctx), params.id, query);
+    }),
+    answer(
+      {
+        method: 'get',
+        path: '/trainings/:id/teachers',
+        summary:
+          '按学员查看：账号（脱敏）、姓名、学校、区域、学段、学科、获得学时、实际学习时长；按姓名搜索、分页',
+        params: trainingIdParams,
+        query: teachersQuery,
       },
-    },
-    {
+      (caller, { params, query }) => listTrainingTeachers(caller, params.id, query),
+    ),
+    route({
       ...common,
+      ...workbookExport,
       method: 'get',
       path: '/trainings/:id/teachers/export',
-      timeoutMs: LONG_REQUEST_MS,
       summary: '导出按学员明细（XLSX，流式）',
       params: trainingIdParams,
       query: teachersExportQuery,
-      responses: { 200: { description: XLSX_MIME } },
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, Omit<TeacherListQuery, 'page' | 'pageSize'>, { id: string }>(
-          ctx,
-        );
+      handler: async (ctx, { params, query }) => {
         const caller = callerOf(ctx);
         const { training, regions } = await visibleTraining(caller, params.id);
         const { label, match, chunk } = await teacherScope(caller, training, regions, query);
@@ -153,24 +138,18 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
           writeTeachersWorkbook(out, rows()),
         );
       },
-    },
-    {
-      ...common,
-      method: 'get',
-      path: '/trainings/:id/schools/:schoolId/stats',
-      summary: '学校的培训统计：总体情况、各学段与各学科参训分布',
-      params: trainingSchoolParams,
-      query: schoolStatsQuery,
-      handler: async (ctx) => {
-        const { params, query } = input<
-          unknown,
-          { includeUnverified: boolean },
-          { id: string; schoolId: string }
-        >(ctx);
-        ctx.body = await schoolStats(deps, callerOf(ctx), params.id, params.schoolId, query);
+    }),
+    answer(
+      {
+        method: 'get',
+        path: '/trainings/:id/schools/:schoolId/stats',
+        summary: '学校的培训统计：总体情况、各学段与各学科参训分布',
+        params: trainingSchoolParams,
+        query: schoolStatsQuery,
       },
-    },
-    {
+      (caller, { params, query }) => schoolStats(deps, caller, params.id, params.schoolId, query),
+    ),
+    route({
       ...common,
       method: 'post',
       path: '/trainings/:id/records/import',
@@ -179,26 +158,23 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       summary:
         '导入学习平台导出的学时记录（CSV 或 XLSX；请求体直接为文件，或 multipart/form-data 的 file 字段）。按（培训，教师）幂等更新，逐行报告错误',
       params: trainingIdParams,
-      handler: async (ctx) => {
-        const id = input<unknown, unknown, { id: string }>(ctx).params.id;
+      handler: async (ctx, { params }) => {
+        const id = params.id;
         ctx.body = await readUpload(ctx, MAX_UPLOAD_BYTES, (file) =>
           importTrainingRecords(deps, callerOf(ctx), id, file),
         );
       },
-    },
-    {
+    }),
+    route({
       ...common,
       method: 'post',
       path: '/trainings/:id/recount',
       timeoutMs: LONG_REQUEST_MS,
       summary: '按学时记录重新统计（重建汇总与名册；定时任务每晚也会执行）',
       params: trainingIdParams,
-      handler: async (ctx) => {
+      handler: async (ctx, { params }) => {
         const caller = callerOf(ctx);
-        const { training, regions } = await visibleTraining(
-          caller,
-          input<unknown, unknown, { id: string }>(ctx).params.id,
-        );
+        const { training, regions } = await visibleTraining(caller, params.id);
         assertCanRecount(caller, training, regions);
         const result = await recountTraining(deps.clock, training._id);
         await recordAudit(deps.clock, caller.actor, {
@@ -210,7 +186,7 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
         });
         ctx.body = result;
       },
-    },
+    }),
     {
       ...common,
       method: 'get',
@@ -220,32 +196,26 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
         ctx.body = await myTrainings(deps, authOf(ctx).user);
       },
     },
-    {
-      ...common,
-      method: 'get',
-      path: '/regions/:code/full-time-teachers',
-      summary: '专任教师数：本地区与直接下级（参训率的分母）',
-      params: regionParams,
-      handler: async (ctx) => {
-        ctx.body = await getFullTimeTeachers(
-          callerOf(ctx),
-          input<unknown, unknown, { code: string }>(ctx).params.code,
-        );
+    answer(
+      {
+        method: 'get',
+        path: '/regions/:code/full-time-teachers',
+        summary: '专任教师数：本地区与直接下级（参训率的分母）',
+        params: regionParams,
       },
-    },
-    {
-      ...common,
-      method: 'put',
-      path: '/regions/:code/full-time-teachers',
-      summary: '设置专任教师数（省级或国家级管理员，管辖范围内；null 表示清除）',
-      params: regionParams,
-      body: fullTimeBody,
-      handler: async (ctx) => {
-        const { params, body } = input<{ count: number | null }, unknown, { code: string }>(ctx);
-        ctx.body = await putFullTimeTeachers(deps, callerOf(ctx), params.code, body.count);
+      (caller, { params }) => getFullTimeTeachers(caller, params.code),
+    ),
+    answer(
+      {
+        method: 'put',
+        path: '/regions/:code/full-time-teachers',
+        summary: '设置专任教师数（省级或国家级管理员，管辖范围内；null 表示清除）',
+        params: regionParams,
+        body: fullTimeBody,
       },
-    },
-    {
+      (caller, { params, body }) => putFullTimeTeachers(deps, caller, params.code, body.count),
+    ),
+    route({
       ...common,
       method: 'post',
       path: '/regions/:code/full-time-teachers/import',
@@ -253,9 +223,9 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
       upload: true,
       summary: '导入专任教师数（CSV 或 XLSX，列：地区代码、专任教师数；省级或国家级管理员）',
       params: regionParams,
-      handler: async (ctx) => {
+      handler: async (ctx, { params }) => {
         const caller = callerOf(ctx);
-        const code = input<unknown, unknown, { code: string }>(ctx).params.code;
+        const code = params.code;
         await drainOnError(ctx, async () => {
           const { region } = await fullTimeRegion(caller, code, true);
           const { valid, errors, rows } = await readFullTimeRows(
@@ -273,6 +243,6 @@ export function trainingRoutes(deps: FeatureDeps): RouteDefinition[] {
           ctx.body = { rows, applied: valid.length, failed: rows - valid.length, errors };
         });
       },
-    },
+    }),
   ];
 }

@@ -1,32 +1,25 @@
 // HTTP surface of the usage statistics (seed 003 part 2: 用户注册、应用分析).
 import { authOf } from '../accounts/auth';
 import type { FeatureDeps } from '../app-deps';
-import { input, type RouteDefinition } from '../http/route';
-import type { JsonSchema } from '../http/validation';
-import { usageOf, type UsageQuery } from './service';
+import { route, type RouteDefinition } from '../http/route';
+import { usageOf } from './service';
+import { strictObject } from '../http/schemas';
 
-const day = (title: string): JsonSchema => ({ type: 'string', title, format: 'date' });
+const day = (title: string) => ({ type: 'string', title, format: 'date' }) as const;
 
-const usageQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    activeDays: { type: 'integer', title: '活跃天数', minimum: 1, maximum: 365 },
-    from: day('开始日期'),
-    to: day('结束日期'),
-  },
-};
+const usageQuery = strictObject({
+  activeDays: { type: 'integer', title: '活跃天数', minimum: 1, maximum: 365 },
+  from: day('开始日期'),
+  to: day('结束日期'),
+});
 
-const codeParams: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['code'],
-  properties: { code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } },
-};
+const codeParams = strictObject({ code: { type: 'string', title: '地区代码', pattern: '^\\d{6}$' } }, [
+  'code',
+]);
 
 export function usageRoutes(deps: FeatureDeps): RouteDefinition[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/regions/:code/usage',
       summary:
@@ -35,10 +28,9 @@ export function usageRoutes(deps: FeatureDeps): RouteDefinition[] {
       auth: 'user',
       params: codeParams,
       query: usageQuery,
-      handler: async (ctx) => {
-        const { params, query } = input<unknown, UsageQuery, { code: string }>(ctx);
+      handler: async (ctx, { params, query }) => {
         ctx.body = await usageOf(deps.clock, authOf(ctx).binding, params.code, query);
       },
-    },
+    }),
   ];
 }
