@@ -30,17 +30,16 @@ export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
   const common = { tags: ['学校管理员账号'], auth: 'user' as const };
   const answer = answering(common, action);
   return [
-    route({
-      ...common,
-      method: 'get',
-      path: '/schools/:id/admins',
-      summary: '学校管理员账号列表（在任者在前；管辖该校的地区管理员可见完整联系方式）',
-      params: schoolIdParams,
-      query: schoolAdminListQuery,
-      handler: async (ctx, { params, query }) => {
-        ctx.body = await listSchoolAdmins(authOf(ctx).binding, params.id, query.page, query.pageSize);
+    answer(
+      {
+        method: 'get',
+        path: '/schools/:id/admins',
+        summary: '学校管理员账号列表（在任者在前；管辖该校的地区管理员可见完整联系方式）',
+        params: schoolIdParams,
+        query: schoolAdminListQuery,
       },
-    }),
+      ({ binding }, { params, query }) => listSchoolAdmins(binding, params.id, query.page, query.pageSize),
+    ),
     answer(
       {
         method: 'post',
