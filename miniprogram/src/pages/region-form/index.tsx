@@ -9,6 +9,7 @@ import * as validators from '@generated/form-validators';
 import { useEffect, useState } from 'react';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
+import WithdrawalRequest from '../../components/WithdrawalRequest';
 import SchemaForm from '../../components/schema-form/SchemaForm';
 import { checkForm, formGroups, setPath, type Validator } from '../../components/schema-form/model';
 import { STATE_TAG } from '../../components/state-tag';
@@ -116,6 +117,14 @@ export default function RegionFormPage() {
                 </Text>
               )}
             </Section>
+            <WithdrawalRequest<RegionReportView>
+              binding={binding}
+              kind="region"
+              id={code}
+              period={d.report.period}
+              state={d.report.state}
+              onFiled={(report) => res.setData({ ...d, report })}
+            />
             <SchemaForm
               groups={groups}
               data={data}

@@ -10,6 +10,7 @@ import { useState } from 'react';
 import PageState from '../../components/PageState';
 import ReportHistory from '../../components/ReportHistory';
 import Section from '../../components/Section';
+import WithdrawalRequest from '../../components/WithdrawalRequest';
 import Segments from '../../components/Segments';
 import { STATE_TAG } from '../../components/state-tag';
 import { activeBinding, requireSession } from '../../services/account';
@@ -132,6 +133,14 @@ export default function ReviewPage() {
                   </Button>
                 </View>
               )}
+              <WithdrawalRequest
+                binding={binding}
+                kind="region"
+                id={code}
+                period={d.period}
+                state={own.state}
+                onFiled={() => void res.reload()}
+              />
             </Section>
             <Segments
               name="tab"

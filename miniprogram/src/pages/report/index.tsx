@@ -11,6 +11,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import TabBar from '../../components/TabBar';
+import WithdrawalRequest from '../../components/WithdrawalRequest';
 import SchemaForm from '../../components/schema-form/SchemaForm';
 import {
   changedPaths,
@@ -86,7 +87,8 @@ type SaveStatus = 'idle' | 'saving' | 'saved' | 'offline' | 'invalid' | 'conflic
 
 export default function ReportPage() {
   const session = requireSession();
-  const schoolId = activeBinding(session)?.schoolId;
+  const binding = activeBinding(session);
+  const schoolId = binding?.schoolId;
   const [loaded, setLoaded] = useState<Loaded>();
   const [loadError, setLoadError] = useState<string | null>(null);
   const [data, setData] = useState<Record<string, any>>({});
@@ -339,6 +341,14 @@ export default function ReportPage() {
                 <Text className={`save-status save-${status}`}>{statusText[status]}</Text>
               )}
             </View>
+            <WithdrawalRequest<ReportView>
+              binding={binding}
+              kind="school"
+              id={loaded.schoolId}
+              period={loaded.report.period}
+              state={loaded.report.state}
+              onFiled={(report) => setLoaded({ ...loaded, report })}
+            />
             {conflict && (
               <Section title={messages.conflictTitle} className="conflict">
                 <Text className="muted pad">{messages.conflictHint(formatTime(conflict.updatedAt))}</Text>

@@ -1,0 +1,120 @@
+// 申请撤报 (seed 001 §18): a unit's own reported report is reopened only through its upper level. The
+// button shows where the server would accept the request (server/src/access/reports.ts
+// mayRequestWithdrawal and requestWithdrawal): the report is 已上报 or 已锁定, and the user is the
+// school's 管理员, or the region's own 管理员 or 审核员 — never an inspector. Tapping it opens a form for
+// the reason the API requires (2–500 characters), as 退回 does; once filed the report is 撤报申请中.
+import Taro from '@tarojs/taro';
+import { View, Text, Textarea } from '@tarojs/components';
+import { Button } from '@nutui/nutui-react-taro';
+import { useState } from 'react';
+import Section from './Section';
+import type { BindingView } from '../services/session';
+import { request } from '../services/request';
+
+const messages = {
+  open: '申请撤报',
+  title: '申请撤报',
+  hint: '撤报申请由上级审批；批准后报表退回本级限时修改，修改后需重新上报。',
+  reason: '撤报原因',
+  reasonHint: '请写明需要撤回修改的内容',
+  shortReason: '撤报原因至少 2 个字',
+  send: '确认申请',
+  cancel: '取消',
+  sent: '已提交撤报申请',
+};
+
+/** The states from which the server accepts a withdrawal request (reports/service.ts requestWithdrawal). */
+const REQUESTABLE = ['submitted', 'locked'];
+
+/**
+ * Whether `binding` may ask the upper level to withdraw the report of unit `kind`/`id` in `state`: a
+ * school's 管理员 for its school (`id` is the school's id), a region's 管理员 or 审核员 for the region's
+ * own report (`id` is its code), when the report is 已上报 or 已锁定 (seed 001 §18).
+ */
+export function mayRequestWithdrawal(
+  binding: BindingView | null | undefined,
+  kind: 'school' | 'region',
+  id: string,
+  state: string,
+): boolean {
+  if (!binding || !REQUESTABLE.includes(state)) return false;
+  if (kind === 'school')
+    return binding.kind === 'school' && binding.role === 'admin' && binding.schoolId === id;
+  return (
+    binding.kind === 'region' &&
+    binding.regionCode === id &&
+    (binding.role === 'admin' || binding.role === 'auditor')
+  );
+}
+
+/**
+ * The 申请撤报 button and its reason form for the report of `kind`/`id` in `period`; renders nothing when
+ * {@link mayRequestWithdrawal} says no. `onFiled` receives the report as the server returns it
+ * (state `withdrawalRequested`); a refusal shows the server's sentence (services/request).
+ */
+export default function WithdrawalRequest<T>(props: {
+  binding: BindingView | null | undefined;
+  kind: 'school' | 'region';
+  id: string;
+  period: string;
+  state: string;
+  onFiled: (report: T) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  if (!mayRequestWithdrawal(props.binding, props.kind, props.id, props.state)) return null;
+  const base = props.kind === 'school' ? `/schools/${props.id}` : `/regions/${props.id}`;
+  const send = async () => {
+    if (reason.trim().length < 2) return setError(messages.shortReason);
+    setError('');
+    setBusy(true);
+    try {
+      const report = await request<T>(`${base}/reports/${props.period}/withdrawal`, {
+        method: 'POST',
+        data: { reason: reason.trim() },
+      });
+      setOpen(false);
+      setReason('');
+      Taro.showToast({ title: messages.sent, icon: 'success' });
+      props.onFiled(report);
+    } catch {
+      /* the request module showed the server's sentence */
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (!open)
+    return (
+      <View className="button-row">
+        <Button size="large" onClick={() => setOpen(true)}>
+          {messages.open}
+        </Button>
+      </View>
+    );
+  return (
+    <Section title={messages.title} className="withdrawal-request">
+      <Text className="muted pad block">{messages.hint}</Text>
+      <View className="pad" data-field="withdrawal-reason">
+        <Text className="field-label block">{messages.reason}</Text>
+        <Textarea
+          className="textarea"
+          value={reason}
+          placeholder={messages.reasonHint}
+          maxlength={500}
+          onInput={(e) => setReason(e.detail.value)}
+        />
+      </View>
+      {error && <Text className="field-error pad block">{error}</Text>}
+      <View className="button-row">
+        <Button size="large" onClick={() => setOpen(false)}>
+          {messages.cancel}
+        </Button>
+        <Button size="large" type="primary" disabled={busy} onClick={send}>
+          {messages.send}
+        </Button>
+      </View>
+    </Section>
+  );
+}

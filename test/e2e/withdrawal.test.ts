@@ -1,0 +1,132 @@
+// 申请撤报 in the app (seed 001 §18), end to end on the H5 build in Chromium, on the demo world (福建省)
+// at 2027-01-03 10:00 Beijing time, the county window of 2026Q4 open: a school admin whose report is
+// 已上报 files a withdrawal with a reason and the county sees it pending in 审核上报; a county admin
+// files one for the county's own reported report; the county's inspector is offered no 申请撤报.
+// Screenshots w01–w06 go to artifacts/screenshots/.
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { User, type UserDoc } from '../../server/src/accounts/model';
+import { SCHOOL_ADMIN_PASSWORD, REGION_DEMO_PASSWORD } from '../../server/src/demo/world';
+import { Report, type ReportDoc } from '../../server/src/reports/model';
+import { School, type SchoolDoc } from '../../server/src/schools/model';
+import { finishFirstLogin, manualClock } from '../helpers/fixtures';
+import { WEB_ROOT, launchChromium, newPhonePage, prepareH5, see, shot, signIn, tap } from '../helpers/h5';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+const PERIOD = '2026Q4';
+const COUNTY = '350102';
+const SCHOOL_REASON = '在校生数填错，需要撤回修改';
+const COUNTY_REASON = '本级城域网情况填错，需要撤回修改';
+
+/** How many 申请撤报 buttons the page shows (the report history names the action too, as text). */
+const offered = (page: Page) =>
+  page.locator('.nut-button').filter({ hasText: '申请撤报', visible: true }).count();
+
+describe('申请撤报 in the mini-program H5, end to end', function () {
+  this.timeout(15 * 60_000);
+  const clock = manualClock('2027-01-03T10:00:00+08:00');
+  let server: TestServer;
+  let browser: Browser;
+  let school: SchoolDoc;
+  let schoolAdmin: UserDoc;
+
+  before(async function () {
+    this.timeout(15 * 60_000);
+    await prepareH5();
+    server = await startTestServer('e2e_withdrawal', {
+      env: { WEB_ROOT, DEMO_DATA: '1' },
+      options: { clock },
+    });
+    for (const login of [`${COUNTY}admin`, `${COUNTY}auditor`, `${COUNTY}inspector`])
+      await finishFirstLogin(login);
+    // A demo school of the county whose report is already 已上报.
+    const submitted = await Report.findOne({
+      period: PERIOD,
+      unitKind: 'school',
+      regionCode: COUNTY,
+      state: 'submitted',
+    }).lean<ReportDoc>();
+    school = (await School.findById(submitted!.schoolId).lean<SchoolDoc>())!;
+    schoolAdmin = (await User.findOne({ 'bindings.schoolId': school._id }).lean<UserDoc>())!;
+    await finishFirstLogin(schoolAdmin.loginName);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('a school admin files a withdrawal of the submitted report; the county sees it pending', async () => {
+    const { page } = await newPhonePage(browser);
+    await signIn(page, server.url, schoolAdmin.loginName, SCHOOL_ADMIN_PASSWORD, '常用功能');
+    await page.goto(`${server.url}/pages/report/index`);
+    await see(page, '报表已上报，不能修改');
+    await shot(page, 'w01-school-report-submitted');
+    await tap(page, '申请撤报');
+    await see(page, '撤报原因');
+    // No reason: refused in the app, nothing sent.
+    await tap(page, '确认申请');
+    await see(page, '撤报原因至少 2 个字');
+    await page.locator('[data-field="withdrawal-reason"] textarea').first().fill(SCHOOL_REASON);
+    await shot(page, 'w02-school-withdrawal-form', '.withdrawal-request');
+    await tap(page, '确认申请');
+    await see(page, '报表撤报申请中，不能修改');
+    expect(await offered(page)).to.equal(0);
+    await shot(page, 'w03-school-withdrawal-requested');
+    const report = await Report.findById(`${PERIOD}:school:${school._id}`).lean<ReportDoc>();
+    expect(report?.state).to.equal('withdrawalRequested');
+    expect(report?.history.at(-1)?.reason).to.equal(SCHOOL_REASON);
+    await page.context().close();
+
+    const county = (await newPhonePage(browser)).page;
+    await signIn(county, server.url, `${COUNTY}admin`, REGION_DEMO_PASSWORD, '上报进度');
+    await county.goto(`${server.url}/pages/region-review/index`);
+    await see(county, school.name);
+    await see(county, `撤报申请中 · ${SCHOOL_REASON}`);
+    await county.context().close();
+  });
+
+  it('a county admin files a withdrawal of the county’s own reported report; an inspector is offered none', async () => {
+    // The county's auditor reports the county's own data upward (the API, as in the region tests).
+    const auditor = await server.login(`${COUNTY}auditor`, REGION_DEMO_PASSWORD);
+    const admin = await server.login(`${COUNTY}admin`, REGION_DEMO_PASSWORD);
+    const saved = await server.api(`/regions/${COUNTY}/reports/${PERIOD}`, {
+      method: 'PUT',
+      token: admin,
+      body: { data: { platformUsed: true, platformSource: '自建', metroNetwork: false } },
+    });
+    expect(saved.status, JSON.stringify(saved.body)).to.equal(200);
+    const submitted = await server.api(`/regions/${COUNTY}/reports/${PERIOD}/submit`, {
+      method: 'POST',
+      token: auditor,
+    });
+    expect(submitted.status, JSON.stringify(submitted.body)).to.equal(200);
+
+    const { page: inspector } = await newPhonePage(browser);
+    await signIn(inspector, server.url, `${COUNTY}inspector`, REGION_DEMO_PASSWORD, '上报进度');
+    await inspector.goto(`${server.url}/pages/region-review/index`);
+    await see(inspector, '本级报表历史');
+    expect(await offered(inspector)).to.equal(0);
+    await inspector.context().close();
+
+    const { page } = await newPhonePage(browser);
+    await signIn(page, server.url, `${COUNTY}admin`, REGION_DEMO_PASSWORD, '上报进度');
+    await page.goto(`${server.url}/pages/region-form/index`);
+    await see(page, '本级报表已上报，不能修改');
+    await shot(page, 'w04-region-form-submitted');
+    await page.goto(`${server.url}/pages/region-review/index`);
+    await see(page, '本级报表历史');
+    await tap(page, '申请撤报');
+    await page.locator('[data-field="withdrawal-reason"] textarea').first().fill(COUNTY_REASON);
+    await shot(page, 'w05-review-withdrawal-form', '.withdrawal-request');
+    await tap(page, '确认申请');
+    // The county's own state tag (the list below already shows the school's pending request).
+    await page.locator('.state-tag').filter({ hasText: '撤报申请中', visible: true }).first().waitFor();
+    await shot(page, 'w06-review-withdrawal-requested');
+    const report = await Report.findById(`${PERIOD}:region:${COUNTY}`).lean<ReportDoc>();
+    expect(report?.state).to.equal('withdrawalRequested');
+    expect(report?.history.at(-1)?.reason).to.equal(COUNTY_REASON);
+    expect(await offered(page)).to.equal(0);
+    await page.context().close();
+  });
+});
