@@ -2,7 +2,8 @@
 // at 2027-01-03 10:00 Beijing time, the county window of 2026Q4 open: a school admin whose report is
 // 已上报 files a withdrawal with a reason and the county sees it pending in 审核上报; a county admin
 // files one for the county's own reported report; the county's inspector is offered no 申请撤报.
-// Screenshots w01–w06 go to artifacts/screenshots/.
+// The national admin (no report of its own) gets no 本级填报, reviews the provinces in 审核上报 and opens
+// a province's 本级报表 from the home drill-down. Screenshots w01–w09 go to artifacts/screenshots/.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { User, type UserDoc } from '../../server/src/accounts/model';
@@ -37,7 +38,7 @@ describe('申请撤报 in the mini-program H5, end to end', function () {
       env: { WEB_ROOT, DEMO_DATA: '1' },
       options: { clock },
     });
-    for (const login of [`${COUNTY}admin`, `${COUNTY}auditor`, `${COUNTY}inspector`])
+    for (const login of ['admin', `${COUNTY}admin`, `${COUNTY}auditor`, `${COUNTY}inspector`])
       await finishFirstLogin(login);
     // A demo school of the county whose report is already 已上报.
     const submitted = await Report.findOne({
@@ -84,6 +85,32 @@ describe('申请撤报 in the mini-program H5, end to end', function () {
     await see(county, school.name);
     await see(county, `撤报申请中 · ${SCHOOL_REASON}`);
     await county.context().close();
+  });
+
+  it('the national admin: no 本级填报, 审核上报 lists the provinces, a province’s 本级报表 opens', async () => {
+    const { page } = await newPhonePage(browser);
+    await signIn(page, server.url, 'admin', 'Admin12345', '上报进度');
+    await see(page, '审核上报');
+    expect(await page.locator('[data-menu="region-form"]').count()).to.equal(0);
+    await tap(page, '福建省');
+    await see(page, /^福建省 · .* 上报进度$/);
+    await page.locator('[data-row="own-report"]').filter({ visible: true }).first().click();
+    await page.waitForURL(/region-unit-report\/index\?kind=region&id=350000&period=/);
+    await see(page, '报表历史');
+    await shot(page, 'w07-national-province-report');
+
+    await page.goto(`${server.url}/pages/region-form/index`);
+    await see(page, '全国不填报本级报表');
+    await shot(page, 'w08-national-region-form');
+    await page.goto(`${server.url}/pages/region-review/index`);
+    await see(page, '撤报申请');
+    // The demo's 福建省 report was returned by the nation: the provinces' list shows it.
+    await tap(page, '已退回');
+    await page.locator('[data-row="350000"]').filter({ visible: true }).first().waitFor();
+    expect(await page.getByText('该地区不参与逐级上报').count()).to.equal(0);
+    expect(await page.getByText('重试', { exact: true }).count()).to.equal(0);
+    await shot(page, 'w09-national-review');
+    await page.context().close();
   });
 
   it('a county admin files a withdrawal of the county’s own reported report; an inspector is offered none', async () => {

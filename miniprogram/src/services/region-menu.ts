@@ -1,7 +1,7 @@
 // The entries of a region user's home (seed 003: what a person sees follows the binding in use), in
 // one array: each page of the region side adds its entry here, with the roles that see it. Inspectors
 // (视察员) see every page of their region read-only; the pages themselves leave out action buttons.
-import type { RegionRole } from '@eduprogress/shared';
+import { NATIONAL_CODE, type RegionRole } from '@eduprogress/shared';
 import {
   BOT_GROUPS_PAGE,
   NOTICE_COMPOSE_PAGE,
@@ -35,7 +35,14 @@ export const REGION_MENU: RegionMenuEntry[] = [
   { key: 'permissionCodes', title: '权限码与激活', path: PERMISSION_CODES_PAGE, roles: ADMIN },
 ];
 
-/** The entries a role of a region binding sees, in menu order. */
-export function menuFor(role: string | undefined): RegionMenuEntry[] {
-  return REGION_MENU.filter((e) => (e.roles as readonly string[]).includes(role ?? ''));
+/**
+ * The entries a role of a region binding sees, in menu order. The national level (`regionCode`
+ * 000000) has no report of its own (provinces report to the nation), so no 本级填报.
+ */
+export function menuFor(role: string | undefined, regionCode?: string): RegionMenuEntry[] {
+  return REGION_MENU.filter(
+    (e) =>
+      (e.roles as readonly string[]).includes(role ?? '') &&
+      !(e.key === 'region-form' && regionCode === NATIONAL_CODE),
+  );
 }

@@ -141,7 +141,17 @@ export default function RegionHome({ binding }: { binding: BindingView }) {
                   </View>
                 ))}
               </View>
-              <View className="kv">
+              <View
+                className="kv"
+                data-row="own-report"
+                onClick={() =>
+                  // A drilled-down region's own report opens read-only (its upper level may act on it).
+                  trail.length &&
+                  Taro.navigateTo({
+                    url: `/pages/region-unit-report/index?kind=region&id=${code}&period=${d.period}`,
+                  })
+                }
+              >
                 <Text className="kv-key">{messages.ownReport}</Text>
                 <Tag className="state-tag" type={STATE_TAG[p.report.state] ?? 'default'}>
                   {p.report.stateLabel}
@@ -161,7 +171,7 @@ export default function RegionHome({ binding }: { binding: BindingView }) {
             {!trail.length && (
               <Section title={messages.tasks}>
                 <View className="grid">
-                  {menuFor(binding.role).map((e) => (
+                  {menuFor(binding.role, home).map((e) => (
                     <View
                       key={e.key}
                       className="grid-item"

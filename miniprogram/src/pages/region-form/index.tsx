@@ -1,7 +1,7 @@
 // 本级填报 (seed 000 §4.1 地区情况): the region form rendered from the shared JSON Schema, as the school
 // form is, with the server's own validator for inline errors. The region's 管理员 fills and saves it
 // while the report is editable; the 审核员 submits it upward from 审核上报; others read it.
-import { periodLabel } from '@eduprogress/shared';
+import { NATIONAL_CODE, periodLabel } from '@eduprogress/shared';
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
@@ -28,6 +28,7 @@ const messages = {
   fixFirst: '请先改正标红的项目',
   readOnly: (state: string) => `本级报表${state}，不能修改`,
   adminOnly: '本级数据由本级管理员填写',
+  national: '全国不填报本级报表：各省向全国上报，请在审核上报中查看各省报表。',
 };
 
 const validatorFor = (version: number): Validator | undefined =>
@@ -36,7 +37,9 @@ const validatorFor = (version: number): Validator | undefined =>
 export default function RegionFormPage() {
   const binding = activeBinding(requireSession());
   const code = binding?.regionCode ?? '';
+  const national = code === NATIONAL_CODE;
   const res = useResource(async () => {
+    if (national) return undefined;
     const { period } = await regionPeriod();
     const report = await fetchUnitReport('region', code, period);
     const form = await request<{ schema: Record<string, any> }>('/forms/region', {
@@ -97,6 +100,7 @@ export default function RegionFormPage() {
     : [];
   return (
     <View className="page region-form">
+      {national && <Text className="muted pad block">{messages.national}</Text>}
       <PageState loading={res.loading} error={res.error} onRetry={res.reload}>
         {d && (
           <>

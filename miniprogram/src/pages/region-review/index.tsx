@@ -2,7 +2,7 @@
 // for the 审核员 the upward submission inside the window; the direct subordinates' withdrawal requests
 // to decide and their reported reports to return (each opens the unit's report page). Inspectors
 // read the same lists with no buttons.
-import { periodLabel } from '@eduprogress/shared';
+import { NATIONAL_CODE, periodLabel } from '@eduprogress/shared';
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
@@ -57,7 +57,8 @@ export default function ReviewPage() {
     // The period worked on, or the one being reported up (last quarter's withdrawal requests wait there).
     const { period, working, reported, periods } = await regionPeriod(chosen);
     const [own, list] = await Promise.all([
-      fetchUnitReport('region', code, period),
+      // The national level has no report of its own: it only reviews the provinces'.
+      code === NATIONAL_CODE ? undefined : fetchUnitReport('region', code, period),
       // The upper level decides and returns its direct units only.
       fetchUnitReports(code, { period, state: TAB_STATE[tab], direct: true, pageSize: 100 }),
     ]);
@@ -102,46 +103,48 @@ export default function ReviewPage() {
         />
       )}
       <PageState loading={res.loading || (!d && !res.error)} error={res.error} onRetry={res.reload}>
-        {d && own && (
+        {d && (
           <>
-            <Section
-              title={<Text className="school-name">{`${own.unit.name} · ${messages.own(d.period)}`}</Text>}
-            >
-              <View className="kv">
-                <Text className="kv-key">{messages.state}</Text>
-                <Tag className="state-tag" type={STATE_TAG[own.state] ?? 'default'}>
-                  {own.stateLabel}
-                </Tag>
-              </View>
-              <View className="kv">
-                <Text className="kv-key">{messages.window}</Text>
-                <Text className="kv-value">
-                  {formatTime(own.window.opensAt)} 至 {formatDeadline(own.window.closesAt)}
-                </Text>
-              </View>
-              {binding?.role === 'auditor' && ['draft', 'returned'].includes(own.state) && (
-                <View className="button-row">
-                  <Button size="large" type="primary" disabled={busy || !inWindow} onClick={submit}>
-                    {inWindow ? messages.submit : messages.notInWindow}
-                  </Button>
+            {own && (
+              <Section
+                title={<Text className="school-name">{`${own.unit.name} · ${messages.own(d.period)}`}</Text>}
+              >
+                <View className="kv">
+                  <Text className="kv-key">{messages.state}</Text>
+                  <Tag className="state-tag" type={STATE_TAG[own.state] ?? 'default'}>
+                    {own.stateLabel}
+                  </Tag>
                 </View>
-              )}
-              {binding?.role === 'admin' && ['draft', 'returned'].includes(own.state) && (
-                <View className="button-row">
-                  <Button size="large" onClick={() => Taro.navigateTo({ url: '/pages/region-form/index' })}>
-                    {messages.fill}
-                  </Button>
+                <View className="kv">
+                  <Text className="kv-key">{messages.window}</Text>
+                  <Text className="kv-value">
+                    {formatTime(own.window.opensAt)} 至 {formatDeadline(own.window.closesAt)}
+                  </Text>
                 </View>
-              )}
-              <WithdrawalRequest
-                binding={binding}
-                kind="region"
-                id={code}
-                period={d.period}
-                state={own.state}
-                onFiled={() => void res.reload()}
-              />
-            </Section>
+                {binding?.role === 'auditor' && ['draft', 'returned'].includes(own.state) && (
+                  <View className="button-row">
+                    <Button size="large" type="primary" disabled={busy || !inWindow} onClick={submit}>
+                      {inWindow ? messages.submit : messages.notInWindow}
+                    </Button>
+                  </View>
+                )}
+                {binding?.role === 'admin' && ['draft', 'returned'].includes(own.state) && (
+                  <View className="button-row">
+                    <Button size="large" onClick={() => Taro.navigateTo({ url: '/pages/region-form/index' })}>
+                      {messages.fill}
+                    </Button>
+                  </View>
+                )}
+                <WithdrawalRequest
+                  binding={binding}
+                  kind="region"
+                  id={code}
+                  period={d.period}
+                  state={own.state}
+                  onFiled={() => void res.reload()}
+                />
+              </Section>
+            )}
             <Segments
               name="tab"
               items={(Object.keys(messages.tabs) as Tab[]).map((k) => ({ key: k, text: messages.tabs[k] }))}
@@ -169,7 +172,7 @@ export default function ReviewPage() {
                 <Text className="muted pad block">{messages.none[tab]}</Text>
               )}
             </Section>
-            <ReportHistory title={messages.history} history={own.history} />
+            {own && <ReportHistory title={messages.history} history={own.history} />}
           </>
         )}
       </PageState>
