@@ -29,3 +29,17 @@ export function deadlineLabel(iso: string | null | undefined, opts: { year?: boo
     : `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
   return `${opts.year === false ? '' : `${d.getUTCFullYear()}年`}${day} ${time}`;
 }
+
+/**
+ * An opening instant (ISO 8601, any offset) as users read it, in Beijing time: the start of a day, so
+ * midnight stays on its own day, `2027-01-01T00:00:00+08:00` → `2027年1月1日 0:00`; any other instant
+ * reads as {@link deadlineLabel} does (`2027年1月1日 09:30`). Empty or unparsable input → `''`.
+ */
+export function opensAtLabel(iso: string | null | undefined, opts: { year?: boolean } = {}): string {
+  const t = Date.parse(iso ?? '');
+  if (Number.isNaN(t)) return '';
+  const d = new Date(t + 8 * 3600_000);
+  if (d.getUTCHours() !== 0 || d.getUTCMinutes() !== 0) return deadlineLabel(iso, opts);
+  const year = opts.year === false ? '' : `${d.getUTCFullYear()}年`;
+  return `${year}${d.getUTCMonth() + 1}月${d.getUTCDate()}日 0:00`;
+}

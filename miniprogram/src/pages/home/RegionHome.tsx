@@ -5,12 +5,12 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Tag } from '@nutui/nutui-react-taro';
-import { formatRate, periodLabel } from '@eduprogress/shared';
+import { formatRate, opensAtLabel, periodLabel } from '@eduprogress/shared';
 import { useState } from 'react';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import TabBar from '../../components/TabBar';
-import { formatTime, formatDeadline } from '../../services/periods';
+import { formatDeadline } from '../../services/periods';
 import PeriodSwitch from '../../components/PeriodSwitch';
 import { fetchProgress, regionPeriod, type Progress, type ProgressRow } from '../../services/region';
 import { menuFor } from '../../services/region-menu';
@@ -162,7 +162,7 @@ export default function RegionHome({ binding }: { binding: BindingView }) {
                 <View className="kv">
                   <Text className="kv-key">{messages.window}</Text>
                   <Text className="kv-value">
-                    {formatTime(d.window.opensAt)} 至 {formatDeadline(d.window.closesAt)}
+                    {opensAtLabel(d.window.opensAt)} 至 {formatDeadline(d.window.closesAt)}
                   </Text>
                 </View>
               )}

@@ -2,7 +2,7 @@
 // for the 审核员 the upward submission inside the window; the direct subordinates' withdrawal requests
 // to decide and their reported reports to return (each opens the unit's report page). Inspectors
 // read the same lists with no buttons.
-import { NATIONAL_CODE, periodLabel } from '@eduprogress/shared';
+import { NATIONAL_CODE, opensAtLabel, periodLabel } from '@eduprogress/shared';
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
@@ -14,7 +14,7 @@ import WithdrawalRequest from '../../components/WithdrawalRequest';
 import Segments from '../../components/Segments';
 import { STATE_TAG } from '../../components/state-tag';
 import { activeBinding, requireSession } from '../../services/account';
-import { formatTime, formatDeadline } from '../../services/periods';
+import { formatDeadline } from '../../services/periods';
 import PeriodSwitch from '../../components/PeriodSwitch';
 import { fetchUnitReport, fetchUnitReports, regionPeriod, type UnitReportRow } from '../../services/region';
 import { request } from '../../services/request';
@@ -118,7 +118,7 @@ export default function ReviewPage() {
                 <View className="kv">
                   <Text className="kv-key">{messages.window}</Text>
                   <Text className="kv-value">
-                    {formatTime(own.window.opensAt)} 至 {formatDeadline(own.window.closesAt)}
+                    {opensAtLabel(own.window.opensAt)} 至 {formatDeadline(own.window.closesAt)}
                   </Text>
                 </View>
                 {binding?.role === 'auditor' && ['draft', 'returned'].includes(own.state) && (
