@@ -195,16 +195,41 @@ export const WITHDRAWAL_EDIT_DAYS = 3;
  * no report of its own. 409 UPPER_REPORTED names the upper unit and what to do.
  */
 async function assertUpperOpen(u: Unit, period: string): Promise<void> {
-  const upper = upperOf(u);
-  const region = u.kind === 'school' ? u.managing : await Region.findById(upper).lean<RegionDoc>();
-  if (!region || !reportingLevelOf(region)) return;
-  const own = await Report.findById(reportId(period, { regionCode: upper }), { state: 1 }).lean<ReportDoc>();
-  if (own && !EDITABLE_STATES.includes(own.state)) {
-    throw new ConflictError(messages.upperReported(region.name, own.state), 'UPPER_REPORTED', {
-      regionCode: upper,
-      state: own.state,
+  const upper = await upperReported(u, period);
+  if (upper) {
+    throw new ConflictError(messages.upperReported(upper.region.name, upper.state), 'UPPER_REPORTED', {
+      regionCode: upper.region._id,
+      state: upper.state,
     });
   }
+}
+
+/**
+ * The upper unit and its own report's state when that report of `period` is reported (submitted, locked
+ * or withdrawal pending) — the unit's report then sits under a reported figure — else null (not reported,
+ * or the national level, which has no report).
+ */
+async function upperReported(
+  u: Unit,
+  period: string,
+): Promise<{ region: RegionDoc; state: ReportState } | null> {
+  const upper = upperOf(u);
+  const region = u.kind === 'school' ? u.managing : await Region.findById(upper).lean<RegionDoc>();
+  if (!region || !reportingLevelOf(region)) return null;
+  const own = await Report.findById(reportId(period, { regionCode: upper }), { state: 1 }).lean<ReportDoc>();
+  return own && !EDITABLE_STATES.includes(own.state) ? { region, state: own.state } : null;
+}
+
+/**
+ * The state a rejected withdrawal request restores: the one it came from (`stateBeforeWithdrawal`;
+ * submitted for older requests without it), except that a report whose upper level reported while the
+ * request was pending comes back locked — every lock (lockBelow, the deadline close) skips a pending
+ * request. Seed 001 §18.
+ */
+async function stateAfterRejection(u: Unit, period: string, r: ReportDoc | null): Promise<ReportState> {
+  const before = r?.stateBeforeWithdrawal ?? 'submitted';
+  if (before === 'locked') return 'locked';
+  return (await upperReported(u, period)) ? 'locked' : before;
 }
 
 /**
@@ -723,7 +748,8 @@ export async function requestWithdrawal(
  * report for changes). Approval reopens the report as `returned` with a time limit — `deadline`, or by
  * default the later of the unit's level deadline and {@link WITHDRAWAL_EDIT_DAYS} days from now — so it
  * can be edited and resubmitted even after the level deadline, and is auto-submitted when the limit
- * passes. Rejection restores the state the request came from. Errors: 403 UPPER_LEVEL_ONLY, 409
+ * passes. Rejection restores the state the request came from (locked if the upper level reported
+ * meanwhile; the autoSubmitted flag is kept). Errors: 403 UPPER_LEVEL_ONLY, 409
  * REPORT_STATE_CONFLICT (no pending request), 409 UPPER_REPORTED (approval while the upper unit's own
  * report is reported), 400 RETURN_DEADLINE_PAST.
  */
@@ -747,11 +773,11 @@ export async function decideWithdrawal(
     approve ? ['withdrawalRequested'] : [],
   );
   const now = deps.clock();
-  const back = existing?.stateBeforeWithdrawal ?? 'submitted';
+  const back = approve ? 'returned' : await stateAfterRejection(u, period, existing);
   const levelEnd = levelDeadline(period, u.level, deps.calendar);
   const editUntil =
     deadline ?? new Date(Math.max(levelEnd.getTime(), now.getTime() + WITHDRAWAL_EDIT_DAYS * 24 * 3600_000));
-  const after = await transition(deps, u, period, ['withdrawalRequested'], approve ? 'returned' : back, {
+  const after = await transition(deps, u, period, ['withdrawalRequested'], back, {
     by: auth.user._id,
     reason: reason ?? (approve ? '撤报申请已批准' : '撤报申请未批准'),
     action: '审批撤报申请',
