@@ -10,6 +10,7 @@ import {
   SCHOOL_FORMS,
   SCHOOL_FORM_CURRENT_VERSION,
   REPORT_STATE_LABELS,
+  RETURNABLE_STATES,
   FORM_AJV_OPTIONS,
   describeErrors,
   detectSuspectedIssues,
@@ -86,6 +87,7 @@ const messages = {
   nothingToConfirm: '上期没有已上报的数据，无法确认“无变化”，请填写本期数据',
   noSuchIssue: (code: string) => `没有待处理的疑似问题 ${code}`,
   returnDeadlinePast: '限时修改的截止时间必须晚于当前时间',
+  alreadyReturned: '报表已退回，等待重新上报',
   formInvalid: '填报内容不合法',
 };
 
@@ -795,9 +797,10 @@ export async function decideWithdrawal(
 
 /**
  * The upper level returns a reported report with a reason and a time limit (seed 001 §19): the unit may
- * edit and resubmit until `deadline`, then it is auto-submitted as it stands. A returned report may be
- * returned again to set a new limit. Errors: 403 UPPER_LEVEL_ONLY, 400 RETURN_DEADLINE_PAST, 409
- * REPORT_STATE_CONFLICT (never reported), 409 UPPER_REPORTED (the upper unit's own report is reported).
+ * edit and resubmit until `deadline`, then it is auto-submitted as it stands. A returned report cannot be
+ * returned again until it is reported anew. Errors: 403 UPPER_LEVEL_ONLY, 400 RETURN_DEADLINE_PAST, 409
+ * REPORT_STATE_CONFLICT (never reported, or already returned: 报表已退回，等待重新上报), 409
+ * UPPER_REPORTED (the upper unit's own report is reported).
  */
 export async function returnReport(
   deps: ReportDeps,
@@ -808,10 +811,12 @@ export async function returnReport(
   reason: string,
   deadline: Date,
 ): Promise<ReportView> {
-  const returnable: ReportState[] = ['submitted', 'locked', 'withdrawalRequested', 'returned'];
-  await upperDecision(deps, auth, u, period, 'return', deadline, returnable);
-  // A returned report may be returned again: that sets a new time limit (also after the old one passed).
-  const after = await transition(deps, u, period, returnable, 'returned', {
+  const existing = await upperDecision(deps, auth, u, period, 'return', deadline, RETURNABLE_STATES);
+  // Returned once is returned until the unit reports again (or its limit passes and it is auto-submitted):
+  // a second return would overwrite the reason and the limit the unit is working to (seed 001 §19).
+  if (existing?.state === 'returned')
+    throw new ConflictError(messages.alreadyReturned, 'REPORT_STATE_CONFLICT', { state: existing.state });
+  const after = await transition(deps, u, period, RETURNABLE_STATES, 'returned', {
     by: auth.user._id,
     reason,
     action: '退回',
