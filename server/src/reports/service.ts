@@ -11,6 +11,7 @@ import {
   SCHOOL_FORM_CURRENT_VERSION,
   REPORT_STATE_LABELS,
   RETURNABLE_STATES,
+  deadlineLabel,
   FORM_AJV_OPTIONS,
   describeErrors,
   detectSuspectedIssues,
@@ -75,13 +76,13 @@ const messages = {
     `报表${REPORT_STATE_LABELS[state]}，无需重复上报；如需修改，请向上级提交撤报申请`,
   withdrawalPending: '撤报申请正在等待上级审批，批准后可在限定时间内修改并重新上报',
   deadlinePassed: (deadline: Date) =>
-    `本级上报截止时间 ${toShanghaiIso(deadline)} 已过，不能再填报或上报；未上报的报表由系统按现有数据自动上报，之后如需修改，请向上级提交撤报申请`,
+    `本级上报截止时间 ${deadlineLabel(deadline.toISOString())} 已过，不能再填报或上报；未上报的报表由系统按现有数据自动上报，之后如需修改，请向上级提交撤报申请`,
   returnExpired: (deadline: Date) =>
-    `限时修改的期限 ${toShanghaiIso(deadline)} 已过，报表将按现有数据自动上报；如需继续修改，请联系上级退回`,
+    `限时修改的期限 ${deadlineLabel(deadline.toISOString())} 已过，报表将按现有数据自动上报；如需继续修改，请联系上级退回`,
   upperReported: (name: string, state: ReportState) =>
     `${name}本期报表${REPORT_STATE_LABELS[state]}，不能退回下级或批准撤报；请先由${name}向上级申请撤报，获批后再处理`,
   windowNotOpen: (opens: Date, closes: Date) =>
-    `本级上报时间为 ${toShanghaiIso(opens)} 至 ${toShanghaiIso(closes)}，当前不在上报时间内`,
+    `本级上报时间为 ${deadlineLabel(opens.toISOString(), { start: true })} 至 ${deadlineLabel(closes.toISOString())}，当前不在上报时间内`,
   wrongState: (state: ReportState, action: string) => `报表当前${REPORT_STATE_LABELS[state]}，不能${action}`,
   notReported: '报表尚未上报',
   nothingToConfirm: '上期没有已上报的数据，无法确认“无变化”，请填写本期数据',
