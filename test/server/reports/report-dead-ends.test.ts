@@ -27,10 +27,7 @@ const deadline = no('DEADLINE_PASSED', /^本级上报截止时间 2027年1月5�
 const notReported = no('REPORT_STATE_CONFLICT', /^报表尚未上报$/);
 const inState = (label: string, action: string) =>
   no('REPORT_STATE_CONFLICT', new RegExp(`^报表当前${label}，不能${action}$`));
-const expired = no(
-  'RETURN_EXPIRED',
-  /^限时修改的期限 2027年1月6日 24:00 已过，报表将按现有数据自动上报/,
-);
+const expired = no('RETURN_EXPIRED', /^限时修改的期限 2027年1月6日 24:00 已过，报表将按现有数据自动上报/);
 const pending = no('REPORT_LOCKED', /^撤报申请正在等待上级审批/);
 // A returned report is not returned again: that would overwrite the reason and limit (seed 001 §19).
 const returnedAlready = no('REPORT_STATE_CONFLICT', /^报表已退回，等待重新上报$/);

@@ -393,9 +393,7 @@ describe('reporting workflow over HTTP', function () {
       });
       expect(res.status).to.equal(409);
       expect(res.body.error.code).to.equal('DEADLINE_PASSED');
-      expect(res.body.error.message).to.match(
-        /^本级上报截止时间 2027年1月5日 24:00 已过，不能再填报或上报/,
-      );
+      expect(res.body.error.message).to.match(/^本级上报截止时间 2027年1月5日 24:00 已过，不能再填报或上报/);
     });
   });
 

@@ -44,16 +44,21 @@ describe('rejecting a withdrawal request restores the state before it', function
     const res = await server.api(`${path(k)}/withdrawal`, { token: t[k], body: { reason: '学生人数填错' } });
     expect(res.body.state, JSON.stringify(res.body)).to.equal('withdrawalRequested');
   };
-  const reject = (k: 'a' | 'b' | 'c') =>
-    server.api(`${path(k)}/withdrawal/decision`, { token: t.admin, body: { approve: false } });
+  /** The county rejects k's request; the report comes back in `state` with its autoSubmitted flag. */
+  const rejectTo = async (k: 'a' | 'b' | 'c', state: string, autoSubmitted: boolean) => {
+    const res = await server.api(`${path(k)}/withdrawal/decision`, {
+      token: t.admin,
+      body: { approve: false },
+    });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body).to.deep.include({ state, autoSubmitted });
+    expect(res.body.history.at(-1)).to.deep.include({ from: 'withdrawalRequested', to: state });
+  };
 
   it('submitted → request → rejected: submitted again', async () => {
     await submit('b');
     await ask('b');
-    const res = await reject('b');
-    expect(res.status, JSON.stringify(res.body)).to.equal(200);
-    expect(res.body).to.deep.include({ state: 'submitted', autoSubmitted: false });
-    expect(res.body.history.at(-1)).to.deep.include({ from: 'withdrawalRequested', to: 'submitted' });
+    await rejectTo('b', 'submitted', false);
   });
 
   it('locked (auto-submitted) → request → rejected: locked, still auto-submitted', async () => {
@@ -71,17 +76,11 @@ describe('rejecting a withdrawal request restores the state before it', function
     const c = await Report.findById(`2026Q4:school:${ids.c}`).lean();
     expect(c).to.deep.include({ state: 'locked', autoSubmitted: true });
     await ask('c');
-    const res = await reject('c');
-    expect(res.status, JSON.stringify(res.body)).to.equal(200);
-    expect(res.body).to.deep.include({ state: 'locked', autoSubmitted: true });
-    expect(res.body.history.at(-1)).to.deep.include({ from: 'withdrawalRequested', to: 'locked' });
+    await rejectTo('c', 'locked', true);
   });
 
   it('submitted → request → the upper level reports → rejected: locked (the upper level reported)', async () => {
     // a asked while submitted (previous test); its county has reported since.
-    const res = await reject('a');
-    expect(res.status, JSON.stringify(res.body)).to.equal(200);
-    expect(res.body).to.deep.include({ state: 'locked', autoSubmitted: false });
-    expect(res.body.history.at(-1)).to.deep.include({ from: 'withdrawalRequested', to: 'locked' });
+    await rejectTo('a', 'locked', false);
   });
 });
