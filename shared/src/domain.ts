@@ -64,6 +64,14 @@ export const REPORT_STATE_LABELS: Record<ReportState, string> = {
   withdrawalRequested: '撤报申请中',
 };
 
+/**
+ * States in which the upper level may return (退回) a report (seed 001 §19: a reported report). A returned
+ * report is not returned again until it is reported anew — a second return would overwrite the reason and
+ * time limit the unit works to. The server's rule (reports/service.ts returnReport) and the app's 退回
+ * button (miniprogram region-unit-report) both read this list.
+ */
+export const RETURNABLE_STATES: readonly ReportState[] = ['submitted', 'locked', 'withdrawalRequested'];
+
 export const TEACHER_STAGES = ['幼儿园', '小学', '初中', '高中', '特教', '通用'] as const;
 export type TeacherStage = (typeof TEACHER_STAGES)[number];
 

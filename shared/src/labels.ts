@@ -15,13 +15,17 @@ export function periodLabel(name: string): string {
 /**
  * A deadline instant (ISO 8601, any offset) as users read it, in Beijing time. A deadline at midnight is
  * the end of the day before: `2027-01-06T00:00:00+08:00` → `2027年1月5日 24:00` (`10月5日 24:00` with
- * `year: false`); any other instant reads `2027年1月5日 18:30`. Empty or unparsable input → `''`.
+ * `year: false`); any other instant reads `2027年1月5日 18:30`. With `start: true` the instant opens a
+ * span, so midnight reads as the start of its day: `2027年1月6日 00:00`. Empty or unparsable input → `''`.
  */
-export function deadlineLabel(iso: string | null | undefined, opts: { year?: boolean } = {}): string {
+export function deadlineLabel(
+  iso: string | null | undefined,
+  opts: { year?: boolean; start?: boolean } = {},
+): string {
   const t = Date.parse(iso ?? '');
   if (Number.isNaN(t)) return '';
   const beijing = new Date(t + 8 * 3600_000);
-  const midnight = beijing.getUTCHours() === 0 && beijing.getUTCMinutes() === 0;
+  const midnight = !opts.start && beijing.getUTCHours() === 0 && beijing.getUTCMinutes() === 0;
   const d = midnight ? new Date(beijing.getTime() - 60_000) : beijing;
   const day = `${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
   const time = midnight

@@ -17,6 +17,7 @@ describe('labels: periods and deadlines as users read them', () => {
     expect(deadlineLabel('2027-01-01T00:00:00+08:00')).to.equal('2026年12月31日 24:00');
     expect(deadlineLabel('2026-10-05T18:30:00+08:00')).to.equal('2026年10月5日 18:30');
     expect(deadlineLabel('2026-10-06T00:00:00+08:00', { year: false })).to.equal('10月5日 24:00');
+    expect(deadlineLabel('2027-01-06T00:00:00+08:00', { start: true })).to.equal('2027年1月6日 00:00');
     expect(deadlineLabel(undefined)).to.equal('');
     expect(deadlineLabel('nonsense')).to.equal('');
   });

@@ -281,3 +281,27 @@ export function idRoute<const P extends JSONSchema>(
 
 /** The type of the `id` path parameter `P` declares (`never` when it declares none). */
 export type IdOf<P> = SchemaType<P, never> extends { id: infer I } ? I : never;
+
+/** A feature's builder of answering routes, as `answering` returns it. */
+export type Answering<A> = ReturnType<typeof answering<A>>;
+
+/**
+ * The routes of one record addressed by `path` with an `:id` in it (e.g. `/schools/:id`), the id
+ * validated by `params`: each route declares its method, its path below the record (none for the
+ * record itself, e.g. `/transfer`) and its own query and body schemas; `respond(actor, id, input,
+ * ctx)` gets the validated id first and returns the response body (as with `answer`). For a resource
+ * whose routes would each repeat the same path, `params` and `params.id`.
+ */
+export function recordRoutes<A, const P extends JSONSchema>(answer: Answering<A>, path: string, params: P) {
+  return <
+    const Q extends JSONSchema | undefined = undefined,
+    const B extends JSONSchema | undefined = undefined,
+  >(
+    definition: Omit<TypedRoute<P, Q, B>, 'handler' | 'auth' | 'path' | 'params'> &
+      Partial<RouteCommon> & { path?: string },
+    respond: (actor: A, id: IdOf<P>, input: RouteInput<P, Q, B>, ctx: Context) => Promise<unknown>,
+  ): RouteDefinition =>
+    answer<P, Q, B>({ ...definition, path: path + (definition.path ?? ''), params }, (actor, input, ctx) =>
+      respond(actor, (input.params as { id: IdOf<P> }).id, input, ctx),
+    );
+}

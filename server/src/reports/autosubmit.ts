@@ -5,6 +5,7 @@
 import mongoose, { Schema, type Types } from 'mongoose';
 import {
   NATIONAL_CODE,
+  deadlineLabel,
   deadlinesBetween,
   parsePeriod,
   periodContaining,
@@ -34,7 +35,7 @@ const jobStateSchema = new Schema<JobStateDoc>({ _id: String, since: Date }, { v
 export const JobState = mongoose.model<JobStateDoc>('JobState', jobStateSchema, 'job_state');
 
 const messages = {
-  autoReason: (deadline: string) => `截止时间 ${deadline} 已到，按现有数据自动上报`,
+  autoReason: (deadlineIso: string) => `截止时间 ${deadlineLabel(deadlineIso)} 已到，按现有数据自动上报`,
   returnExpired: '退回修改期限已到，按现有数据自动上报',
   deadlineFailed: 'auto-submission of a deadline left unfinished; retried by the next run',
   closed: 'deadline closed: every unit of the level reported or locked',

@@ -10,6 +10,8 @@ import {
   SCHOOL_FORMS,
   SCHOOL_FORM_CURRENT_VERSION,
   REPORT_STATE_LABELS,
+  RETURNABLE_STATES,
+  deadlineLabel,
   FORM_AJV_OPTIONS,
   describeErrors,
   detectSuspectedIssues,
@@ -74,18 +76,19 @@ const messages = {
     `报表${REPORT_STATE_LABELS[state]}，无需重复上报；如需修改，请向上级提交撤报申请`,
   withdrawalPending: '撤报申请正在等待上级审批，批准后可在限定时间内修改并重新上报',
   deadlinePassed: (deadline: Date) =>
-    `本级上报截止时间 ${toShanghaiIso(deadline)} 已过，不能再填报或上报；未上报的报表由系统按现有数据自动上报，之后如需修改，请向上级提交撤报申请`,
+    `本级上报截止时间 ${deadlineLabel(deadline.toISOString())} 已过，不能再填报或上报；未上报的报表由系统按现有数据自动上报，之后如需修改，请向上级提交撤报申请`,
   returnExpired: (deadline: Date) =>
-    `限时修改的期限 ${toShanghaiIso(deadline)} 已过，报表将按现有数据自动上报；如需继续修改，请联系上级退回`,
+    `限时修改的期限 ${deadlineLabel(deadline.toISOString())} 已过，报表将按现有数据自动上报；如需继续修改，请联系上级退回`,
   upperReported: (name: string, state: ReportState) =>
     `${name}本期报表${REPORT_STATE_LABELS[state]}，不能退回下级或批准撤报；请先由${name}向上级申请撤报，获批后再处理`,
   windowNotOpen: (opens: Date, closes: Date) =>
-    `本级上报时间为 ${toShanghaiIso(opens)} 至 ${toShanghaiIso(closes)}，当前不在上报时间内`,
+    `本级上报时间为 ${deadlineLabel(opens.toISOString(), { start: true })} 至 ${deadlineLabel(closes.toISOString())}，当前不在上报时间内`,
   wrongState: (state: ReportState, action: string) => `报表当前${REPORT_STATE_LABELS[state]}，不能${action}`,
   notReported: '报表尚未上报',
   nothingToConfirm: '上期没有已上报的数据，无法确认“无变化”，请填写本期数据',
   noSuchIssue: (code: string) => `没有待处理的疑似问题 ${code}`,
   returnDeadlinePast: '限时修改的截止时间必须晚于当前时间',
+  alreadyReturned: '报表已退回，等待重新上报',
   formInvalid: '填报内容不合法',
 };
 
@@ -195,16 +198,41 @@ export const WITHDRAWAL_EDIT_DAYS = 3;
  * no report of its own. 409 UPPER_REPORTED names the upper unit and what to do.
  */
 async function assertUpperOpen(u: Unit, period: string): Promise<void> {
-  const upper = upperOf(u);
-  const region = u.kind === 'school' ? u.managing : await Region.findById(upper).lean<RegionDoc>();
-  if (!region || !reportingLevelOf(region)) return;
-  const own = await Report.findById(reportId(period, { regionCode: upper }), { state: 1 }).lean<ReportDoc>();
-  if (own && !EDITABLE_STATES.includes(own.state)) {
-    throw new ConflictError(messages.upperReported(region.name, own.state), 'UPPER_REPORTED', {
-      regionCode: upper,
-      state: own.state,
+  const upper = await upperReported(u, period);
+  if (upper) {
+    throw new ConflictError(messages.upperReported(upper.region.name, upper.state), 'UPPER_REPORTED', {
+      regionCode: upper.region._id,
+      state: upper.state,
     });
   }
+}
+
+/**
+ * The upper unit and its own report's state when that report of `period` is reported (submitted, locked
+ * or withdrawal pending) — the unit's report then sits under a reported figure — else null (not reported,
+ * or the national level, which has no report).
+ */
+async function upperReported(
+  u: Unit,
+  period: string,
+): Promise<{ region: RegionDoc; state: ReportState } | null> {
+  const upper = upperOf(u);
+  const region = u.kind === 'school' ? u.managing : await Region.findById(upper).lean<RegionDoc>();
+  if (!region || !reportingLevelOf(region)) return null;
+  const own = await Report.findById(reportId(period, { regionCode: upper }), { state: 1 }).lean<ReportDoc>();
+  return own && !EDITABLE_STATES.includes(own.state) ? { region, state: own.state } : null;
+}
+
+/**
+ * The state a rejected withdrawal request restores: the one it came from (`stateBeforeWithdrawal`;
+ * submitted for older requests without it), except that a report whose upper level reported while the
+ * request was pending comes back locked — every lock (lockBelow, the deadline close) skips a pending
+ * request. Seed 001 §18.
+ */
+async function stateAfterRejection(u: Unit, period: string, r: ReportDoc | null): Promise<ReportState> {
+  const before = r?.stateBeforeWithdrawal ?? 'submitted';
+  if (before === 'locked') return 'locked';
+  return (await upperReported(u, period)) ? 'locked' : before;
 }
 
 /**
@@ -723,7 +751,8 @@ export async function requestWithdrawal(
  * report for changes). Approval reopens the report as `returned` with a time limit — `deadline`, or by
  * default the later of the unit's level deadline and {@link WITHDRAWAL_EDIT_DAYS} days from now — so it
  * can be edited and resubmitted even after the level deadline, and is auto-submitted when the limit
- * passes. Rejection restores the state the request came from. Errors: 403 UPPER_LEVEL_ONLY, 409
+ * passes. Rejection restores the state the request came from (locked if the upper level reported
+ * meanwhile; the autoSubmitted flag is kept). Errors: 403 UPPER_LEVEL_ONLY, 409
  * REPORT_STATE_CONFLICT (no pending request), 409 UPPER_REPORTED (approval while the upper unit's own
  * report is reported), 400 RETURN_DEADLINE_PAST.
  */
@@ -747,11 +776,11 @@ export async function decideWithdrawal(
     approve ? ['withdrawalRequested'] : [],
   );
   const now = deps.clock();
-  const back = existing?.stateBeforeWithdrawal ?? 'submitted';
+  const back = approve ? 'returned' : await stateAfterRejection(u, period, existing);
   const levelEnd = levelDeadline(period, u.level, deps.calendar);
   const editUntil =
     deadline ?? new Date(Math.max(levelEnd.getTime(), now.getTime() + WITHDRAWAL_EDIT_DAYS * 24 * 3600_000));
-  const after = await transition(deps, u, period, ['withdrawalRequested'], approve ? 'returned' : back, {
+  const after = await transition(deps, u, period, ['withdrawalRequested'], back, {
     by: auth.user._id,
     reason: reason ?? (approve ? '撤报申请已批准' : '撤报申请未批准'),
     action: '审批撤报申请',
@@ -769,9 +798,10 @@ export async function decideWithdrawal(
 
 /**
  * The upper level returns a reported report with a reason and a time limit (seed 001 §19): the unit may
- * edit and resubmit until `deadline`, then it is auto-submitted as it stands. A returned report may be
- * returned again to set a new limit. Errors: 403 UPPER_LEVEL_ONLY, 400 RETURN_DEADLINE_PAST, 409
- * REPORT_STATE_CONFLICT (never reported), 409 UPPER_REPORTED (the upper unit's own report is reported).
+ * edit and resubmit until `deadline`, then it is auto-submitted as it stands. A returned report cannot be
+ * returned again until it is reported anew. Errors: 403 UPPER_LEVEL_ONLY, 400 RETURN_DEADLINE_PAST, 409
+ * REPORT_STATE_CONFLICT (never reported, or already returned: 报表已退回，等待重新上报), 409
+ * UPPER_REPORTED (the upper unit's own report is reported).
  */
 export async function returnReport(
   deps: ReportDeps,
@@ -782,10 +812,12 @@ export async function returnReport(
   reason: string,
   deadline: Date,
 ): Promise<ReportView> {
-  const returnable: ReportState[] = ['submitted', 'locked', 'withdrawalRequested', 'returned'];
-  await upperDecision(deps, auth, u, period, 'return', deadline, returnable);
-  // A returned report may be returned again: that sets a new time limit (also after the old one passed).
-  const after = await transition(deps, u, period, returnable, 'returned', {
+  const existing = await upperDecision(deps, auth, u, period, 'return', deadline, RETURNABLE_STATES);
+  // Returned once is returned until the unit reports again (or its limit passes and it is auto-submitted):
+  // a second return would overwrite the reason and the limit the unit is working to (seed 001 §19).
+  if (existing?.state === 'returned')
+    throw new ConflictError(messages.alreadyReturned, 'REPORT_STATE_CONFLICT', { state: existing.state });
+  const after = await transition(deps, u, period, RETURNABLE_STATES, 'returned', {
     by: auth.user._id,
     reason,
     action: '退回',

@@ -2,7 +2,7 @@
 // only translate between HTTP and the service.
 import { callerOf } from '../access/caller';
 import type { FeatureDeps } from '../app-deps';
-import { answering, idRoute, route, type RouteDefinition } from '../http/route';
+import { answering, recordRoutes, route, type RouteDefinition } from '../http/route';
 import { sendWorkbook, sendWorkbookBuffer, workbookExport } from '../http/download';
 import { readUpload } from '../http/upload';
 import {
@@ -45,6 +45,8 @@ const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
   const common = { tags: messages.tags, auth: 'user' as const };
   const answer = answering(common, callerOf);
+  /** The routes of one school, `/schools/:id…`. */
+  const school = recordRoutes(answer, '/schools/:id', schoolIdParams);
   return [
     answer(
       {
@@ -99,45 +101,31 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
         ctx.body = await importSchools(deps, callerOf(ctx), rows, { defaultRegionCode: regionCode });
       },
     }),
-    idRoute(
-      {
-        ...common,
-        method: 'get',
-        path: '/schools/:id',
-        summary: '学校基本信息',
-        params: schoolIdParams,
-      },
-      (ctx, id) => getSchool(deps, callerOf(ctx), id),
-    ),
-    answer(
+    school({ method: 'get', summary: '学校基本信息' }, (caller, id) => getSchool(deps, caller, id)),
+    school(
       {
         method: 'patch',
-        path: '/schools/:id',
         summary: '修改学校基本信息与学校状态（正常、暂停招生、被合并、撤销）',
-        params: schoolIdParams,
         body: updateSchoolBody,
       },
-      (caller, { body, params }) => updateSchool(deps, caller, params.id, body),
+      (caller, id, { body }) => updateSchool(deps, caller, id, body),
     ),
-    answer(
+    school(
       {
         method: 'delete',
-        path: '/schools/:id',
         summary: '删除未初始化的学校及其管理员账号（已初始化的学校只有全国管理员可强制删除，须填原因）',
-        params: schoolIdParams,
         query: deleteSchoolQuery,
       },
-      (caller, { query, params }) => deleteSchool(deps, caller, params.id, query),
+      (caller, id, { query }) => deleteSchool(deps, caller, id, query),
     ),
-    answer(
+    school(
       {
         method: 'post',
-        path: '/schools/:id/transfer',
+        path: '/transfer',
         summary: '学校转移（须由原所属地区与转入地区的共同上级管理员操作）',
-        params: schoolIdParams,
         body: transferSchoolBody,
       },
-      (caller, { body, params }) => transferSchool(deps, caller, params.id, body.regionCode),
+      (caller, id, { body }) => transferSchool(deps, caller, id, body.regionCode),
     ),
     route({
       ...common,

@@ -1,7 +1,7 @@
 // Type-level checks of route() (no runtime: `npm run typecheck` compiles this file, mocha never runs
 // it): a handler's input is typed from its route's own schemas, so a handler that reads a field its
 // schema lacks, or reads a field with the wrong type, does not compile.
-import { route } from '../../../server/src/http/route';
+import { answering, recordRoutes, route } from '../../../server/src/http/route';
 import { strictObject } from '../../../server/src/http/schemas';
 import { listSchoolsQuery, schoolIdParams, transferSchoolBody } from '../../../server/src/schools/schemas';
 
@@ -62,5 +62,32 @@ export const checked = [
       // @ts-expect-error an inline schema types its handler too
       void body.id;
     },
+  }),
+];
+
+// recordRoutes: the id comes typed from the record's params, the other parts from each route's own schemas.
+const school = recordRoutes(
+  answering({ auth: 'user' }, () => 'caller' as const),
+  '/schools/:id',
+  schoolIdParams,
+);
+export const recordChecked = [
+  school(
+    { method: 'post', path: '/transfer', summary: 'type check', body: transferSchoolBody },
+    async (actor, id, { body, query }) => {
+      expectType<Equal<typeof actor, 'caller'>>();
+      expectType<Equal<typeof id, string>>();
+      expectType<Equal<typeof body, { regionCode: string }>>();
+      expectType<Equal<typeof query, Record<string, never>>>();
+      // @ts-expect-error transferSchoolBody has no `reason`
+      void body.reason;
+      void query;
+      return null;
+    },
+  ),
+  school({ method: 'get', summary: 'type check' }, async (_actor, id, { body }) => {
+    expectType<Equal<typeof body, undefined>>();
+    void body;
+    return id;
   }),
 ];

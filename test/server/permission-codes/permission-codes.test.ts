@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { User, type UserDoc } from '../../../server/src/accounts/model';
 import { hashPassword } from '../../../server/src/accounts/passwords';
-import { PermissionCode } from '../../../server/src/permission-codes/model';
+import { PermissionCode, PermissionCodeClaim } from '../../../server/src/permission-codes/model';
 import type { SchoolDoc } from '../../../server/src/schools/model';
 import {
   PASSWORD as PASS,
@@ -36,6 +36,28 @@ describe('permission codes (seed 003 权限码) and activation progress', functi
   const bind = (who: string, code: string, extra: Record<string, unknown> = {}) =>
     api('/permission-codes/bind', { token: tokens[who], body: { code, name: `真名${who}`, ...extra } });
 
+  const people = ['p1', 'p2', 'p3', 'p4', 'p5'];
+
+  /**
+   * The state every block below starts from, whatever ran before it: no permission code (nor claim),
+   * and the people p1–p5 without a binding, logged in anew (p6 and the racers some blocks make are
+   * removed). Each block then issues and binds the codes it reads in its own `before`.
+   */
+  async function freshStart() {
+    await PermissionCode.deleteMany({});
+    await PermissionCodeClaim.deleteMany({});
+    await User.deleteMany({ $or: [{ loginName: { $in: [...people, 'p6'] } }, { loginName: /^race/ }] });
+    for (const p of people) await makeUser(p, []);
+  }
+
+  /** Issues a region code by `issuer` and binds it for `who` (optionally with a mobile). */
+  async function issueAndBind(issuer: string, who: string, body: Record<string, unknown>, mobile?: string) {
+    const issued = await issue(issuer, { kind: 'region', ...body });
+    expect(issued.status).to.equal(201);
+    const bound = await bind(who, issued.body.code, mobile ? { mobile } : {});
+    expect(bound.status).to.equal(200);
+  }
+
   before(async () => {
     server = await startTestServer('permission_codes');
     hash = await hashPassword(PASS);
@@ -48,13 +70,15 @@ describe('permission codes (seed 003 权限码) and activation progress', functi
     await makeUser('xmAdmin', [await regionBinding('admin', '350200')]);
     await makeUser('glSpecial', [await regionBinding('special', '350102')]);
     await makeUser('sA', [schoolBinding(schoolA)]);
-    for (const p of ['p1', 'p2', 'p3', 'p4', 'p5']) await makeUser(p, []);
+    for (const p of people) await makeUser(p, []);
   });
   after(async () => {
     await server?.close();
   });
 
   describe('POST /permission-codes', () => {
+    before(freshStart);
+
     it('issues a 10-character one-time code, shown once and stored only as a hash', async () => {
       const res = await issue('fjAdmin', { kind: 'region', role: 'admin', regionCode: '350100' });
       expect(res.status).to.equal(201);
@@ -148,6 +172,8 @@ describe('permission codes (seed 003 权限码) and activation progress', functi
   });
 
   describe('POST /permission-codes/bind', () => {
+    before(freshStart);
+
     it('binds a region code to the caller, who starts working in it; a second bind fails with 409', async () => {
       const code = (await issue('fjAdmin', { kind: 'region', role: 'admin', regionCode: '350103' })).body
         .code;
@@ -271,6 +297,33 @@ describe('permission codes (seed 003 权限码) and activation progress', functi
   });
 
   describe('GET /permission-codes and revoke', () => {
+    before(async () => {
+      await freshStart();
+      // One code of each state in 福州市: used (bound by p1 with a mobile), expired, revoked and unused;
+      // and a school code of 鼓楼区.
+      await issueAndBind('fjAdmin', 'p1', { role: 'admin', regionCode: '350103' }, '13812344708');
+      const expired = await issue('fjAdmin', { kind: 'region', role: 'auditor', regionCode: '350105' });
+      await PermissionCode.updateOne(
+        { _id: expired.body.id },
+        { $set: { expiresAt: new Date(Date.now() - 1000) } },
+      );
+      const revoked = await issue('fjAdmin', { kind: 'region', role: 'auditor', regionCode: '350105' });
+      const revoke = await api(`/permission-codes/${revoked.body.id}/revoke`, {
+        token: tokens.fzAdmin,
+        body: {},
+      });
+      expect(revoke.status).to.equal(200);
+      expect(
+        (await issue('fjAdmin', { kind: 'region', role: 'admin', regionCode: '350100' })).status,
+      ).to.equal(201);
+      const school = await issue('glSpecial', {
+        kind: 'school',
+        role: 'admin',
+        schoolId: String(schoolB._id),
+      });
+      expect(school.status).to.equal(201);
+    });
+
     it('lists codes within jurisdiction, masked, with computed states and full contacts of who bound them', async () => {
       const res = await api('/permission-codes?region=350100&pageSize=100', { token: tokens.fzAdmin });
       expect(res.status).to.equal(200);
@@ -346,6 +399,11 @@ describe('permission codes (seed 003 权限码) and activation progress', functi
   });
 
   describe('DELETE /regions/{code}/admins/{userId} (seed 003 Q2)', () => {
+    before(async () => {
+      await freshStart();
+      await issueAndBind('fjAdmin', 'p1', { role: 'admin', regionCode: '350103' }); // the admin removed below
+    });
+
     it('removes a bound admin so that a new code can be issued and bound', async () => {
       for (const who of ['xmAdmin', 'fzInspector', 'sA', 'p5']) {
         const res = await api(`/regions/350103/admins/${users.p1._id}`, {

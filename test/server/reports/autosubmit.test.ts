@@ -71,6 +71,8 @@ describe('auto-submission at deadlines', function () {
       ['draft', 'submitted', true],
       ['submitted', 'locked', false],
     ]);
+    // The history note reads the deadline as users do, not as an ISO instant.
+    expect(a!.history[0].reason).to.equal('截止时间 2027年1月5日 24:00 已到，按现有数据自动上报');
     // A school that never opened its report is reported from what it had (nothing): created, then auto-submitted.
     const b = await Report.findById(`2026Q4:school:${ids.b}`).lean();
     expect(b).to.deep.include({ state: 'locked', autoSubmitted: true });

@@ -9,7 +9,7 @@ import { loadConfig } from '../../../server/src/config';
 import { goodSchoolReport } from '../../helpers/reports';
 import { manualClock, PASSWORD, regionUser, school, schoolAdmin } from '../../helpers/fixtures';
 import { startTestServer, type TestServer } from '../../helpers/server';
-import type { ReportState } from '../../../shared/src';
+import { RETURNABLE_STATES, type ReportState } from '../../../shared/src';
 
 // 2027-01-08 10:00 Shanghai: 2026Q4's county deadline (6 Jan) has passed, the city window is open.
 const clock = manualClock('2027-01-08T10:00:00+08:00');
@@ -23,15 +23,14 @@ type Outcome = { ok: ReportState } | { status: number; code: string; message: Re
 
 const ok = (state: ReportState): Outcome => ({ ok: state });
 const no = (code: string, message: RegExp, status = 409): Outcome => ({ status, code, message });
-const deadline = no('DEADLINE_PASSED', /^本级上报截止时间 2027-01-06T00:00:00\+08:00 已过，不能再填报或上报/);
+const deadline = no('DEADLINE_PASSED', /^本级上报截止时间 2027年1月5日 24:00 已过，不能再填报或上报/);
 const notReported = no('REPORT_STATE_CONFLICT', /^报表尚未上报$/);
 const inState = (label: string, action: string) =>
   no('REPORT_STATE_CONFLICT', new RegExp(`^报表当前${label}，不能${action}$`));
-const expired = no(
-  'RETURN_EXPIRED',
-  /^限时修改的期限 2027-01-07T00:00:00\+08:00 已过，报表将按现有数据自动上报/,
-);
+const expired = no('RETURN_EXPIRED', /^限时修改的期限 2027年1月6日 24:00 已过，报表将按现有数据自动上报/);
 const pending = no('REPORT_LOCKED', /^撤报申请正在等待上级审批/);
+// A returned report is not returned again: that would overwrite the reason and limit (seed 001 §19).
+const returnedAlready = no('REPORT_STATE_CONFLICT', /^报表已退回，等待重新上报$/);
 const lockedEdit = (label: string) =>
   no('REPORT_LOCKED', new RegExp(`^报表${label}，不能修改；如需修改，请向上级提交撤报申请$`));
 const lockedSubmit = (label: string) => no('REPORT_LOCKED', new RegExp(`^报表${label}，无需重复上报`));
@@ -80,7 +79,7 @@ const table: Record<StateName, Record<Action, Outcome>> = {
     withdraw: inState('已退回', '申请撤报'),
     approve: inState('已退回', '审批撤报申请'),
     reject: inState('已退回', '审批撤报申请'),
-    return: ok('returned'),
+    return: returnedAlready,
   },
   returnedExpired: {
     save: expired,
@@ -89,7 +88,7 @@ const table: Record<StateName, Record<Action, Outcome>> = {
     withdraw: inState('已退回', '申请撤报'),
     approve: inState('已退回', '审批撤报申请'),
     reject: inState('已退回', '审批撤报申请'),
-    return: ok('returned'),
+    return: returnedAlready,
   },
   withdrawalRequested: {
     save: pending,
@@ -101,6 +100,16 @@ const table: Record<StateName, Record<Action, Outcome>> = {
     return: ok('returned'),
   },
 };
+
+describe('the returnable states the app offers 退回 in', () => {
+  it('are exactly the states the table returns', () => {
+    const stateOf = (name: StateName) => (name.startsWith('returned') ? 'returned' : name);
+    for (const [name, row] of Object.entries(table) as [StateName, Record<Action, Outcome>][]) {
+      if (name === 'none') continue;
+      expect(RETURNABLE_STATES.includes(stateOf(name) as ReportState), name).to.equal('ok' in row.return);
+    }
+  });
+});
 
 describe('reporting rules: no dead ends', function () {
   this.timeout(180_000);
@@ -255,6 +264,24 @@ describe('reporting rules: no dead ends', function () {
     } finally {
       clock.set('2027-01-08T10:00:00+08:00');
     }
+  });
+
+  it('a refused second return keeps the first return’s reason and time limit', async () => {
+    await putState('submitted');
+    const path = `/schools/${gulouSchool}/reports/2026Q4`;
+    const first = await server.api(`${path}/return`, {
+      token: t.gulouAdmin,
+      body: { reason: '请核实在校生数', deadline: '2027-01-12T18:00:00+08:00' },
+    });
+    expect(first.body.state).to.equal('returned');
+    const second = await server.api(`${path}/return`, {
+      token: t.gulouAdmin,
+      body: { reason: '另一个理由', deadline: '2027-01-20T00:00:00+08:00' },
+    });
+    expect(second.status).to.equal(409);
+    const after = await server.api(path, { token: t.gulouSchool });
+    expect(after.body.returnDeadline).to.equal('2027-01-12T18:00:00+08:00');
+    expect(after.body.history.map((h: { reason?: string }) => h.reason)).to.deep.equal(['请核实在校生数']);
   });
 
   describe('locks across levels (台江区 350103, field case)', () => {

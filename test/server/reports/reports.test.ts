@@ -343,7 +343,7 @@ describe('reporting workflow over HTTP', function () {
       });
       expect(res.status).to.equal(409);
       expect(res.body.error.message).to.equal(
-        '本级上报时间为 2027-01-06T00:00:00+08:00 至 2027-01-11T00:00:00+08:00，当前不在上报时间内',
+        '本级上报时间为 2027年1月6日 00:00 至 2027年1月10日 24:00，当前不在上报时间内',
       );
     });
 
@@ -393,9 +393,7 @@ describe('reporting workflow over HTTP', function () {
       });
       expect(res.status).to.equal(409);
       expect(res.body.error.code).to.equal('DEADLINE_PASSED');
-      expect(res.body.error.message).to.match(
-        /^本级上报截止时间 2027-01-06T00:00:00\+08:00 已过，不能再填报或上报/,
-      );
+      expect(res.body.error.message).to.match(/^本级上报截止时间 2027年1月5日 24:00 已过，不能再填报或上报/);
     });
   });
 

@@ -4,7 +4,7 @@
 import Taro, { useRouter } from '@tarojs/taro';
 import { Picker, View, Text, Textarea } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
-import { deadlineLabel, periodLabel, SCHOOL_FORM_GROUPS } from '@eduprogress/shared';
+import { deadlineLabel, periodLabel, RETURNABLE_STATES, SCHOOL_FORM_GROUPS } from '@eduprogress/shared';
 import { useState } from 'react';
 import PageState from '../../components/PageState';
 import ReportHistory from '../../components/ReportHistory';
@@ -55,8 +55,6 @@ const messages = {
   decided: '已处理',
   returnable: '退回',
 };
-
-const RETURNABLE = ['submitted', 'locked', 'withdrawalRequested', 'returned'];
 
 /** `2027-01-05 18:00` → `2027-01-05T18:00:00+08:00`; null when not in that form. */
 export function parseBeijing(text: string): string | null {
@@ -238,7 +236,7 @@ export default function UnitReportPage() {
                   </View>
                 </View>
               )}
-              {mayAct && RETURNABLE.includes(r.state) && !returning && (
+              {mayAct && RETURNABLE_STATES.includes(r.state) && !returning && (
                 <View className="button-row">
                   <Button
                     size="large"
