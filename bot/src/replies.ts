@@ -2,6 +2,7 @@
 // training statistics, notices. Pure functions of the JSON the ordinary endpoints return.
 import {
   deadlineLabel,
+  opensAtLabel,
   formatRate,
   periodLabel,
   REGION_LEVEL_LABELS,
@@ -72,10 +73,9 @@ export function day(iso: string | null | undefined): string {
   return m ? `${Number(m[1])}月${Number(m[2])}日` : '';
 }
 
-/** `…T23:59:59+08:00` → `10月5日 23:59`. */
+/** An instant as it stands, in Beijing time (`…T23:59:59+08:00` → `10月5日 23:59`; midnight `10月1日 00:00`). */
 export function dayTime(iso: string | null | undefined): string {
-  const m = /^\d{4}-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso ?? '');
-  return m ? `${Number(m[1])}月${Number(m[2])}日 ${m[3]}:${m[4]}` : '';
+  return opensAtLabel(iso, { year: false });
 }
 
 /** A deadline instant: midnight reads as the end of the day before (`10月6日 00:00` → `10月5日 24:00`). */

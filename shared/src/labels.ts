@@ -12,38 +12,35 @@ export function periodLabel(name: string): string {
   return m ? `${m[1]}年${Number(m[2])}月` : name;
 }
 
-/**
- * A deadline instant (ISO 8601, any offset) as users read it, in Beijing time. A deadline at midnight is
- * the end of the day before: `2027-01-06T00:00:00+08:00` → `2027年1月5日 24:00` (`10月5日 24:00` with
- * `year: false`); any other instant reads `2027年1月5日 18:30`. With `start: true` the instant opens a
- * span, so midnight reads as the start of its day: `2027年1月6日 00:00`. Empty or unparsable input → `''`.
- */
-export function deadlineLabel(
-  iso: string | null | undefined,
-  opts: { year?: boolean; start?: boolean } = {},
-): string {
+/** An instant in Beijing time, `2027年1月5日 18:30`; a midnight deadline reads as 24:00 of the day before. */
+function instantLabel(iso: string | null | undefined, year: boolean, midnightEndsDay: boolean): string {
   const t = Date.parse(iso ?? '');
   if (Number.isNaN(t)) return '';
   const beijing = new Date(t + 8 * 3600_000);
-  const midnight = !opts.start && beijing.getUTCHours() === 0 && beijing.getUTCMinutes() === 0;
+  const midnight = midnightEndsDay && beijing.getUTCHours() === 0 && beijing.getUTCMinutes() === 0;
   const d = midnight ? new Date(beijing.getTime() - 60_000) : beijing;
   const day = `${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
   const time = midnight
     ? '24:00'
     : `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
-  return `${opts.year === false ? '' : `${d.getUTCFullYear()}年`}${day} ${time}`;
+  return `${year ? `${d.getUTCFullYear()}年` : ''}${day} ${time}`;
 }
 
 /**
- * An opening instant (ISO 8601, any offset) as users read it, in Beijing time: the start of a day, so
- * midnight stays on its own day, `2027-01-01T00:00:00+08:00` → `2027年1月1日 0:00`; any other instant
- * reads as {@link deadlineLabel} does (`2027年1月1日 09:30`). Empty or unparsable input → `''`.
+ * A deadline instant (ISO 8601, any offset) as users read it, in Beijing time. A deadline at midnight is
+ * the end of the day before: `2027-01-06T00:00:00+08:00` → `2027年1月5日 24:00` (`1月5日 24:00` with
+ * `year: false`); any other instant reads `2027年1月5日 18:30`. Empty or unparsable input → `''`.
+ */
+export function deadlineLabel(iso: string | null | undefined, opts: { year?: boolean } = {}): string {
+  return instantLabel(iso, opts.year !== false, true);
+}
+
+/**
+ * An opening instant (a window's start, ISO 8601, any offset) as users read it, in Beijing time: midnight
+ * stays on its own day, `2027-01-01T00:00:00+08:00` → `2027年1月1日 00:00` (as the bot words a window:
+ * `10月1日 00:00 至 10月5日 24:00`); any other instant reads `2027年1月1日 09:30`. Empty or unparsable
+ * input → `''`.
  */
 export function opensAtLabel(iso: string | null | undefined, opts: { year?: boolean } = {}): string {
-  const t = Date.parse(iso ?? '');
-  if (Number.isNaN(t)) return '';
-  const d = new Date(t + 8 * 3600_000);
-  if (d.getUTCHours() !== 0 || d.getUTCMinutes() !== 0) return deadlineLabel(iso, opts);
-  const year = opts.year === false ? '' : `${d.getUTCFullYear()}年`;
-  return `${year}${d.getUTCMonth() + 1}月${d.getUTCDate()}日 0:00`;
+  return instantLabel(iso, opts.year !== false, false);
 }

@@ -66,7 +66,7 @@ describe('newcomer polish (H5 in Chromium, demo world)', function () {
     const page = await open();
     await signIn(page, server.url, `${COUNTY}admin`, REGION_DEMO_PASSWORD, '上报进度');
     await see(page, '鼓楼区 · 2026年第4季度 上报进度');
-    await see(page, '2027年1月1日 0:00 至 2027年1月5日 24:00');
+    await see(page, '2027年1月1日 00:00 至 2027年1月5日 24:00');
     const text = await shown(page);
     expect(text).to.not.match(/\d{4}Q[1-4]/);
     expect(text).to.not.include('2027-01-06 00:00');

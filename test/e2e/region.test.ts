@@ -111,7 +111,7 @@ describe('mini-program H5 for region users, end to end', function () {
     const row = `已报 ${before.totals.submitted}/${before.totals.units}`;
     await see(county, new RegExp(`^${row}`));
     await see(county, '本级上报时间');
-    await see(county, '2027年1月1日 0:00 至 2027年1月5日 24:00');
+    await see(county, '2027年1月1日 00:00 至 2027年1月5日 24:00');
     await shot(county, 'r01-county-home');
     expect(await overflowing(county)).to.deep.equal([]);
 

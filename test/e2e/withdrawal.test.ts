@@ -144,7 +144,7 @@ describe('申请撤报 in the mini-program H5, end to end', function () {
     await page.goto(`${server.url}/pages/region-review/index`);
     await see(page, '本级报表历史');
     // The window in the shared labels' words on both ends (shared/src/labels.ts).
-    await see(page, '2027年1月1日 0:00 至 2027年1月5日 24:00');
+    await see(page, '2027年1月1日 00:00 至 2027年1月5日 24:00');
     await tap(page, '申请撤报');
     await page.locator('[data-field="withdrawal-reason"] textarea').first().fill(COUNTY_REASON);
     await shot(page, 'w05-review-withdrawal-form', '.withdrawal-request');

@@ -17,16 +17,16 @@ describe('labels: periods and deadlines as users read them', () => {
     expect(deadlineLabel('2027-01-01T00:00:00+08:00')).to.equal('2026年12月31日 24:00');
     expect(deadlineLabel('2026-10-05T18:30:00+08:00')).to.equal('2026年10月5日 18:30');
     expect(deadlineLabel('2026-10-06T00:00:00+08:00', { year: false })).to.equal('10月5日 24:00');
-    expect(deadlineLabel('2027-01-06T00:00:00+08:00', { start: true })).to.equal('2027年1月6日 00:00');
+    expect(opensAtLabel('2027-01-06T00:00:00+08:00')).to.equal('2027年1月6日 00:00');
     expect(deadlineLabel(undefined)).to.equal('');
     expect(deadlineLabel('nonsense')).to.equal('');
   });
 
-  it('an opening at midnight is 0:00 of its own day; other openings read as deadlines do', () => {
-    expect(opensAtLabel('2027-01-01T00:00:00+08:00')).to.equal('2027年1月1日 0:00');
-    expect(opensAtLabel('2026-12-31T16:00:00.000Z')).to.equal('2027年1月1日 0:00');
+  it('an opening at midnight is 00:00 of its own day; other openings read as deadlines do', () => {
+    expect(opensAtLabel('2027-01-01T00:00:00+08:00')).to.equal('2027年1月1日 00:00');
+    expect(opensAtLabel('2026-12-31T16:00:00.000Z')).to.equal('2027年1月1日 00:00');
     expect(opensAtLabel('2027-01-01T09:30:00+08:00')).to.equal('2027年1月1日 09:30');
-    expect(opensAtLabel('2027-01-01T00:00:00+08:00', { year: false })).to.equal('1月1日 0:00');
+    expect(opensAtLabel('2027-01-01T00:00:00+08:00', { year: false })).to.equal('1月1日 00:00');
     expect(opensAtLabel('nonsense')).to.equal('');
   });
 

@@ -12,6 +12,7 @@ import {
   REPORT_STATE_LABELS,
   RETURNABLE_STATES,
   deadlineLabel,
+  opensAtLabel,
   FORM_AJV_OPTIONS,
   describeErrors,
   detectSuspectedIssues,
@@ -82,7 +83,7 @@ const messages = {
   upperReported: (name: string, state: ReportState) =>
     `${name}本期报表${REPORT_STATE_LABELS[state]}，不能退回下级或批准撤报；请先由${name}向上级申请撤报，获批后再处理`,
   windowNotOpen: (opens: Date, closes: Date) =>
-    `本级上报时间为 ${deadlineLabel(opens.toISOString(), { start: true })} 至 ${deadlineLabel(closes.toISOString())}，当前不在上报时间内`,
+    `本级上报时间为 ${opensAtLabel(opens.toISOString())} 至 ${deadlineLabel(closes.toISOString())}，当前不在上报时间内`,
   wrongState: (state: ReportState, action: string) => `报表当前${REPORT_STATE_LABELS[state]}，不能${action}`,
   notReported: '报表尚未上报',
   nothingToConfirm: '上期没有已上报的数据，无法确认“无变化”，请填写本期数据',
