@@ -1,6 +1,9 @@
 // Statistics fixtures with their hand-computed figures (test/shared/indicators.test.ts and
 // test/server/statistics/statistics.test.ts use the same schools, so both prove the same arithmetic).
+import { expect } from 'chai';
+import { PASSWORD, school, schoolAdmin } from './fixtures';
 import { goodSchoolReport } from './reports';
+import type { TestServer } from './server';
 
 const zero = { desktop: 0, laptop: 0, tablet: 0 };
 
@@ -209,3 +212,28 @@ export const expectedEditions = [
   { path: ['小学', '语文', '人教版'], count: 2, share: 100 },
   { path: ['小学', '语文', '苏教版'], count: 1, share: 50 },
 ];
+
+/**
+ * Files `statSchools` over HTTP: each school is created in its region (`primary`, `point` in 350102,
+ * `pointV1` in 350103, `middle` in 350100) with its own admin `<prefix>-<key>` (password PASSWORD),
+ * which saves and submits the school's report of `period`. Asserts each answer is 200.
+ */
+export async function submitStatSchools(
+  server: TestServer,
+  period: string,
+  prefix: string,
+  names: (key: string) => string,
+): Promise<void> {
+  const where = { primary: '350102', point: '350102', pointV1: '350103', middle: '350100' } as const;
+  for (const key of Object.keys(statSchools) as (keyof typeof statSchools)[]) {
+    const s = statSchools[key];
+    const doc = await school(names(key), where[key], { type: s.type, urbanRural: s.urbanRural });
+    await schoolAdmin(`${prefix}-${key}`, doc);
+    const own = await server.login(`${prefix}-${key}`, PASSWORD);
+    const path = `/schools/${doc._id}/reports/${period}`;
+    const put = await server.api(path, { method: 'PUT', token: own, body: { data: s.data } });
+    expect(put.status, JSON.stringify(put.body)).to.equal(200);
+    const sent = await server.api(`${path}/submit`, { method: 'POST', token: own });
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(200);
+  }
+}

@@ -5,9 +5,9 @@
 import { expect } from 'chai';
 import { StatisticsRollup, statisticsRollupId } from '../../../server/src/statistics/model';
 import { rebuildStatistics } from '../../../server/src/statistics/rollups';
-import { manualClock, PASSWORD, school, schoolAdmin } from '../../helpers/fixtures';
+import { manualClock } from '../../helpers/fixtures';
 import { startTestServer, type TestServer } from '../../helpers/server';
-import { statSchools } from '../../helpers/statistics';
+import { submitStatSchools } from '../../helpers/statistics';
 
 const clock = manualClock('2027-01-03T10:00:00+08:00');
 const P = '2026Q4';
@@ -18,18 +18,7 @@ describe('statistics: a recount never leaves a counted rollup missing', function
 
   before(async () => {
     server = await startTestServer('statistics_rewrite', { options: { clock } });
-    const where = { primary: '350102', point: '350102', pointV1: '350103', middle: '350100' } as const;
-    for (const key of Object.keys(statSchools) as (keyof typeof statSchools)[]) {
-      const s = statSchools[key];
-      const doc = await school(`重算${key}学校`, where[key], { type: s.type, urbanRural: s.urbanRural });
-      await schoolAdmin(`rw-${key}`, doc);
-      const own = await server.login(`rw-${key}`, PASSWORD);
-      const path = `/schools/${doc._id}/reports/${P}`;
-      const put = await server.api(path, { method: 'PUT', token: own, body: { data: s.data } });
-      expect(put.status, JSON.stringify(put.body)).to.equal(200);
-      const sent = await server.api(`${path}/submit`, { method: 'POST', token: own });
-      expect(sent.status, JSON.stringify(sent.body)).to.equal(200);
-    }
+    await submitStatSchools(server, P, 'rw', (key) => `重算${key}学校`);
   });
   after(() => server?.close());
 

@@ -4,9 +4,9 @@
 // page showed 0 where the API a moment later said 568).
 import { expect } from 'chai';
 import { INDICATOR_CATEGORIES } from '../../../shared/src';
-import { manualClock, PASSWORD, regionUser, school, schoolAdmin } from '../../helpers/fixtures';
+import { manualClock, PASSWORD, regionUser } from '../../helpers/fixtures';
 import { startTestServer, type TestServer } from '../../helpers/server';
-import { statSchools } from '../../helpers/statistics';
+import { statSchools, submitStatSchools } from '../../helpers/statistics';
 
 const clock = manualClock('2027-01-03T10:00:00+08:00');
 const P = '2026Q4';
@@ -18,18 +18,7 @@ describe('statistics: overlapping first looks at a period', function () {
 
   before(async () => {
     server = await startTestServer('statistics_first_look', { options: { clock } });
-    const where = { primary: '350102', point: '350102', pointV1: '350103', middle: '350100' } as const;
-    for (const key of Object.keys(statSchools) as (keyof typeof statSchools)[]) {
-      const s = statSchools[key];
-      const doc = await school(`${key}学校`, where[key], { type: s.type, urbanRural: s.urbanRural });
-      await schoolAdmin(`fl-${key}`, doc);
-      const own = await server.login(`fl-${key}`, PASSWORD);
-      const path = `/schools/${doc._id}/reports/${P}`;
-      const put = await server.api(path, { method: 'PUT', token: own, body: { data: s.data } });
-      expect(put.status, JSON.stringify(put.body)).to.equal(200);
-      const sent = await server.api(`${path}/submit`, { method: 'POST', token: own });
-      expect(sent.status, JSON.stringify(sent.body)).to.equal(200);
-    }
+    await submitStatSchools(server, P, 'fl', (key) => `${key}学校`);
     await regionUser('fl-province', '350000', 'inspector');
     token = await server.login('fl-province', PASSWORD);
   });
