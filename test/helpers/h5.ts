@@ -52,7 +52,10 @@ export async function settle(page: Page): Promise<void> {
   // Browser-side code as text: the tests' TypeScript has no DOM types.
   await page
     .waitForFunction(
-      `[...document.querySelectorAll('.taro_page_show')].every((e) => getComputedStyle(e).transform === 'none')`,
+      // Page transitions done, and no finite CSS animation running (a picker sliding up moves its 确定
+      // under the tap; spinners loop for ever and are not waited for).
+      `[...document.querySelectorAll('.taro_page_show')].every((e) => getComputedStyle(e).transform === 'none') &&
+        document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)`,
       null,
       { timeout: 3000 },
     )
