@@ -72,6 +72,13 @@ export const REPORT_STATE_LABELS: Record<ReportState, string> = {
  */
 export const RETURNABLE_STATES: readonly ReportState[] = ['submitted', 'locked', 'withdrawalRequested'];
 
+/**
+ * The states from which a unit may ask its upper level to withdraw its report (申请撤报, seed 001 §18):
+ * reported (submitted) or locked. The server's rule (reports/service.ts requestWithdrawal) and the
+ * mini-program's 申请撤报 button (components/WithdrawalRequest.tsx) both read this list.
+ */
+export const WITHDRAWABLE_STATES: readonly ReportState[] = ['submitted', 'locked'];
+
 export const TEACHER_STAGES = ['幼儿园', '小学', '初中', '高中', '特教', '通用'] as const;
 export type TeacherStage = (typeof TEACHER_STAGES)[number];
 

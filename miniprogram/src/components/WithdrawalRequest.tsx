@@ -8,6 +8,7 @@ import { View, Text, Textarea } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { useState } from 'react';
 import Section from './Section';
+import { WITHDRAWABLE_STATES, type ReportState } from '@eduprogress/shared';
 import type { BindingView } from '../services/session';
 import { request } from '../services/request';
 
@@ -23,9 +24,6 @@ const messages = {
   sent: '已提交撤报申请',
 };
 
-/** The states from which the server accepts a withdrawal request (reports/service.ts requestWithdrawal). */
-const REQUESTABLE = ['submitted', 'locked'];
-
 /**
  * Whether `binding` may ask the upper level to withdraw the report of unit `kind`/`id` in `state`: a
  * school's 管理员 for its school (`id` is the school's id), a region's 管理员 or 审核员 for the region's
@@ -37,7 +35,7 @@ export function mayRequestWithdrawal(
   id: string,
   state: string,
 ): boolean {
-  if (!binding || !REQUESTABLE.includes(state)) return false;
+  if (!binding || !WITHDRAWABLE_STATES.includes(state as ReportState)) return false;
   if (kind === 'school')
     return binding.kind === 'school' && binding.role === 'admin' && binding.schoolId === id;
   return (

@@ -11,6 +11,7 @@ import {
   SCHOOL_FORM_CURRENT_VERSION,
   REPORT_STATE_LABELS,
   RETURNABLE_STATES,
+  WITHDRAWABLE_STATES,
   deadlineLabel,
   opensAtLabel,
   FORM_AJV_OPTIONS,
@@ -735,7 +736,7 @@ export async function requestWithdrawal(
 ): Promise<ReportView> {
   assertReportAction(auth.binding, u, 'requestWithdrawal');
   const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
-  const after = await transition(deps, u, period, ['submitted', 'locked'], 'withdrawalRequested', {
+  const after = await transition(deps, u, period, WITHDRAWABLE_STATES, 'withdrawalRequested', {
     by: auth.user._id,
     reason,
     action: '申请撤报',
