@@ -67,11 +67,13 @@ export interface DeadlineClosed {
 export type SchoolPlacementFacts = Pick<
   SchoolDoc,
   '_id' | 'name' | 'type' | 'urbanRural' | 'projectSchool' | 'regionCode' | 'regionPath' | 'initialized'
->;
+> &
+  Partial<Pick<SchoolDoc, 'status'>>;
 
 /**
  * A school changed other than through its reports (issue 13 §2): created (`before` null), retyped,
- * renamed, its 城乡类型 or 项目学校 state changed, moved to another region, or deleted (`after` null).
+ * renamed, its 城乡类型, 项目学校 state or status (被合并/撤销) changed, moved to another region, or deleted
+ * (`after` null).
  * The statistics rollups, the progress rollups' school counts and the school list follow it at once;
  * the drift checks and the list rebuild repair what a listener missed.
  */

@@ -32,6 +32,13 @@ export type SchoolType = (typeof SCHOOL_TYPES)[number];
 export const SCHOOL_STATUSES = ['正常', '暂停招生', '被合并', '撤销'] as const;
 export type SchoolStatus = (typeof SCHOOL_STATUSES)[number];
 
+/**
+ * The statuses of a school that no longer exists as a school (seed 000 part 2 §2.3: an initialized
+ * school is not deleted but set 被合并 or 撤销). The statistics stop counting it (its pupils are counted by
+ * the school it merged into, or nowhere); 暂停招生 still has pupils and still counts.
+ */
+export const CLOSED_SCHOOL_STATUSES: readonly SchoolStatus[] = ['被合并', '撤销'];
+
 /** 办别 */
 export const SCHOOL_OWNERSHIPS = ['教育部门', '其他部门', '地方企业', '事业单位', '民办'] as const;
 export type SchoolOwnership = (typeof SCHOOL_OWNERSHIPS)[number];

@@ -177,7 +177,17 @@ export async function autoSubmitDeadline(
   const nationalIds: Types.ObjectId[] = [];
   for await (const s of School.find(
     {},
-    { _id: 1, name: 1, regionCode: 1, regionPath: 1, type: 1, urbanRural: 1, projectSchool: 1, createdAt: 1 },
+    {
+      _id: 1,
+      name: 1,
+      regionCode: 1,
+      regionPath: 1,
+      type: 1,
+      urbanRural: 1,
+      projectSchool: 1,
+      status: 1,
+      createdAt: 1,
+    },
   )
     .lean<(SchoolRef & { createdAt?: Date })[]>()
     .batchSize(BATCH)

@@ -63,7 +63,8 @@ export interface KnownReport {
 export type SchoolRef = Pick<
   SchoolDoc,
   '_id' | 'name' | 'regionCode' | 'regionPath' | 'type' | 'urbanRural' | 'projectSchool'
->;
+> &
+  Partial<Pick<SchoolDoc, 'status'>>;
 
 /** Milliseconds spent per phase of the steps of one deadline run (summed over its steps). */
 export type CloseTimings = Record<

@@ -12,9 +12,12 @@
 // What counts (seed 000 part 5, "the last submitted data of each unit"): in period P, a unit counts
 // with the data of its P report while that report stands reported (submitted, locked, withdrawal
 // pending) — the same units the progress page counts as reported. Reports cannot be edited in those
-// states, so the data counted is the data as submitted.
+// states, so the data counted is the data as submitted. A school set 被合并 or 撤销 counts no more (its
+// reports, even submitted, are in no rollup and no list) from the periods its status changed in: the
+// workable ones (see `applySchoolChange` for why closed periods keep their history).
 // Over 500 lines (just): deltas, recount and drift check share the placement helpers below.
 import {
+  CLOSED_SCHOOL_STATUSES,
   INDICATOR_CATEGORY_KEYS,
   NATIONAL_CODE,
   type CalendarConfig,
@@ -62,7 +65,16 @@ interface Placement {
 type SchoolFacts = Pick<
   SchoolDoc,
   '_id' | 'name' | 'type' | 'urbanRural' | 'projectSchool' | 'regionCode' | 'regionPath'
->;
+> &
+  Partial<Pick<SchoolDoc, 'status'>>;
+
+/** A school set 被合并 or 撤销 counts no more (shared `CLOSED_SCHOOL_STATUSES`, seed 000 part 2 §2.3). */
+const isClosed = (s: Pick<SchoolFacts, 'status'>) => !!s.status && CLOSED_SCHOOL_STATUSES.includes(s.status);
+
+/** The school's parts as counted in the statistics: none while it is closed. */
+function liveSchoolInput(s: SchoolFacts, data: Record<string, unknown>): UnitInput | null {
+  return isClosed(s) ? null : schoolInput(s, data);
+}
 
 const schoolCell = (s: Pick<SchoolDoc, 'type' | 'urbanRural'>) => `${s.type}|${s.urbanRural ?? '城区'}`;
 
@@ -232,8 +244,10 @@ export async function applyReportChange(e: ReportChanged): Promise<void> {
       projectSchool: 1,
       regionCode: 1,
       regionPath: 1,
+      status: 1,
     }).lean<SchoolFacts>();
-    if (!school) return;
+    // A closed school (被合并, 撤销) is in no rollup and no list: its reports change nothing.
+    if (!school || isClosed(school)) return;
     const before = partsByCategory(wasCounted ? schoolInput(school, e.before!.data ?? {}) : null);
     const after = partsByCategory(isCounted ? schoolInput(school, e.after.data ?? {}) : null);
     await applyDelta(e.period, schoolPlacement(school), before, after);
@@ -271,10 +285,20 @@ const sameSchoolPlace = (a: SchoolFacts, b: SchoolFacts) =>
 
 /**
  * Applies a school change other than a report (`school.changed`: retyped, 城乡类型 or 项目学校 changed,
- * renamed, moved, created, deleted) to the statistics of each of the event's periods in which the school
- * has a counted report: its parts as placed before are taken away and its parts as placed now added
- * (both computed from the same report: a new type changes which indicators apply), and its list line
- * follows it. Like `applyReportChange`, a repeated event double-counts; the drift check repairs.
+ * renamed, moved, created, deleted, set 被合并/撤销 or back to 正常) to the statistics of each of the
+ * event's periods in which the school has a counted report: its parts as placed before are taken away
+ * and its parts as placed now added (both computed from the same report: a new type changes which
+ * indicators apply; a closed school has no parts), and its list line follows it. Like
+ * `applyReportChange`, a repeated event double-counts; the drift check repairs.
+ *
+ * Which periods follow (the event's `periods`: the workable ones, schools/common.ts `openPeriods`):
+ * a period whose reporting is over is history (seed 001 §17: each month's data is reported upward by
+ * the levels' deadlines and then stands as reported; the seed system's figures are a nightly snapshot,
+ * seed 000 part 5), so a school moved, retyped or closed today keeps its place and its figures in the
+ * closed periods that already counted it. Only a recount of such a period (the jobs table's
+ * `rebuildStatistics`, or the background build of a period never counted) places it as it is now: there
+ * is no record of where a school stood in a past period but the rollups themselves. The drift check
+ * recounts the workable periods only, so it never rewrites that history.
  */
 export async function applySchoolChange(e: SchoolChanged): Promise<void> {
   for (const period of e.periods) {
@@ -290,26 +314,26 @@ export async function applySchoolChange(e: SchoolChanged): Promise<void> {
       await applyDelta(
         period,
         schoolPlacement(e.after),
-        partsByCategory(schoolInput(e.before, data)),
-        partsByCategory(schoolInput(e.after, data)),
+        partsByCategory(liveSchoolInput(e.before, data)),
+        partsByCategory(liveSchoolInput(e.after, data)),
       );
     } else {
       if (e.before)
         terms.push({
           place: schoolPlacement(e.before),
-          parts: partsByCategory(schoolInput(e.before, data)),
+          parts: partsByCategory(liveSchoolInput(e.before, data)),
           sign: -1,
         });
       if (e.after)
         terms.push({
           place: schoolPlacement(e.after),
-          parts: partsByCategory(schoolInput(e.after, data)),
+          parts: partsByCategory(liveSchoolInput(e.after, data)),
           sign: 1,
         });
       await applyPlaced(period, terms);
     }
     if (e.before && e.before.regionCode !== e.after?.regionCode) await writeUnitLine(period, e.before, null);
-    if (e.after) await writeUnitLine(period, e.after, report);
+    if (e.after) await writeUnitLine(period, e.after, isClosed(e.after) ? null : report);
   }
 }
 
@@ -325,7 +349,9 @@ export type CountedUnit =
  * bulk close (reports/deadline-close.ts) calls it once per step. Not idempotent (like the deltas): a
  * step done twice is put right by a recount (the deadline's run asks for one when it resumed).
  */
-export async function applyUnitsCounted(period: string, units: CountedUnit[]): Promise<void> {
+export async function applyUnitsCounted(period: string, all: CountedUnit[]): Promise<void> {
+  // A closed school's report (auto-submitted at the deadline like any other) is not counted.
+  const units = all.filter((u) => u.kind !== 'school' || !isClosed(u.school));
   const terms: PlacedParts[] = units.map((u) =>
     u.kind === 'school'
       ? {
@@ -468,14 +494,14 @@ async function computeSubtree(period: string, rootCode: string): Promise<Compute
   if (!schoolReports.size) return { rollups, units, regions: regions.length, schools, reports };
   const schoolCursor = School.find(
     { regionPath: rootCode },
-    { name: 1, type: 1, urbanRural: 1, projectSchool: 1, regionCode: 1, regionPath: 1 },
+    { name: 1, type: 1, urbanRural: 1, projectSchool: 1, regionCode: 1, regionPath: 1, status: 1 },
   )
     .lean<SchoolFacts[]>()
     .cursor();
   for await (const s of schoolCursor as AsyncIterable<SchoolFacts>) {
     schools++;
     const r = schoolReports.get(String(s._id));
-    if (!r) continue;
+    if (!r || isClosed(s)) continue;
     add(schoolPlacement(s), partsByCategory(schoolInput(s, r.data ?? {})));
     const lines = units.get(s.regionCode);
     if (lines) lines[String(s._id)] = unitLine(s, r);

@@ -1,7 +1,8 @@
 // Issue 9, "a national deadline in minutes": a deadline's bulk close keeps the read models current with
 // deltas for the units it reports (deadline-close.ts), not with a national recount afterwards — and the
 // figures are exactly what a fresh recount gives: progress and statistics, after the county and the city
-// deadline, with drafts, a submitted report, a never-opened school and a county's own draft.
+// deadline, with drafts, a submitted report, a never-opened school, a 撤销 school's draft (reported, not
+// counted) and a county's own draft.
 import { expect } from 'chai';
 import { DEFAULT_CALENDAR } from '../../../shared/src';
 import { runDueDeadlines } from '../../../server/src/reports/autosubmit';
@@ -38,6 +39,11 @@ describe('a deadline closed in bulk: rollups equal a fresh recount, without one'
     }
     // A school never opened: its report is created at the deadline, last period's data carried forward.
     await school('截止增量未填报', '350103');
+    // A school set 撤销 (seed 000 part 2 §2.3) with a draft: the deadline reports it, the statistics skip it.
+    const closed = await school('截止增量撤销', '350102', { status: '撤销' });
+    ids.closed = String(closed._id);
+    await schoolAdmin('closedSchool', closed);
+    t.closed = await server.login('closedSchool', PASSWORD);
     await regionUser('gulou', '350102', 'admin');
     t.gulou = await server.login('gulou', PASSWORD);
   });
@@ -105,6 +111,7 @@ describe('a deadline closed in bulk: rollups equal a fresh recount, without one'
     await save(`/schools/${ids.primary}/reports/${P}`, t.primary, statSchools.primary.data);
     await save(`/schools/${ids.point}/reports/${P}`, t.point, statSchools.point.data);
     await save(`/schools/${ids.pointV1}/reports/${P}`, t.pointV1, statSchools.pointV1.data);
+    await save(`/schools/${ids.closed}/reports/${P}`, t.closed, statSchools.primary.data);
     const submit = await server.api(`/schools/${ids.pointV1}/reports/${P}/submit`, {
       method: 'POST',
       token: t.pointV1,

@@ -170,6 +170,41 @@ describe('statistics freshness: background builds and school changes (issue 13)'
     await equalToRecount();
   });
 
+  it('a school set 撤销 leaves the figures and the list at once, and comes back when set 正常, equal to a recount', async () => {
+    const units = async () => (await stats('350000')).total.units as number;
+    const listed = async () =>
+      (await settled(`/regions/350000/statistics/schools?period=${P}&category=schoolNet`)).items.map(
+        (r: { schoolId: string }) => r.schoolId,
+      ) as string[];
+    const setStatus = async (status: string) => {
+      const res = await server.api(`/schools/${ids.middle}`, {
+        method: 'PATCH',
+        token: t.cityAdmin,
+        body: { status },
+      });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    };
+    const before = await units();
+    expect(await listed()).to.include(ids.middle);
+
+    await setStatus('撤销');
+    expect(await units()).to.equal(before - 1);
+    expect(await listed()).to.not.include(ids.middle);
+    await equalToRecount();
+
+    // 暂停招生 (no new pupils, still a school) counts; back to 正常 it counts as before.
+    await setStatus('暂停招生');
+    expect(await units()).to.equal(before);
+    expect(await listed()).to.include(ids.middle);
+    await equalToRecount();
+    await setStatus('被合并');
+    expect(await units()).to.equal(before - 1);
+    await equalToRecount();
+    await setStatus('正常');
+    expect(await units()).to.equal(before);
+    await equalToRecount();
+  });
+
   it('a school removed: it leaves the figures at once, equal to a recount', async () => {
     const before = (await stats('350000')).total.units as number;
     const res = await server.api(`/schools/${ids.pointV1}?force=true&reason=${encodeURIComponent('撤并')}`, {
