@@ -6,7 +6,6 @@
 import {
   INDICATORS,
   NATIONAL_CODE,
-  addParts,
   categoryByKey,
   formatIndicatorValue,
   indicatorByKey,
@@ -35,18 +34,16 @@ import { defaultPeriod, regionWithin, type ProgressDeps } from '../reports/progr
 import { directRowLabel } from '../reports/rules';
 import {
   DIRECT_ROW,
-  REGION_CELL,
-  decodeRows,
   StatisticsRollup,
   StatisticsUnits,
   TOTAL_ROW,
   statisticsRollupId,
   statisticsUnitsId,
-  type RowCells,
   type StatisticsRollupDoc,
   type UnitLine,
 } from './model';
 import { awaitRollupBuild } from '../jobs/rollup-builds';
+import { decodedRollup, type DecodedRollup } from './rollup-cache';
 import { recountedAbove } from './rollups';
 
 const messages = {
@@ -98,21 +95,7 @@ function categoryOrder() {
   return [...new Set(INDICATORS.map((d) => d.category))].map((k) => categoryByKey(k)!);
 }
 
-/** Cells of a row that pass the filters, summed. Region-report parts (`*`) always pass. */
-function sumCells(cells: RowCells | undefined, filters: StatisticsFilters): Parts {
-  const out: Parts = {};
-  for (const [cell, parts] of Object.entries(cells ?? {})) {
-    if (cell !== REGION_CELL) {
-      const [type, urbanRural] = cell.split('|');
-      if (filters.schoolType && type !== filters.schoolType) continue;
-      if (filters.urbanRural && urbanRural !== filters.urbanRural) continue;
-    }
-    addParts(out, parts);
-  }
-  return out;
-}
-
-function valuesOf(defs: IndicatorDef[], parts: Parts) {
+function valuesOf(defs: IndicatorDef[], parts: Readonly<Parts>) {
   return Object.fromEntries(
     defs.map((d) => {
       const v = indicatorValue(d, parts);
@@ -128,29 +111,37 @@ function valuesOf(defs: IndicatorDef[], parts: Parts) {
  * current.
  */
 interface RollupView {
-  rows: Record<string, RowCells>;
+  /** The decoded rows, and each row summed for a filter (rollup-cache.ts). */
+  rollup: DecodedRollup;
   recountedAt: Date | null;
   /** A build of the rollups is under way: the figures are what was counted so far. */
   counting: boolean;
 }
 
+const readRollup = (id: string) => StatisticsRollup.findById(id).lean<StatisticsRollupDoc>().exec();
+
+/**
+ * The rollup of `category` for `region` in `period`, read by `_id` (`prefetched`: that read, started
+ * before the caller's jurisdiction was checked, so the two round trips overlap).
+ */
 async function rollupFor(
   deps: StatisticsDeps,
   period: string,
   region: RegionDoc,
   category: IndicatorCategory,
+  prefetched?: Promise<StatisticsRollupDoc | null>,
 ): Promise<RollupView> {
   const id = statisticsRollupId(period, region._id, category);
   const view = (doc: StatisticsRollupDoc | null, counting: boolean): RollupView => ({
-    rows: decodeRows(doc?.data),
+    rollup: decodedRollup(id, doc?.data),
     recountedAt: doc?.recountedAt ?? null,
     counting,
   });
-  const doc = await StatisticsRollup.findById(id).lean<StatisticsRollupDoc>();
+  const doc = await (prefetched ?? readRollup(id));
   if (doc?.recountedAt || (await recountedAbove(period, region._id, region.path))) return view(doc, false);
   const built = await awaitRollupBuild(deps.clock, 'statistics', period, region._id);
   if (!built) return view(doc, true);
-  return view(await StatisticsRollup.findById(id).lean<StatisticsRollupDoc>(), false);
+  return view(await readRollup(id), false);
 }
 
 function checkPeriod(period: string) {
@@ -197,18 +188,21 @@ export async function regionStatistics(
   code: string,
   q: StatisticsQuery,
 ) {
-  const region = await regionWithin(auth, code);
   const period = q.period ?? defaultPeriod(deps);
+  // The rollup is read while the jurisdiction is checked; nothing of it is answered before the check.
+  const prefetched = readRollup(statisticsRollupId(period, code, q.category));
+  prefetched.catch(() => {});
+  const region = await regionWithin(auth, code);
   checkPeriod(period);
   const defs = defsFor(q.category, q.page);
   const filters: StatisticsFilters = { schoolType: q.schoolType, urbanRural: q.urbanRural };
   const [rollup, children, crumbs] = await Promise.all([
-    rollupFor(deps, period, region, q.category),
+    rollupFor(deps, period, region, q.category, prefetched),
     cachedChildren(code),
     breadcrumb(auth, region),
   ]);
   const row = (key: string) => {
-    const parts = sumCells(rollup.rows?.[key], filters);
+    const parts = rollup.rollup.sum(key, filters);
     return { units: parts['~units'] ?? 0, values: valuesOf(defs, parts) };
   };
   const cat = categoryByKey(q.category)!;
@@ -265,7 +259,7 @@ export async function statisticsChart(deps: StatisticsDeps, auth: AuthContext, c
     Promise.all(periods.map((p) => rollupFor(deps, p, region, def.category))),
   ]);
   const current = rollups[rollups.length - 1];
-  const valueAt = (doc: RollupView, row: string) => indicatorValue(def, sumCells(doc.rows?.[row], filters));
+  const valueAt = (doc: RollupView, row: string) => indicatorValue(def, doc.rollup.sum(row, filters));
   return {
     region: { code: region._id, name: region.name, level: region.level },
     period,
