@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import {
   INDICATORS,
   INDICATOR_CATEGORIES,
@@ -12,6 +13,7 @@ import {
   formatIndicatorValue,
   indicatorByKey,
   indicatorValue,
+  indicatorsOf,
   requiredFields,
   schoolFieldLabel,
   unitParts,
@@ -72,6 +74,8 @@ describe('informatization indicators (seed 000 part 5)', () => {
       '人人通-学校空间',
       '人人通-教师空间',
       '人人通-学生空间',
+      '一师一课-晒课情况',
+      '教材-教材版本',
     ]) {
       expect(pages).to.include(p);
     }
@@ -83,6 +87,21 @@ describe('informatization indicators (seed 000 part 5)', () => {
           `${c.label}-${p.label}`,
         ).to.equal(true);
       }
+    }
+  });
+
+  it('docs/STATISTICS.md names every page with exactly its indicators', () => {
+    const doc = readFileSync(new URL('../../docs/STATISTICS.md', import.meta.url), 'utf8');
+    const pages = INDICATOR_CATEGORIES.flatMap((c) => c.pages.map((p) => ({ c, p })));
+    expect(pages).to.have.length(21);
+    for (const { c, p } of pages) {
+      const line = doc.split('\n').find((l) => l.startsWith(`| ${c.label} | ${p.label} (\`${p.key}\`) |`));
+      expect(line, `${c.label}-${p.label}`).to.be.a('string');
+      const keys = line!
+        .split('|')[3]
+        .match(/`[^`]+`/g)
+        ?.map((k) => k.slice(1, -1));
+      expect(keys, `${c.label}-${p.label}`).to.deep.equal(indicatorsOf(c.key, p.key).map((d) => d.key));
     }
   });
 
