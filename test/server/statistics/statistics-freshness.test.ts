@@ -191,6 +191,21 @@ describe('statistics freshness: background builds and school changes (issue 13)'
     expect(await units()).to.equal(before - 1);
     expect(await listed()).to.not.include(ids.middle);
     await equalToRecount();
+    // Its report taken back and filed again while it is closed: still not counted.
+    const path = `/schools/${ids.middle}/reports/${P}`;
+    const asked = await server.api(`${path}/withdrawal`, { token: t.middle, body: { reason: '数据有误' } });
+    expect(asked.status, JSON.stringify(asked.body)).to.equal(200);
+    const decided = await server.api(`${path}/withdrawal/decision`, {
+      token: t.cityAdmin,
+      body: { approve: true },
+    });
+    expect(decided.status, JSON.stringify(decided.body)).to.equal(200);
+    expect(await units()).to.equal(before - 1);
+    await equalToRecount();
+    await submitSchool('middle');
+    expect(await units()).to.equal(before - 1);
+    expect(await listed()).to.not.include(ids.middle);
+    await equalToRecount();
 
     // 暂停招生 (no new pupils, still a school) counts; back to 正常 it counts as before.
     await setStatus('暂停招生');
