@@ -146,4 +146,8 @@ export interface PeriodsView {
   period: string;
   windows: { level: ReportingLevel; opensAt: ApiDateTime; closesAt: ApiDateTime; open: boolean }[];
   now: ApiDateTime;
+  /** Each level's working period: the one it reports next, with its window. */
+  workingByLevel?: Partial<
+    Record<ReportingLevel, { period: string; opensAt: ApiDateTime; closesAt: ApiDateTime }>
+  >;
 }
