@@ -36,6 +36,8 @@ const messages = {
   schoolsTitle: (n: number) => `未报学校（共 ${n} 所）：`,
   schoolsMore: (shown: number, total: number) => `……仅列出 ${shown} 所，共 ${total} 所`,
   windowsTitle: (period: string) => `${period} 各级上报时间：`,
+  allClosed: (period: string) => `${period} 各级上报均已截止。`,
+  nextTitle: (period: string) => `下一期 ${period} 各级上报时间：`,
   windowRow: (level: string, opens: string, closes: string, state: string) =>
     `${level}：${opens} 至 ${closes} 截止${state}`,
   trainingTitle: (name: string, status: string, region: string) => `${name}（${status}）· ${region} 学时统计`,
@@ -152,8 +154,34 @@ export function renderMissing(
   return lines.join('\n');
 }
 
-/** 截止: each level's window of the period being reported. */
+/**
+ * 截止: each level's window of the period being reported; once every one of them has closed, the
+ * windows of the period each level reports next (`workingByLevel` of GET /periods/current), so the
+ * group learns the coming deadline rather than a list of closed ones.
+ */
 export function renderWindows(v: PeriodsView): string {
+  const state = (opensAt: string, closesAt: string) =>
+    opensAt <= v.now && v.now < closesAt ? '（进行中）' : closesAt <= v.now ? '（已截止）' : '（未开始）';
+  const allClosed = v.windows.length > 0 && v.windows.every((w) => !w.open && w.closesAt <= v.now);
+  const next = v.windows
+    .map((w) => ({ level: w.level, ...v.workingByLevel?.[w.level] }))
+    .filter((w): w is typeof w & { period: string; opensAt: string; closesAt: string } => !!w.period);
+  if (allClosed && next.length) {
+    const lines = [messages.allClosed(periodName(v.period))];
+    for (const period of [...new Set(next.map((w) => w.period))]) {
+      lines.push(messages.nextTitle(periodName(period)));
+      for (const w of next.filter((x) => x.period === period))
+        lines.push(
+          messages.windowRow(
+            levelLabel(w.level),
+            opensAtLabel(w.opensAt),
+            deadlineLabel(w.closesAt),
+            state(w.opensAt, w.closesAt),
+          ),
+        );
+    }
+    return lines.join('\n');
+  }
   return [
     messages.windowsTitle(periodName(v.period)),
     ...v.windows.map((w) =>

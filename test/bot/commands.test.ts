@@ -176,6 +176,21 @@ describe('bot commands in a group (mock puppet, real server)', function () {
       expect(reply).to.contain('省级');
     });
 
+    it('截止 after every window of the period has closed: the next period’s windows', async () => {
+      clock.set('2026-11-30T10:00:00+08:00');
+      try {
+        const [reply] = await world.ask(room, '截止');
+        expect(reply)
+          .to.contain('2026年第3季度 各级上报均已截止')
+          .and.contain('下一期 2026年第4季度 各级上报时间')
+          .and.contain('县级：2027年1月1日 00:00 至 2027年1月5日 24:00 截止（未开始）')
+          .and.contain('省级')
+          .and.not.contain('（已截止）');
+      } finally {
+        clock.set('2026-10-03T10:00:00+08:00');
+      }
+    });
+
     it('学时: the running training by child region', async () => {
       const created = await server.api('/trainings', {
         token: fj,

@@ -94,8 +94,13 @@ describe('mini-program H5 in Chromium, end to end', function () {
 
   it('a school admin logs in, changes the initial password and completes the profile with the SMS code', async () => {
     admin = (await newPage()).page;
+    const missing: string[] = [];
+    admin.on('response', (res) => {
+      if (res.status() === 404) missing.push(res.url());
+    });
     await admin.goto(`${server.url}/`);
     await see(admin, '教育信息化进展上报 · 教师研修学时');
+    expect(missing, 'nothing the page loads is missing (the icon included)').to.deep.equal([]);
     await shot(admin, '01-login');
     await fill(admin, 'account', adminLogin);
     await fill(admin, 'password', initialPassword);

@@ -8,6 +8,7 @@ import type {
   ProgressView,
   ReportState,
   ReportSummary,
+  UpdatedMonthsView,
 } from '@eduprogress/shared';
 import { request } from './request';
 import { fetchPeriods, type CurrentPeriods } from './periods';
@@ -118,6 +119,11 @@ export function fetchUnitReports(
 
 export function fetchSchools(query: Record<string, string | number | boolean | undefined>) {
   return request<Page<SchoolListItem> & { period: string }>('/schools', { silent: true, query });
+}
+
+/** 更新管理's counts by month of last update, in one request (the server's clock picks the months). */
+export function fetchUpdatedMonths(region: string) {
+  return request<UpdatedMonthsView>('/schools/updated-months', { silent: true, query: { region } });
 }
 
 /** A unit's report: a school's (`kind: school`, id) or a region's (`kind: region`, code). */

@@ -408,6 +408,13 @@ export function buildTeacherUser(
   } as UserDoc;
 }
 
+/** Subjects taught at a stage (小学 has 科学 and 道德与法治, no 物理/化学/生物/历史/地理 of its own). */
+const PRIMARY_SUBJECTS = TEACHER_SUBJECTS.filter(
+  (s) => !['物理', '化学', '生物', '历史', '地理'].includes(s),
+);
+const subjectsOf = (stage: string): readonly string[] =>
+  stage === '幼儿园' ? ['综合'] : stage === '小学' ? PRIMARY_SUBJECTS : TEACHER_SUBJECTS;
+
 const STAGES_BY_TYPE: Record<SchoolType, readonly string[]> = {
   教学点: ['小学'],
   小学: ['小学'],
@@ -462,7 +469,7 @@ export function buildTeacher(
     schoolId: school._id,
     regionPath: school.regionPath,
     stage,
-    subject: stage === '幼儿园' ? '综合' : rng.pick(TEACHER_SUBJECTS),
+    subject: stage === '幼儿园' ? '综合' : rng.pick(subjectsOf(stage)),
     title: rng.weighted(TITLE_WEIGHTS),
     verification: rng.weighted(VERIFICATION_WEIGHTS),
     createdAt,

@@ -59,7 +59,14 @@ export function errorHandler() {
       const rendered = toEnvelope(err);
       ctx.status = rendered.status;
       ctx.body = rendered.body;
-      if (rendered.status >= 500) {
+      if (err instanceof AppError || rendered.body.error.code === 'DATABASE_UNAVAILABLE') {
+        // A condition we name (a 503 time limit, a database that did not answer): one line, no stack.
+        if (rendered.status >= 500)
+          ctx.state.log?.warn(
+            { code: rendered.body.error.code, method: ctx.method, path: ctx.path },
+            rendered.body.error.message,
+          );
+      } else if (rendered.status >= 500) {
         ctx.state.log?.error({ err }, 'unhandled error');
       }
     }

@@ -21,7 +21,14 @@ import { emitEvent } from '../outbox/service';
 import { Region, type RegionDoc } from '../regions/model';
 import { School } from '../schools/model';
 import { publishDomainEvent } from '../events';
-import { closeRegions, closeTimings, SYSTEM_ACTOR, type KnownReport, type SchoolRef } from './deadline-close';
+import {
+  autoReasonOf,
+  closeRegions,
+  closeTimings,
+  SYSTEM_ACTOR,
+  type KnownReport,
+  type SchoolRef,
+} from './deadline-close';
 import { autoSubmitNationalSchools } from './national-schools';
 import { Report, reportId, type ReportDoc } from './model';
 import { expiredHints, dropHint, scanReports as scanAllReports } from './return-hints';
@@ -36,7 +43,6 @@ export const JobState = mongoose.model<JobStateDoc>('JobState', jobStateSchema, 
 
 const messages = {
   autoReason: (deadlineIso: string) => `截止时间 ${deadlineLabel(deadlineIso)} 已到，按现有数据自动上报`,
-  returnExpired: '退回修改期限已到，按现有数据自动上报',
   deadlineFailed: 'auto-submission of a deadline left unfinished; retried by the next run',
   closed: 'deadline closed: every unit of the level reported or locked',
   regionFailed: 'auto-submission of a step of regions failed; retried by the next run',
@@ -386,14 +392,15 @@ export async function autoSubmitExpiredReturns(
       continue;
     }
     const u = r.unitKind === 'school' ? await schoolUnit(String(r.schoolId)) : await regionUnit(r.regionCode);
+    const reason = autoReasonOf(r, '');
     try {
       const after = await transition(deps, u, r.period, ['returned'], 'submitted', {
         auto: true,
-        reason: messages.returnExpired,
+        reason,
         action: '自动上报',
         set: { autoSubmitted: true, submittedAt: deps.clock() },
         unset: ['returnDeadline'],
-        audit: { actor: SYSTEM_ACTOR, action: 'report.autosubmit', reason: messages.returnExpired },
+        audit: { actor: SYSTEM_ACTOR, action: 'report.autosubmit', reason },
       });
       await completeChange(deps, u, after);
       n++;

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { BSON } from 'mongodb';
 import { Types } from 'mongoose';
 import {
+  deadlineLabel,
   REGION_FORM_CURRENT_VERSION,
   SCHOOL_FORM_CURRENT_VERSION,
   parsePeriod,
@@ -44,7 +45,22 @@ const messages = {
   busy: (id: string) => `report ${id} kept changing during auto-submission; the step is retried`,
   unfinished: (n: number) => `${n} reports of the step could not be closed yet; the step is retried`,
   lockedAuto: (upper: string) => `${upper}已上报，数据按现状自动上报并锁定`,
+  returnExpired: (limit: Date) =>
+    `退回修改期限 ${deadlineLabel(limit.toISOString())} 已到，按现有数据自动上报`,
 };
+
+/**
+ * Why a unit is reported automatically now (history note and audit reason): a report returned with a
+ * time limit missed that limit — also when a run catching up after the limit closes it at the
+ * deadline, whose own time had passed before the return's (seed 001 §19: 限时修改); any other unit
+ * missed the deadline, `reason`. `r` is the report as read (its state and limit before the change).
+ */
+export function autoReasonOf(
+  r: { state: ReportState; returnDeadline?: Date | null },
+  reason: string,
+): string {
+  return r.state === 'returned' && r.returnDeadline ? messages.returnExpired(r.returnDeadline) : reason;
+}
 
 /** What the step needs to know of an existing report (read once per deadline run). */
 export interface KnownReport {
@@ -198,11 +214,12 @@ export async function closeRegions(
     version: number,
     full: Record<string, any>,
     from: ReportState | null,
+    why = reason,
   ) => {
     const key = claimKey(id, version);
     let followUps: string | undefined;
     if (full.$set.autoSubmitted) {
-      const audit = autoAudit(key, p, id, from, full.$set.state, reason);
+      const audit = autoAudit(key, p, id, from, full.$set.state, why);
       audits.set(key, audit);
       followUps = EJSON.stringify({ audit } satisfies FollowUps);
     }
@@ -239,13 +256,14 @@ export async function closeRegions(
       continue;
     }
     const returnRuns = r.state === 'returned' && !!r.returnDeadline && r.returnDeadline > now;
+    const why = autoReasonOf(r, reason);
     const entries: ReportTransition[] = [];
     const set: Record<string, unknown> = { state: p.target };
     let unset: Record<string, 1> | undefined;
     if (p.target === 'submitted') {
       // A region's own report: reported if still editable, unless a return's time limit runs on.
       if (!isEditable(r.state) || returnRuns) continue;
-      entries.push({ at: now, from: r.state, to: 'submitted', auto: true, reason });
+      entries.push({ at: now, from: r.state, to: 'submitted', auto: true, reason: why });
       Object.assign(set, { autoSubmitted: true, submittedAt: now });
       unset = { returnDeadline: 1 };
     } else if (isEditable(r.state)) {
@@ -259,7 +277,7 @@ export async function closeRegions(
           reason: messages.lockedAuto(p.upper.name),
         });
       } else {
-        entries.push({ at: now, from: r.state, to: 'submitted', auto: true, reason });
+        entries.push({ at: now, from: r.state, to: 'submitted', auto: true, reason: why });
         entries.push({ at: now, from: 'submitted', to: 'locked', reason: messages.locked(p.upper.name) });
       }
       Object.assign(set, { autoSubmitted: true, submittedAt: now });
@@ -273,7 +291,7 @@ export async function closeRegions(
       $push: { history: { $each: entries } },
       ...(unset ? { $unset: unset } : {}),
     };
-    claim(p, id, version, full, r.state);
+    claim(p, id, version, full, r.state, why);
     updates.push({ p, id, version, full, before: r });
   }
 
@@ -688,14 +706,15 @@ export async function autoSubmitOwn(
   if (!isEditable(report.state)) return false;
   if (report.state === 'returned' && report.returnDeadline && report.returnDeadline > deps.clock())
     return false;
+  const why = autoReasonOf(report, reason);
   try {
     const after = await transition(deps, u, period, EDITABLE_STATES, 'submitted', {
       auto: true,
-      reason,
+      reason: why,
       action: '自动上报',
       set: { autoSubmitted: true, submittedAt: deps.clock() },
       unset: ['returnDeadline'],
-      audit: { actor: SYSTEM_ACTOR, action: 'report.autosubmit', reason },
+      audit: { actor: SYSTEM_ACTOR, action: 'report.autosubmit', reason: why },
     });
     await completeChange(deps, u, after);
     return true;

@@ -264,6 +264,14 @@ export function lastCompletedQuarter(now: Date): string {
   return `${year}Q${quarter}`;
 }
 
+/** The `n` months (`YYYY-MM`, newest first) up to and including the one of `now`, in Asia/Shanghai. */
+export function recentMonths(now: Date, n: number): string[] {
+  const local = new Date(now.getTime() + SHANGHAI_OFFSET_MS);
+  return Array.from({ length: n }, (_, i) =>
+    new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() - i, 1)).toISOString().slice(0, 7),
+  );
+}
+
 /** First instant of a `YYYY-MM` month in Asia/Shanghai, and of the month after it. */
 export function monthRange(month: string): { start: Date; end: Date } {
   const [year, mon] = month.split('-').map(Number);

@@ -60,6 +60,11 @@ export interface SchoolListSource {
     query: ListFilters,
     period: string,
   ): Promise<Omit<Page<SchoolListItem>, 'page' | 'pageSize'>>;
+  /**
+   * How many schools of `scope` each of `filters` matches (the `total` of `page` for each), in one
+   * pass where the source allows it. The 已填报 filter (`reported`) is not taken here.
+   */
+  totals(deps: SchoolDeps, scope: ListScope, filters: Omit<ListFilters, 'reported'>[]): Promise<number[]>;
 }
 
 const itemOf = (view: SchoolView, state: ReportState | null): SchoolListItem => ({
@@ -154,6 +159,9 @@ export const mongoListSource: SchoolListSource = {
     const states = await reportStates(period, schools);
     return { items: schools.map((s, i) => itemOf(schoolView(s), states[i])), total };
   },
+  totals(_deps, scope, filters) {
+    return Promise.all(filters.map((f) => School.countDocuments(listFilter(scope.schools, f))));
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -218,6 +226,13 @@ export const readModelListSource: SchoolListSource = {
         .map((r) => itemOf(r.view, r.reports?.[period] ?? null)),
       total: matching.length,
     };
+  },
+  async totals(deps, scope, filters) {
+    let rows = await indexedRows(deps.clock, scope.code, scope.direct);
+    const own = scope.ownSchool && String(scope.ownSchool);
+    if (own) rows = rows.filter((r) => r.id === own);
+    // No 已填报 filter here, so the period is never read.
+    return filters.map((f) => filterRows(rows, f, '').length);
   },
 };
 

@@ -12,6 +12,7 @@ import {
   findSchoolWithin,
   lastCompletedQuarter,
   messages,
+  recentMonths,
   type SchoolDeps,
 } from './common';
 import { schoolListSource, type ListFilters, type ListScope, type SchoolListItem } from './list-source';
@@ -85,6 +86,40 @@ export async function listSchools(
   const source = await schoolListSource();
   const { items, total } = await source.page(deps, scope, query, period);
   return { items, total, page: query.page, pageSize: query.pageSize, period };
+}
+
+/** 更新管理's answer: schools last updated in each recent month, and earlier (or never). */
+export interface UpdatedMonths {
+  /** Newest first: `month` is `YYYY-MM` (Asia/Shanghai). */
+  months: { month: string; total: number }[];
+  /** Last updated before `before` (the oldest month listed), or never updated. */
+  earlier: { before: string; total: number };
+}
+
+/**
+ * 更新管理 (seed 000 §4.2: 按最后更新时间统计学校): how many of the caller's schools were last updated
+ * in each of the last `months` months (the current one included) and earlier, in one request: each
+ * count is the `total` the list gives for `updatedMonth` / `updatedBefore`, read in one pass.
+ * Errors: 403 OUTSIDE_JURISDICTION, 404 REGION_NOT_FOUND, as the list.
+ */
+export async function schoolsByUpdatedMonth(
+  deps: SchoolDeps,
+  caller: Caller,
+  query: { region?: string; direct?: boolean; months?: number },
+): Promise<UpdatedMonths> {
+  const scope = await listScope(caller.binding, query as ListSchoolsQuery);
+  const months = recentMonths(deps.clock(), query.months ?? 6);
+  const oldest = months[months.length - 1];
+  const base = { page: 1, pageSize: 1 };
+  const source = await schoolListSource();
+  const totals = await source.totals(deps, scope, [
+    ...months.map((updatedMonth) => ({ ...base, updatedMonth })),
+    { ...base, updatedBefore: oldest },
+  ]);
+  return {
+    months: months.map((month, i) => ({ month, total: totals[i] })),
+    earlier: { before: oldest, total: totals[months.length] },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import {
   regionCodeParams,
   schoolIdParams,
   transferSchoolBody,
+  updatedMonthsQuery,
   updateSchoolBody,
 } from './schemas';
 import {
@@ -27,6 +28,7 @@ import {
   regionsUnder,
   regionSchoolsCursor,
   schoolAdminsByRegion,
+  schoolsByUpdatedMonth,
   templateRegions,
   transferSchool,
   updateSchool,
@@ -68,6 +70,16 @@ export function schoolRoutes(deps: FeatureDeps): RouteDefinition[] {
         status: 201,
       },
       (caller, { body }) => createSchool(deps, caller, body),
+    ),
+    answer(
+      {
+        method: 'get',
+        path: '/schools/updated-months',
+        summary:
+          '更新管理：管辖范围内各月（含本月，默认近 6 个月）最后更新的学校数，以及更早或从未更新的学校数',
+        query: updatedMonthsQuery,
+      },
+      (caller, { query }) => schoolsByUpdatedMonth(deps, caller, query),
     ),
     {
       ...common,

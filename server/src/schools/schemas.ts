@@ -67,6 +67,13 @@ export const listSchoolsQuery = strictObject({
   ...paginationQuery,
 });
 
+/** GET /schools/updated-months: 更新管理's counts (seed 000 §4.2), one request for every month. */
+export const updatedMonthsQuery = strictObject({
+  region: regionCode('地区代码'),
+  direct: { type: 'boolean', title: '只显示直管学校' },
+  months: { type: 'integer', title: '月份数', minimum: 1, maximum: 12, default: 6 },
+});
+
 export const createSchoolBody = strictObject(
   {
     name: schoolName,

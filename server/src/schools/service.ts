@@ -20,6 +20,7 @@ export {
   getSchool,
   listFilter,
   listSchools,
+  schoolsByUpdatedMonth,
   type ListSchoolsQuery,
   type SchoolList,
   type SchoolListItem,

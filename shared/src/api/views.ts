@@ -114,6 +114,13 @@ export interface SchoolListItem {
   projectSchool: 'declared' | 'confirmed' | null;
 }
 
+/** GET /schools/updated-months (更新管理): schools by the month of their last update, newest first. */
+export interface UpdatedMonthsView {
+  months: { month: string; total: number }[];
+  /** Last updated before `before` (the oldest month listed), or never. */
+  earlier: { before: string; total: number };
+}
+
 /** A row of GET /trainings/{id}/stats: seed 003's figures and where a tap leads. */
 export type TrainingStatsRow = TrainingRates & {
   code: string;
@@ -139,4 +146,8 @@ export interface PeriodsView {
   period: string;
   windows: { level: ReportingLevel; opensAt: ApiDateTime; closesAt: ApiDateTime; open: boolean }[];
   now: ApiDateTime;
+  /** Each level's working period: the one it reports next, with its window. */
+  workingByLevel?: Partial<
+    Record<ReportingLevel, { period: string; opensAt: ApiDateTime; closesAt: ApiDateTime }>
+  >;
 }

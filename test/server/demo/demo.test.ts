@@ -116,6 +116,15 @@ describe('demo world in the database', function () {
     expect(result.counts.schools).to.be.within(84 * 8, 84 * 15 + 200);
   });
 
+  it('gives primary teachers only subjects taught in primary school (no 生物 or 物理 in 小学)', async () => {
+    const primary = await Teacher.find({ stage: '小学' }, { subject: 1 }).lean<{ subject: string }[]>();
+    expect(primary.length).to.be.greaterThan(100);
+    const subjects = new Set(primary.map((t) => t.subject));
+    for (const secondaryOnly of ['物理', '化学', '生物', '历史', '地理'])
+      expect(subjects.has(secondaryOnly), secondaryOnly).to.equal(false);
+    expect(subjects.has('科学')).to.equal(true);
+  });
+
   it('spreads schools of every type over every county, plus province- and city-run schools', async () => {
     const schools = await School.find({}, { type: 1, regionCode: 1 }).lean<SchoolDoc[]>();
     const perRegion = new Map<string, number>();

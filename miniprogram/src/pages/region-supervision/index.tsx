@@ -15,6 +15,7 @@ import {
   fetchSchools,
   fetchSupervision,
   fetchUnitReports,
+  fetchUpdatedMonths,
   regionPeriod,
   type SchoolListItem,
   type SupervisionRow,
@@ -41,17 +42,6 @@ const messages = {
 
 type Tab = keyof typeof messages.tabs;
 
-/** The last six months (`YYYY-MM`, newest first) in Beijing time, from an ISO instant. */
-export function recentMonths(nowIso: string, n = 6): string[] {
-  const d = new Date(Date.parse(nowIso) + 8 * 3600_000);
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - i, 1));
-    out.push(m.toISOString().slice(0, 7));
-  }
-  return out;
-}
-
 function SchoolRow({ s, period, extra }: { s: { id: string; name: string }; period: string; extra: string }) {
   return (
     <View
@@ -76,23 +66,21 @@ export default function SupervisionPage() {
   const [chosen, setChosen] = useState<string>();
   const [month, setMonth] = useState<string>();
   const res = useResource(async () => {
-    const { period, working, reported, periods } = await regionPeriod(chosen);
-    const months = recentMonths(periods.now);
+    const { period, working, reported } = await regionPeriod(chosen);
+    // 更新管理: how many schools were last updated in each month (one request), then the chosen
+    // month's schools.
+    const byMonth = tab === 'update' ? await fetchUpdatedMonths(code) : undefined;
+    const counts = byMonth
+      ? [
+          ...byMonth.months.map((m) => ({ key: m.month, total: m.total })),
+          { key: 'earlier', total: byMonth.earlier.total },
+        ]
+      : [];
     const monthQuery = (key: string) =>
       key === 'earlier'
-        ? { region: code, updatedBefore: months[months.length - 1] }
+        ? { region: code, updatedBefore: byMonth?.earlier.before }
         : { region: code, updatedMonth: key };
-    // 更新管理: how many schools were last updated in each month, then the chosen month's schools.
-    const counts =
-      tab === 'update'
-        ? await Promise.all(
-            [...months, 'earlier'].map(async (key) => ({
-              key,
-              total: (await fetchSchools({ ...monthQuery(key), pageSize: 1 })).total,
-            })),
-          )
-        : [];
-    const m = month ?? counts.find((c) => c.total)?.key ?? months[0];
+    const m = month ?? counts.find((c) => c.total)?.key ?? counts[0]?.key;
     const [supervision, overdue, auto, updated] = await Promise.all([
       fetchSupervision(code, period),
       tab === 'overdue'
