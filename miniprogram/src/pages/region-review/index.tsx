@@ -69,11 +69,6 @@ export default function ReviewPage() {
   // A tab shows only what was loaded for it (never the previous tab's rows while its own load).
   const d = res.data?.tab === tab && (!chosen || res.data.period === chosen) ? res.data : undefined;
   const own = d?.own;
-  const inWindow =
-    !!own &&
-    !!d &&
-    Date.parse(own.window.opensAt) <= Date.parse(d.now) &&
-    Date.parse(d.now) < Date.parse(own.window.closesAt);
   const submit = async () => {
     const ok = await Taro.showModal({ content: messages.submitConfirm });
     if (!ok.confirm) return;
@@ -121,14 +116,20 @@ export default function ReviewPage() {
                     {opensAtLabel(own.window.opensAt)} 至 {formatDeadline(own.window.closesAt)}
                   </Text>
                 </View>
-                {binding?.role === 'auditor' && ['draft', 'returned'].includes(own.state) && (
+                {own.actions.includes('submit') ? (
                   <View className="button-row">
-                    <Button size="large" type="primary" disabled={busy || !inWindow} onClick={submit}>
-                      {inWindow ? messages.submit : messages.notInWindow}
+                    <Button size="large" type="primary" disabled={busy} onClick={submit}>
+                      {messages.submit}
                     </Button>
                   </View>
+                ) : (
+                  // The 审核员 of a report still open hears why there is no button (the server said no).
+                  binding?.role === 'auditor' &&
+                  ['draft', 'returned'].includes(own.state) && (
+                    <Text className="muted pad block">{messages.notInWindow}</Text>
+                  )
                 )}
-                {binding?.role === 'admin' && ['draft', 'returned'].includes(own.state) && (
+                {own.actions.includes('edit') && (
                   <View className="button-row">
                     <Button size="large" onClick={() => Taro.navigateTo({ url: '/pages/region-form/index' })}>
                       {messages.fill}
@@ -136,11 +137,11 @@ export default function ReviewPage() {
                   </View>
                 )}
                 <WithdrawalRequest
-                  binding={binding}
                   kind="region"
                   id={code}
                   period={d.period}
-                  state={own.state}
+                  actions={own.actions}
+                  history={own.history}
                   onFiled={() => void res.reload()}
                 />
               </Section>
