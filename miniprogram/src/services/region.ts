@@ -59,7 +59,9 @@ export interface SchoolAdminItem {
   name: string;
   mobile?: string;
   email?: string;
+  /** Locked now: by a manager, or by too many wrong passwords (until `lockedUntil`); 解锁 ends either. */
   locked: boolean;
+  lockedUntil: string | null;
   mustChangePassword: boolean;
   active: boolean;
 }
