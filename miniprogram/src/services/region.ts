@@ -78,19 +78,53 @@ export function canAct(b: BindingView | null | undefined): boolean {
   return !!b && b.kind === 'region' && (b.role === 'admin' || b.role === 'auditor');
 }
 
+/** What waits for a region in one period (GET /regions/{code}/worklist, server/src/reports/worklist.ts). */
+export interface PeriodWork {
+  period: string;
+  withdrawalRequests: number;
+  returned: number;
+  ownState: ReportState | null;
+  pending: number;
+}
+
+/** The worklist: the working and the reported period's work, and the period to open on. */
+export interface Worklist {
+  working: PeriodWork;
+  reported: PeriodWork;
+  landing: string;
+}
+
 /**
- * The period a region page shows: `chosen` (see components/PeriodSwitch), else the one the user works
- * on now (the caller's level). `working` and `reported` (the period being reported up) feed the switch.
+ * The period a region page shows: `chosen` (see components/PeriodSwitch), else — given the region
+ * `code` — where its work is (the server's worklist `landing`: the period being reported up when it
+ * holds withdrawal requests or returns, else the working one), else the one the user works on now (the
+ * caller's level). `working` and `reported` (the period being reported up) feed the switch; `pending`
+ * the counts on its tabs, `work` the worklist itself.
  */
-export async function regionPeriod(chosen?: string): Promise<{
+export async function regionPeriod(
+  chosen?: string,
+  code?: string,
+): Promise<{
   period: string;
   working: string;
   reported: string;
   periods: CurrentPeriods;
+  work?: Worklist;
+  pending: Record<string, number>;
 }> {
-  const periods = await fetchPeriods();
-  const working = periods.working?.period ?? periods.period;
-  return { period: chosen ?? working, working, reported: periods.period, periods };
+  const [periods, work] = await Promise.all([
+    fetchPeriods(),
+    code ? request<Worklist>(`/regions/${code}/worklist`, { silent: true }) : undefined,
+  ]);
+  const working = work?.working.period ?? periods.working?.period ?? periods.period;
+  const reported = work?.reported.period ?? periods.period;
+  const pending = work ? { [reported]: work.reported.pending, [working]: work.working.pending } : {};
+  return { period: chosen ?? work?.landing ?? working, working, reported, periods, work, pending };
+}
+
+/** The work of `period` in a worklist (zeros when it is neither of the worklist's periods). */
+export function workOf(work: Worklist | undefined, period: string): PeriodWork | undefined {
+  return [work?.reported, work?.working].find((w) => w?.period === period);
 }
 
 export function fetchProgress(code: string, period: string) {

@@ -16,7 +16,13 @@ import { STATE_TAG } from '../../components/state-tag';
 import { activeBinding, requireSession } from '../../services/account';
 import { formatDeadline } from '../../services/periods';
 import PeriodSwitch from '../../components/PeriodSwitch';
-import { fetchUnitReport, fetchUnitReports, regionPeriod, type UnitReportRow } from '../../services/region';
+import {
+  fetchUnitReport,
+  fetchUnitReports,
+  regionPeriod,
+  workOf,
+  type UnitReportRow,
+} from '../../services/region';
 import { request } from '../../services/request';
 import { usePolling, useReloadOn } from '../../services/use-polling';
 import { useResource } from '../../services/use-resource';
@@ -55,14 +61,24 @@ export default function ReviewPage() {
   const [busy, setBusy] = useState(false);
   const res = useResource(async () => {
     // The period worked on, or the one being reported up (last quarter's withdrawal requests wait there).
-    const { period, working, reported, periods } = await regionPeriod(chosen);
+    const { period, working, reported, periods, pending, work } = await regionPeriod(chosen, code);
     const [own, list] = await Promise.all([
       // The national level has no report of its own: it only reviews the provinces'.
       code === NATIONAL_CODE ? undefined : fetchUnitReport('region', code, period),
       // The upper level decides and returns its direct units only.
       fetchUnitReports(code, { period, state: TAB_STATE[tab], direct: true, pageSize: 100 }),
     ]);
-    return { tab, working, reported, period, now: periods.now, own, list };
+    return {
+      tab,
+      working,
+      reported,
+      period,
+      now: periods.now,
+      own,
+      list,
+      pending,
+      work: workOf(work, period),
+    };
   });
   usePolling(res.refresh);
   useReloadOn(res.reload, [tab, chosen]);
@@ -95,6 +111,7 @@ export default function ReviewPage() {
           reported={res.data.reported}
           value={res.data.period}
           onChange={(p) => setChosen(p)}
+          pending={res.data.pending}
         />
       )}
       <PageState loading={res.loading || (!d && !res.error)} error={res.error} onRetry={res.reload}>
@@ -148,7 +165,17 @@ export default function ReviewPage() {
             )}
             <Segments
               name="tab"
-              items={(Object.keys(messages.tabs) as Tab[]).map((k) => ({ key: k, text: messages.tabs[k] }))}
+              items={(Object.keys(messages.tabs) as Tab[]).map((k) => ({
+                key: k,
+                text: messages.tabs[k],
+                // What waits: requests to decide, units returned and not reported again.
+                badge:
+                  k === 'withdrawal'
+                    ? d.work?.withdrawalRequests
+                    : k === 'returned'
+                      ? d.work?.returned
+                      : undefined,
+              }))}
               value={tab}
               onChange={setTab}
             />

@@ -76,7 +76,7 @@ export default function SupervisionPage() {
   const [chosen, setChosen] = useState<string>();
   const [month, setMonth] = useState<string>();
   const res = useResource(async () => {
-    const { period, working, reported, periods } = await regionPeriod(chosen);
+    const { period, working, reported, periods, pending } = await regionPeriod(chosen, code);
     const months = recentMonths(periods.now);
     const monthQuery = (key: string) =>
       key === 'earlier'
@@ -105,6 +105,7 @@ export default function SupervisionPage() {
       tab,
       working,
       reported,
+      pending,
       period,
       counts,
       month: m,
@@ -127,6 +128,7 @@ export default function SupervisionPage() {
           reported={d.reported}
           value={d.period}
           onChange={(p) => setChosen(p)}
+          pending={d.pending}
         />
       )}
       <Segments
