@@ -10,6 +10,7 @@ import { User, type UserDoc } from '../../server/src/accounts/model';
 import { SCHOOL_ADMIN_PASSWORD, REGION_DEMO_PASSWORD } from '../../server/src/demo/world';
 import { Report, type ReportDoc } from '../../server/src/reports/model';
 import { finishFirstLogin, manualClock } from '../helpers/fixtures';
+import { reportCountyUpward } from '../helpers/reports';
 import { WEB_ROOT, launchChromium, newPhonePage, prepareH5, see, shot, signIn, tap } from '../helpers/h5';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -106,17 +107,7 @@ describe('report actions in the app follow the server’s list', function () {
     // The county reports its own data upward: what it reviewed is locked.
     const admin = await server.login(`${COUNTY}admin`, REGION_DEMO_PASSWORD);
     const auditor = await server.login(`${COUNTY}auditor`, REGION_DEMO_PASSWORD);
-    const saved = await server.api(`/regions/${COUNTY}/reports/${PERIOD}`, {
-      method: 'PUT',
-      token: admin,
-      body: { data: { platformUsed: true, platformSource: '自建', metroNetwork: false } },
-    });
-    expect(saved.status, JSON.stringify(saved.body)).to.equal(200);
-    const up = await server.api(`/regions/${COUNTY}/reports/${PERIOD}/submit`, {
-      method: 'POST',
-      token: auditor,
-    });
-    expect(up.status, JSON.stringify(up.body)).to.equal(200);
+    await reportCountyUpward(server, COUNTY, PERIOD, { admin, auditor });
     await ask();
 
     const again = (await newPhonePage(browser)).page;

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { REPORT_VIEW_ACTIONS, type ReportState, type ReportViewAction } from '../../../shared/src';
 import { Report } from '../../../server/src/reports/model';
-import { goodSchoolReport } from '../../helpers/reports';
+import { goodSchoolReport, schoolReportDoc } from '../../helpers/reports';
 import { manualClock, PASSWORD, regionUser, school, schoolAdmin } from '../../helpers/fixtures';
 import { startTestServer, type TestServer } from '../../helpers/server';
 
@@ -40,12 +40,14 @@ describe('report views list exactly the actions the server accepts', function ()
   let server: TestServer;
   const t = {} as Record<Caller, string>;
   let schoolId = '';
+  let unit: { _id: unknown; regionCode: string; regionPath: string[] };
   let version = 1;
   const path = () => `/schools/${schoolId}/reports/${PERIOD}`;
 
   before(async () => {
     server = await startTestServer('report_actions', { options: { clock } });
     const s = await school('鼓楼按钮小学', '350102');
+    unit = s.toObject();
     schoolId = String(s._id);
     await schoolAdmin('actions_school', s);
     await regionUser('actions_admin', '350102', 'admin');
@@ -63,27 +65,14 @@ describe('report views list exactly the actions the server accepts', function ()
     };
     for (const c of CALLERS) t[c] = await server.login(logins[c], PASSWORD);
     // Last period was reported: an unsaved report starts from it and can be submitted as it stands.
-    await Report.create(schoolDoc('2026Q3', 'submitted'));
+    await Report.insertMany(schoolDoc('2026Q3', 'submitted'));
   });
   after(async () => {
     await server?.close();
   });
 
-  function schoolDoc(period: string, state: ReportState, extra: Record<string, unknown> = {}) {
-    return {
-      _id: `${period}:school:${schoolId}`,
-      period,
-      unitKind: 'school' as const,
-      schoolId,
-      regionCode: '350102',
-      regionPath: ['000000', '350000', '350100', '350102'],
-      state,
-      data: goodSchoolReport,
-      history: [],
-      version: (version += 1000),
-      ...extra,
-    };
-  }
+  const schoolDoc = (period: string, state: ReportState, extra: Record<string, unknown> = {}) =>
+    schoolReportDoc(period, unit, { state, data: goodSchoolReport, version: (version += 1000), ...extra });
 
   /** Plants the school's report in `state` and the county's own report reported (locked) or not (draft). */
   async function plant(state: StateName, upperReported: boolean) {
@@ -95,7 +84,7 @@ describe('report views list exactly the actions the server accepts', function ()
           : state === 'withdrawalRequested'
             ? { stateBeforeWithdrawal: 'submitted' }
             : {};
-      await Report.create(schoolDoc(PERIOD, state, extra));
+      await Report.insertMany(schoolDoc(PERIOD, state, extra));
     }
     await Report.create({
       _id: `${PERIOD}:region:350102`,
