@@ -3,6 +3,8 @@
 // every region page asks before drawing an action button.
 import type {
   Page,
+  PeriodWork,
+  Worklist,
   ProgressCounts,
   ProgressRow,
   ProgressView,
@@ -15,7 +17,7 @@ import type { BindingView } from './session';
 import type { ReportView, SchoolView } from './reports';
 
 // The progress answer's shapes are the API contract (shared/src/api/views.ts).
-export type { Page, ProgressRow, ReportSummary };
+export type { Page, PeriodWork, ProgressRow, ReportSummary, Worklist };
 export type Counts = ProgressCounts;
 export type Progress = ProgressView;
 
@@ -76,22 +78,6 @@ export interface RegionReportView extends Omit<ReportView, 'unit'> {
 /** May this binding act (fill, submit, return, decide, manage accounts)? Inspectors only read. */
 export function canAct(b: BindingView | null | undefined): boolean {
   return !!b && b.kind === 'region' && (b.role === 'admin' || b.role === 'auditor');
-}
-
-/** What waits for a region in one period (GET /regions/{code}/worklist, server/src/reports/worklist.ts). */
-export interface PeriodWork {
-  period: string;
-  withdrawalRequests: number;
-  returned: number;
-  ownState: ReportState | null;
-  pending: number;
-}
-
-/** The worklist: the working and the reported period's work, and the period to open on. */
-export interface Worklist {
-  working: PeriodWork;
-  reported: PeriodWork;
-  landing: string;
 }
 
 /**

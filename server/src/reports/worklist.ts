@@ -5,33 +5,12 @@
 // units to decide, direct units returned and not yet reported again, its own report returned or its own
 // withdrawal pending — that is where the region admin expects to land (seed 001 §18–19; DESIGN.md,
 // Reporting calendar). The counts feed the badges on the period tabs and the review tabs.
-import { reportingStateAt, type ReportState } from '@eduprogress/shared';
+import { reportingStateAt, type PeriodWork, type ReportState, type Worklist } from '@eduprogress/shared';
 import type { AuthContext } from '../accounts/service';
 import { Region, type RegionDoc } from '../regions/model';
 import { Report, reportId, type ReportDoc } from './model';
 import { regionWithin, type ProgressDeps } from './progress-view';
 import { schoolReportingLevel, workingPeriod } from './rules';
-
-/** What waits for a region in one period. */
-export interface PeriodWork {
-  period: string;
-  /** Direct units' withdrawal requests the region decides (撤报申请). */
-  withdrawalRequests: number;
-  /** Direct units returned by the region and not reported again yet (已退回). */
-  returned: number;
-  /** The region's own report state in the period (null: no report of its own, or none saved). */
-  ownState: ReportState | null;
-  /** Items waiting: the requests, the returns, and 1 when the region's own report is returned. */
-  pending: number;
-}
-
-/** The answer: the working and the reported period with their work, and the period to open on. */
-export interface Worklist {
-  working: PeriodWork;
-  reported: PeriodWork;
-  /** The reported period when it differs from the working one and has pending work; else the working one. */
-  landing: string;
-}
 
 /** Direct units of `region` (its schools, its child regions) with a report of `period` in `state`. */
 async function countDirect(region: RegionDoc, children: string[], period: string, state: ReportState) {

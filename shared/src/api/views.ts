@@ -162,3 +162,24 @@ export interface PeriodsView {
   windows: { level: ReportingLevel; opensAt: ApiDateTime; closesAt: ApiDateTime; open: boolean }[];
   now: ApiDateTime;
 }
+
+/** What waits for a region in one period (GET /regions/{code}/worklist). */
+export interface PeriodWork {
+  period: string;
+  /** Direct units' withdrawal requests the region decides (撤报申请). */
+  withdrawalRequests: number;
+  /** Direct units returned by the region and not reported again yet (已退回). */
+  returned: number;
+  /** The region's own report state in the period (null: no report of its own, or none saved). */
+  ownState: ReportState | null;
+  /** Items waiting: the requests, the returns, and 1 when the region's own report is returned. */
+  pending: number;
+}
+
+/** GET /regions/{code}/worklist: the working and the reported period's work, and the period to open on. */
+export interface Worklist {
+  working: PeriodWork;
+  reported: PeriodWork;
+  /** The reported period when it differs from the working one and has pending work; else the working one. */
+  landing: string;
+}
