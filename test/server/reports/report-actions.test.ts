@@ -125,7 +125,10 @@ describe('report views list exactly the actions the server accepts', function ()
   for (const upperReported of [false, true]) {
     for (const state of SCHOOL_STATES) {
       it(`${state}, county report ${upperReported ? 'reported' : 'open'}: each caller's list = what succeeds`, async () => {
-        for (const caller of CALLERS.filter((c) => c !== 'otherCounty')) {
+        const readers = CALLERS.filter((c) => c !== 'otherCounty');
+        expect(readers).to.have.length(5);
+        // list-checked: five readers (asserted above)
+        for (const caller of readers) {
           await plant(state, upperReported);
           const read = await server.api(path(), { token: t[caller] });
           expect(read.status, `${caller} reads: ${JSON.stringify(read.body)}`).to.equal(200);
