@@ -277,6 +277,9 @@ describe('mini-program H5 for region users, end to end', function () {
     await see(page, /撤报申请：/);
     await shot(page, 'r16-withdrawal');
     await tap(page, '批准撤报');
+    // A decision is confirmed first (批准 reopens the city's report for a limited time).
+    await see(page, /^确认批准福州市的撤报申请？/);
+    await tap(page, '确定');
     await see(page, '限时修改至');
     const city = await Report.findById(`${PERIOD}:region:350100`).lean<ReportDoc>();
     expect(city?.state).to.equal('returned');
@@ -315,9 +318,9 @@ describe('mini-program H5 for region users, end to end', function () {
     await noActions(page, '学校');
   });
 
-  it('once the next quarter has begun, home and 审核上报 switch to the period still being reported up', async () => {
-    // After the windows of PERIOD, the region works on the next quarter while PERIOD's requests still
-    // wait (what the bot's 进度 shows); the pages offer both.
+  it('once the next quarter has begun, home and 审核上报 open where the work is and offer both periods', async () => {
+    // After the windows of PERIOD, the region works on the next quarter; while PERIOD's requests still
+    // wait (what the bot's 进度 shows) the pages open on PERIOD (the worklist's landing), and offer both.
     clock.set('2027-02-20T10:00:00+08:00');
     const token = await server.login('350000auditor', REGION_DEMO_PASSWORD);
     const periods = (await server.api('/periods/current', { token })).body;
@@ -328,14 +331,20 @@ describe('mini-program H5 for region users, end to end', function () {
         token,
       })
     ).body.total;
+    const work = (await server.api('/regions/350000/worklist', { token })).body;
+    expect(work.reported).to.deep.include({ period: PERIOD, withdrawalRequests: waiting });
+    const landing: string = work.reported.pending ? PERIOD : periods.working.period;
+    expect(work.landing).to.equal(landing);
+    const other = landing === PERIOD ? periods.working.period : PERIOD;
+    const tabOf = (p: string) => (p === PERIOD ? `${PERIOD_LABEL}（上报期）` : `${periodLabel(p)}（本期）`);
     const { page } = await newPhonePage(browser);
     await signIn(page, server.url, '350000auditor', REGION_DEMO_PASSWORD, '上报进度');
-    await see(page, `福建省 · ${periodLabel(periods.working.period)} 上报进度`);
-    await tap(page, `${PERIOD_LABEL}（上报期）`);
-    await see(page, `福建省 · ${PERIOD_LABEL} 上报进度`);
+    await see(page, `福建省 · ${periodLabel(landing)} 上报进度`);
+    await tap(page, tabOf(other));
+    await see(page, `福建省 · ${periodLabel(other)} 上报进度`);
     await tap(page, '审核上报');
-    await see(page, `本级报表 · ${periodLabel(periods.working.period)}`);
-    await tap(page, `${PERIOD_LABEL}（上报期）`);
+    await see(page, `本级报表 · ${periodLabel(landing)}`);
+    if (landing !== PERIOD) await tap(page, tabOf(PERIOD));
     await see(page, `本级报表 · ${PERIOD_LABEL}`);
     if (waiting) await see(page, /^撤报申请中 · /);
     else await see(page, '没有待审批的撤报申请');

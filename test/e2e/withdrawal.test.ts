@@ -11,6 +11,7 @@ import { SCHOOL_ADMIN_PASSWORD, REGION_DEMO_PASSWORD } from '../../server/src/de
 import { Report, type ReportDoc } from '../../server/src/reports/model';
 import { School, type SchoolDoc } from '../../server/src/schools/model';
 import { finishFirstLogin, manualClock } from '../helpers/fixtures';
+import { reportCountyUpward } from '../helpers/reports';
 import { WEB_ROOT, launchChromium, newPhonePage, prepareH5, see, shot, signIn, tap } from '../helpers/h5';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -115,19 +116,10 @@ describe('申请撤报 in the mini-program H5, end to end', function () {
 
   it('a county admin files a withdrawal of the county’s own reported report; an inspector is offered none', async () => {
     // The county's auditor reports the county's own data upward (the API, as in the region tests).
-    const auditor = await server.login(`${COUNTY}auditor`, REGION_DEMO_PASSWORD);
-    const admin = await server.login(`${COUNTY}admin`, REGION_DEMO_PASSWORD);
-    const saved = await server.api(`/regions/${COUNTY}/reports/${PERIOD}`, {
-      method: 'PUT',
-      token: admin,
-      body: { data: { platformUsed: true, platformSource: '自建', metroNetwork: false } },
+    await reportCountyUpward(server, COUNTY, PERIOD, {
+      admin: await server.login(`${COUNTY}admin`, REGION_DEMO_PASSWORD),
+      auditor: await server.login(`${COUNTY}auditor`, REGION_DEMO_PASSWORD),
     });
-    expect(saved.status, JSON.stringify(saved.body)).to.equal(200);
-    const submitted = await server.api(`/regions/${COUNTY}/reports/${PERIOD}/submit`, {
-      method: 'POST',
-      token: auditor,
-    });
-    expect(submitted.status, JSON.stringify(submitted.body)).to.equal(200);
 
     const { page: inspector } = await newPhonePage(browser);
     await signIn(inspector, server.url, `${COUNTY}inspector`, REGION_DEMO_PASSWORD, '上报进度');

@@ -1,4 +1,6 @@
+import { expect } from 'chai';
 import type { SchoolReportData } from '../../shared/src';
+import type { TestServer } from './server';
 
 /** A plausible school report that raises no suspected issue. */
 export const goodSchoolReport: SchoolReportData = {
@@ -42,4 +44,27 @@ export function schoolReportDoc(
     version: 0,
     ...extra,
   };
+}
+
+/**
+ * A county's own report of `period` filled by its 管理员 (`admin` token) and reported upward by its
+ * 审核员 (`auditor` token), over HTTP: what the county reviewed is locked (reports/service.ts lockBelow).
+ */
+export async function reportCountyUpward(
+  server: TestServer,
+  code: string,
+  period: string,
+  tokens: { admin: string; auditor: string },
+): Promise<void> {
+  const saved = await server.api(`/regions/${code}/reports/${period}`, {
+    method: 'PUT',
+    token: tokens.admin,
+    body: { data: { platformUsed: true, platformSource: '自建', metroNetwork: false } },
+  });
+  expect(saved.status, JSON.stringify(saved.body)).to.equal(200);
+  const submitted = await server.api(`/regions/${code}/reports/${period}/submit`, {
+    method: 'POST',
+    token: tokens.auditor,
+  });
+  expect(submitted.status, JSON.stringify(submitted.body)).to.equal(200);
 }

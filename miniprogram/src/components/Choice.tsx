@@ -10,6 +10,8 @@ export interface ChoiceProps {
   error?: string;
   help?: string;
   name?: string;
+  /** Read-only: the options show the value, look inert (grey, no tap effect) and ignore taps. */
+  disabled?: boolean;
 }
 
 export default function Choice(p: ChoiceProps) {
@@ -17,12 +19,12 @@ export default function Choice(p: ChoiceProps) {
     <View className={`field${longLabelClass(p.label)}${p.error ? ' field-invalid' : ''}`} data-field={p.name}>
       <View className="field-row field-row-wrap">
         <Text className="field-label">{p.label}</Text>
-        <View className="choice">
+        <View className={`choice${p.disabled ? ' choice-disabled' : ''}`} aria-disabled={p.disabled}>
           {p.options.map((o) => (
             <View
               key={o.value}
               className={`choice-item${o.value === p.value ? ' choice-item-on' : ''}`}
-              onClick={() => p.onChange(o.value)}
+              onClick={() => !p.disabled && p.onChange(o.value)}
             >
               <Text>{o.text}</Text>
             </View>

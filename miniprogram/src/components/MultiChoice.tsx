@@ -10,6 +10,8 @@ export interface MultiChoiceProps {
   error?: string;
   help?: string;
   name?: string;
+  /** Read-only: the options show the value, look inert (grey, no tap effect) and ignore taps. */
+  disabled?: boolean;
 }
 
 export default function MultiChoice(p: MultiChoiceProps) {
@@ -19,12 +21,12 @@ export default function MultiChoice(p: MultiChoiceProps) {
     <View className={`field${longLabelClass(p.label)}${p.error ? ' field-invalid' : ''}`} data-field={p.name}>
       <View className="field-row field-row-wrap">
         <Text className="field-label">{p.label}</Text>
-        <View className="choice">
+        <View className={`choice${p.disabled ? ' choice-disabled' : ''}`} aria-disabled={p.disabled}>
           {p.options.map((o) => (
             <View
               key={o}
               className={`choice-item${p.value.includes(o) ? ' choice-item-on' : ''}`}
-              onClick={() => toggle(o)}
+              onClick={() => !p.disabled && toggle(o)}
             >
               <Text>{o}</Text>
             </View>

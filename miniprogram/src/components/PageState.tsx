@@ -1,6 +1,7 @@
-// Loading, error (with retry) and empty states, one look on every page.
+// Loading, error (with retry) and empty states, one look on every page. The spinner shows only while
+// loading: a finished empty load shows the empty message alone (no ring that reads as a spinner).
 import { View, Text } from '@tarojs/components';
-import { Button, Empty, Loading } from '@nutui/nutui-react-taro';
+import { Button, Loading } from '@nutui/nutui-react-taro';
 import type { PropsWithChildren } from 'react';
 
 const messages = { loading: '加载中…', retry: '重试', empty: '暂无数据' };
@@ -31,14 +32,11 @@ export default function PageState(props: PropsWithChildren<PageStateProps>) {
         )}
       </View>
     );
-  // NutUI's default picture comes from a CDN; a drawn mark works offline and inside WeChat.
   if (props.empty)
     return (
-      <Empty
-        className="state-empty"
-        image={<View className="empty-mark" />}
-        description={props.emptyText ?? messages.empty}
-      />
+      <View className="state state-empty">
+        <Text className="state-empty-text">{props.emptyText ?? messages.empty}</Text>
+      </View>
     );
   return <>{props.children}</>;
 }

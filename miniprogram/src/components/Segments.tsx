@@ -3,7 +3,8 @@
 import { View, Text } from '@tarojs/components';
 
 export interface SegmentsProps<T extends string> {
-  items: { key: T; text: string }[];
+  /** `badge`: a count of waiting items shown on the tab (nothing when 0 or absent). */
+  items: { key: T; text: string; badge?: number }[];
   value: T;
   onChange: (key: T) => void;
   name?: string;
@@ -19,6 +20,11 @@ export default function Segments<T extends string>(p: SegmentsProps<T>) {
           onClick={() => i.key !== p.value && p.onChange(i.key)}
         >
           <Text>{i.text}</Text>
+          {!!i.badge && (
+            <Text className="segment-badge" data-badge={i.badge}>
+              {i.badge > 99 ? '99+' : i.badge}
+            </Text>
+          )}
         </View>
       ))}
     </View>

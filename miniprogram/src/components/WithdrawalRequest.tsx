@@ -1,16 +1,17 @@
 // 申请撤报 (seed 001 §18): a unit's own reported report is reopened only through its upper level. The
-// button shows where the server would accept the request (server/src/access/reports.ts
-// mayRequestWithdrawal and requestWithdrawal): the report is 已上报 or 已锁定, and the user is the
-// school's 管理员, or the region's own 管理员 or 审核员 — never an inspector. Tapping it opens a form for
-// the reason the API requires (2–500 characters), as 退回 does; once filed the report is 撤报申请中.
+// button shows where the server says the request would be accepted (`requestWithdrawal` in the report's
+// `actions`, server/src/reports/service.ts reportActions): the report is 已上报 or 已锁定, and the user is
+// the school's 管理员, or the region's own 管理员 or 审核员 — never an inspector. Tapping it opens a form for
+// the reason the API requires (2–500 characters), as 退回 does; once filed the report is 撤报申请中. When
+// the upper level did not approve the last request, its reason shows here (`withdrawalRejection`).
 import Taro from '@tarojs/taro';
 import { View, Text, Textarea } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { useState } from 'react';
 import Section from './Section';
-import { WITHDRAWABLE_STATES, type ReportState } from '@eduprogress/shared';
-import type { BindingView } from '../services/session';
+import type { ReportState, ReportViewAction } from '@eduprogress/shared';
 import { request } from '../services/request';
+import { formatTime } from '../services/periods';
 
 const messages = {
   open: '申请撤报',
@@ -22,47 +23,54 @@ const messages = {
   send: '确认申请',
   cancel: '取消',
   sent: '已提交撤报申请',
+  rejected: (at: string, reason?: string) => `撤报申请未获批准（${at}）：${reason ?? '—'}`,
 };
 
-/**
- * Whether `binding` may ask the upper level to withdraw the report of unit `kind`/`id` in `state`: a
- * school's 管理员 for its school (`id` is the school's id), a region's 管理员 or 审核员 for the region's
- * own report (`id` is its code), when the report is 已上报 or 已锁定 (seed 001 §18).
- */
-export function mayRequestWithdrawal(
-  binding: BindingView | null | undefined,
-  kind: 'school' | 'region',
-  id: string,
-  state: string,
-): boolean {
-  if (!binding || !WITHDRAWABLE_STATES.includes(state as ReportState)) return false;
-  if (kind === 'school')
-    return binding.kind === 'school' && binding.role === 'admin' && binding.schoolId === id;
-  return (
-    binding.kind === 'region' &&
-    binding.regionCode === id &&
-    (binding.role === 'admin' || binding.role === 'auditor')
-  );
+/** One transition of a report's history, as the API answers it. */
+interface HistoryEntry {
+  at: string;
+  from: ReportState | null;
+  to: ReportState;
+  reason?: string;
 }
 
 /**
- * The 申请撤报 button and its reason form for the report of `kind`/`id` in `period`; renders nothing when
- * {@link mayRequestWithdrawal} says no. `onFiled` receives the report as the server returns it
- * (state `withdrawalRequested`); a refusal shows the server's sentence (services/request).
+ * The upper level's answer when the report's last transition was a refused withdrawal request
+ * (撤报申请中 → anything but 已退回): when and why, for the unit that asked; else null.
+ */
+export function withdrawalRejection(
+  history: readonly HistoryEntry[],
+): { at: string; reason?: string } | null {
+  const last = history.at(-1);
+  if (!last || last.from !== 'withdrawalRequested' || last.to === 'returned') return null;
+  return { at: last.at, reason: last.reason };
+}
+
+/**
+ * The 申请撤报 button and its reason form for the report of `kind`/`id` in `period`, shown when the
+ * report's `actions` list `requestWithdrawal`; above it, a refused request's reason. `onFiled` receives
+ * the report as the server returns it (state `withdrawalRequested`); a refusal shows the server's
+ * sentence (services/request).
  */
 export default function WithdrawalRequest<T>(props: {
-  binding: BindingView | null | undefined;
   kind: 'school' | 'region';
   id: string;
   period: string;
-  state: string;
+  actions: readonly ReportViewAction[];
+  history: readonly HistoryEntry[];
   onFiled: (report: T) => void;
 }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-  if (!mayRequestWithdrawal(props.binding, props.kind, props.id, props.state)) return null;
+  const rejection = withdrawalRejection(props.history);
+  const note = rejection && (
+    <Text className="muted pad block withdrawal-rejected">
+      {messages.rejected(formatTime(rejection.at), rejection.reason)}
+    </Text>
+  );
+  if (!props.actions.includes('requestWithdrawal')) return note;
   const base = props.kind === 'school' ? `/schools/${props.id}` : `/regions/${props.id}`;
   const send = async () => {
     if (reason.trim().length < 2) return setError(messages.shortReason);
@@ -85,11 +93,14 @@ export default function WithdrawalRequest<T>(props: {
   };
   if (!open)
     return (
-      <View className="button-row">
-        <Button size="large" onClick={() => setOpen(true)}>
-          {messages.open}
-        </Button>
-      </View>
+      <>
+        {note}
+        <View className="button-row">
+          <Button size="large" onClick={() => setOpen(true)}>
+            {messages.open}
+          </Button>
+        </View>
+      </>
     );
   return (
     <Section title={messages.title} className="withdrawal-request">

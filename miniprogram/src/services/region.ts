@@ -3,6 +3,8 @@
 // every region page asks before drawing an action button.
 import type {
   Page,
+  PeriodWork,
+  Worklist,
   ProgressCounts,
   ProgressRow,
   ProgressView,
@@ -16,7 +18,7 @@ import type { BindingView } from './session';
 import type { ReportView, SchoolView } from './reports';
 
 // The progress answer's shapes are the API contract (shared/src/api/views.ts).
-export type { Page, ProgressRow, ReportSummary };
+export type { Page, PeriodWork, ProgressRow, ReportSummary, Worklist };
 export type Counts = ProgressCounts;
 export type Progress = ProgressView;
 
@@ -60,7 +62,9 @@ export interface SchoolAdminItem {
   name: string;
   mobile?: string;
   email?: string;
+  /** Locked now: by a manager, or by too many wrong passwords (until `lockedUntil`); 解锁 ends either. */
   locked: boolean;
+  lockedUntil: string | null;
   mustChangePassword: boolean;
   active: boolean;
 }
@@ -78,18 +82,36 @@ export function canAct(b: BindingView | null | undefined): boolean {
 }
 
 /**
- * The period a region page shows: `chosen` (see components/PeriodSwitch), else the one the user works
- * on now (the caller's level). `working` and `reported` (the period being reported up) feed the switch.
+ * The period a region page shows: `chosen` (see components/PeriodSwitch), else — given the region
+ * `code` — where its work is (the server's worklist `landing`: the period being reported up when it
+ * holds withdrawal requests or returns, else the working one), else the one the user works on now (the
+ * caller's level). `working` and `reported` (the period being reported up) feed the switch; `pending`
+ * the counts on its tabs, `work` the worklist itself.
  */
-export async function regionPeriod(chosen?: string): Promise<{
+export async function regionPeriod(
+  chosen?: string,
+  code?: string,
+): Promise<{
   period: string;
   working: string;
   reported: string;
   periods: CurrentPeriods;
+  work?: Worklist;
+  pending: Record<string, number>;
 }> {
-  const periods = await fetchPeriods();
-  const working = periods.working?.period ?? periods.period;
-  return { period: chosen ?? working, working, reported: periods.period, periods };
+  const [periods, work] = await Promise.all([
+    fetchPeriods(),
+    code ? request<Worklist>(`/regions/${code}/worklist`, { silent: true }) : undefined,
+  ]);
+  const working = work?.working.period ?? periods.working?.period ?? periods.period;
+  const reported = work?.reported.period ?? periods.period;
+  const pending = work ? { [reported]: work.reported.pending, [working]: work.working.pending } : {};
+  return { period: chosen ?? work?.landing ?? working, working, reported, periods, work, pending };
+}
+
+/** The work of `period` in a worklist (zeros when it is neither of the worklist's periods). */
+export function workOf(work: Worklist | undefined, period: string): PeriodWork | undefined {
+  return [work?.reported, work?.working].find((w) => w?.period === period);
 }
 
 export function fetchProgress(code: string, period: string) {

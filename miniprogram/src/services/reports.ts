@@ -1,6 +1,6 @@
 // The school's report for the period it works on, the form it renders from, and the workflow calls
 // (API.md: /schools/{id}/reports/{period}, /forms/school).
-import type { ReportIssue, ReportState } from '@eduprogress/shared';
+import type { ReportIssue, ReportState, ReportViewAction } from '@eduprogress/shared';
 import { request } from './request';
 import { fetchPeriods, workingPeriod } from './periods';
 
@@ -22,6 +22,8 @@ export interface ReportView {
   submittedAt?: string;
   updatedAt?: string;
   history: { at: string; from: ReportState | null; to: ReportState; reason?: string }[];
+  /** What the caller may do now, as the server decides (shared ReportViewAction). */
+  actions: ReportViewAction[];
 }
 
 export interface SchoolView {

@@ -21,6 +21,7 @@ import { route, type RouteDefinition, type SchemaType } from '../http/route';
 import { getProgress, getSupervision, recountRegion } from './progress-view';
 import { confirmProjectSchool, declareProjectSchool } from './project-school';
 import { listUnitReports, unitReportsQuery } from './unit-reports';
+import { getWorklist } from './worklist';
 import {
   confirmIssue,
   confirmNoChange,
@@ -345,6 +346,18 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDefinition[] {
       query: unitReportsQuery,
       handler: async (ctx, { params, query }) => {
         ctx.body = await listUnitReports(rd, authOf(ctx), params.code, query);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/regions/:code/worklist',
+      summary:
+        '本地区的待办：当前期与上报期各有多少撤报申请待审批、下级已退回未重报、本级报表是否被退回，以及页面应打开的期次',
+      tags: ['督促'],
+      auth: 'user',
+      params: s.regionCodeParams,
+      handler: async (ctx, { params }) => {
+        ctx.body = await getWorklist(rd, authOf(ctx), params.code);
       },
     }),
     route({

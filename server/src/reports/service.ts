@@ -24,6 +24,8 @@ import {
   type ReportState,
   type ReportingLevel,
   type ReportView,
+  type ReportViewAction,
+  REPORT_VIEW_ACTIONS,
 } from '@eduprogress/shared';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -31,7 +33,7 @@ import { Types } from 'mongoose';
 import type { AuthContext } from '../accounts/service';
 import { recordAudit, type Actor } from '../audit/service';
 import type { Clock } from '../clock';
-import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../http/errors';
 import { publishDomainEvent } from '../events';
 import { emitEvent, type NewEvent } from '../outbox/service';
 import { Region, type RegionDoc } from '../regions/model';
@@ -92,6 +94,8 @@ const messages = {
   returnDeadlinePast: '限时修改的截止时间必须晚于当前时间',
   alreadyReturned: '报表已退回，等待重新上报',
   formInvalid: '填报内容不合法',
+  rejectionReason: '不批准撤报申请时请填写原因，申请单位将看到这一原因',
+  actions: { requestWithdrawal: '申请撤报', decideWithdrawal: '审批撤报申请', return: '退回' },
 };
 
 export interface ReportDeps {
@@ -239,11 +243,10 @@ async function stateAfterRejection(u: Unit, period: string, r: ReportDoc | null)
 
 /**
  * What every decision of the upper level checks first: the caller may take it (403 UPPER_LEVEL_ONLY), a
- * time limit it sets lies ahead (400 RETURN_DEADLINE_PAST), and — when the report is in one of `reopens`
- * (the decision reopens it) — the upper unit's own report is not reported (409 UPPER_REPORTED). Returns
- * the report as it stands.
+ * time limit it sets lies ahead (400 RETURN_DEADLINE_PAST), and — when the report `existing` is in one of
+ * `reopens` (the decision reopens it) — the upper unit's own report is not reported (409 UPPER_REPORTED).
  */
-async function upperDecision(
+async function assertUpperDecision(
   deps: ReportDeps,
   auth: AuthContext,
   u: Unit,
@@ -251,13 +254,12 @@ async function upperDecision(
   action: 'decideWithdrawal' | 'return',
   deadline: Date | undefined,
   reopens: readonly ReportState[],
-): Promise<ReportDoc | null> {
+  existing: ReportDoc | null,
+): Promise<void> {
   assertReportAction(auth.binding, u, action);
   if (deadline && deadline <= deps.clock())
     throw new ValidationError(messages.returnDeadlinePast, { property: 'deadline' }, 'RETURN_DEADLINE_PAST');
-  const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
   if (existing && reopens.includes(existing.state)) await assertUpperOpen(u, period);
-  return existing;
 }
 
 /**
@@ -272,10 +274,105 @@ async function submittable(deps: ReportDeps, auth: AuthContext, u: Unit, period:
   return existing;
 }
 
-/** Finishes a change made by a request (its follow-ups, see completeChange) and answers the report's view. */
-async function settled(deps: ReportDeps, u: Unit, period: string, after: ReportDoc): Promise<ReportView> {
+/**
+ * Every check of an action on the report `existing` (null: never saved) that needs no request body: the
+ * same functions the action itself runs before writing, so {@link reportActions} offers exactly what the
+ * action accepts. Throws the action's 403/409 (or 400) as it would.
+ */
+const actionChecks: Record<
+  ReportViewAction,
+  (
+    deps: ReportDeps,
+    auth: AuthContext,
+    u: Unit,
+    period: string,
+    existing: ReportDoc | null,
+    deadline?: Date,
+  ) => Promise<void>
+> = {
+  edit: async (deps, auth, u, period, existing) => {
+    assertReportAction(auth.binding, u, 'edit');
+    assertWorkablePeriod(deps, period);
+    assertEditable(existing);
+    assertBeforeDeadline(deps, u, period, existing);
+  },
+  submit: async (deps, auth, u, period, existing) => {
+    assertReportAction(auth.binding, u, 'submit');
+    assertWorkablePeriod(deps, period);
+    assertEditable(existing, 'submit');
+    assertSubmissionWindow(deps, u, period, existing);
+    assertBeforeDeadline(deps, u, period, existing);
+  },
+  requestWithdrawal: async (_deps, auth, u, _period, existing) => {
+    assertReportAction(auth.binding, u, 'requestWithdrawal');
+    assertFrom(existing, WITHDRAWABLE_STATES, messages.actions.requestWithdrawal);
+  },
+  approveWithdrawal: async (deps, auth, u, period, existing, deadline) => {
+    const reopens = ['withdrawalRequested'] as const;
+    await assertUpperDecision(deps, auth, u, period, 'decideWithdrawal', deadline, reopens, existing);
+    assertFrom(existing, ['withdrawalRequested'], messages.actions.decideWithdrawal);
+  },
+  rejectWithdrawal: async (deps, auth, u, period, existing, deadline) => {
+    await assertUpperDecision(deps, auth, u, period, 'decideWithdrawal', deadline, [], existing);
+    assertFrom(existing, ['withdrawalRequested'], messages.actions.decideWithdrawal);
+  },
+  return: async (deps, auth, u, period, existing, deadline) => {
+    await assertUpperDecision(deps, auth, u, period, 'return', deadline, RETURNABLE_STATES, existing);
+    // Returned once is returned until the unit reports again (or its limit passes and it is auto-submitted):
+    // a second return would overwrite the reason and the limit the unit is working to (seed 001 §19).
+    if (existing?.state === 'returned')
+      throw new ConflictError(messages.alreadyReturned, 'REPORT_STATE_CONFLICT', { state: existing.state });
+    assertFrom(existing, RETURNABLE_STATES, messages.actions.return);
+  },
+};
+
+/**
+ * The actions the caller may take on the report `r` now (ReportView.actions, in REPORT_VIEW_ACTIONS
+ * order): those whose checks ({@link actionChecks}) pass. A refusal of any kind (403, 409, 400) leaves the
+ * action out; anything else (a database failure) is thrown.
+ */
+export async function reportActions(
+  deps: ReportDeps,
+  auth: AuthContext,
+  u: Unit,
+  period: string,
+  r: ReportDoc | null,
+): Promise<ReportViewAction[]> {
+  const allowed = await Promise.all(
+    REPORT_VIEW_ACTIONS.map((a) =>
+      actionChecks[a](deps, auth, u, period, r).then(
+        () => true,
+        (err: unknown) => {
+          if (err instanceof AppError && err.status < 500) return false;
+          throw err;
+        },
+      ),
+    ),
+  );
+  return REPORT_VIEW_ACTIONS.filter((_, i) => allowed[i]);
+}
+
+/** A region submits its own report inside its level's window, unless it was returned (409 WINDOW_NOT_OPEN). */
+function assertSubmissionWindow(deps: ReportDeps, u: Unit, period: string, existing: ReportDoc | null) {
+  if (u.kind !== 'region' || existing?.state === 'returned') return;
+  const w = levelWindow(period, u.level, deps.calendar);
+  if (deps.clock() < w.opensAt)
+    throw new ConflictError(messages.windowNotOpen(w.opensAt, w.closesAt), 'WINDOW_NOT_OPEN');
+}
+
+/**
+ * Finishes a change made by a request (its follow-ups, see completeChange) and answers the report's view
+ * with what the caller may do next.
+ */
+async function settled(
+  deps: ReportDeps,
+  auth: AuthContext,
+  u: Unit,
+  period: string,
+  after: ReportDoc,
+): Promise<ReportView> {
   await completeChange(deps, u, after);
-  return view(deps, u, period, after, null);
+  return view(deps, u, period, after, null, await reportActions(deps, auth, u, period, after));
 }
 
 async function previousData(u: Unit, period: string): Promise<Record<string, unknown> | null> {
@@ -306,6 +403,7 @@ function view(
   period: string,
   r: ReportDoc | null,
   prefill: Record<string, unknown> | null,
+  actions: ReportViewAction[],
 ): ReportView {
   const w = levelWindow(period, u.level, deps.calendar);
   return {
@@ -341,6 +439,7 @@ function view(
       auto: h.auto,
       by: h.by ? String(h.by) : undefined,
     })),
+    actions,
   };
 }
 
@@ -353,7 +452,29 @@ export async function getReport(
   assertReportAction(auth.binding, u, 'read');
   parsePeriod(period);
   const r = await Report.findById(idOf(u, period)).lean<ReportDoc>();
-  return view(deps, u, period, r, r ? null : await previousData(u, period));
+  return view(
+    deps,
+    u,
+    period,
+    r,
+    r ? null : await previousData(u, period),
+    await reportActions(deps, auth, u, period, r),
+  );
+}
+
+/** 409 REPORT_STATE_CONFLICT naming the state unless the report exists in one of `from`. */
+function assertFrom(
+  r: ReportDoc | null,
+  from: readonly ReportState[],
+  action: string,
+): asserts r is ReportDoc {
+  if (!r || !from.includes(r.state)) {
+    throw new ConflictError(
+      r ? messages.wrongState(r.state, action) : messages.notReported,
+      'REPORT_STATE_CONFLICT',
+      { state: r?.state ?? null },
+    );
+  }
 }
 
 /**
@@ -382,13 +503,7 @@ export async function transition(
 ): Promise<ReportDoc> {
   const id = idOf(u, period);
   const before = await Report.findById(id).lean<ReportDoc>();
-  if (!before || !from.includes(before.state)) {
-    throw new ConflictError(
-      before ? messages.wrongState(before.state, opts.action) : messages.notReported,
-      'REPORT_STATE_CONFLICT',
-      { state: before?.state ?? null },
-    );
-  }
+  assertFrom(before, from, opts.action);
   const at = deps.clock();
   const update: Record<string, any> = {
     $set: { state: to, ...(opts.set ?? {}) },
@@ -596,7 +711,7 @@ export async function saveReport(
     audit: auditFollowUp(actor, u, period, 'report.save', existing, projected(current, update)),
   });
   await refreshSchoolFlags(u, issues);
-  return settled(deps, u, period, after);
+  return settled(deps, auth, u, period, after);
 }
 
 export async function submitReport(
@@ -607,12 +722,7 @@ export async function submitReport(
   period: string,
 ): Promise<ReportView> {
   const existing = await submittable(deps, auth, u, period);
-  if (u.kind === 'region' && existing?.state !== 'returned') {
-    const w = levelWindow(period, u.level, deps.calendar);
-    const now = deps.clock();
-    if (now < w.opensAt)
-      throw new ConflictError(messages.windowNotOpen(w.opensAt, w.closesAt), 'WINDOW_NOT_OPEN');
-  }
+  assertSubmissionWindow(deps, u, period, existing);
   assertBeforeDeadline(deps, u, period, existing);
   const report = existing ?? (await ensureReport(deps, u, period));
   validateForm(u.kind, report.formVersion, report.data);
@@ -627,7 +737,7 @@ export async function submitReport(
       markInitialized: u.kind === 'school',
     },
   });
-  return settled(deps, u, period, after);
+  return settled(deps, auth, u, period, after);
 }
 
 /** A school's first report makes it initialized (it can no longer be deleted, seed 000 §2). */
@@ -667,7 +777,7 @@ export async function confirmNoChange(
     audit: { actor, action: 'report.confirm' },
     followUps: { markInitialized: u.kind === 'school' },
   });
-  return settled(deps, u, period, after);
+  return settled(deps, auth, u, period, after);
 }
 
 /**
@@ -734,18 +844,18 @@ export async function requestWithdrawal(
   period: string,
   reason: string,
 ): Promise<ReportView> {
-  assertReportAction(auth.binding, u, 'requestWithdrawal');
   const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
+  await actionChecks.requestWithdrawal(deps, auth, u, period, existing);
   const after = await transition(deps, u, period, WITHDRAWABLE_STATES, 'withdrawalRequested', {
     by: auth.user._id,
     reason,
-    action: '申请撤报',
+    action: messages.actions.requestWithdrawal,
     set: { stateBeforeWithdrawal: existing?.state },
     audit: { actor, action: 'report.withdrawal.request', reason },
     // The upper level decides: its group hears of the request (issue 11).
     events: unitEvent(u, period, 'withdrawal.requested', { reason }),
   });
-  return settled(deps, u, period, after);
+  return settled(deps, auth, u, period, after);
 }
 
 /**
@@ -768,15 +878,17 @@ export async function decideWithdrawal(
   reason?: string,
   deadline?: Date,
 ): Promise<ReportView> {
-  const existing = await upperDecision(
+  const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
+  await actionChecks[approve ? 'approveWithdrawal' : 'rejectWithdrawal'](
     deps,
     auth,
     u,
     period,
-    'decideWithdrawal',
+    existing,
     deadline,
-    approve ? ['withdrawalRequested'] : [],
   );
+  if (!approve && !reason?.trim())
+    throw new ValidationError(messages.rejectionReason, { property: 'reason' }, 'REASON_REQUIRED');
   const now = deps.clock();
   const back = approve ? 'returned' : await stateAfterRejection(u, period, existing);
   const levelEnd = levelDeadline(period, u.level, deps.calendar);
@@ -785,7 +897,7 @@ export async function decideWithdrawal(
   const after = await transition(deps, u, period, ['withdrawalRequested'], back, {
     by: auth.user._id,
     reason: reason ?? (approve ? '撤报申请已批准' : '撤报申请未批准'),
-    action: '审批撤报申请',
+    action: messages.actions.decideWithdrawal,
     set: approve ? { autoSubmitted: false, confirmedNoChange: false, returnDeadline: editUntil } : {},
     unset: ['stateBeforeWithdrawal', 'submittedAt'].filter((k) => approve || k === 'stateBeforeWithdrawal'),
     audit: { actor, action: approve ? 'report.withdrawal.approve' : 'report.withdrawal.reject', reason },
@@ -795,7 +907,7 @@ export async function decideWithdrawal(
       ...(approve ? { deadline: toShanghaiIso(editUntil) } : {}),
     }),
   });
-  return settled(deps, u, period, after);
+  return settled(deps, auth, u, period, after);
 }
 
 /**
@@ -814,21 +926,18 @@ export async function returnReport(
   reason: string,
   deadline: Date,
 ): Promise<ReportView> {
-  const existing = await upperDecision(deps, auth, u, period, 'return', deadline, RETURNABLE_STATES);
-  // Returned once is returned until the unit reports again (or its limit passes and it is auto-submitted):
-  // a second return would overwrite the reason and the limit the unit is working to (seed 001 §19).
-  if (existing?.state === 'returned')
-    throw new ConflictError(messages.alreadyReturned, 'REPORT_STATE_CONFLICT', { state: existing.state });
+  const existing = await Report.findById(idOf(u, period)).lean<ReportDoc>();
+  await actionChecks.return(deps, auth, u, period, existing, deadline);
   const after = await transition(deps, u, period, RETURNABLE_STATES, 'returned', {
     by: auth.user._id,
     reason,
-    action: '退回',
+    action: messages.actions.return,
     set: { returnDeadline: deadline, autoSubmitted: false },
     unset: ['stateBeforeWithdrawal', 'submittedAt'],
     audit: { actor, action: 'report.return', reason },
     events: unitEvent(u, period, 'report.returned', { reason, deadline: toShanghaiIso(deadline) }),
   });
-  return settled(deps, u, period, after);
+  return settled(deps, auth, u, period, after);
 }
 
 /** The school confirms a suspected issue is not an error, with a note (fixing = editing the data). */
@@ -870,5 +979,5 @@ export async function confirmIssue(
     },
   );
   await refreshSchoolFlags(u, issues);
-  return settled(deps, u, period, after);
+  return settled(deps, auth, u, period, after);
 }

@@ -115,7 +115,10 @@ export interface SchoolAdminItem {
   email?: string;
   officePhone?: string;
   qq?: string;
+  /** Locked now: by a region manager (锁定), or by too many wrong passwords until `lockedUntil`. */
   locked: boolean;
+  /** The end of a wrong-password lock still running (accounts/service.ts LOCK_MINUTES), else null. */
+  lockedUntil: Date | null;
   mustChangePassword: boolean;
   /** False once replaced or removed: the account no longer acts for the school. */
   active: boolean;
@@ -132,6 +135,7 @@ export async function listSchoolAdmins(
   schoolId: string,
   page: number,
   pageSize: number,
+  now: Date,
 ): Promise<Page<SchoolAdminItem>> {
   const school = await getSchoolWithin(binding, schoolId);
   const full = isRegionManager(binding);
@@ -148,7 +152,7 @@ export async function listSchoolAdmins(
       email: full ? u.email : maskEmail(u.email),
       officePhone: u.officePhone,
       qq: full ? u.qq : undefined,
-      locked: u.locked,
+      ...lockState(u, now),
       mustChangePassword: u.mustChangePassword,
       active: b.active,
       bindingId: String(b._id),
@@ -203,12 +207,22 @@ async function managedSchoolAdmin(binding: Binding | undefined, userId: string):
   return { user, entries, regionPath: entries[0].school.regionPath };
 }
 
-export function accountView(u: UserDoc) {
+/**
+ * Whether the account is locked at `now` — by a manager (`locked`) or by MAX_FAILED_LOGINS wrong passwords
+ * (`lockedUntil` ahead, seed 000 §3.3) — and until when a wrong-password lock runs (null otherwise).
+ */
+export function lockState(u: UserDoc, now: Date): { locked: boolean; lockedUntil: Date | null } {
+  const until = u.lockedUntil && u.lockedUntil > now ? u.lockedUntil : null;
+  return { locked: !!u.locked || !!until, lockedUntil: until };
+}
+
+/** An account as the management answers show it (lock state as of `now`, {@link lockState}). */
+export function accountView(u: UserDoc, now: Date) {
   return {
     id: String(u._id),
     loginName: u.loginName,
     name: u.name,
-    locked: u.locked,
+    ...lockState(u, now),
     mustChangePassword: u.mustChangePassword,
   };
 }
@@ -239,7 +253,15 @@ export async function resetSchoolAdminPassword(ac: ActionContext, userId: string
     after: { mustChangePassword: true, lockedUntil: null },
     reason: messages.resetReason,
   });
-  return { user: { ...accountView(user), mustChangePassword: true }, oneTimePassword };
+  return {
+    user: {
+      ...accountView(user, ac.clock()),
+      locked: user.locked,
+      lockedUntil: null,
+      mustChangePassword: true,
+    },
+    oneTimePassword,
+  };
 }
 
 export async function lockSchoolAdmin(ac: ActionContext, userId: string) {
@@ -256,7 +278,7 @@ export async function lockSchoolAdmin(ac: ActionContext, userId: string) {
       after: { locked: true },
     });
   }
-  return { user: { ...accountView(user), locked: true } };
+  return { user: { ...accountView(user, ac.clock()), locked: true } };
 }
 
 /** Seed 000 §3.4: the former admin can be unlocked only until a replacement has been added. */
@@ -275,18 +297,23 @@ export async function unlockSchoolAdmin(ac: ActionContext, userId: string) {
     if (replaced.some(Boolean)) throw new ConflictError(messages.replacedCannotUnlock, 'ADMIN_REPLACED');
     throw new ConflictError(messages.removedCannotUnlock, 'ADMIN_REMOVED');
   }
-  if (user.locked) {
-    await User.updateOne({ _id: user._id }, { $set: { locked: false } });
+  // Either lock ends: the manager's, and a wrong-password lock still running (with its failure count).
+  const before = lockState(user, ac.clock());
+  if (before.locked) {
+    await User.updateOne(
+      { _id: user._id },
+      { $set: { locked: false, failedLogins: 0 }, $unset: { lockedUntil: 1 } },
+    );
     await recordAudit(ac.clock, ac.actor, {
       action: 'user.unlock',
       targetType: 'user',
       targetId: String(user._id),
       regionPath,
-      before: { locked: true },
-      after: { locked: false },
+      before,
+      after: { locked: false, lockedUntil: null },
     });
   }
-  return { user: { ...accountView(user), locked: false } };
+  return { user: { ...accountView(user, ac.clock()), locked: false, lockedUntil: null } };
 }
 
 // ---------------------------------------------------------------------------------------------

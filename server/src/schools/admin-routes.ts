@@ -38,7 +38,8 @@ export function accountAdminRoutes(deps: FeatureDeps): RouteDefinition[] {
         params: schoolIdParams,
         query: schoolAdminListQuery,
       },
-      ({ binding }, { params, query }) => listSchoolAdmins(binding, params.id, query.page, query.pageSize),
+      ({ binding, clock }, { params, query }) =>
+        listSchoolAdmins(binding, params.id, query.page, query.pageSize, clock()),
     ),
     answer(
       {

@@ -58,6 +58,26 @@ export interface ProgressView {
 }
 
 /** A school's or region's report (GET /schools/{id}/reports/{period}, /regions/{code}/reports/{period}). */
+/**
+ * What a caller may do to a report now, as the server decides it (server/src/reports/service.ts
+ * `reportActions`: the very checks each action runs — role and jurisdiction from access/reports.ts, the
+ * report's state, the period, window and deadline, and for 退回/批准撤报 the upper level's own report not
+ * being reported). `edit` 保存 (PUT), `submit` 上报 (POST …/submit), `requestWithdrawal` 申请撤报,
+ * `approveWithdrawal`/`rejectWithdrawal` 批准/不批准撤报 (POST …/withdrawal/decision), `return` 退回.
+ */
+export type ReportViewAction =
+  'edit' | 'submit' | 'requestWithdrawal' | 'approveWithdrawal' | 'rejectWithdrawal' | 'return';
+
+/** Every {@link ReportViewAction}, in the order `ReportView.actions` lists them. */
+export const REPORT_VIEW_ACTIONS: readonly ReportViewAction[] = [
+  'edit',
+  'submit',
+  'requestWithdrawal',
+  'approveWithdrawal',
+  'rejectWithdrawal',
+  'return',
+];
+
 export interface ReportView {
   id: string;
   period: string;
@@ -84,6 +104,8 @@ export interface ReportView {
     auto?: boolean;
     by?: string;
   }[];
+  /** The actions the caller may take now ({@link ReportViewAction}); empty for a read-only caller. */
+  actions: ReportViewAction[];
 }
 
 /** One notice in GET /notices. */
@@ -150,4 +172,25 @@ export interface PeriodsView {
   workingByLevel?: Partial<
     Record<ReportingLevel, { period: string; opensAt: ApiDateTime; closesAt: ApiDateTime }>
   >;
+}
+
+/** What waits for a region in one period (GET /regions/{code}/worklist). */
+export interface PeriodWork {
+  period: string;
+  /** Direct units' withdrawal requests the region decides (撤报申请). */
+  withdrawalRequests: number;
+  /** Direct units returned by the region and not reported again yet (已退回). */
+  returned: number;
+  /** The region's own report state in the period (null: no report of its own, or none saved). */
+  ownState: ReportState | null;
+  /** Items waiting: the requests, the returns, and 1 when the region's own report is returned. */
+  pending: number;
+}
+
+/** GET /regions/{code}/worklist: the working and the reported period's work, and the period to open on. */
+export interface Worklist {
+  working: PeriodWork;
+  reported: PeriodWork;
+  /** The reported period when it differs from the working one and has pending work; else the working one. */
+  landing: string;
 }

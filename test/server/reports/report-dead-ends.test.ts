@@ -202,7 +202,10 @@ describe('reporting rules: no dead ends', function () {
       case 'approve':
         return server.api(`${path}/withdrawal/decision`, { token: county, body: { approve: true } });
       case 'reject':
-        return server.api(`${path}/withdrawal/decision`, { token: county, body: { approve: false } });
+        return server.api(`${path}/withdrawal/decision`, {
+          token: county,
+          body: { approve: false, reason: '数据无误' },
+        });
       case 'return':
         return server.api(`${path}/return`, {
           token: county,

@@ -48,7 +48,7 @@ describe('rejecting a withdrawal request restores the state before it', function
   const rejectTo = async (k: 'a' | 'b' | 'c', state: string, autoSubmitted: boolean) => {
     const res = await server.api(`${path(k)}/withdrawal/decision`, {
       token: t.admin,
-      body: { approve: false },
+      body: { approve: false, reason: '数据无误，无需撤报' },
     });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body).to.deep.include({ state, autoSubmitted });

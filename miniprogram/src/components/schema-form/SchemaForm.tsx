@@ -26,7 +26,7 @@ export interface SchemaFormProps {
 
 export default function SchemaForm(p: SchemaFormProps) {
   return (
-    <View className="schema-form">
+    <View className={`schema-form${p.disabled ? ' schema-form-readonly' : ''}`}>
       {p.groups.map((g) => (
         <Section key={g.key} title={g.title}>
           {g.fields.map((f) =>
@@ -39,6 +39,7 @@ export default function SchemaForm(p: SchemaFormProps) {
                 options={f.options ?? []}
                 value={(getPath(p.data, f.path) as string[] | undefined) ?? []}
                 error={p.errors[f.path]}
+                disabled={p.disabled}
                 onChange={(v) => !p.disabled && p.onChange(f.path, v.length ? v : undefined, v.join('、'))}
               />
             ) : f.kind === 'boolean' || f.kind === 'enum' ? (
@@ -50,6 +51,7 @@ export default function SchemaForm(p: SchemaFormProps) {
                 options={f.kind === 'boolean' ? yesNo : f.options!.map((o) => ({ value: o, text: o }))}
                 value={displayValue(getPath(p.data, f.path)) || undefined}
                 error={p.errors[f.path]}
+                disabled={p.disabled}
                 onChange={(v) => !p.disabled && p.onChange(f.path, parseInput(f, v), v)}
               />
             ) : (

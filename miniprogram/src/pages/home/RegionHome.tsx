@@ -41,6 +41,8 @@ interface Loaded {
   /** The period the region works on, and the one being reported up (the same inside the windows). */
   working: string;
   reported: string;
+  /** Items waiting in each period (the worklist), shown on the period tabs. */
+  pending: Record<string, number>;
   window?: { opensAt: string; closesAt: string };
   progress: Progress;
   at: string;
@@ -65,7 +67,8 @@ export default function RegionHome({ binding }: { binding: BindingView }) {
   const [chosen, setChosen] = useState<string>();
   const code = trail.length ? trail[trail.length - 1].code : home;
   const res = useResource<Loaded>(async () => {
-    const { period, working, reported, periods } = await regionPeriod(chosen);
+    // Lands where the bound region's work is (its worklist), not on an empty coming period.
+    const { period, working, reported, periods, pending } = await regionPeriod(chosen, home);
     const progress = await fetchProgress(code, period);
     if (progress.region.code === home) setHomeName(progress.region.name);
     const w = periods.working;
@@ -73,6 +76,7 @@ export default function RegionHome({ binding }: { binding: BindingView }) {
       period,
       working,
       reported,
+      pending,
       window:
         period === working && w?.opensAt
           ? { opensAt: String(w.opensAt), closesAt: String(w.closesAt) }
@@ -109,6 +113,7 @@ export default function RegionHome({ binding }: { binding: BindingView }) {
           reported={res.data.reported}
           value={res.data.period}
           onChange={(p) => setChosen(p)}
+          pending={res.data.pending}
         />
       )}
       <PageState loading={res.loading || (!d && !res.error)} error={res.error} onRetry={res.reload}>

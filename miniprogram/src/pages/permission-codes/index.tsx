@@ -13,6 +13,7 @@ import DataTable from '../../components/DataTable';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import { activeBinding, requireSession } from '../../services/account';
+import { ACTIVATION_LEGEND } from '../../services/measures';
 import { formatTime } from '../../services/periods';
 import { request } from '../../services/request';
 import { useLoadOnMount, useReloadOn } from '../../services/use-reload';
@@ -166,6 +167,7 @@ function ActivationView() {
               canTap={(r) => r !== d.totals && !!r.code && r.regionsTotal !== null}
               onRow={(r) => setTrail([...trail, { code: r.code!, name: r.name }])}
             />
+            <Text className="muted pad block measures-legend">{ACTIVATION_LEGEND}</Text>
           </Section>
         </>
       )}

@@ -60,7 +60,8 @@ export default function RegionFormPage() {
     }
   }, [d]);
   const validate = d ? validatorFor(d.report.formVersion) : undefined;
-  const editable = !!d && binding?.role === 'admin' && ['draft', 'returned'].includes(d.report.state);
+  // The server says whether the caller may save it now (role, state, period, deadline).
+  const editable = !!d && d.report.actions.includes('edit');
   const change = (path: string, value: unknown, text: string) => {
     const next = setPath(data, path, value);
     setData(next);
@@ -122,11 +123,11 @@ export default function RegionFormPage() {
               )}
             </Section>
             <WithdrawalRequest<RegionReportView>
-              binding={binding}
               kind="region"
               id={code}
               period={d.report.period}
-              state={d.report.state}
+              actions={d.report.actions}
+              history={d.report.history}
               onFiled={(report) => res.setData({ ...d, report })}
             />
             <SchemaForm

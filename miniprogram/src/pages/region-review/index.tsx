@@ -16,7 +16,13 @@ import { STATE_TAG } from '../../components/state-tag';
 import { activeBinding, requireSession } from '../../services/account';
 import { formatDeadline } from '../../services/periods';
 import PeriodSwitch from '../../components/PeriodSwitch';
-import { fetchUnitReport, fetchUnitReports, regionPeriod, type UnitReportRow } from '../../services/region';
+import {
+  fetchUnitReport,
+  fetchUnitReports,
+  regionPeriod,
+  workOf,
+  type UnitReportRow,
+} from '../../services/region';
 import { request } from '../../services/request';
 import { usePolling, useReloadOn } from '../../services/use-polling';
 import { useResource } from '../../services/use-resource';
@@ -55,25 +61,30 @@ export default function ReviewPage() {
   const [busy, setBusy] = useState(false);
   const res = useResource(async () => {
     // The period worked on, or the one being reported up (last quarter's withdrawal requests wait there).
-    const { period, working, reported, periods } = await regionPeriod(chosen);
+    const { period, working, reported, periods, pending, work } = await regionPeriod(chosen, code);
     const [own, list] = await Promise.all([
       // The national level has no report of its own: it only reviews the provinces'.
       code === NATIONAL_CODE ? undefined : fetchUnitReport('region', code, period),
       // The upper level decides and returns its direct units only.
       fetchUnitReports(code, { period, state: TAB_STATE[tab], direct: true, pageSize: 100 }),
     ]);
-    return { tab, working, reported, period, now: periods.now, own, list };
+    return {
+      tab,
+      working,
+      reported,
+      period,
+      now: periods.now,
+      own,
+      list,
+      pending,
+      work: workOf(work, period),
+    };
   });
   usePolling(res.refresh);
   useReloadOn(res.reload, [tab, chosen]);
   // A tab shows only what was loaded for it (never the previous tab's rows while its own load).
   const d = res.data?.tab === tab && (!chosen || res.data.period === chosen) ? res.data : undefined;
   const own = d?.own;
-  const inWindow =
-    !!own &&
-    !!d &&
-    Date.parse(own.window.opensAt) <= Date.parse(d.now) &&
-    Date.parse(d.now) < Date.parse(own.window.closesAt);
   const submit = async () => {
     const ok = await Taro.showModal({ content: messages.submitConfirm });
     if (!ok.confirm) return;
@@ -100,6 +111,7 @@ export default function ReviewPage() {
           reported={res.data.reported}
           value={res.data.period}
           onChange={(p) => setChosen(p)}
+          pending={res.data.pending}
         />
       )}
       <PageState loading={res.loading || (!d && !res.error)} error={res.error} onRetry={res.reload}>
@@ -121,14 +133,20 @@ export default function ReviewPage() {
                     {opensAtLabel(own.window.opensAt)} 至 {formatDeadline(own.window.closesAt)}
                   </Text>
                 </View>
-                {binding?.role === 'auditor' && ['draft', 'returned'].includes(own.state) && (
+                {own.actions.includes('submit') ? (
                   <View className="button-row">
-                    <Button size="large" type="primary" disabled={busy || !inWindow} onClick={submit}>
-                      {inWindow ? messages.submit : messages.notInWindow}
+                    <Button size="large" type="primary" disabled={busy} onClick={submit}>
+                      {messages.submit}
                     </Button>
                   </View>
+                ) : (
+                  // The 审核员 of a report still open hears why there is no button (the server said no).
+                  binding?.role === 'auditor' &&
+                  ['draft', 'returned'].includes(own.state) && (
+                    <Text className="muted pad block">{messages.notInWindow}</Text>
+                  )
                 )}
-                {binding?.role === 'admin' && ['draft', 'returned'].includes(own.state) && (
+                {own.actions.includes('edit') && (
                   <View className="button-row">
                     <Button size="large" onClick={() => Taro.navigateTo({ url: '/pages/region-form/index' })}>
                       {messages.fill}
@@ -136,18 +154,28 @@ export default function ReviewPage() {
                   </View>
                 )}
                 <WithdrawalRequest
-                  binding={binding}
                   kind="region"
                   id={code}
                   period={d.period}
-                  state={own.state}
+                  actions={own.actions}
+                  history={own.history}
                   onFiled={() => void res.reload()}
                 />
               </Section>
             )}
             <Segments
               name="tab"
-              items={(Object.keys(messages.tabs) as Tab[]).map((k) => ({ key: k, text: messages.tabs[k] }))}
+              items={(Object.keys(messages.tabs) as Tab[]).map((k) => ({
+                key: k,
+                text: messages.tabs[k],
+                // What waits: requests to decide, units returned and not reported again.
+                badge:
+                  k === 'withdrawal'
+                    ? d.work?.withdrawalRequests
+                    : k === 'returned'
+                      ? d.work?.returned
+                      : undefined,
+              }))}
               value={tab}
               onChange={setTab}
             />

@@ -40,6 +40,7 @@ const messages = {
   admins: '学校管理员账号',
   noAdmin: '暂无管理员账号',
   locked: '已锁定',
+  lockedUntil: (t: string) => `密码连续输错被锁定，至 ${t} 自动解除`,
   normal: '正常',
   mustChange: '待修改初始密码',
   inactive: '已失效',
@@ -145,6 +146,11 @@ export default function SchoolPage() {
                         {!a.active ? messages.inactive : a.locked ? messages.locked : messages.normal}
                       </Tag>
                     </View>
+                    {a.active && a.lockedUntil && (
+                      <Text className="muted pad block">
+                        {messages.lockedUntil(formatTime(a.lockedUntil))}
+                      </Text>
+                    )}
                     {(a.mobile || a.mustChangePassword) && (
                       <Text className="muted pad block">
                         {a.mobile ?? ''}

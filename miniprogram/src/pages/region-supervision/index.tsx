@@ -10,6 +10,7 @@ import PeriodSwitch from '../../components/PeriodSwitch';
 import Section from '../../components/Section';
 import Segments from '../../components/Segments';
 import { activeBinding, requireSession } from '../../services/account';
+import { regionAccountsLabel, SUPERVISION_LEGEND } from '../../services/measures';
 import { formatTime } from '../../services/periods';
 import {
   fetchSchools,
@@ -29,7 +30,6 @@ const messages = {
   schools: '学校',
   initialized: '已初始化',
   reported: '已填报',
-  admins: (a: { total: number; initialized: number }) => `管理员已初始化 ${a.initialized}/${a.total}`,
   overdueNone: '暂无逾期未报的学校（截止时间未到，或均已上报）',
   autoNone: '本期没有系统自动上报的报表',
   updateNone: '该月没有更新过信息的学校',
@@ -66,7 +66,7 @@ export default function SupervisionPage() {
   const [chosen, setChosen] = useState<string>();
   const [month, setMonth] = useState<string>();
   const res = useResource(async () => {
-    const { period, working, reported } = await regionPeriod(chosen);
+    const { period, working, reported, pending } = await regionPeriod(chosen, code);
     // 更新管理: how many schools were last updated in each month (one request), then the chosen
     // month's schools.
     const byMonth = tab === 'update' ? await fetchUpdatedMonths(code) : undefined;
@@ -93,6 +93,7 @@ export default function SupervisionPage() {
       tab,
       working,
       reported,
+      pending,
       period,
       counts,
       month: m,
@@ -115,6 +116,7 @@ export default function SupervisionPage() {
           reported={d.reported}
           value={d.period}
           onChange={(p) => setChosen(p)}
+          pending={d.pending}
         />
       )}
       <Segments
@@ -126,6 +128,7 @@ export default function SupervisionPage() {
       <PageState loading={res.loading || (!d && !res.error)} error={res.error} onRetry={res.reload}>
         {d && tab === 'fill' && (
           <Section title={`${d.supervision.region.name} · ${periodLabel(d.period)}`}>
+            <Text className="muted pad block measures-legend">{SUPERVISION_LEGEND}</Text>
             {d.supervision.rows.map((r: SupervisionRow) => (
               <View
                 key={r.code}
@@ -144,7 +147,7 @@ export default function SupervisionPage() {
                     {formatRate(r.initializationRate)}） · {messages.reported} {r.schoolsReported}（
                     {formatRate(r.reportRate)}）
                   </Text>
-                  {r.admins && <Text className="muted">{messages.admins(r.admins)}</Text>}
+                  {r.admins && <Text className="muted">{regionAccountsLabel(r.admins)}</Text>}
                 </View>
                 <Text className="row-arrow">›</Text>
               </View>

@@ -1,25 +1,26 @@
 // A subordinate unit's report (a school's or a child region's), read-only, with its suspected issues
 // and history (seed 000 §4.2–4.3). The upper level's 管理员 or 审核员 return it with a reason and a
-// time limit, or decide its withdrawal request (seed 001 §18–19); inspectors see no buttons at all.
+// time limit, or decide its withdrawal request (seed 001 §18–19). Each button shows only when the
+// report's `actions` (decided by the server: role, state, and the upper level's own report not being
+// reported) list it, so inspectors, and an upper level that has reported, see none.
 import Taro, { useRouter } from '@tarojs/taro';
 import { Picker, View, Text, Textarea } from '@tarojs/components';
 import { Button, Tag } from '@nutui/nutui-react-taro';
-import { deadlineLabel, periodLabel, RETURNABLE_STATES, SCHOOL_FORM_GROUPS } from '@eduprogress/shared';
+import { deadlineLabel, periodLabel, SCHOOL_FORM_GROUPS } from '@eduprogress/shared';
 import { useState } from 'react';
 import PageState from '../../components/PageState';
 import ReportHistory from '../../components/ReportHistory';
 import Section from '../../components/Section';
 import { formGroups, getPath, readableValue } from '../../components/schema-form/model';
 import { STATE_TAG } from '../../components/state-tag';
-import { activeBinding, requireSession } from '../../services/account';
 import { formatTime, formatDeadline } from '../../services/periods';
 import {
-  canAct,
   decideWithdrawal,
   fetchUnitReport,
   returnUnitReport,
   type RegionReportView,
 } from '../../services/region';
+import type { ReportViewAction } from '@eduprogress/shared';
 import { request } from '../../services/request';
 import { useResource } from '../../services/use-resource';
 
@@ -39,7 +40,10 @@ const messages = {
   withdrawal: (reason?: string) => `撤报申请：${reason ?? '—'}`,
   approve: '批准撤报',
   reject: '不批准',
-  decisionReason: '审批意见（选填）',
+  decisionReason: '审批意见（不批准时必填，申请单位可见）',
+  rejectReason: '不批准时请写明原因，申请单位将看到这一原因',
+  rejectConfirm: (unit: string) => `确认不批准${unit}的撤报申请？报表将保持原状态。`,
+  approveConfirm: (unit: string) => `确认批准${unit}的撤报申请？报表将退回限时修改。`,
   returnTitle: '退回修改',
   returnReason: '退回原因',
   returnReasonHint: '请写明需要核实修改的内容',
@@ -92,8 +96,6 @@ interface Loaded {
   schema: Record<string, any>;
   groups?: { key: string; title: string }[];
   schoolType?: string;
-  /** The region that returns this unit and decides its withdrawals. */
-  upper: string;
   now: string;
 }
 
@@ -102,7 +104,6 @@ export default function UnitReportPage() {
   const kind = params.kind === 'region' ? 'region' : 'school';
   const id = params.id ?? '';
   const period = params.period ?? '';
-  const binding = activeBinding(requireSession());
   const res = useResource<Loaded>(async () => {
     const [report, periods] = await Promise.all([
       fetchUnitReport(kind, id, period),
@@ -113,16 +114,13 @@ export default function UnitReportPage() {
         silent: true,
         query: { version: report.formVersion },
       }),
-      kind === 'school'
-        ? request<{ type: string; regionCode: string }>(`/schools/${id}`, { silent: true })
-        : request<{ parentCode: string }>(`/regions/${id}`, { silent: true }),
+      kind === 'school' ? request<{ type: string }>(`/schools/${id}`, { silent: true }) : undefined,
     ]);
     return {
       report,
       schema: form.schema,
       groups: form.groups,
-      schoolType: 'type' in unit ? unit.type : undefined,
-      upper: 'parentCode' in unit ? unit.parentCode : unit.regionCode,
+      schoolType: unit?.type,
       now: periods.now,
     };
   });
@@ -134,7 +132,7 @@ export default function UnitReportPage() {
   const [busy, setBusy] = useState(false);
   const d = res.data;
   const r = d?.report;
-  const mayAct = !!d && canAct(binding) && binding?.regionCode === d.upper;
+  const may = (a: ReportViewAction) => !!r?.actions.includes(a);
   const act = async (fn: () => Promise<RegionReportView>, done: string) => {
     setBusy(true);
     try {
@@ -154,6 +152,16 @@ export default function UnitReportPage() {
     if (!at) return setError(messages.badUntil);
     setError('');
     void act(() => returnUnitReport(kind, id, period, reason.trim(), at), messages.returned);
+  };
+  const decide = async (approve: boolean) => {
+    const why = decision.trim();
+    if (!approve && !why) return setError(messages.rejectReason);
+    setError('');
+    const ok = await Taro.showModal({
+      content: approve ? messages.approveConfirm(r!.unit.name) : messages.rejectConfirm(r!.unit.name),
+    });
+    if (!ok.confirm) return;
+    await act(() => decideWithdrawal(kind, id, period, approve, why || undefined), messages.decided);
   };
   const lastReason = r ? [...r.history].reverse().find((h) => h.to === r.state)?.reason : undefined;
   const groups = d
@@ -198,8 +206,8 @@ export default function UnitReportPage() {
                   <Text className="returned-line">{messages.withdrawal(lastReason)}</Text>
                 </View>
               )}
-              {mayAct && r.state === 'withdrawalRequested' && (
-                <View className="pad">
+              {(may('approveWithdrawal') || may('rejectWithdrawal')) && (
+                <View className="pad decision">
                   <Textarea
                     className="textarea"
                     value={decision}
@@ -207,36 +215,22 @@ export default function UnitReportPage() {
                     maxlength={500}
                     onInput={(e) => setDecision(e.detail.value)}
                   />
+                  {error && !returning && <Text className="field-error block">{error}</Text>}
                   <View className="button-row">
-                    <Button
-                      size="large"
-                      disabled={busy}
-                      onClick={() =>
-                        act(
-                          () => decideWithdrawal(kind, id, period, false, decision.trim() || undefined),
-                          messages.decided,
-                        )
-                      }
-                    >
-                      {messages.reject}
-                    </Button>
-                    <Button
-                      size="large"
-                      type="primary"
-                      disabled={busy}
-                      onClick={() =>
-                        act(
-                          () => decideWithdrawal(kind, id, period, true, decision.trim() || undefined),
-                          messages.decided,
-                        )
-                      }
-                    >
-                      {messages.approve}
-                    </Button>
+                    {may('rejectWithdrawal') && (
+                      <Button size="large" disabled={busy} onClick={() => void decide(false)}>
+                        {messages.reject}
+                      </Button>
+                    )}
+                    {may('approveWithdrawal') && (
+                      <Button size="large" type="primary" disabled={busy} onClick={() => void decide(true)}>
+                        {messages.approve}
+                      </Button>
+                    )}
                   </View>
                 </View>
               )}
-              {mayAct && RETURNABLE_STATES.includes(r.state) && !returning && (
+              {may('return') && !returning && (
                 <View className="button-row">
                   <Button
                     size="large"
@@ -251,7 +245,7 @@ export default function UnitReportPage() {
                 </View>
               )}
             </Section>
-            {mayAct && returning && (
+            {may('return') && returning && (
               <Section title={messages.returnTitle}>
                 <View className="pad">
                   <Text className="field-label block">{messages.returnReason}</Text>

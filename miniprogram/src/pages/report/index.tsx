@@ -342,11 +342,11 @@ export default function ReportPage() {
               )}
             </View>
             <WithdrawalRequest<ReportView>
-              binding={binding}
               kind="school"
               id={loaded.schoolId}
               period={loaded.report.period}
-              state={loaded.report.state}
+              actions={loaded.report.actions}
+              history={loaded.report.history}
               onFiled={(report) => setLoaded({ ...loaded, report })}
             />
             {conflict && (
