@@ -5,9 +5,13 @@
 // statistics page logs no console error (VChart's tooltip handler). Screenshots s01…s07.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
+import { User } from '../../server/src/accounts/model';
+import { RecordingSmsProvider } from '../../server/src/accounts/sms';
 import { REGION_DEMO_PASSWORD } from '../../server/src/demo/world';
-import { manualClock } from '../helpers/fixtures';
-import { WEB_ROOT, launchH5Browser, newPhonePage, see, settle, shot, signIn, tap } from '../helpers/h5';
+import { Captcha, captchaAnswerHash } from '../../server/src/password-reset/captcha';
+import { RecordingEmailSender } from '../../server/src/password-reset/email';
+import { finishFirstLogin, manualClock, regionUser } from '../helpers/fixtures';
+import { WEB_ROOT, fill, launchH5Browser, newPhonePage, see, settle, shot, signIn, tap } from '../helpers/h5';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const TOO_BIG = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(20 * 1024 * 1024 + 100, 0x20)]);
@@ -15,6 +19,8 @@ const TOO_BIG = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(20 * 1024
 describe('notice drafts, 忘记密码 and a quiet statistics page (H5 in Chromium, demo world)', function () {
   this.timeout(15 * 60_000);
   const clock = manualClock('2026-11-24T10:00:00+08:00');
+  const sms = new RecordingSmsProvider();
+  const email = new RecordingEmailSender();
   let server: TestServer;
   let browser: Browser;
   /** The page the running test acts on (shot when it fails). */
@@ -25,7 +31,7 @@ describe('notice drafts, 忘记密码 and a quiet statistics page (H5 in Chromiu
     browser = await launchH5Browser();
     server = await startTestServer('e2e_seeds', {
       env: { WEB_ROOT, DEMO_DATA: '1' },
-      options: { clock },
+      options: { clock, sms, email },
     });
   });
   afterEach(async function () {
@@ -57,6 +63,26 @@ describe('notice drafts, 忘记密码 and a quiet statistics page (H5 in Chromiu
     const chooser = page.waitForEvent('filechooser');
     await tap(page, '添加附件');
     await (await chooser).setFiles({ name: file.name, mimeType: 'application/pdf', buffer: file.buffer });
+  }
+
+  /** The code the dev build shows (the development SMS or mail sender's, the one "sent"). */
+  async function shownCode(page: Page): Promise<string> {
+    const shown = await page
+      .getByText(/开发模式验证码：\d{6}/)
+      .first()
+      .textContent({ timeout: 20_000 });
+    return /(\d{6})/.exec(shown ?? '')![1];
+  }
+
+  /** Sets the new password twice, taps submit and waits for the home page. */
+  async function resetAndSignIn(page: Page, password: string, shotName: string) {
+    await fill(page, 'newPassword', password);
+    await fill(page, 'confirmPassword', password);
+    await shot(page, shotName);
+    await tap(page, '设置新密码并登录');
+    await page.waitForURL(/pages\/home\/index/, { timeout: 30_000 });
+    const login = await server.api('/auth/login', { body: { account: 'e2eForgot', password } });
+    expect(login.status).to.equal(200);
   }
 
   const failedRow = (page: Page, name: string) =>
@@ -129,5 +155,48 @@ describe('notice drafts, 忘记密码 and a quiet statistics page (H5 in Chromiu
     await tap(county, '确定');
     await county.locator(`.taro_page_show [data-notice="${draft!.id}"]`).waitFor({ state: 'detached' });
     expect((await sentNotices(token)).map((n) => n.id)).not.to.include(draft!.id);
+  });
+
+  it('忘记密码 by SMS: the code, the password rule in the server’s words, then signed in', async () => {
+    await regionUser('e2eForgot', '350102', 'inspector');
+    await finishFirstLogin('e2eForgot');
+    await User.updateOne(
+      { loginName: 'e2eForgot' },
+      { $set: { mobile: '13905919876', mobileVerified: true, email: 'forgot.e2e@example.cn' } },
+    );
+    const page = (focus = (await newPhonePage(browser)).page);
+    await page.goto(`${server.url}/`);
+    await tap(page, '忘记密码');
+    await see(page, /通过已验证的手机号或账号邮箱收取验证码/);
+    await fill(page, 'mobile', '13905919876');
+    await tap(page, '获取验证码');
+    const code = await shownCode(page);
+    expect(code).to.equal(sms.lastCodeFor('13905919876'));
+    await fill(page, 'code', code);
+    await fill(page, 'newPassword', 'abcdefgh');
+    await fill(page, 'confirmPassword', 'abcdefgh');
+    await tap(page, '设置新密码并登录');
+    await page
+      .locator('.taro_page_show .form-error', { hasText: '新密码至少 8 位，且须同时包含字母和数字' })
+      .waitFor();
+    await shot(page, 's04-forgot-sms-rule');
+    await resetAndSignIn(page, 'Reset2026a', 's05-forgot-sms');
+  });
+
+  it('忘记密码 by e-mail: the captcha, the mailed code, then signed in', async () => {
+    const page = (focus = (await newPhonePage(browser)).page);
+    await page.goto(`${server.url}/pages/forgot-password/index`);
+    await tap(page, '邮箱');
+    await fill(page, 'email', 'forgot.e2e@example.cn');
+    await page.locator('.taro_page_show [data-captcha]').first().waitFor();
+    // The answer is only in the picture: the test sets the newest captcha's answer, as a reader would type it.
+    const latest = await Captcha.findOne({}).sort({ expiresAt: -1 }).lean<{ _id: string }>();
+    await Captcha.updateOne({ _id: latest!._id }, { $set: { answerHash: captchaAnswerHash('k7pq') } });
+    await fill(page, 'captcha', 'K7PQ');
+    await tap(page, '获取验证码');
+    const code = await shownCode(page);
+    expect(code).to.equal(email.lastCodeFor('forgot.e2e@example.cn'));
+    await fill(page, 'code', code);
+    await resetAndSignIn(page, 'Mailed2026b', 's06-forgot-email');
   });
 });
