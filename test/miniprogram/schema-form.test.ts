@@ -185,6 +185,11 @@ describe('mini-program schema form: inline errors equal the server’s', functio
   const blanks: [string, (d: Record<string, any>) => void, string][] = [
     ['a missing field', (d) => delete d.studentSpaces, '开通网络学习空间的学生数'],
     ['a nested missing field', (d) => delete d.studentTerminals.laptop, '学生终端·笔记本'],
+    [
+      'a group left out whole',
+      (d) => delete d.teacherTerminals,
+      '教师终端·台式机、教师终端·笔记本、教师终端·平板',
+    ],
   ];
   for (const [what, spoil, title] of blanks) {
     it(`${what}: a draft is saved, 上报 is refused naming ${title}, in the app as on the server`, async () => {
@@ -202,7 +207,11 @@ describe('mini-program schema form: inline errors equal the server’s', functio
       expect(res.status, JSON.stringify(res.body)).to.equal(400);
       expect(res.body.error.code).to.equal('FORM_INCOMPLETE');
       expect(local.valid).to.equal(false);
-      expect(local.message).to.equal(`还有 1 项必填内容未填写，不能上报：${title}`);
+      const count = title.split('、').length;
+      expect(local.message).to.equal(`还有 ${count} 项必填内容未填写，不能上报：${title}`);
+      // Each blank field is marked where the form shows its error.
+      expect(local.blanks).to.have.length(count);
+      for (const b of local.blanks) expect(local.fieldErrors[b.property]).to.equal('此项为必填项');
       expect(local.message).to.equal(res.body.error.message);
       expect(local.blanks).to.deep.equal(res.body.error.details.fields);
     });

@@ -105,9 +105,24 @@ export function fieldLabel(schema: Record<string, unknown>, property: string): s
   return titles.every(Boolean) ? titles.join('·') : property;
 }
 
+/** The schema node at a dotted path, or undefined. */
+function schemaNode(schema: Record<string, unknown>, property: string): any {
+  let node: any = schema;
+  for (const segment of property.split('.').filter(Boolean)) node = node?.properties?.[segment];
+  return node;
+}
+
+/** A blank required group (教师终端 left out whole) stands for its required fields, at any depth. */
+function requiredLeaves(schema: Record<string, unknown>, property: string): string[] {
+  const node = schemaNode(schema, property);
+  const inner: string[] = node?.type === 'object' && Array.isArray(node.required) ? node.required : [];
+  return inner.length ? inner.flatMap((k) => requiredLeaves(schema, `${property}.${k}`)) : [property];
+}
+
 /**
  * The required fields (per `schema`, the form version a report is filed under) that ajv's `errors`
- * say are blank, each once, in the order found; empty when none is.
+ * say are blank, each once, in the order found (a group left out whole: its required fields);
+ * empty when none is.
  */
 export function blankRequiredFields(
   schema: Record<string, unknown>,
@@ -117,10 +132,11 @@ export function blankRequiredFields(
   const out: BlankField[] = [];
   for (const e of errors) {
     if (e.keyword !== 'required') continue;
-    const property = errorProperty(e);
-    if (seen.has(property)) continue;
-    seen.add(property);
-    out.push({ property, title: fieldLabel(schema, property) });
+    for (const property of requiredLeaves(schema, errorProperty(e))) {
+      if (seen.has(property)) continue;
+      seen.add(property);
+      out.push({ property, title: fieldLabel(schema, property) });
+    }
   }
   return out;
 }

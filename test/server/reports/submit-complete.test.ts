@@ -100,6 +100,8 @@ describe('上报 refuses blank required fields; drafts may stay incomplete', fun
     expect(res.status, JSON.stringify(res.body)).to.equal(400);
     expect(res.body.error.code).to.equal('FORM_INCOMPLETE');
     expect(res.body.error.message).to.match(/^还有 \d+ 项必填内容未填写，不能上报：教职工数、在校生数/);
+    // A group left out whole is named by its fields.
+    expect(res.body.error.message).to.contain('教师终端·台式机、教师终端·笔记本、教师终端·平板');
     expect(await Report.countDocuments({ _id: `2026Q4:school:${schoolB}`, state: 'submitted' })).to.equal(0);
   });
 

@@ -194,6 +194,9 @@ export function checkForm(
   const fieldErrors: Record<string, string> = {};
   for (const e of describeErrors(schema, all, messages.formInvalid).errors)
     if (!(e.property in fieldErrors)) fieldErrors[e.property] = e.message ?? '';
+  // A group left out whole is marked on each of its blank fields, where the form shows errors.
+  const required = all.find((e) => e.keyword === 'required')?.message ?? '';
+  for (const b of blanks) if (!(b.property in fieldErrors)) fieldErrors[b.property] = required;
   if (faults.length) {
     const { sentence, errors } = describeErrors(schema, faults, messages.formInvalid);
     return { valid: false, message: sentence, fieldErrors, errors, blanks };
