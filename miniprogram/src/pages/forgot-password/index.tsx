@@ -7,6 +7,7 @@ import { Button } from '@nutui/nutui-react-taro';
 import { useEffect, useState } from 'react';
 import { passwordProblem } from '@eduprogress/shared';
 import Chips from '../../components/Chips';
+import CodeRow, { codeRequestError, useCountdown } from '../../components/CodeRow';
 import Field from '../../components/Field';
 import Section from '../../components/Section';
 import { login, sendSmsCode } from '../../services/account';
@@ -22,8 +23,6 @@ const messages = {
   captcha: '图形验证码',
   refreshCaptcha: '看不清？点图片换一张',
   code: '验证码',
-  sendCode: '获取验证码',
-  resend: (s: number) => `${s} 秒后重发`,
   newPassword: '新密码',
   newPasswordHint: '至少 8 位，含字母和数字',
   confirmPassword: '确认新密码',
@@ -33,7 +32,6 @@ const messages = {
   needCaptcha: '请输入图形验证码',
   needCode: '请输入 6 位验证码',
   sentEmail: '如果该邮箱属于某个账号，验证码已发送，请查收',
-  devCode: (code: string) => `开发模式验证码：${code}`,
   submit: '设置新密码并登录',
   done: '密码已重设',
 };
@@ -61,15 +59,9 @@ export default function ForgotPasswordPage() {
   const [confirm, setConfirm] = useState('');
   const [devCode, setDevCode] = useState<string>();
   const [note, setNote] = useState('');
-  const [wait, setWait] = useState(0);
+  const [wait, setWait] = useCountdown();
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    if (wait <= 0) return;
-    const t = setTimeout(() => setWait(wait - 1), 1000);
-    return () => clearTimeout(t);
-  }, [wait]);
 
   const loadCaptcha = async () => {
     setCaptchaText('');
@@ -83,12 +75,7 @@ export default function ForgotPasswordPage() {
     if (channel === 'email' && !captcha) void loadCaptcha();
   }, [channel]);
 
-  const fail = (err: unknown) => {
-    if (!(err instanceof ApiError)) return setError(String(err));
-    setError(err.message);
-    const seconds = Number(err.details.retryAfterSeconds);
-    if (err.status === 429 && seconds > 0) setWait(Math.ceil(seconds));
-  };
+  const fail = (err: unknown) => setError(codeRequestError(err, setWait));
 
   const send = async () => {
     setError('');
@@ -203,20 +190,15 @@ export default function ForgotPasswordPage() {
             <Text className="muted intro">{messages.refreshCaptcha}</Text>
           </>
         )}
-        <View className="sms-row">
-          <Field
-            name="code"
-            label={messages.code}
-            type="number"
-            maxlength={6}
-            value={code}
-            onInput={setCode}
-          />
-          <Button className="sms-button" size="small" disabled={wait > 0} onClick={send}>
-            {wait > 0 ? messages.resend(wait) : messages.sendCode}
-          </Button>
-        </View>
-        {devCode && <Text className="dev-code">{messages.devCode(devCode)}</Text>}
+        <CodeRow
+          name="code"
+          label={messages.code}
+          value={code}
+          onInput={setCode}
+          wait={wait}
+          onSend={send}
+          devCode={devCode}
+        />
         {note && <Text className="muted intro">{note}</Text>}
         <Field
           name="newPassword"
