@@ -288,6 +288,14 @@ async function previousData(u: Unit, period: string): Promise<Record<string, unk
 }
 
 /**
+ * Whether `data` answers every required field of the form version and holds no wrong value: what 上报
+ * asks (a draft may be saved without it). The first-login region-form step counts only such a form.
+ */
+export function formComplete(kind: 'school' | 'region', version: number, data: unknown): boolean {
+  return formValidator(kind, version)(data) === true;
+}
+
+/**
  * Checks report data against the form version it is filed under. A draft (`complete: false`) may leave
  * required fields blank; any other fault is 400 FORM_INVALID. For 上报 (`complete: true`) blank
  * required fields are 400 FORM_INCOMPLETE naming them by title (`details.fields`: `{property, title}[]`),
