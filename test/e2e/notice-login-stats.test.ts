@@ -2,7 +2,7 @@
 // newcomer found: a notice draft whose attachment upload failed (413) opens again from 已发通知, drops or
 // retries the file, and is published or deleted; 忘记密码 on the login page resets a password by SMS (the
 // test SMS adapter's code) and by e-mail (captcha, the recording mail sender's code) and signs in; the
-// statistics page logs no console error (VChart's tooltip handler). Screenshots s01…s07.
+// statistics page logs no console error (VChart's tooltip handler). Screenshots s01…s08.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { User } from '../../server/src/accounts/model';
@@ -10,7 +10,14 @@ import { RecordingSmsProvider } from '../../server/src/accounts/sms';
 import { REGION_DEMO_PASSWORD } from '../../server/src/demo/world';
 import { Captcha, captchaAnswerHash } from '../../server/src/password-reset/captcha';
 import { RecordingEmailSender } from '../../server/src/password-reset/email';
-import { finishFirstLogin, manualClock, regionUser } from '../helpers/fixtures';
+import {
+  finishFirstLogin,
+  manualClock,
+  PASSWORD,
+  regionUser,
+  school,
+  schoolAdmin,
+} from '../helpers/fixtures';
 import { WEB_ROOT, fill, launchH5Browser, newPhonePage, see, settle, shot, signIn, tap } from '../helpers/h5';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -153,7 +160,9 @@ describe('notice drafts, 忘记密码 and a quiet statistics page (H5 in Chromiu
     await tap(county, '删除草稿');
     await shot(county, 's03-notice-delete-draft');
     await tap(county, '确定');
-    await county.locator(`.taro_page_show [data-notice="${draft!.id}"]`).waitFor({ state: 'detached' });
+    // The page goes back to 已发通知, which lists the region's notices without the draft.
+    await county.locator('.taro_page_show [data-notice]').first().waitFor();
+    expect(await county.locator(`.taro_page_show [data-notice="${draft!.id}"]`).count()).to.equal(0);
     expect((await sentNotices(token)).map((n) => n.id)).not.to.include(draft!.id);
   });
 
@@ -198,5 +207,56 @@ describe('notice drafts, 忘记密码 and a quiet statistics page (H5 in Chromiu
     expect(code).to.equal(email.lastCodeFor('forgot.e2e@example.cn'));
     await fill(page, 'code', code);
     await resetAndSignIn(page, 'Mailed2026b', 's06-forgot-email');
+  });
+
+  it('上报 with blank required fields is refused inline naming them; home lists them, not 本期数据已完整', async () => {
+    const s = await school('进展通测试小学', '350102');
+    await schoolAdmin('e2eBlank', s);
+    await finishFirstLogin('e2eBlank');
+    const page = (focus = (await newPhonePage(browser)).page);
+    await signIn(page, server.url, 'e2eBlank', PASSWORD);
+    await see(page, '报表还有 21 项未填：班级数、教职工数、在校生数…');
+    expect(await page.getByText('本期数据已完整').count()).to.equal(0);
+    await page.goto(`${server.url}/pages/report/index`);
+    await fill(page, 'classes', '12');
+    await tap(page, '上报');
+    await page
+      .locator('.taro_page_show [data-refusal]', {
+        hasText: /^还有 20 项必填内容未填写，不能上报：教职工数、在校生数、是否少数民族学校、/,
+      })
+      .waitFor();
+    await shot(page, 's08-report-blank-refused', '[data-refusal]');
+    const token = await server.login('e2eBlank', PASSWORD);
+    const report = await server.api(`/schools/${String(s._id)}/reports/2026Q4`, { token });
+    expect(report.body.state).to.equal('draft');
+  });
+
+  it('the statistics page draws, is tapped and redrawn without a console error', async () => {
+    const page = (focus = (await newPhonePage(browser)).page);
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await signIn(page, server.url, '350000admin', REGION_DEMO_PASSWORD);
+    await page.goto(`${server.url}/charts/region-stats/index`);
+    await tap(page, '校校通');
+    const bars = page.locator('.taro_page_show [data-chart="bar"] canvas').first();
+    await bars.waitFor();
+    await page.locator('.taro_page_show [data-chart="line"] canvas').first().waitFor();
+    // Pointer moves and taps on both charts (the tooltip builds its handler then), and a redraw.
+    for (const chart of ['bar', 'line']) {
+      const canvas = page.locator(`.taro_page_show [data-chart="${chart}"] canvas`).first();
+      const box = (await canvas.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + 12);
+      await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    }
+    await tap(page, '班班通');
+    await bars.waitFor();
+    await settle(page);
+    await page.waitForTimeout(1000);
+    await shot(page, 's07-statistics-quiet');
+    expect(errors, errors.join('\n')).to.deep.equal([]);
   });
 });
