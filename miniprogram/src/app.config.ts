@@ -3,6 +3,7 @@ export default defineAppConfig({
   pages: [
     'pages/login/index',
     'pages/first-login/index',
+    'pages/forgot-password/index',
     'pages/home/index',
     'pages/report/index',
     'pages/issues/index',

@@ -12,3 +12,4 @@ export * from './labels';
 export * from './roles';
 export * from './region-paths';
 export * from './api';
+export * from './passwords';

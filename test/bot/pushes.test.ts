@@ -195,22 +195,34 @@ describe('bot pushes: a deadline scenario on the injected clock', function () {
       .and.contain('10月9日 18:00');
   });
 
-  it('a notice reaches the groups at the levels it is addressed to', async () => {
+  it('a province notice for 县级管理员 + 小学 reaches the province’s group, the city’s and the county’s', async () => {
+    // A notice to 市级管理员 only is not posted in the county's group (below every addressed level).
+    const forCities = await server.api('/notices', {
+      token: tokens.fj,
+      body: {
+        title: '关于报送市级工作总结的通知',
+        content: '<p>请报送。</p>',
+        scope: { levels: ['city'], schoolTypes: [] },
+      },
+    });
+    expect(forCities.status, JSON.stringify(forCities.body)).to.equal(201);
     const notice = await server.api('/notices', {
       token: tokens.fj,
       body: {
         title: '关于核查学校数据的通知',
         content: '<p>请核查。</p>',
-        scope: { levels: ['city', 'county'], schoolTypes: [] },
+        scope: { levels: ['county'], schoolTypes: ['小学'] },
       },
     });
     expect(notice.status, JSON.stringify(notice.body)).to.equal(201);
     await expectPosts([
-      [city, 6],
+      [city, 7],
       [county, 9],
-      [province, 5],
+      [province, 7],
     ]);
-    expect(last(city)).to.contain('【公告】福建省 发布《关于核查学校数据的通知》');
+    for (const room of [province, city, county])
+      expect(last(room)).to.contain('【公告】福建省 发布《关于核查学校数据的通知》');
+    expect(world.posted(county.id).join('\n')).not.to.contain('关于报送市级工作总结的通知');
   });
 
   it('the weekly progress digest goes out on Monday 09:00, once, to every bound group; a muted topic is skipped', async () => {
@@ -223,8 +235,8 @@ describe('bot pushes: a deadline scenario on the injected clock', function () {
     await emitCalendarEvents(clock, DEFAULT_CALENDAR);
     // the province also hears its own window open (Oct 11)
     await expectPosts([
-      [province, 7],
-      [city, 7],
+      [province, 9],
+      [city, 8],
       [county, 10],
       [unbound, 0],
     ]);

@@ -155,9 +155,7 @@ describe('mini-program schema form: inline errors equal the server’s', functio
     ['below the minimum', (d) => (d.bandwidthMbps = -1)],
     ['not a whole number', (d) => (d.students = 1.5)],
     ['text in a number', (d) => (d.teachers = '12a')],
-    ['a missing field', (d) => delete d.studentSpaces],
     ['a nested field', (d) => (d.teacherTerminals.tablet = -3)],
-    ['a nested missing field', (d) => delete d.studentTerminals.laptop],
     ['not a boolean', (d) => (d.campusNetwork = 'true')],
     ['an unknown field', (d) => (d.extra = 1)],
     ['several at once', (d) => Object.assign(d, { classes: -1, teachers: 20_000, minoritySchool: 1 })],
@@ -183,11 +181,48 @@ describe('mini-program schema form: inline errors equal the server’s', functio
     });
   }
 
+  // Blank required fields: a draft may keep them (both accept it); 上报 is refused with the same sentence.
+  const blanks: [string, (d: Record<string, any>) => void, string][] = [
+    ['a missing field', (d) => delete d.studentSpaces, '开通网络学习空间的学生数'],
+    ['a nested missing field', (d) => delete d.studentTerminals.laptop, '学生终端·笔记本'],
+    [
+      'a group left out whole',
+      (d) => delete d.teacherTerminals,
+      '教师终端·台式机、教师终端·笔记本、教师终端·平板',
+    ],
+  ];
+  for (const [what, spoil, title] of blanks) {
+    it(`${what}: a draft is saved, 上报 is refused naming ${title}, in the app as on the server`, async () => {
+      const data = valid();
+      spoil(data);
+      expect(checkForm(SCHOOL_FORM_V1, validate, data, { complete: false }).valid).to.equal(true);
+      const saved = await server.api(`/schools/${schoolId}/reports/2026Q4`, {
+        method: 'PUT',
+        token,
+        body: { data },
+      });
+      expect(saved.status, JSON.stringify(saved.body)).to.equal(200);
+      const local = checkForm(SCHOOL_FORM_V1, validate, data);
+      const res = await server.api(`/schools/${schoolId}/reports/2026Q4/submit`, { method: 'POST', token });
+      expect(res.status, JSON.stringify(res.body)).to.equal(400);
+      expect(res.body.error.code).to.equal('FORM_INCOMPLETE');
+      expect(local.valid).to.equal(false);
+      const count = title.split('、').length;
+      expect(local.message).to.equal(`还有 ${count} 项必填内容未填写，不能上报：${title}`);
+      // Each blank field is marked where the form shows its error.
+      expect(local.blanks).to.have.length(count);
+      for (const b of local.blanks) expect(local.fieldErrors[b.property]).to.equal('此项为必填项');
+      expect(local.message).to.equal(res.body.error.message);
+      expect(local.blanks).to.deep.equal(res.body.error.details.fields);
+    });
+  }
+
   it('a valid report passes both', async () => {
     expect(checkForm(SCHOOL_FORM_V1, validate, valid())).to.deep.equal({
       valid: true,
       fieldErrors: {},
       errors: [],
+      blanks: [],
     });
     const res = await server.api(`/schools/${schoolId}/reports/2026Q4`, {
       method: 'PUT',

@@ -59,9 +59,11 @@ export function chartSpec(p: Pick<ChartProps, 'kind' | 'points' | 'unit'>) {
   const common = {
     data: [{ id: 'points', values }],
     animation: false,
-    // Every figure is labelled on the chart; the tooltip component is not registered (only BarChart and
-    // LineChart are imported), and asking for it threw "Can not find tooltip handler" in H5.
-    tooltip: { visible: false },
+    // Every figure is labelled on the chart, so no tooltip shows. The tooltip component still builds its
+    // handler on a tap or a spec update: VChart's default `renderMode: 'html'` asks for the DOM handler,
+    // which taro-vchart does not register (its cartesian charts register only the canvas one), and that
+    // logged "Can not find tooltip handler: dom" in H5; the canvas handler is there on both targets.
+    tooltip: { visible: false, renderMode: 'canvas' as const },
     color: [BLUE],
   };
   if (p.kind === 'bar')

@@ -10,3 +10,18 @@ export function textToHtml(text: string): string {
     .map((l) => `<p>${esc(l)}</p>`)
     .join('');
 }
+
+/** A notice's HTML back to plain lines (a draft opened again): one line per paragraph, entities decoded. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<\/(p|div|li|h\d)>|<br\s*\/?>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('\n');
+}

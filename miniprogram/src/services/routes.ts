@@ -1,6 +1,7 @@
 // Page paths, in one place (app.config.ts lists the same pages).
 export const LOGIN_PAGE = '/pages/login/index';
 export const FIRST_LOGIN_PAGE = '/pages/first-login/index';
+export const FORGOT_PASSWORD_PAGE = '/pages/forgot-password/index';
 export const HOME_PAGE = '/pages/home/index';
 export const REPORT_PAGE = '/pages/report/index';
 export const ISSUES_PAGE = '/pages/issues/index';

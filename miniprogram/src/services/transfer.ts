@@ -58,7 +58,7 @@ export async function downloadFile(
 }
 
 /** A file the user picked: a path Taro.uploadFile can send (a temp path in weapp, an object URL in H5). */
-interface Picked {
+export interface Picked {
   name: string;
   path: string;
   /** Releases an H5 object URL once it has been sent. */
@@ -121,16 +121,23 @@ export interface UploadOptions {
 /** Uploads can be slow (a province's base-data share): as long as the server's long routes allow. */
 const UPLOAD_TIMEOUT_MS = 15 * 60_000;
 
+/** Lets the user pick one file (chooseMessageFile in WeChat, a file input in H5); rejects when none. */
+export function pickFile(opts: Pick<UploadOptions, 'extensions'> = {}): Promise<Picked> {
+  return process.env.TARO_ENV === 'h5'
+    ? pickOnH5(opts.extensions?.map((e) => `.${e}`).join(','))
+    : pickOnWeapp(opts.extensions);
+}
+
 /**
- * Lets the user pick one file (chooseMessageFile in WeChat, a file input in H5) and sends it to `path`
- * with Taro.uploadFile as multipart `file`; resolves with the server's JSON answer. A server refusal
- * (size, type, a bad row) is shown as its zh-CN message and rejects.
+ * Sends a picked file to `path` with Taro.uploadFile as multipart `file` (again when retried; the
+ * caller releases it); resolves with the server's JSON answer. A server refusal (size, type, a bad row)
+ * is shown as its zh-CN message and rejects with that message.
  */
-export async function pickAndUpload<T = unknown>(path: string, opts: UploadOptions = {}): Promise<T> {
-  const picked =
-    process.env.TARO_ENV === 'h5'
-      ? await pickOnH5(opts.extensions?.map((e) => `.${e}`).join(','))
-      : await pickOnWeapp(opts.extensions);
+export async function uploadPicked<T = unknown>(
+  path: string,
+  picked: Picked,
+  opts: Omit<UploadOptions, 'extensions'> = {},
+): Promise<T> {
   const target = url(path, { ...opts.query, ...(opts.filenameQuery ? { filename: picked.name } : {}) });
   const send = async (): Promise<{ status: number; body: string }> => {
     const res = await Taro.uploadFile({
@@ -144,18 +151,24 @@ export async function pickAndUpload<T = unknown>(path: string, opts: UploadOptio
     });
     return { status: res.statusCode, body: String(res.data) };
   };
+  let res = await send();
+  if (res.status === 401) {
+    await refreshSession();
+    res = await send();
+  }
+  if (res.status < 200 || res.status >= 300) {
+    const text = messages.uploadFailed(errorText(res.status, res.body));
+    Taro.showToast({ title: text, icon: 'none', duration: 3000 });
+    throw new Error(text);
+  }
+  return JSON.parse(res.body) as T;
+}
+
+/** Picks one file and sends it (pickFile, then uploadPicked); the picked file is released afterwards. */
+export async function pickAndUpload<T = unknown>(path: string, opts: UploadOptions = {}): Promise<T> {
+  const picked = await pickFile(opts);
   try {
-    let res = await send();
-    if (res.status === 401) {
-      await refreshSession();
-      res = await send();
-    }
-    if (res.status < 200 || res.status >= 300) {
-      const text = messages.uploadFailed(errorText(res.status, res.body));
-      Taro.showToast({ title: text, icon: 'none', duration: 3000 });
-      throw new Error(text);
-    }
-    return JSON.parse(res.body) as T;
+    return await uploadPicked<T>(path, picked, opts);
   } finally {
     picked.release?.();
   }

@@ -7,6 +7,7 @@ import { Session, User, userView, type Binding, type UserDoc } from './model';
 import { userIdOfAlias } from '../aliases/model';
 import { recordLogin } from '../usage/service';
 import { isDuplicateKey } from '../db/duplicate-key';
+import { passwordProblem } from '@eduprogress/shared';
 
 const messages = {
   badCredentials: '账号或密码错误',
@@ -16,7 +17,6 @@ const messages = {
   tokenReused: '登录凭证已被使用过，为安全起见本次登录已失效，请重新登录',
   wrongOldPassword: '原密码不正确',
   samePassword: '新密码不能与原密码相同',
-  weakPassword: '新密码至少 8 位，且须同时包含字母和数字',
 };
 
 export const MAX_FAILED_LOGINS = 5;
@@ -203,10 +203,10 @@ export async function logout(accessToken: string): Promise<void> {
   if (session) await Session.deleteMany({ family: session.family });
 }
 
+/** 400 WEAK_PASSWORD unless `password` meets the shared rule (shared/src/passwords.ts, also the app's). */
 export function checkPasswordStrength(password: string, property = 'newPassword'): void {
-  if (password.length < 8 || !/[A-Za-z]/.test(password) || !/\d/.test(password)) {
-    throw new ValidationError(messages.weakPassword, { property }, 'WEAK_PASSWORD');
-  }
+  const problem = passwordProblem(password);
+  if (problem) throw new ValidationError(problem, { property }, 'WEAK_PASSWORD');
 }
 
 /** A fresh token pair for a user who proved who they are by other means (registration, WeChat). */

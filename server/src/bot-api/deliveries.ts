@@ -87,6 +87,21 @@ function upperOf(event: OutboxEventDoc): string | undefined {
 }
 
 /**
+ * Whether a group bound to a region of `roomLevel` inside a notice's author subtree hears a notice
+ * addressed to the region admins of `levels` (its school types do not decide: school admins sit in no
+ * admin group). Seed 000 §6.4 lets the author address 本级及下级 region admins (levels) and school
+ * admins (types); DESIGN.md (Product) puts the chasing in each region's admin group, where a region
+ * nags its subordinates. So a notice reaches the groups of the addressed levels and every group above
+ * them down from the author (the author's own group included): a province notice for 县级管理员 +
+ * 小学 is posted in the province's group, the cities' groups and the counties' groups, where the
+ * addressed county admins are chased; a group below every addressed level (a county group for a notice
+ * to 市级管理员) hears nothing, nor does any group for a notice to school types only.
+ */
+export function noticeReaches(levels: readonly RegionLevel[], roomLevel: RegionLevel): boolean {
+  return levels.some((l) => rank(roomLevel) <= rank(l));
+}
+
+/**
  * The groups that hear `event`, and the digest key their pair is filed under (pairs with the same key
  * and group are one message). Rules (issue 11 "Pushes"):
  * - calendar events of level L (window opened, reminders): groups at level L or above — each sees its own
@@ -95,7 +110,8 @@ function upperOf(event: OutboxEventDoc): string | undefined {
  *   (a province group hears one digest, not one per city), and the groups of those children;
  * - a report returned, a withdrawal decided: the unit's own group (a region) and its upper level's;
  *   a withdrawal requested: the upper level's (it decides);
- * - a notice: groups inside the author's subtree at a level the notice is addressed to;
+ * - a notice: groups inside the author's subtree (the author's own included) at or above a region level it
+ *   addresses: see `noticeReaches`;
  * - weekly digests: every group inside the event's region (national: all);
  * - a decision on a school deletion / affiliation-change request: the requesting region's own group.
  */
@@ -127,8 +143,8 @@ export function audienceOf(
     case 'withdrawal.requested':
       return room.regionCode === upperOf(event) ? event._id : undefined;
     case 'notice.published': {
-      const levels = ((p.scope as { levels?: string[] } | undefined)?.levels ?? []) as string[];
-      return inside && levels.includes(room.regionLevel) ? event._id : undefined;
+      const levels = ((p.scope as { levels?: string[] } | undefined)?.levels ?? []) as RegionLevel[];
+      return inside && noticeReaches(levels, room.regionLevel) ? event._id : undefined;
     }
     case 'digest.progress':
     case 'digest.training':

@@ -18,6 +18,7 @@ import type { RouteDefinition } from '../http/route';
 import { Region, type RegionDoc } from '../regions/model';
 import { Report, reportId, type ReportDoc } from '../reports/model';
 import { reportingLevelOf, workingPeriod } from '../reports/rules';
+import { formComplete } from '../reports/service';
 
 const messages = {
   fillRegionForm: (region: string, period: string) =>
@@ -73,14 +74,18 @@ function concerned(auth: AuthContext | undefined): string | undefined {
   return b.regionCode;
 }
 
-/** Whether the region has a region report saved by a person in one of the recent periods. */
+/**
+ * Whether the region has a complete region report (every required answer, reports/service
+ * `formComplete`; a draft may be saved incomplete) saved by a person in one of the recent periods.
+ */
 async function savedRecently(deps: RegionFormDeps, code: string): Promise<string | undefined> {
   let p: Period = periodContaining(deps.clock(), deps.calendar.cycle);
   for (let i = 0; i < PERIODS_LOOKED_AT; i++, p = previousPeriod(p)) {
     const report = await Report.findById(reportId(p.name, { regionCode: code })).lean<ReportDoc>();
     // Saved by a person (`updatedBy`), or data loaded with its creator in the history (the demo world).
     const byPerson = report?.updatedBy || report?.history.some((h) => h.from === null && h.by);
-    if (report && report.version > 0 && byPerson) return p.name;
+    if (report && report.version > 0 && byPerson && formComplete('region', report.formVersion, report.data))
+      return p.name;
   }
   return undefined;
 }

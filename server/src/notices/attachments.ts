@@ -181,6 +181,11 @@ export class AttachmentStore {
     await rm(this.pathOf(noticeId, attachmentId), { force: true });
   }
 
+  /** Every file of a notice (a deleted draft), partial uploads included. */
+  async removeNotice(noticeId: string): Promise<void> {
+    await rm(path.join(this.dir, noticeId), { recursive: true, force: true });
+  }
+
   /** A read stream and the size on disk, or undefined when the file is missing. */
   async open(
     noticeId: string,

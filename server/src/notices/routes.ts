@@ -24,6 +24,7 @@ import {
 import {
   attachmentTarget,
   createNotice,
+  deleteDraft,
   getNotice,
   listNotices,
   markRead,
@@ -161,6 +162,16 @@ export function noticeRoutes(deps: NoticeRouteDeps): RouteDefinition[] {
         params: noticeIdParams,
       },
       (ctx, id) => publishNotice(service, callerOf(ctx), id),
+    ),
+    idRoute(
+      {
+        ...common,
+        method: 'delete',
+        path: '/notices/:id',
+        summary: '删除草稿（连同附件；已发布的通知不能删除）',
+        params: noticeIdParams,
+      },
+      (ctx, id) => deleteDraft(service, callerOf(ctx), id),
     ),
     idRoute(
       {

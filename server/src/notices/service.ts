@@ -53,6 +53,7 @@ const messages = {
   attachmentNotFound: '附件不存在',
   fileMissing: '附件文件已丢失，请联系发布通知的管理员重新上传',
   noticeGone: '通知已不存在',
+  publishedStays: '已发布的通知不能删除，只有草稿可以删除',
   directUnit: (name: string) => `${name}（本级及直属学校）`,
 };
 
@@ -309,6 +310,34 @@ export async function publishNotice(deps: NoticeDeps, caller: NoticeCaller, id: 
   }
   if (after.eventPending || before.status === 'draft') await emitPublished(deps.clock, after);
   return detailView(after, undefined, true);
+}
+
+/**
+ * Deletes a draft (its attachments' files too) for a manager of the authoring region; answers
+ * `{ id, deleted: true }`. A published notice stays (409 NOTICE_PUBLISHED): recipients may have read it.
+ * The draft goes by a `deleteOne` on `status: 'draft'` (exact on FerretDB too), so a publication racing
+ * the deletion either wins (409) or finds the notice gone (404).
+ */
+export async function deleteDraft(deps: NoticeDeps, caller: NoticeCaller, id: string) {
+  const notice = await loadNotice(id);
+  assertManager(caller, notice);
+  if (notice.status !== 'draft') throw new ConflictError(messages.publishedStays, 'NOTICE_PUBLISHED');
+  const { deletedCount } = await Notice.deleteOne({ _id: notice._id, status: 'draft' });
+  if (deletedCount !== 1) {
+    if (await Notice.exists({ _id: notice._id }))
+      throw new ConflictError(messages.publishedStays, 'NOTICE_PUBLISHED');
+    throw new NotFoundError(messages.noticeGone, 'NOTICE_NOT_FOUND');
+  }
+  await deps.store.removeNotice(id);
+  await recordAudit(deps.clock, caller.actor, {
+    action: 'notice.delete',
+    targetType: 'notice',
+    targetId: id,
+    regionPath: auditPath(notice),
+    before: auditView(notice),
+    after: null,
+  });
+  return { id, deleted: true };
 }
 
 /** Scheduler step: events of publications that crashed between the notice and its event. */

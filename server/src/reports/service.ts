@@ -16,6 +16,9 @@ import {
   opensAtLabel,
   FORM_AJV_OPTIONS,
   describeErrors,
+  blankRequiredFields,
+  errorsBeyondBlanks,
+  incompleteSentence,
   detectSuspectedIssues,
   parsePeriod,
   previousPeriod,
@@ -381,17 +384,43 @@ async function previousData(u: Unit, period: string): Promise<Record<string, unk
   return r ? r.data : null;
 }
 
-function validateForm(kind: 'school' | 'region', version: number, data: unknown) {
+/**
+ * Whether `data` answers every required field of the form version and holds no wrong value: what 上报
+ * asks (a draft may be saved without it). The first-login region-form step counts only such a form.
+ */
+export function formComplete(kind: 'school' | 'region', version: number, data: unknown): boolean {
+  return formValidator(kind, version)(data) === true;
+}
+
+/**
+ * Checks report data against the form version it is filed under. A draft (`complete: false`) may leave
+ * required fields blank; any other fault is 400 FORM_INVALID. For 上报 (`complete: true`) blank
+ * required fields are 400 FORM_INCOMPLETE naming them by title (`details.fields`: `{property, title}[]`),
+ * the one rule the app's inline check repeats (shared `blankRequiredFields`, `incompleteSentence`).
+ */
+function validateForm(
+  kind: 'school' | 'region',
+  version: number,
+  data: unknown,
+  { complete }: { complete: boolean },
+) {
   const validate = formValidator(kind, version);
-  if (!validate(data)) {
-    const schema = (kind === 'school' ? SCHOOL_FORMS : REGION_FORMS)[version];
-    const { sentence, property, errors } = describeErrors(
-      schema,
-      validate.errors ?? [],
-      messages.formInvalid,
-    );
+  if (validate(data)) return;
+  const schema = (kind === 'school' ? SCHOOL_FORMS : REGION_FORMS)[version];
+  const all = validate.errors ?? [];
+  const faults = errorsBeyondBlanks(all);
+  if (faults.length) {
+    const { sentence, property, errors } = describeErrors(schema, faults, messages.formInvalid);
     throw new ValidationError(sentence, { property, part: 'body', errors }, 'FORM_INVALID');
   }
+  if (!complete) return;
+  const fields = blankRequiredFields(schema, all);
+  const { errors } = describeErrors(schema, [...all], messages.formInvalid);
+  throw new ValidationError(
+    incompleteSentence(fields),
+    { property: fields[0]?.property ?? '', part: 'body', fields, errors },
+    'FORM_INCOMPLETE',
+  );
 }
 
 /** The report as the API answers it (shared/src/api/views.ts). */
@@ -701,7 +730,7 @@ export async function saveReport(
   const version =
     existing?.formVersion ??
     (u.kind === 'school' ? SCHOOL_FORM_CURRENT_VERSION : REGION_FORM_CURRENT_VERSION);
-  validateForm(u.kind, version, data);
+  validateForm(u.kind, version, data, { complete: false });
   const prev = await previousData(u, period);
   const issues = u.kind === 'school' ? issuesFor(data, prev, existing?.issues ?? []) : [];
   const current = await ensureReport(deps, u, period, data);
@@ -725,7 +754,7 @@ export async function submitReport(
   assertSubmissionWindow(deps, u, period, existing);
   assertBeforeDeadline(deps, u, period, existing);
   const report = existing ?? (await ensureReport(deps, u, period));
-  validateForm(u.kind, report.formVersion, report.data);
+  validateForm(u.kind, report.formVersion, report.data, { complete: true });
   const after = await transition(deps, u, period, EDITABLE_STATES, 'submitted', {
     by: auth.user._id,
     action: '上报',
@@ -762,6 +791,8 @@ export async function confirmNoChange(
   if (!prev || !['submitted', 'locked'].includes(prev.state)) {
     throw new ConflictError(messages.nothingToConfirm, 'NOTHING_TO_CONFIRM');
   }
+  // 无变化 reports last period's data as this period's: it must be complete like any 上报.
+  validateForm(u.kind, prev.formVersion, prev.data, { complete: true });
   const current = await ensureReport(deps, u, period, prev.data);
   assertEditable(current);
   const copied = await mutateReport(deps.clock, current, {

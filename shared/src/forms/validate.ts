@@ -13,6 +13,7 @@ const messages = {
   unknownField: (property: string) => `不允许提交未定义的字段 ${property}`,
   missingField: (who: string) => `缺少必填字段 ${who}`,
   badFormat: '格式不正确',
+  incomplete: (labels: string[]) => `还有 ${labels.length} 项必填内容未填写，不能上报：${labels.join('、')}`,
 };
 
 /** The JSON-Schema keyword of name fields (the server registers it; see server/src/http/validation.ts). */
@@ -77,4 +78,73 @@ export function describeErrors(
     property,
     errors: errors.map((e) => ({ property: errorProperty(e), message: e.message, keyword: e.keyword })),
   };
+}
+
+/** ajv keywords a blank required field raises: `required`, and the `if` whose `then` only requires. */
+const BLANK_KEYWORDS = new Set(['required', 'if']);
+
+/**
+ * Errors that are more than blank required fields: what still refuses a draft (drafts may stay
+ * incomplete; only 上报 needs every required field). Blank means absent, as the forms send nothing for
+ * an empty input.
+ */
+export function errorsBeyondBlanks(errors: readonly ErrorObject[]): ErrorObject[] {
+  return errors.filter((e) => !BLANK_KEYWORDS.has(e.keyword));
+}
+
+/** One required field left blank: its dotted path and its label (`教师终端·平板`). */
+export interface BlankField {
+  property: string;
+  title: string;
+}
+
+/** The label of a dotted path from the titles along it (`教师终端·平板`), or the path when untitled. */
+export function fieldLabel(schema: Record<string, unknown>, property: string): string {
+  const parts = property.split('.').filter(Boolean);
+  const titles = parts.map((_, i) => schemaFieldTitle(schema, parts.slice(0, i + 1).join('.')));
+  return titles.every(Boolean) ? titles.join('·') : property;
+}
+
+/** The schema node at a dotted path, or undefined. */
+function schemaNode(schema: Record<string, unknown>, property: string): any {
+  let node: any = schema;
+  for (const segment of property.split('.').filter(Boolean)) node = node?.properties?.[segment];
+  return node;
+}
+
+/** A blank required group (教师终端 left out whole) stands for its required fields, at any depth. */
+function requiredLeaves(schema: Record<string, unknown>, property: string): string[] {
+  const node = schemaNode(schema, property);
+  const inner: string[] = node?.type === 'object' && Array.isArray(node.required) ? node.required : [];
+  return inner.length ? inner.flatMap((k) => requiredLeaves(schema, `${property}.${k}`)) : [property];
+}
+
+/**
+ * The required fields (per `schema`, the form version a report is filed under) that ajv's `errors`
+ * say are blank, each once, in the order found (a group left out whole: its required fields);
+ * empty when none is.
+ */
+export function blankRequiredFields(
+  schema: Record<string, unknown>,
+  errors: readonly ErrorObject[],
+): BlankField[] {
+  const seen = new Set<string>();
+  const out: BlankField[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'required') continue;
+    for (const property of requiredLeaves(schema, errorProperty(e))) {
+      if (seen.has(property)) continue;
+      seen.add(property);
+      out.push({ property, title: fieldLabel(schema, property) });
+    }
+  }
+  return out;
+}
+
+/**
+ * The one sentence refusing 上报 of a report with blank required fields, naming them by title
+ * (server error and the app's inline message alike): `还有 2 项必填内容未填写，不能上报：班级数、教职工数`.
+ */
+export function incompleteSentence(fields: readonly BlankField[]): string {
+  return messages.incomplete(fields.map((f) => f.title));
 }

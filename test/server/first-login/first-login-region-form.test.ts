@@ -78,6 +78,17 @@ describe('region admins’ first login: the region form (seed 000 §4.1)', funct
     expect((await server.api('/schools', { token: t.gl })).status).to.equal(403);
   });
 
+  it('an incomplete draft is saved but does not finish the step (the form needs every required answer)', async () => {
+    const draft = await server.api('/regions/350102/reports/2026Q4', {
+      method: 'PUT',
+      token: t.gl,
+      body: { data: { platformUsed: true } },
+    });
+    expect(draft.status, JSON.stringify(draft.body)).to.equal(200);
+    expect((await server.api('/schools', { token: t.gl })).status).to.equal(403);
+    expect((await server.api('/me', { token: t.gl })).body.pendingSteps).to.include('fillRegionForm');
+  });
+
   it('opens everything once the region form is saved, for every admin of the region', async () => {
     const form = await server.api('/forms/region', { token: t.gl });
     expect(form.status).to.equal(200);

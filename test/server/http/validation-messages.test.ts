@@ -96,14 +96,21 @@ describe('validation messages say what is expected, in zh-CN, on every route', f
     expect(res.body.error.message)
       .to.match(/平台网址.*应为完整网址/)
       .and.not.match(machine);
-    const empty = await server.api('/regions/350102/reports/2026Q4', {
+    // A draft may stay empty; 上报 names what is missing.
+    const draft = await server.api('/regions/350102/reports/2026Q4', {
       method: 'PUT',
       token,
       body: { data: {} },
     });
+    expect(draft.status).to.equal(200);
+    const empty = await server.api('/regions/350102/reports/2026Q4/submit', {
+      method: 'POST',
+      token: auditor,
+    });
     expect(empty.status).to.equal(400);
     // The first question on the form, not 平台来源, which is asked only after 是.
     expect(empty.body.error.message).to.include('是否组织统一使用了教育资源公共服务平台');
+    expect(empty.body.error.message).not.to.include('平台来源');
     expect(empty.body.error.details.errors.length).to.be.greaterThan(0);
     for (const e of empty.body.error.details.errors) expect(e.message).to.not.match(machine);
   });

@@ -559,4 +559,66 @@ describe('notices (通知公告): scope, content, attachments, read receipts', f
       );
     });
   });
+  describe('a draft whose attachment upload failed', () => {
+    const tooBig = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(20 * 1024 * 1024 + 10, 0x20)]);
+    const draft = async (title: string) => {
+      const res = await create('gl', {
+        title,
+        content: '<p>见附件</p>',
+        scope: { levels: [], schoolTypes: ['小学'] },
+        draft: true,
+      });
+      expect(res.status).to.equal(201);
+      const refused = await uploadForm('gl', res.body.id, [['太大的文件.pdf', tooBig, 'application/pdf']]);
+      expect(refused.status).to.equal(413);
+      return res.body.id as string;
+    };
+
+    it('stays listed and opens for its region, and can still take a file and be published', async () => {
+      const id = await draft('附件上传失败后发布的草稿');
+      const sent = (await server.api('/notices?box=sent', { token: tokens.gl })).body.items;
+      expect(sent.find((n: { id: string }) => n.id === id)).to.deep.include({
+        status: 'draft',
+        attachmentCount: 0,
+      });
+      const open = await server.api(`/notices/${id}`, { token: tokens.gl });
+      expect(open.status).to.equal(200);
+      expect(open.body).to.deep.include({ status: 'draft', canManage: true, attachments: [] });
+      expect((await uploadForm('gl', id, [['说明.png', PNG, 'image/png']])).status).to.equal(201);
+      const published = await server.api(`/notices/${id}/publish`, { token: tokens.gl, method: 'POST' });
+      expect(published.status).to.equal(200);
+      expect(published.body).to.deep.include({ status: 'published', attachmentCount: 1 });
+    });
+
+    it('is deleted with its files by its region only; a published notice is not deleted', async () => {
+      const id = await draft('附件上传失败后删除的草稿');
+      expect((await uploadForm('gl', id, [['留下的.png', PNG, 'image/png']])).status).to.equal(201);
+      expect(await filesOf(id)).to.have.length(1);
+      for (const who of ['sm', 'zj', 'schGulou', 'fz']) {
+        const res = await server.api(`/notices/${id}`, { token: tokens[who], method: 'DELETE' });
+        expect(res.status, who).to.equal(403);
+      }
+      const res = await server.api(`/notices/${id}`, { token: tokens.gl, method: 'DELETE' });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body).to.deep.equal({ id, deleted: true });
+      expect(await Notice.exists({ _id: id })).to.equal(null);
+      expect(await filesOf(id)).to.deep.equal([]);
+      expect(await AuditEntry.countDocuments({ targetId: id, action: 'notice.delete' })).to.equal(1);
+      const again = await server.api(`/notices/${id}`, { token: tokens.gl, method: 'DELETE' });
+      expect(again.status).to.equal(404);
+
+      const live = await create('gl', {
+        title: '已发布的通知',
+        content: '<p>已发</p>',
+        scope: { levels: [], schoolTypes: ['小学'] },
+      });
+      const refused = await server.api(`/notices/${live.body.id}`, { token: tokens.gl, method: 'DELETE' });
+      expect(refused.status).to.equal(409);
+      expect(refused.body.error).to.deep.include({
+        code: 'NOTICE_PUBLISHED',
+        message: '已发布的通知不能删除，只有草稿可以删除',
+      });
+      expect(await Notice.exists({ _id: live.body.id })).to.not.equal(null);
+    });
+  });
 });

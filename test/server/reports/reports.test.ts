@@ -297,12 +297,19 @@ describe('reporting workflow over HTTP', function () {
         (await server.api(path, { method: 'PUT', token: t.countyAuditor, body: { data: regionData } }))
           .status,
       ).to.equal(403);
-      const bad = await server.api(path, {
+      // A draft may leave a required follow-up blank; 上报 may not.
+      const incomplete = await server.api(path, {
         method: 'PUT',
         token: t.countyAdmin,
         body: { data: { platformUsed: true, metroNetwork: false } },
       });
-      expect(bad.status).to.equal(400);
+      expect(incomplete.status).to.equal(200);
+      const refused = await server.api(`${path}/submit`, { method: 'POST', token: t.countyAuditor });
+      expect(refused.status).to.equal(400);
+      expect(refused.body.error).to.deep.include({
+        code: 'FORM_INCOMPLETE',
+        message: '还有 1 项必填内容未填写，不能上报：平台来源',
+      });
       const res = await server.api(path, { method: 'PUT', token: t.countyAdmin, body: { data: regionData } });
       expect(res.status).to.equal(200);
     });

@@ -1,7 +1,14 @@
 // The schema-form renderer's logic, apart from its widgets so it can be unit-tested: which fields a
 // JSON Schema gives (groups, kinds, units, help, ranges), how typed text becomes a value, and the
 // inline errors, produced by the same validator and the same describeErrors as the server's.
-import { describeErrors, type FieldError } from '@eduprogress/shared';
+import {
+  blankRequiredFields,
+  describeErrors,
+  errorsBeyondBlanks,
+  incompleteSentence,
+  type BlankField,
+  type FieldError,
+} from '@eduprogress/shared';
 import type { ErrorObject } from 'ajv';
 
 type Schema = Record<string, any>;
@@ -154,24 +161,49 @@ export type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] 
 
 export interface FormCheck {
   valid: boolean;
-  /** The server's sentence for the same data (`填报内容不合法：班级数（classes）：不应大于 1000`). */
+  /**
+   * The server's sentence for the same data (`填报内容不合法：班级数（classes）：不应大于 1000`; for 上报 with
+   * blank required fields `还有 2 项必填内容未填写，不能上报：班级数、教职工数`).
+   */
   message?: string;
-  /** The first error per field path, as the server lists them in `details.errors`. */
+  /** The first error per field path (blank required fields included), as the server lists them. */
   fieldErrors: Record<string, string>;
   errors: FieldError[];
+  /** Required fields left blank (per the form version), each with its title. */
+  blanks: BlankField[];
 }
 
 const messages = { formInvalid: '填报内容不合法' };
 
-/** Validates `data` as the server does (same validator, same message building). */
-export function checkForm(schema: Schema, validate: Validator, data: unknown): FormCheck {
-  if (validate(data)) return { valid: true, fieldErrors: {}, errors: [] };
+/**
+ * Validates `data` as the server does (same validator, same message building). `complete: false` checks
+ * a draft, which may leave required fields blank (the server's PUT); `complete: true` (default) checks
+ * for 上报, which refuses blanks with the server's FORM_INCOMPLETE sentence.
+ */
+export function checkForm(
+  schema: Schema,
+  validate: Validator,
+  data: unknown,
+  { complete = true }: { complete?: boolean } = {},
+): FormCheck {
+  if (validate(data)) return { valid: true, fieldErrors: {}, errors: [], blanks: [] };
   // describeErrors localizes in place: hand it copies so the validator's own array stays untouched.
-  const copies = (validate.errors ?? []).map((e) => ({ ...e }));
-  const { sentence, errors } = describeErrors(schema, copies, messages.formInvalid);
+  const all = (validate.errors ?? []).map((e) => ({ ...e }));
+  const faults = errorsBeyondBlanks(all);
+  const blanks = blankRequiredFields(schema, all);
   const fieldErrors: Record<string, string> = {};
-  for (const e of errors) if (!(e.property in fieldErrors)) fieldErrors[e.property] = e.message ?? '';
-  return { valid: false, message: sentence, fieldErrors, errors };
+  for (const e of describeErrors(schema, all, messages.formInvalid).errors)
+    if (!(e.property in fieldErrors)) fieldErrors[e.property] = e.message ?? '';
+  // A group left out whole is marked on each of its blank fields, where the form shows errors.
+  const required = all.find((e) => e.keyword === 'required')?.message ?? '';
+  for (const b of blanks) if (!(b.property in fieldErrors)) fieldErrors[b.property] = required;
+  if (faults.length) {
+    const { sentence, errors } = describeErrors(schema, faults, messages.formInvalid);
+    return { valid: false, message: sentence, fieldErrors, errors, blanks };
+  }
+  if (!complete) return { valid: true, fieldErrors, errors: [], blanks };
+  const { errors } = describeErrors(schema, all, messages.formInvalid);
+  return { valid: false, message: incompleteSentence(blanks), fieldErrors, errors, blanks };
 }
 
 /** Field paths whose values differ between two reports (for "无变化" and conflicts). */

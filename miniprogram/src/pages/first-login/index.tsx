@@ -4,8 +4,9 @@
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button, Steps, Step } from '@nutui/nutui-react-taro';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import Field from '../../components/Field';
+import CodeRow, { codeRequestError, useCountdown } from '../../components/CodeRow';
 import Choice from '../../components/Choice';
 import Section from '../../components/Section';
 import PageState from '../../components/PageState';
@@ -39,12 +40,9 @@ const messages = {
   female: '女',
   mobile: '手机号',
   badMobile: '请输入 11 位手机号',
-  sendCode: '获取验证码',
-  resend: (s: number) => `${s} 秒后重发`,
   code: '短信验证码',
   email: '电子邮箱',
   saveProfile: '保存并进入',
-  devCode: (code: string) => `开发模式验证码：${code}`,
   intro: '为保障账号安全，首次登录须修改初始密码并完善个人信息。',
   missing: (labels: string[]) => `请填写：${labels.join('、')}`,
 };
@@ -139,14 +137,9 @@ function ProfileStep({ me, onDone }: { me: MeView; onDone: () => void }) {
   const [code, setCode] = useState('');
   const [email, setEmail] = useState('');
   const [devCode, setDevCode] = useState<string>();
-  const [wait, setWait] = useState(0);
+  const [wait, setWait] = useCountdown();
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    if (wait <= 0) return;
-    const t = setTimeout(() => setWait(wait - 1), 1000);
-    return () => clearTimeout(t);
-  }, [wait]);
 
   const send = async () => {
     if (!/^1\d{10}$/.test(mobile)) return setError(messages.badMobile);
@@ -156,10 +149,7 @@ function ProfileStep({ me, onDone }: { me: MeView; onDone: () => void }) {
       setWait(60);
     } catch (err) {
       // A resend too soon (429 SMS_TOO_FREQUENT) says how long to wait: shown here, and the button counts down.
-      if (!(err instanceof ApiError)) return setError(String(err));
-      setError(err.message);
-      const seconds = Number(err.details.retryAfterSeconds);
-      if (err.status === 429 && seconds > 0) setWait(Math.ceil(seconds));
+      setError(codeRequestError(err, setWait));
     }
   };
   const submit = async () => {
@@ -209,20 +199,15 @@ function ProfileStep({ me, onDone }: { me: MeView; onDone: () => void }) {
         value={mobile}
         onInput={setMobile}
       />
-      <View className="sms-row">
-        <Field
-          name="smsCode"
-          label={messages.code}
-          type="number"
-          maxlength={6}
-          value={code}
-          onInput={setCode}
-        />
-        <Button className="sms-button" size="small" disabled={wait > 0} onClick={send}>
-          {wait > 0 ? messages.resend(wait) : messages.sendCode}
-        </Button>
-      </View>
-      {devCode && <Text className="dev-code">{messages.devCode(devCode)}</Text>}
+      <CodeRow
+        name="smsCode"
+        label={messages.code}
+        value={code}
+        onInput={setCode}
+        wait={wait}
+        onSend={send}
+        devCode={devCode}
+      />
       <Field name="email" label={messages.email} value={email} onInput={setEmail} />
       {error && <Text className="form-error">{error}</Text>}
       <Button className="wide-button" type="primary" size="large" block loading={busy} onClick={submit}>

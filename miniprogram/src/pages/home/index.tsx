@@ -8,7 +8,8 @@ import { periodLabel, SCHOOL_FORMS } from '@eduprogress/shared';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import TabBar from '../../components/TabBar';
-import { formGroups, getPath } from '../../components/schema-form/model';
+import * as validators from '@generated/form-validators';
+import { checkForm, type Validator } from '../../components/schema-form/model';
 import { activeBinding, requireSession } from '../../services/account';
 import { formatTime, formatDeadline } from '../../services/periods';
 import {
@@ -65,23 +66,21 @@ export function missingItems(school: SchoolView, report: ReportView): string[] {
   // confirm it (seed 003: complete it on first entry).
   if (!school.urbanRural || !school.lastUpdatedAt) items.push(messages.urbanRural);
   const schema = SCHOOL_FORMS[report.formVersion] as Record<string, any>;
+  const validate = (validators as unknown as Record<string, Validator>)[`school${report.formVersion}`];
+  // Blank required fields in any state (an auto-submitted report may have them): 本期数据已完整 only
+  // when the data really is complete, by the rule 上报 applies (server FORM_INCOMPLETE).
+  const empty = schema && validate ? checkForm(schema, validate, report.data).blanks : [];
+  if (empty.length)
+    items.push(
+      messages.missingFields(
+        empty.length,
+        empty
+          .slice(0, 3)
+          .map((f) => f.title)
+          .join('、') + (empty.length > 3 ? '…' : ''),
+      ),
+    );
   if (schema && ['draft', 'returned'].includes(report.state)) {
-    const empty = formGroups(schema, [], school.type)
-      .flatMap((g) => g.fields)
-      .filter(
-        (f) =>
-          f.required && (getPath(report.data, f.path) === undefined || getPath(report.data, f.path) === null),
-      );
-    if (empty.length)
-      items.push(
-        messages.missingFields(
-          empty.length,
-          empty
-            .slice(0, 3)
-            .map((f) => f.label)
-            .join('、') + (empty.length > 3 ? '…' : ''),
-        ),
-      );
     if (!report.saved) items.push(Object.keys(report.data).length ? messages.prefilled : messages.notSaved);
   }
   const open = report.issues.filter((i) => i.status === 'open').length;

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import Field from '../../components/Field';
 import { login, wechatLogin } from '../../services/account';
 import { ApiError } from '../../services/request';
+import { FORGOT_PASSWORD_PAGE } from '../../services/routes';
 import './index.css';
 
 const messages = {
@@ -17,6 +18,7 @@ const messages = {
   submit: '登录',
   missing: '请输入账号和密码',
   wechat: '微信一键登录',
+  forgot: '忘记密码',
   hint: '学校管理员登录名为 s + 地区代码 + 序号，初始密码 123456，首次登录须修改。',
 };
 
@@ -71,6 +73,9 @@ export default function LoginPage() {
         <Button className="wide-button" type="primary" size="large" block loading={busy} onClick={submit}>
           {messages.submit}
         </Button>
+        <Text className="login-forgot" onClick={() => Taro.navigateTo({ url: FORGOT_PASSWORD_PAGE })}>
+          {messages.forgot}
+        </Text>
       </View>
       {process.env.TARO_ENV === 'weapp' && (
         <Button className="wide-button" size="large" block onClick={withWechat}>

@@ -70,8 +70,10 @@ export default function RegionFormPage() {
   };
   const save = async () => {
     if (!d) return;
-    if (validate && !checkForm(d.schema, validate, data).valid) {
-      setErrors(checkForm(d.schema, validate, data).fieldErrors);
+    // A region's draft may leave required fields blank; 上报 (审核上报) needs them all.
+    const check = validate && checkForm(d.schema, validate, data, { complete: false });
+    if (check && !check.valid) {
+      setErrors(check.fieldErrors);
       Taro.showToast({ title: messages.fixFirst, icon: 'none' });
       return;
     }

@@ -98,6 +98,8 @@ export default function ReportPage() {
   // server refusal; an untouched empty form is not a wall of red.
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [showAll, setShowAll] = useState(false);
+  // Why 上报 was refused (blank required fields, wrong values), shown above the buttons until fixed.
+  const [refusal, setRefusal] = useState('');
   const [status, setStatus] = useState<SaveStatus>('idle');
   const [savedAt, setSavedAt] = useState('');
   const [conflict, setConflict] = useState<ReportView | null>(null);
@@ -117,7 +119,7 @@ export default function ReportPage() {
     const draft = draftRef.current;
     if (!l || !draft?.pending) return true;
     const validate = validatorFor(l.report.formVersion);
-    if (validate && !checkForm(l.form.schema, validate, draft.data).valid) {
+    if (validate && !checkForm(l.form.schema, validate, draft.data, { complete: false }).valid) {
       setStatus('invalid');
       return false;
     }
@@ -217,7 +219,9 @@ export default function ReportPage() {
     setTexts({ ...texts, [path]: text });
     setTouched(new Set(touched).add(path));
     const validate = validatorFor(loaded.report.formVersion);
-    setErrors(validate ? checkForm(loaded.form.schema, validate, next).fieldErrors : {});
+    const check = validate ? checkForm(loaded.form.schema, validate, next) : undefined;
+    setErrors(check?.fieldErrors ?? {});
+    if (refusal) setRefusal(check && !check.valid ? (check.message ?? messages.fixFirst) : '');
     const draft: LocalDraft = {
       data: next,
       base: draftRef.current?.base ?? loaded.report.updatedAt ?? null,
@@ -261,9 +265,11 @@ export default function ReportPage() {
     if (check && !check.valid) {
       setErrors(check.fieldErrors);
       setShowAll(true);
+      setRefusal(check.message ?? messages.fixFirst);
       Taro.showToast({ title: check.message ?? messages.fixFirst, icon: 'none', duration: 3000 });
       return;
     }
+    setRefusal('');
     const ok = await Taro.showModal({ title: messages.submit, content: messages.submitConfirm });
     if (!ok.confirm) return;
     setBusy(true);
@@ -278,7 +284,10 @@ export default function ReportPage() {
       setStatus('idle');
       Taro.showToast({ title: messages.submitted, icon: 'success' });
     } catch (err) {
-      if (err instanceof ApiError) Taro.showToast({ title: err.message, icon: 'none', duration: 3000 });
+      if (err instanceof ApiError) {
+        if (err.code === 'FORM_INCOMPLETE' || err.code === 'FORM_INVALID') setRefusal(err.message);
+        Taro.showToast({ title: err.message, icon: 'none', duration: 3000 });
+      }
     } finally {
       setBusy(false);
     }
@@ -296,7 +305,10 @@ export default function ReportPage() {
       setShowNoChange(false);
       Taro.showToast({ title: messages.submitted, icon: 'success' });
     } catch (err) {
-      if (err instanceof ApiError) Taro.showToast({ title: err.message, icon: 'none', duration: 3000 });
+      if (err instanceof ApiError) {
+        if (err.code === 'FORM_INCOMPLETE' || err.code === 'FORM_INVALID') setRefusal(err.message);
+        Taro.showToast({ title: err.message, icon: 'none', duration: 3000 });
+      }
     } finally {
       setBusy(false);
     }
@@ -417,6 +429,11 @@ export default function ReportPage() {
               disabled={!editable}
               onChange={onChange}
             />
+            {editable && refusal && (
+              <Text className="form-refusal pad block" data-refusal>
+                {refusal}
+              </Text>
+            )}
             {editable && (
               <View className="button-row sticky-actions">
                 {loaded.report.state === 'draft' && (
