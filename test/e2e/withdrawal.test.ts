@@ -93,6 +93,9 @@ describe('申请撤报 in the mini-program H5, end to end', function () {
     await signIn(page, server.url, 'admin', 'Admin12345', '上报进度');
     await see(page, '审核上报');
     expect(await page.locator('[data-menu="region-form"]').count()).to.equal(0);
+    // No report of its own: neither its state nor a window on the national home.
+    expect(await page.locator('[data-row="own-report"]').filter({ visible: true }).count()).to.equal(0);
+    expect(await page.getByText('本级上报时间').filter({ visible: true }).count()).to.equal(0);
     await tap(page, '福建省');
     await see(page, /^福建省 · .* 上报进度$/);
     await page.locator('[data-row="own-report"]').filter({ visible: true }).first().click();

@@ -5,7 +5,7 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Tag } from '@nutui/nutui-react-taro';
-import { formatRate, opensAtLabel, periodLabel } from '@eduprogress/shared';
+import { formatRate, NATIONAL_CODE, opensAtLabel, periodLabel } from '@eduprogress/shared';
 import { useState } from 'react';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
@@ -146,30 +146,35 @@ export default function RegionHome({ binding }: { binding: BindingView }) {
                   </View>
                 ))}
               </View>
-              <View
-                className="kv"
-                data-row="own-report"
-                onClick={() =>
-                  // A drilled-down region's own report opens read-only (its upper level may act on it).
-                  trail.length &&
-                  Taro.navigateTo({
-                    url: `/pages/region-unit-report/index?kind=region&id=${code}&period=${d.period}`,
-                  })
-                }
-              >
-                <Text className="kv-key">{messages.ownReport}</Text>
-                <Tag className="state-tag" type={STATE_TAG[p.report.state] ?? 'default'}>
-                  {p.report.stateLabel}
-                  {p.report.autoSubmitted ? `（${messages.autoSubmitted}）` : ''}
-                </Tag>
-              </View>
-              {!trail.length && d.window && (
-                <View className="kv">
-                  <Text className="kv-key">{messages.window}</Text>
-                  <Text className="kv-value">
-                    {opensAtLabel(d.window.opensAt)} 至 {formatDeadline(d.window.closesAt)}
-                  </Text>
-                </View>
+              {/* The national level files no report of its own (provinces report to it): no row. */}
+              {code !== NATIONAL_CODE && (
+                <>
+                  <View
+                    className="kv"
+                    data-row="own-report"
+                    onClick={() =>
+                      // A drilled-down region's own report opens read-only (its upper level may act on it).
+                      trail.length &&
+                      Taro.navigateTo({
+                        url: `/pages/region-unit-report/index?kind=region&id=${code}&period=${d.period}`,
+                      })
+                    }
+                  >
+                    <Text className="kv-key">{messages.ownReport}</Text>
+                    <Tag className="state-tag" type={STATE_TAG[p.report.state] ?? 'default'}>
+                      {p.report.stateLabel}
+                      {p.report.autoSubmitted ? `（${messages.autoSubmitted}）` : ''}
+                    </Tag>
+                  </View>
+                  {!trail.length && d.window && (
+                    <View className="kv">
+                      <Text className="kv-key">{messages.window}</Text>
+                      <Text className="kv-value">
+                        {opensAtLabel(d.window.opensAt)} 至 {formatDeadline(d.window.closesAt)}
+                      </Text>
+                    </View>
+                  )}
+                </>
               )}
               <Text className="muted pad block">{messages.updatedAt(d.at)}</Text>
             </Section>
