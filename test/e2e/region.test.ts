@@ -252,6 +252,8 @@ describe('mini-program H5 for region users, end to end', function () {
     expect(code).to.match(/^\d{6}$/);
     await shot(county, 'r13-school-password');
     await tap(county, '锁定');
+    await see(county, '锁定后该管理员无法登录，直到解锁。确认锁定？');
+    await tap(county, '确定');
     await see(county, '已锁定');
     const admin = await User.findOne({ 'bindings.schoolId': other.id }).lean<UserDoc>();
     expect(admin?.locked).to.equal(true);

@@ -48,6 +48,7 @@ const messages = {
   resetConfirm: '将生成新的 6 位一次性密码，原密码失效。确认重置？',
   oneTime: '一次性密码（仅显示这一次，请立即告知学校管理员）',
   lock: '锁定',
+  lockConfirm: '锁定后该管理员无法登录，直到解锁。确认锁定？',
   unlock: '解锁',
   project: '项目学校',
   projectStates: { declared: '学校已申报，待区县确认', confirmed: '区县已确认', none: '否' },
@@ -95,6 +96,11 @@ export default function SchoolPage() {
       const r = await resetAdminPassword(userId);
       setOneTime({ userId, password: r.oneTimePassword });
     }, false);
+  };
+  /** 锁定 keeps the school's admin out: asked first, like 重置密码. 解锁 only gives access back. */
+  const setLocked = async (userId: string, locked: boolean) => {
+    if (locked && !(await Taro.showModal({ content: messages.lockConfirm })).confirm) return;
+    await run(() => setAdminLocked(userId, locked));
   };
   const kv = (k: string, v: string) => (
     <View className="kv">
@@ -173,7 +179,7 @@ export default function SchoolPage() {
                           size="large"
                           type={a.locked ? 'primary' : 'danger'}
                           disabled={busy}
-                          onClick={() => run(() => setAdminLocked(a.id, !a.locked))}
+                          onClick={() => setLocked(a.id, !a.locked)}
                         >
                           {a.locked ? messages.unlock : messages.lock}
                         </Button>
