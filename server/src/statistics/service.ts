@@ -18,6 +18,7 @@ import {
   schoolFieldLabel,
   unitParts,
   applies,
+  UNITS_PART,
   type IndicatorCategory,
   type IndicatorDef,
   type IndicatorValue,
@@ -48,6 +49,7 @@ import {
 } from './model';
 import { awaitRollupBuild } from '../jobs/rollup-builds';
 import { recountedAbove } from './rollups';
+import { categoryScope, unitCounts } from './unit-counts';
 
 const messages = {
   pageUnknown: (page: string, category: string) => `“${category}”没有名为 ${page} 的统计页`,
@@ -209,14 +211,14 @@ export async function regionStatistics(
   ]);
   const row = (key: string) => {
     const parts = sumCells(rollup.rows?.[key], filters);
-    return { units: parts['~units'] ?? 0, values: valuesOf(defs, parts) };
+    return { ...unitCounts(parts, rollup.rows?.[key]), values: valuesOf(defs, parts) };
   };
   const cat = categoryByKey(q.category)!;
   return {
     region: { code: region._id, name: region.name, level: region.level },
     breadcrumb: crumbs,
     period,
-    category: { key: cat.key, label: cat.label, pages: cat.pages },
+    category: { key: cat.key, label: cat.label, pages: cat.pages, ...categoryScope(cat.key) },
     page: q.page ?? null,
     filters: { schoolType: q.schoolType ?? null, urbanRural: q.urbanRural ?? null },
     indicators: defs.map(indicatorInfo),
@@ -395,8 +397,10 @@ export async function statisticsSchools(
     if (focus) {
       if (!applies(focus, input)) continue;
       if (q.hit && !(unitParts(focus.category, input)[focus.key] ?? 0)) continue;
-    } else if (!defs.some((d) => applies(d, input))) continue;
+    }
     const parts = unitParts(q.category, input);
+    // Without an indicator: exactly the schools 统计单位 counts (unit-counts.ts), no fewer.
+    if (!focus && !parts[UNITS_PART]) continue;
     rows.push({
       schoolId: id,
       name: line.n,
