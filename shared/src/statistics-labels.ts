@@ -14,6 +14,9 @@ const messages = {
     '。首页的“应报/已报”计全部填报单位（含机构、不适用的学校与地区报表），所以更多；“学校明细”列出的正是这里统计的学校。',
   listTitle: (region: string, period: string, category: string, total: number) =>
     `${region} · ${periodLabel(period)} · ${category} · 共 ${total} 所`,
+  listFile: (region: string, period: string, category: string) =>
+    `${region}-${periodLabel(period)}-${category}-学校明细.xlsx`,
+  formVersion: (v: number) => `第${v}版`,
   listNote: (indicator: string | null, hit: boolean) =>
     indicator
       ? hit
@@ -51,6 +54,16 @@ export function statisticsUnitsNote(
 /** The list mode's header: `福州市 · 2026年第3季度 · 校校通 · 共 128 所`. */
 export function schoolListTitle(region: string, period: string, category: string, total: number): string {
   return messages.listTitle(region, period, category, total);
+}
+
+/** The list mode's XLSX file name: `福州市-2026年第3季度-校校通-学校明细.xlsx` (app and server alike). */
+export function schoolListFileName(region: string, period: string, category: string): string {
+  return messages.listFile(region, period, category);
+}
+
+/** The form version a report was filed under, as users read it: `1` → `第1版`. */
+export function formVersionLabel(version: number): string {
+  return messages.formVersion(version);
 }
 
 /** Which schools the list mode shows: all counted, those an indicator applies to, or its numerator's. */

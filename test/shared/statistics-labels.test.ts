@@ -3,6 +3,8 @@
 import { expect } from 'chai';
 import {
   SCHOOL_TYPES,
+  formVersionLabel,
+  schoolListFileName,
   periodShortLabel,
   schoolListNote,
   schoolListTitle,
@@ -29,6 +31,10 @@ describe('statistics labels', () => {
     expect(schoolListTitle('福州市', '2026Q3', '校校通', 128)).to.equal(
       '福州市 · 2026年第3季度 · 校校通 · 共 128 所',
     );
+    expect(schoolListFileName('福州市', '2026Q3', '校校通')).to.equal(
+      '福州市-2026年第3季度-校校通-学校明细.xlsx',
+    );
+    expect(formVersionLabel(1)).to.equal('第1版');
     expect(schoolListNote('宽带接入率', true)).to.equal('计入“宽带接入率”分子的学校');
     expect(schoolListNote(null, false)).to.include('与统计页的“统计学校”数一致');
   });

@@ -5,6 +5,7 @@
 // real 0. Hand-made fixture: the four statistics schools (two in 鼓楼区, one in 台江区, one 直属 of
 // 福州市) and the 鼓楼区 region report.
 import { expect } from 'chai';
+import ExcelJS from 'exceljs';
 import { INDICATOR_CATEGORIES } from '../../../shared/src';
 import { manualClock, PASSWORD, regionUser } from '../../helpers/fixtures';
 import { startTestServer, type TestServer } from '../../helpers/server';
@@ -81,5 +82,27 @@ describe('statistics counts reconcile: 统计单位, list mode and the trend (is
     // A school filter leaves the region reports in (they count for the region indicators only).
     const points = await api(`/regions/350100/statistics?period=${P}&category=schoolNet&schoolType=教学点`);
     expect(points.total).to.deep.include({ schools: 2, regionReports: 1 });
+  });
+
+  it('the XLSX export speaks in words: period and category in the title and file name, 第N版', async () => {
+    const res = await fetch(
+      `${server.url}/api/v1/regions/350100/statistics/schools/export?period=${P}&category=schoolNet`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+    expect(res.status).to.equal(200);
+    expect(decodeURIComponent(res.headers.get('content-disposition') ?? '')).to.include(
+      '福州市-2026年第4季度-校校通-学校明细.xlsx',
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
+    const sheet = workbook.worksheets[0];
+    expect(sheet.getRow(1).getCell(1).value).to.equal('福州市  2026年第4季度  校校通');
+    const header = (sheet.getRow(2).values as unknown[]).slice(1);
+    const version = header.indexOf('表单版本') + 1;
+    expect(version).to.be.greaterThan(0);
+    expect(sheet.rowCount).to.equal(2 + 4);
+    const versions = [3, 4, 5, 6].map((r) => sheet.getRow(r).getCell(version).value);
+    expect(versions).to.deep.equal(['第2版', '第2版', '第2版', '第2版']); // filed over HTTP: the current form
+    sheet.eachRow((row) => expect(JSON.stringify(row.values)).not.to.include(P));
   });
 });

@@ -274,7 +274,7 @@ describe('informatization statistics over HTTP (issue 13)', function () {
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.match(/spreadsheetml/);
     expect(decodeURIComponent(res.headers.get('content-disposition') ?? '')).to.include(
-      '福州市-2026Q4-校校通-学校明细.xlsx',
+      '福州市-2026年第4季度-校校通-学校明细.xlsx',
     );
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await res.arrayBuffer()) as any);

@@ -5,7 +5,12 @@ import { useRouter } from '@tarojs/taro';
 import { Button } from '@nutui/nutui-react-taro';
 import { View, Text } from '@tarojs/components';
 import { useState } from 'react';
-import { INDICATOR_CATEGORIES, schoolListNote, schoolListTitle } from '@eduprogress/shared';
+import {
+  INDICATOR_CATEGORIES,
+  schoolListFileName,
+  schoolListNote,
+  schoolListTitle,
+} from '@eduprogress/shared';
 import '../../components/kit.css';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
@@ -18,7 +23,6 @@ import { useResource } from '../../services/use-resource';
 const messages = {
   export: '导出 Excel',
   empty: '没有符合条件的学校',
-  fileName: (region: string, period: string) => `${region}${period}学校明细.xlsx`,
 };
 
 const PAGE_SIZE = 20;
@@ -65,7 +69,7 @@ export default function RegionStatsSchoolsPage() {
                 onClick={() =>
                   downloadFile(
                     `/regions/${q.region}/statistics/schools/export`,
-                    messages.fileName(d.region.name, d.period),
+                    schoolListFileName(d.region.name, d.period, categoryLabel),
                     listQuery(q),
                   ).catch(() => undefined)
                 }
