@@ -49,7 +49,7 @@ import {
 } from './model';
 import { awaitRollupBuild } from '../jobs/rollup-builds';
 import { recountedAbove } from './rollups';
-import { categoryScope, unitCounts } from './unit-counts';
+import { categoryScope, trendValue, unitCounts } from './unit-counts';
 
 const messages = {
   pageUnknown: (page: string, category: string) => `“${category}”没有名为 ${page} 的统计页`,
@@ -282,7 +282,15 @@ export async function statisticsChart(deps: StatisticsDeps, auth: AuthContext, c
         ...valueAt(current, DIRECT_ROW),
       },
     ],
-    trend: rollups.map((doc, i) => ({ period: periods[i], ...valueAt(doc, TOTAL_ROW) })),
+    // A period without a report the indicator counts is `value: null` (a gap), not 0.
+    trend: rollups.map((doc, i) => ({
+      period: periods[i],
+      ...trendValue(
+        def,
+        valueAt(doc, TOTAL_ROW),
+        unitCounts(sumCells(doc.rows?.[TOTAL_ROW], filters), doc.rows?.[TOTAL_ROW]),
+      ),
+    })),
   };
 }
 

@@ -9,6 +9,8 @@ import {
   SCHOOL_TYPES,
   UNITS_PART,
   type IndicatorCategory,
+  type IndicatorDef,
+  type IndicatorValue,
   type Parts,
   type SchoolType,
 } from '@eduprogress/shared';
@@ -47,4 +49,14 @@ export function categoryScope(category: IndicatorCategory): {
     schoolTypes: SCHOOL_TYPES.filter((t) => types.has(t)),
     regionReports: defs.some((d) => d.source === 'region'),
   };
+}
+
+/**
+ * A trend point: the indicator's value, or `null` when the period holds no submitted report the
+ * indicator could count (no school report for a school indicator, no region report for a region one):
+ * "no data" is a gap in the line, not a 0.
+ */
+export function trendValue(def: IndicatorDef, value: IndicatorValue, counts: UnitCounts): IndicatorValue {
+  const n = def.source === 'region' ? counts.regionReports : counts.schools;
+  return n ? value : { ...value, value: null };
 }

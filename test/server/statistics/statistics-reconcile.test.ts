@@ -105,4 +105,19 @@ describe('statistics counts reconcile: 统计单位, list mode and the trend (is
     expect(versions).to.deep.equal(['第2版', '第2版', '第2版', '第2版']); // filed over HTTP: the current form
     sheet.eachRow((row) => expect(JSON.stringify(row.values)).not.to.include(P));
   });
+
+  it('the trend tells "no data" (null) from a reported 0', async () => {
+    const trend = async (q: string) =>
+      (await api(`/regions/350100/statistics/chart?period=${P}&${q}`)).trend.map(
+        (p: { value: number | null }) => p.value,
+      );
+    const none = [null, null, null, null, null, null, null];
+    expect(await trend('indicator=crTotal')).to.deep.equal([...none, 3]);
+    // Both teaching points reported 0 computer rooms: a real 0 in the last period.
+    expect(await trend('indicator=crTotal&schoolType=教学点')).to.deep.equal([...none, 0]);
+    // No 高中 reported at all: no data in any period.
+    expect(await trend('indicator=crTotal&schoolType=高中')).to.deep.equal([...none, null]);
+    // A region-report indicator: the 鼓楼区 report is the only data.
+    expect(await trend('indicator=metroRegions')).to.deep.equal([...none, 1]);
+  });
 });

@@ -304,7 +304,17 @@ describe('informatization statistics over HTTP (issue 13)', function () {
       '2026Q3',
       '2026Q4',
     ]);
-    expect(res.body.trend.map((p: { value: number }) => p.value)).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 3]);
+    // Periods without a report are "no data" (null), not 0.
+    expect(res.body.trend.map((p: { value: number }) => p.value)).to.deep.equal([
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      3,
+    ]);
   });
 
   it('bad queries get a zh-CN 400 naming the field and change nothing', async () => {

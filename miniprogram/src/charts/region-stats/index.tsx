@@ -9,6 +9,7 @@ import { useMemo, useRef, useState } from 'react';
 import {
   INDICATOR_CATEGORIES,
   periodLabel,
+  periodShortLabel,
   SCHOOL_TYPES,
   statisticsUnitsLabel,
   statisticsUnitsNote,
@@ -217,7 +218,7 @@ export default function RegionStatsPage() {
                   kind="line"
                   title={messages.trend(chart.indicator.unit)}
                   unit={chart.indicator.unit}
-                  points={chart.trend.map((t) => ({ label: periodLabel(t.period), value: t.value }))}
+                  points={chart.trend.map((t) => ({ label: periodShortLabel(t.period), value: t.value }))}
                 />
               </Section>
             )}
