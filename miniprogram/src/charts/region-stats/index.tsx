@@ -46,6 +46,7 @@ const messages = {
   schools: '学校明细',
   hitSchools: '计入的学校',
   byChild: '各下级地区',
+  swipe: '← 表格可左右滑动查看全部列 →',
   region: '地区',
   bars: (label: string) => `${label}（各下级）`,
   trend: (label: string) => `${label}（最近 8 期）`,
@@ -223,6 +224,7 @@ export default function RegionStatsPage() {
               </Section>
             )}
             <Section title={messages.byChild}>
+              {shown.length > 2 && <Text className="muted block swipe-hint">{messages.swipe}</Text>}
               <DataTable<StatsRow>
                 rows={s.children}
                 rowKey={(r) => r.code}
