@@ -1,6 +1,7 @@
 // How the 数据统计 pages say what their numbers count, so a region admin can reconcile them with the
 // home page and the list mode (issue 13, newcomer finding), and the short period labels of the trend
-// axis. Pure helpers, used by the mini-program and the server's export alike.
+// axis. Pure helpers, used by the mini-program and the server's export alike. The home page's 应报/已报
+// counts schools (reports/progress.ts `Counts.units`: every school in scope), region reports not.
 import { SCHOOL_TYPES } from './domain';
 import { periodLabel } from './labels';
 
@@ -11,7 +12,8 @@ const messages = {
   note: (category: string, types: string, regionReports: boolean) =>
     `只计本期已上报、且填报了${category}指标所需数据的学校（适用：${types}）` +
     (regionReports ? '；地区报表（地区情况）另计，只用于按地区统计的指标' : '') +
-    '。首页的“应报/已报”计全部填报单位（含机构、不适用的学校与地区报表），所以更多；“学校明细”列出的正是这里统计的学校。',
+    '。首页的“应报/已报”按学校计（应报是全部学校，已报含机构和未填这些数据的学校），不含地区报表，所以与这里不同；' +
+    '“学校明细”列出的正是这里统计的学校。',
   listTitle: (region: string, period: string, category: string, total: number) =>
     `${region} · ${periodLabel(period)} · ${category} · 共 ${total} 所`,
   listFile: (region: string, period: string, category: string) =>

@@ -22,7 +22,9 @@ describe('statistics labels', () => {
     const note = statisticsUnitsNote('校校通', all, true);
     expect(note).to.include('只计本期已上报、且填报了校校通指标所需数据的学校（适用：除机构外的各类学校）');
     expect(note).to.include('地区报表');
-    expect(note).to.include('首页的“应报/已报”计全部填报单位');
+    expect(note).to.include(
+      '首页的“应报/已报”按学校计（应报是全部学校，已报含机构和未填这些数据的学校），不含地区报表',
+    );
     expect(note).to.include('“学校明细”列出的正是这里统计的学校');
     expect(statisticsUnitsNote('教学点', ['教学点'], false)).to.include('（适用：教学点）。');
   });
