@@ -9,6 +9,7 @@ export * from './identity';
 export * from './indicators';
 export * from './rates';
 export * from './labels';
+export * from './statistics-labels';
 export * from './roles';
 export * from './region-paths';
 export * from './api';

@@ -6,7 +6,7 @@
 // artifacts/screenshots/.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { formatPercent } from '@eduprogress/shared';
+import { formatPercent, periodLabel } from '@eduprogress/shared';
 import { REGION_DEMO_PASSWORD } from '../../server/src/demo/world';
 import { BOT_TOKEN } from '../helpers/bot';
 import { School } from '../../server/src/schools/model';
@@ -100,7 +100,9 @@ describe('region pages with charts (H5 in Chromium, demo world)', function () {
     await shot(province, 'c03-statistics-schools');
     const download = province.waitForEvent('download');
     await tap(province, '导出 Excel');
-    expect((await download).suggestedFilename()).to.equal(`${city.name}${api350000.period}学校明细.xlsx`);
+    expect((await download).suggestedFilename()).to.equal(
+      `${city.name}-${periodLabel(api350000.period)}-校校通-学校明细.xlsx`,
+    );
   });
 
   it('training: the by-region table shows the API’s numbers, with and without unverified teachers', async () => {
@@ -155,6 +157,12 @@ describe('region pages with charts (H5 in Chromium, demo world)', function () {
     await see(province, new RegExp(`共 ${found.total} 人`));
     await see(province, new RegExp(`${name}（`));
     await shot(province, 'c06-training-teachers');
+    // The by-teacher export is named by the region's name, not its code.
+    const teachersDownload = province.waitForEvent('download');
+    await tap(province, '导出 Excel');
+    expect((await teachersDownload).suggestedFilename()).to.equal(
+      `${training.name}-${city.name}-学员明细.xlsx`,
+    );
   });
 
   it('a notice composed for 小学 of a county reaches a school admin there and not one of another county', async () => {

@@ -88,11 +88,16 @@ export function chartSpec(p: Pick<ChartProps, 'kind' | 'points' | 'unit'>) {
     type: 'line',
     xField: 'label',
     yField: 'value',
-    padding: { top: 20, right: 16, bottom: 4, left: 4 },
+    padding: { top: 20, right: 24, bottom: 4, left: 4 },
+    // A null point (no data) is a gap in the line, never a 0.
+    invalidType: 'break',
     axes: [
       {
         orient: 'bottom',
-        label: { autoLimit: true, autoRotate: true, autoRotateAngle: [0, 45], autoHide: true, style: small },
+        // Every point keeps its label (the last one too; `sampling` would drop every other one): callers
+        // pass short ones (`26年3季`), tilted when they do not fit side by side; none is hidden.
+        sampling: false,
+        label: { autoRotate: true, autoRotateAngle: [0, 45, 90], autoHide: false, style: small },
       },
       { orient: 'left', label: { style: small, formatMethod: format } },
     ],

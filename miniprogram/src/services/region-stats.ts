@@ -27,7 +27,10 @@ export interface StatsRow {
   name: string;
   level: string;
   direct?: boolean;
+  /** Counted units: schools + regionReports (server/src/statistics/unit-counts.ts). */
   units: number;
+  schools: number;
+  regionReports: number;
   values: Record<string, CellValue>;
 }
 
@@ -35,7 +38,14 @@ export interface RegionStatistics {
   region: { code: string; name: string; level: string };
   breadcrumb: { code: string; name: string; level: string }[];
   period: string;
-  category: { key: string; label: string; pages: { key: string; label: string }[] };
+  category: {
+    key: string;
+    label: string;
+    pages: { key: string; label: string }[];
+    /** The school types its school indicators apply to; whether it has region-report indicators. */
+    schoolTypes: string[];
+    regionReports: boolean;
+  };
   indicators: IndicatorInfo[];
   total: StatsRow;
   children: StatsRow[];
@@ -85,6 +95,8 @@ export interface SchoolListQuery extends StatsFilters {
 export interface SchoolListPage {
   region: { code: string; name: string };
   period: string;
+  category: string;
+  indicator: string | null;
   columns: { fields: { key: string; label: string }[]; indicators: IndicatorInfo[] };
   items: {
     schoolId: string;

@@ -3,12 +3,17 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { categoryByKey, indicatorByKey } from '@eduprogress/shared';
+import {
+  categoryByKey,
+  formVersionLabel,
+  indicatorByKey,
+  periodLabel,
+  schoolListFileName as listFileName,
+} from '@eduprogress/shared';
 import type { SchoolList } from './service';
 
 const messages = {
   sheet: '学校明细',
-  file: (region: string, period: string, category: string) => `${region}-${period}-${category}-学校明细.xlsx`,
   title: (region: string, period: string, category: string, indicator?: string) =>
     `${region}  ${period}  ${category}${indicator ? `  ${indicator}` : ''}`,
   fixedColumns: ['学校名称', '所属地区', '学校类型', '城乡类型', '表单版本'],
@@ -18,9 +23,9 @@ const messages = {
 
 const safe = (s: string) => s.replace(/[\\/:*?"<>|]/g, '_');
 
-/** `福建省-2026Q4-校校通-学校明细.xlsx` */
+/** `福建省-2026年第4季度-校校通-学校明细.xlsx` (the app names its download the same). */
 export function schoolListFileName(list: SchoolList): string {
-  return safe(messages.file(list.region.name, list.period, categoryByKey(list.category)!.label));
+  return safe(listFileName(list.region.name, list.period, categoryByKey(list.category)!.label));
 }
 
 const cell = (v: unknown): string | number =>
@@ -56,7 +61,7 @@ export async function writeSchoolListWorkbook(out: Writable, list: SchoolList): 
     .addRow([
       messages.title(
         list.region.name,
-        list.period,
+        periodLabel(list.period),
         categoryByKey(list.category)!.label,
         list.indicator ? indicatorByKey(list.indicator)?.label : undefined,
       ),
@@ -73,7 +78,7 @@ export async function writeSchoolListWorkbook(out: Writable, list: SchoolList): 
         r.regionName,
         r.type,
         r.urbanRural,
-        r.formVersion,
+        formVersionLabel(r.formVersion),
         ...list.columns.fields.map((f) => cell(r.fields[f.key])),
         ...list.columns.indicators.map((d) => cell(r.values[d.key])),
       ])

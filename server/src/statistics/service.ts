@@ -17,6 +17,7 @@ import {
   schoolFieldLabel,
   unitParts,
   applies,
+  UNITS_PART,
   type IndicatorCategory,
   type IndicatorDef,
   type IndicatorValue,
@@ -45,6 +46,7 @@ import {
 import { awaitRollupBuild } from '../jobs/rollup-builds';
 import { decodedRollup, type DecodedRollup } from './rollup-cache';
 import { recountedAbove } from './rollups';
+import { categoryScope, trendValue, unitCounts } from './unit-counts';
 
 const messages = {
   pageUnknown: (page: string, category: string) => `“${category}”没有名为 ${page} 的统计页`,
@@ -203,14 +205,14 @@ export async function regionStatistics(
   ]);
   const row = (key: string) => {
     const parts = rollup.rollup.sum(key, filters);
-    return { units: parts['~units'] ?? 0, values: valuesOf(defs, parts) };
+    return { ...unitCounts(parts, rollup.rollup.rows[key]), values: valuesOf(defs, parts) };
   };
   const cat = categoryByKey(q.category)!;
   return {
     region: { code: region._id, name: region.name, level: region.level },
     breadcrumb: crumbs,
     period,
-    category: { key: cat.key, label: cat.label, pages: cat.pages },
+    category: { key: cat.key, label: cat.label, pages: cat.pages, ...categoryScope(cat.key) },
     page: q.page ?? null,
     filters: { schoolType: q.schoolType ?? null, urbanRural: q.urbanRural ?? null },
     indicators: defs.map(indicatorInfo),
@@ -274,7 +276,15 @@ export async function statisticsChart(deps: StatisticsDeps, auth: AuthContext, c
         ...valueAt(current, DIRECT_ROW),
       },
     ],
-    trend: rollups.map((doc, i) => ({ period: periods[i], ...valueAt(doc, TOTAL_ROW) })),
+    // A period without a report the indicator counts is `value: null` (a gap), not 0.
+    trend: rollups.map((doc, i) => ({
+      period: periods[i],
+      ...trendValue(
+        def,
+        valueAt(doc, TOTAL_ROW),
+        unitCounts(doc.rollup.sum(TOTAL_ROW, filters), doc.rollup.rows[TOTAL_ROW]),
+      ),
+    })),
   };
 }
 
@@ -389,8 +399,10 @@ export async function statisticsSchools(
     if (focus) {
       if (!applies(focus, input)) continue;
       if (q.hit && !(unitParts(focus.category, input)[focus.key] ?? 0)) continue;
-    } else if (!defs.some((d) => applies(d, input))) continue;
+    }
     const parts = unitParts(q.category, input);
+    // Without an indicator: exactly the schools 统计单位 counts (unit-counts.ts), no fewer.
+    if (!focus && !parts[UNITS_PART]) continue;
     rows.push({
       schoolId: id,
       name: line.n,

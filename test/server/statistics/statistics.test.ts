@@ -274,7 +274,7 @@ describe('informatization statistics over HTTP (issue 13)', function () {
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.match(/spreadsheetml/);
     expect(decodeURIComponent(res.headers.get('content-disposition') ?? '')).to.include(
-      '福州市-2026Q4-校校通-学校明细.xlsx',
+      '福州市-2026年第4季度-校校通-学校明细.xlsx',
     );
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await res.arrayBuffer()) as any);
@@ -304,7 +304,17 @@ describe('informatization statistics over HTTP (issue 13)', function () {
       '2026Q3',
       '2026Q4',
     ]);
-    expect(res.body.trend.map((p: { value: number }) => p.value)).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 3]);
+    // Periods without a report are "no data" (null), not 0.
+    expect(res.body.trend.map((p: { value: number }) => p.value)).to.deep.equal([
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      3,
+    ]);
   });
 
   it('bad queries get a zh-CN 400 naming the field and change nothing', async () => {

@@ -6,7 +6,15 @@
 import Taro from '@tarojs/taro';
 import { Picker, View, Text } from '@tarojs/components';
 import { useMemo, useRef, useState } from 'react';
-import { INDICATOR_CATEGORIES, periodLabel, SCHOOL_TYPES, URBAN_RURAL_TYPES } from '@eduprogress/shared';
+import {
+  INDICATOR_CATEGORIES,
+  periodLabel,
+  periodShortLabel,
+  SCHOOL_TYPES,
+  statisticsUnitsLabel,
+  statisticsUnitsNote,
+  URBAN_RURAL_TYPES,
+} from '@eduprogress/shared';
 import Breadcrumb from '../../components/Breadcrumb';
 import Chart from '../../components/Chart';
 import Chips from '../../components/Chips';
@@ -35,10 +43,10 @@ const messages = {
   period: (p: string) => `期次：${periodLabel(p)}`,
   schoolType: (t: string) => `学校类型：${t}`,
   figures: (region: string, period: string) => `${region} · ${periodLabel(period)}`,
-  units: (n: number) => `统计单位 ${n} 个`,
   schools: '学校明细',
   hitSchools: '计入的学校',
   byChild: '各下级地区',
+  swipe: '← 表格可左右滑动查看全部列 →',
   region: '地区',
   bars: (label: string) => `${label}（各下级）`,
   trend: (label: string) => `${label}（最近 8 期）`,
@@ -154,7 +162,12 @@ export default function RegionStatsPage() {
                 </Text>
               }
             >
-              <Text className="muted pad block">{messages.units(s.total.units)}</Text>
+              <Text className="pad block units-line" data-units={s.total.units}>
+                {statisticsUnitsLabel(s.total, s.category.regionReports)}
+              </Text>
+              <Text className="muted block units-note">
+                {statisticsUnitsNote(s.category.label, s.category.schoolTypes, s.category.regionReports)}
+              </Text>
               {s.indicators.map((d) => {
                 const v = s.total.values[d.key];
                 const on = chart?.indicator.key === d.key;
@@ -206,11 +219,12 @@ export default function RegionStatsPage() {
                   kind="line"
                   title={messages.trend(chart.indicator.unit)}
                   unit={chart.indicator.unit}
-                  points={chart.trend.map((t) => ({ label: periodLabel(t.period), value: t.value }))}
+                  points={chart.trend.map((t) => ({ label: periodShortLabel(t.period), value: t.value }))}
                 />
               </Section>
             )}
             <Section title={messages.byChild}>
+              {shown.length > 2 && <Text className="muted block swipe-hint">{messages.swipe}</Text>}
               <DataTable<StatsRow>
                 rows={s.children}
                 rowKey={(r) => r.code}

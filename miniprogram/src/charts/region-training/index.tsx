@@ -5,7 +5,7 @@
 // by-teacher list with name search and paging; exports of both as XLSX.
 import { Picker, View, Text } from '@tarojs/components';
 import { Button, Input, Switch, Tag } from '@nutui/nutui-react-taro';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { TEACHER_STAGES, TEACHER_SUBJECTS, formatPercent, type TrainingStatsRow } from '@eduprogress/shared';
 import Breadcrumb from '../../components/Breadcrumb';
 import Chart from '../../components/Chart';
@@ -44,6 +44,7 @@ const messages = {
   teachersTitle: (label: string, n: number) => `${label} · 共 ${n} 人`,
   statsFile: (training: string, region: string) => `${training}-${region}-按区域统计.xlsx`,
   teachersFile: (training: string, region: string) => `${training}-${region}-学员明细.xlsx`,
+  direct: (region: string) => `${region}直属学校`,
   cap: (n: number, status: string) => `学时上限 ${n} · ${status}`,
 };
 
@@ -178,6 +179,10 @@ export default function RegionTrainingPage() {
   };
   const pages = d?.teachers ? Math.max(1, Math.ceil(d.teachers.total / PAGE_SIZE)) : 1;
   const regionName = d?.stats?.region.name ?? '';
+  // Region names seen in the by-region view, so the by-teacher export is named by name, not code.
+  const names = useRef<Record<string, string>>({});
+  if (d?.stats) for (const r of [d.stats.region, ...d.stats.children]) names.current[r.code] ??= r.name;
+  const scopeName = names.current[region] ?? region;
 
   return (
     <View className="page region-training">
@@ -317,7 +322,10 @@ export default function RegionTrainingPage() {
                     onClick={() =>
                       downloadFile(
                         `/trainings/${d.training!.id}/teachers/export`,
-                        messages.teachersFile(d.training!.name, region),
+                        messages.teachersFile(
+                          d.training!.name,
+                          direct ? messages.direct(scopeName) : scopeName,
+                        ),
                         { ...filters, direct: direct || undefined, q: name || undefined },
                       ).catch(() => undefined)
                     }

@@ -5,6 +5,12 @@ import { useRouter } from '@tarojs/taro';
 import { Button } from '@nutui/nutui-react-taro';
 import { View, Text } from '@tarojs/components';
 import { useState } from 'react';
+import {
+  INDICATOR_CATEGORIES,
+  schoolListFileName,
+  schoolListNote,
+  schoolListTitle,
+} from '@eduprogress/shared';
 import '../../components/kit.css';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
@@ -15,10 +21,8 @@ import { useReloadOn } from '../../services/use-reload';
 import { useResource } from '../../services/use-resource';
 
 const messages = {
-  title: (region: string, period: string, total: number) => `${region} · ${period} · 共 ${total} 所`,
   export: '导出 Excel',
   empty: '没有符合条件的学校',
-  fileName: (region: string, period: string) => `${region}${period}学校明细.xlsx`,
 };
 
 const PAGE_SIZE = 20;
@@ -46,12 +50,18 @@ export default function RegionStatsSchoolsPage() {
   useReloadOn(String(page), res.reload);
   const d = res.data;
   const pages = d ? Math.max(1, Math.ceil(d.total / d.pageSize)) : 1;
+  const categoryLabel = INDICATOR_CATEGORIES.find((c) => c.key === q.category)?.label ?? '';
+  const focus = d?.columns.indicators.find((c) => c.key === q.indicator);
   return (
     <View className="page region-stats-schools">
       <PageState loading={res.loading} error={res.error} onRetry={res.reload}>
         {d && (
           <Section
-            title={<Text className="wrap">{messages.title(d.region.name, d.period, d.total)}</Text>}
+            title={
+              <Text className="wrap" data-total={d.total}>
+                {schoolListTitle(d.region.name, d.period, categoryLabel, d.total)}
+              </Text>
+            }
             extra={
               <Button
                 size="small"
@@ -59,7 +69,7 @@ export default function RegionStatsSchoolsPage() {
                 onClick={() =>
                   downloadFile(
                     `/regions/${q.region}/statistics/schools/export`,
-                    messages.fileName(d.region.name, d.period),
+                    schoolListFileName(d.region.name, d.period, categoryLabel),
                     listQuery(q),
                   ).catch(() => undefined)
                 }
@@ -68,6 +78,7 @@ export default function RegionStatsSchoolsPage() {
               </Button>
             }
           >
+            <Text className="muted pad block list-note">{schoolListNote(focus?.label ?? null, q.hit)}</Text>
             {d.items.length === 0 && <Text className="muted pad block">{messages.empty}</Text>}
             {d.items.map((s) => (
               <View key={s.schoolId} className="list-item" data-school={s.schoolId}>
