@@ -1,6 +1,7 @@
 // 列表模式 (seed 000 §4.3 三): the schools behind a statistics figure, with the values they reported
 // and each indicator for the school alone, 20 a page; export of the whole list as XLSX. Opened from the
 // statistics page with its region, category, indicator and filters in the URL.
+import { periodLabel } from '@eduprogress/shared';
 import { useRouter } from '@tarojs/taro';
 import { Button } from '@nutui/nutui-react-taro';
 import { View, Text } from '@tarojs/components';
@@ -15,7 +16,8 @@ import { useReloadOn } from '../../services/use-reload';
 import { useResource } from '../../services/use-resource';
 
 const messages = {
-  title: (region: string, period: string, total: number) => `${region} · ${period} · 共 ${total} 所`,
+  title: (region: string, period: string, total: number) =>
+    `${region} · ${periodLabel(period)} · 共 ${total} 所`,
   export: '导出 Excel',
   empty: '没有符合条件的学校',
   fileName: (region: string, period: string) => `${region}${period}学校明细.xlsx`,
