@@ -283,6 +283,7 @@ describe('every page within three taps from home (H5 in Chromium, demo world)', 
         Object.keys(reach).filter((p) => !pages.includes(p)),
         `${role.name}：app.config.ts 里没有的页面`,
       ).to.deep.equal([]);
+      // list-checked: a role declares every page of app.config.ts (asserted just above; more than 25).
       for (const [page, how] of Object.entries(reach)) {
         if (!Array.isArray(how)) continue;
         expect(how.length, `${role.name} → ${page}`).to.be.at.most(3);
