@@ -4,7 +4,8 @@
 // subPackages): each role declares, for every page, either the texts it taps from home to get there
 // (at most three) or why it must not reach it, so a new page without a declared path fails here. Each
 // reached page is checked by its route, its title (the page's navigationBarTitleText) and a loaded body
-// (no spinner, no error), and shot at 375×812 as reach-<role>-<page>.png in artifacts/screenshots/.
+// (no spinner, no error, no period code such as 2026Q4), and shot at 375×812 as reach-<role>-<page>.png
+// in artifacts/screenshots/.
 // 省级月报 exists only under the monthly calendar: a second server with REPORT_CYCLE=monthly proves its
 // path for a province admin.
 import { readFileSync } from 'node:fs';
@@ -231,6 +232,8 @@ async function arrived(page: Page, target: string): Promise<void> {
     await page.locator('.state-error').filter({ visible: true }).count(),
     `${target}：加载出错`,
   ).to.equal(0);
+  // Periods read 2026年第4季度, never the API's code (2026Q4).
+  expect(await page.locator('body').innerText(), `${target}：期次代码`).to.not.match(/\b\d{4}Q[1-4]\b/);
 }
 
 describe('every page within three taps from home (H5 in Chromium, demo world)', function () {
