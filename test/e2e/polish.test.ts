@@ -6,12 +6,12 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { User, type UserDoc } from '../../server/src/accounts/model';
+import type { UserDoc } from '../../server/src/accounts/model';
 import { REGION_DEMO_PASSWORD, SCHOOL_ADMIN_PASSWORD } from '../../server/src/demo/world';
-import { Report, type ReportDoc } from '../../server/src/reports/model';
-import { finishFirstLogin, manualClock } from '../helpers/fixtures';
-import { launchH5Browser, newPhonePage, see, settle, shot, SHOTS, signIn, WEB_ROOT } from '../helpers/h5';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { demoSchool, startDemoH5 } from '../helpers/demo-h5';
+import { manualClock } from '../helpers/fixtures';
+import { newPhonePage, see, settle, shot, SHOTS, signIn } from '../helpers/h5';
+import type { TestServer } from '../helpers/server';
 
 const COUNTY = '350102';
 
@@ -25,17 +25,8 @@ describe('newcomer polish (H5 in Chromium, demo world)', function () {
 
   before(async function () {
     this.timeout(15 * 60_000);
-    browser = await launchH5Browser();
-    server = await startTestServer('e2e_polish', { env: { WEB_ROOT, DEMO_DATA: '1' }, options: { clock } });
-    for (const login of ['350000admin', `${COUNTY}admin`]) await finishFirstLogin(login);
-    const draft = await Report.findOne({
-      period: '2026Q4',
-      unitKind: 'school',
-      regionCode: COUNTY,
-      state: 'draft',
-    }).lean<ReportDoc>();
-    schoolAdmin = (await User.findOne({ 'bindings.schoolId': draft!.schoolId }).lean<UserDoc>())!;
-    await finishFirstLogin(schoolAdmin.loginName);
+    ({ server, browser } = await startDemoH5('e2e_polish', clock, ['350000admin', `${COUNTY}admin`]));
+    ({ schoolAdmin } = await demoSchool(COUNTY, '2026Q4', 'draft'));
   });
   afterEach(async function () {
     const page = focus;

@@ -9,23 +9,12 @@ import type { Browser, Page } from 'playwright-core';
 import { User, type UserDoc } from '../../server/src/accounts/model';
 import { SCHOOL_ADMIN_PASSWORD, REGION_DEMO_PASSWORD } from '../../server/src/demo/world';
 import { Report, type ReportDoc } from '../../server/src/reports/model';
-import { School, type SchoolDoc } from '../../server/src/schools/model';
-import { finishFirstLogin, manualClock } from '../helpers/fixtures';
-import {
-  WEB_ROOT,
-  choose,
-  launchChromium,
-  newPhonePage,
-  overflowing,
-  prepareH5,
-  see,
-  shot,
-  signIn,
-  tap,
-  tapFirst,
-} from '../helpers/h5';
+import type { SchoolDoc } from '../../server/src/schools/model';
+import { demoSchool, startDemoH5 } from '../helpers/demo-h5';
+import { manualClock } from '../helpers/fixtures';
+import { choose, newPhonePage, overflowing, see, shot, signIn, tap, tapFirst } from '../helpers/h5';
 import { goodSchoolReport } from '../helpers/reports';
-import { startTestServer, type TestServer } from '../helpers/server';
+import type { TestServer } from '../helpers/server';
 
 const PERIOD = '2026Q4';
 /** The period as the app shows it (shared/src/labels.ts: periodLabel). */
@@ -59,24 +48,13 @@ describe('mini-program H5 for region users, end to end', function () {
 
   before(async function () {
     this.timeout(15 * 60_000);
-    await prepareH5();
-    server = await startTestServer('e2e_region', {
-      env: { WEB_ROOT, DEMO_DATA: '1' },
-      options: { clock },
-    });
-    for (const login of [`${COUNTY}admin`, `${COUNTY}inspector`, '350000auditor'])
-      await finishFirstLogin(login);
+    ({ server, browser } = await startDemoH5('e2e_region', clock, [
+      `${COUNTY}admin`,
+      `${COUNTY}inspector`,
+      '350000auditor',
+    ]));
     // The demo county's school whose report waits to be filled in (the printed demo school login).
-    const draft = await Report.findOne({
-      period: PERIOD,
-      unitKind: 'school',
-      regionCode: COUNTY,
-      state: 'draft',
-    }).lean<ReportDoc>();
-    school = (await School.findById(draft!.schoolId).lean<SchoolDoc>())!;
-    schoolAdmin = (await User.findOne({ 'bindings.schoolId': school._id }).lean<UserDoc>())!;
-    await finishFirstLogin(schoolAdmin.loginName);
-    browser = await launchChromium();
+    ({ school, schoolAdmin } = await demoSchool(COUNTY, PERIOD, 'draft'));
   });
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && county && !county.isClosed())

@@ -6,14 +6,15 @@
 // a province's 本级报表 from the home drill-down. Screenshots w01–w09 go to artifacts/screenshots/.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { User, type UserDoc } from '../../server/src/accounts/model';
+import type { UserDoc } from '../../server/src/accounts/model';
 import { SCHOOL_ADMIN_PASSWORD, REGION_DEMO_PASSWORD } from '../../server/src/demo/world';
 import { Report, type ReportDoc } from '../../server/src/reports/model';
-import { School, type SchoolDoc } from '../../server/src/schools/model';
-import { finishFirstLogin, manualClock } from '../helpers/fixtures';
+import type { SchoolDoc } from '../../server/src/schools/model';
+import { demoSchool, startDemoH5 } from '../helpers/demo-h5';
+import { manualClock } from '../helpers/fixtures';
 import { reportCountyUpward } from '../helpers/reports';
-import { WEB_ROOT, launchChromium, newPhonePage, prepareH5, see, shot, signIn, tap } from '../helpers/h5';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { newPhonePage, see, shot, signIn, tap } from '../helpers/h5';
+import type { TestServer } from '../helpers/server';
 
 const PERIOD = '2026Q4';
 const COUNTY = '350102';
@@ -34,24 +35,14 @@ describe('申请撤报 in the mini-program H5, end to end', function () {
 
   before(async function () {
     this.timeout(15 * 60_000);
-    await prepareH5();
-    server = await startTestServer('e2e_withdrawal', {
-      env: { WEB_ROOT, DEMO_DATA: '1' },
-      options: { clock },
-    });
-    for (const login of ['admin', `${COUNTY}admin`, `${COUNTY}auditor`, `${COUNTY}inspector`])
-      await finishFirstLogin(login);
+    ({ server, browser } = await startDemoH5('e2e_withdrawal', clock, [
+      'admin',
+      `${COUNTY}admin`,
+      `${COUNTY}auditor`,
+      `${COUNTY}inspector`,
+    ]));
     // A demo school of the county whose report is already 已上报.
-    const submitted = await Report.findOne({
-      period: PERIOD,
-      unitKind: 'school',
-      regionCode: COUNTY,
-      state: 'submitted',
-    }).lean<ReportDoc>();
-    school = (await School.findById(submitted!.schoolId).lean<SchoolDoc>())!;
-    schoolAdmin = (await User.findOne({ 'bindings.schoolId': school._id }).lean<UserDoc>())!;
-    await finishFirstLogin(schoolAdmin.loginName);
-    browser = await launchChromium();
+    ({ school, schoolAdmin } = await demoSchool(COUNTY, PERIOD, 'submitted'));
   });
   after(async () => {
     await browser?.close();

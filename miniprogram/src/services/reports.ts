@@ -39,6 +39,8 @@ export interface SchoolView {
   postcode: string | null;
   weak: boolean;
   issueFlags: { basic: string[]; report: string[] };
+  /** 项目学校: declared by the school, confirmed by its county, or neither (null). */
+  projectSchool: 'declared' | 'confirmed' | null;
   /** Last change of the school's own data (null: never saved since creation). */
   lastUpdatedAt: string | null;
 }

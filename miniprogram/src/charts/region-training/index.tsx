@@ -117,7 +117,9 @@ export default function RegionTrainingPage() {
   const home = activeBinding(requireSession())?.regionCode ?? '';
   const [trainingId, setTrainingId] = useState('');
   const [mode, setMode] = useState<'region' | 'teacher'>('region');
-  const [region, setRegion] = useState(home);
+  // '' until a drill-down picks one: the server then starts at the caller's region, or at the training's
+  // own scope when that lies below it (a national admin opening a province's training).
+  const [region, setRegion] = useState('');
   const [direct, setDirect] = useState(false);
   const [includeUnverified, setIncludeUnverified] = useState(true);
   const [stage, setStage] = useState('');
@@ -127,7 +129,7 @@ export default function RegionTrainingPage() {
   const [page, setPage] = useState(1);
   const [indicator, setIndicator] = useState<keyof TrainingRow>('participants');
   const [chartKind, setChartKind] = useState<'bar' | 'line'>('bar');
-  const filters = { region, stage: stage || undefined, subject: subject || undefined };
+  const filters = { region: region || undefined, stage: stage || undefined, subject: subject || undefined };
   const key = JSON.stringify([
     trainingId,
     mode,

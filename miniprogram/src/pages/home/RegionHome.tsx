@@ -170,7 +170,8 @@ export default function RegionHome({ binding }: { binding: BindingView }) {
                     <View className="kv">
                       <Text className="kv-key">{messages.window}</Text>
                       <Text className="kv-value">
-                        {opensAtLabel(d.window.opensAt)} 至 {formatDeadline(d.window.closesAt)}
+                        <Text className="unbroken">{opensAtLabel(d.window.opensAt)}</Text> 至{' '}
+                        <Text className="unbroken">{formatDeadline(d.window.closesAt)}</Text>
                       </Text>
                     </View>
                   )}

@@ -130,7 +130,8 @@ export default function ReviewPage() {
                 <View className="kv">
                   <Text className="kv-key">{messages.window}</Text>
                   <Text className="kv-value">
-                    {opensAtLabel(own.window.opensAt)} 至 {formatDeadline(own.window.closesAt)}
+                    <Text className="unbroken">{opensAtLabel(own.window.opensAt)}</Text> 至{' '}
+                    <Text className="unbroken">{formatDeadline(own.window.closesAt)}</Text>
                   </Text>
                 </View>
                 {own.actions.includes('submit') ? (

@@ -9,6 +9,7 @@ import Choice from '../../components/Choice';
 import Field from '../../components/Field';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
+import ProjectSchool from './ProjectSchool';
 import { activeBinding, requireSession } from '../../services/account';
 import { request } from '../../services/request';
 import { fetchSchool, type SchoolView } from '../../services/reports';
@@ -101,6 +102,7 @@ export default function SchoolPage() {
             </Button>
           </Section>
         )}
+        {s && <ProjectSchool school={s} onChange={(projectSchool) => res.setData({ ...s, projectSchool })} />}
       </PageState>
     </View>
   );

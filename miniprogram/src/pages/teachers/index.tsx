@@ -97,6 +97,15 @@ export default function TeachersPage() {
     if (mounted.current) void res.reload();
     mounted.current = true;
   }, [status, title, stage]);
+  // The page opens on 待审核; when nobody waits it shows everyone instead of an empty list (once, on
+  // the first answer: a list emptied by the admin's own decisions stays on 待审核).
+  const opened = useRef(false);
+  useEffect(() => {
+    if (!res.data || opened.current) return;
+    opened.current = true;
+    if (status === 'pending' && !res.data.counts.status.pending && res.data.counts.status.total)
+      setStatus('');
+  }, [res.data]);
   const verify = async (id: string, decision: 'approve' | 'reject') => {
     if (decision === 'reject' && !reason.trim())
       return Taro.showToast({ title: messages.reasonMissing, icon: 'none' });
