@@ -14,7 +14,6 @@ import DataTable, { type Column } from '../../components/DataTable';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
 import Pager from '../../components/Pager';
-import { activeBinding, requireSession } from '../../services/account';
 import { request } from '../../services/request';
 import { downloadFile } from '../../services/transfer';
 import { useReloadOn } from '../../services/use-reload';
@@ -114,7 +113,6 @@ const RATE_KEYS = new Set<keyof TrainingRow>([
 const PAGE_SIZE = 20;
 
 export default function RegionTrainingPage() {
-  const home = activeBinding(requireSession())?.regionCode ?? '';
   const [trainingId, setTrainingId] = useState('');
   const [mode, setMode] = useState<'region' | 'teacher'>('region');
   // '' until a drill-down picks one: the server then starts at the caller's region, or at the training's
@@ -183,7 +181,11 @@ export default function RegionTrainingPage() {
   const regionName = d?.stats?.region.name ?? '';
   // Region names seen in the by-region view, so the by-teacher export is named by name, not code.
   const names = useRef<Record<string, string>>({});
-  if (d?.stats) for (const r of [d.stats.region, ...d.stats.children]) names.current[r.code] ??= r.name;
+  if (d?.stats) {
+    // Before any drill-down (`region` '') the server chose the top: its name goes by '' too.
+    if (!region) names.current[''] ??= d.stats.region.name;
+    for (const r of [d.stats.region, ...d.stats.children]) names.current[r.code] ??= r.name;
+  }
   const scopeName = names.current[region] ?? region;
 
   return (

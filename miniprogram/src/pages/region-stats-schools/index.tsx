@@ -1,7 +1,6 @@
 // 列表模式 (seed 000 §4.3 三): the schools behind a statistics figure, with the values they reported
 // and each indicator for the school alone, 20 a page; export of the whole list as XLSX. Opened from the
 // statistics page with its region, category, indicator and filters in the URL.
-import { periodLabel } from '@eduprogress/shared';
 import { useRouter } from '@tarojs/taro';
 import { Button } from '@nutui/nutui-react-taro';
 import { View, Text } from '@tarojs/components';
