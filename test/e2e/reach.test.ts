@@ -65,6 +65,8 @@ type Reach = Tap[] | { no: string };
 const NOT_FROM_HOME: Record<string, string> = {
   'pages/login/index': '登录页：未登录时的起点，已登录时打开即转到首页',
   'pages/first-login/index': '首次登录：登录后、进入首页之前的必经步骤，不从首页进入',
+  'pages/forgot-password/index':
+    '忘记密码：未登录时从登录页的「忘记密码」进入（notice-login-stats.test.ts 走完这条路），不从首页进入',
 };
 
 const SCHOOL_PAGES = [
