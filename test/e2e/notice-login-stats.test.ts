@@ -111,6 +111,7 @@ describe('notice drafts, 忘记密码 and a quiet statistics page (H5 in Chromiu
     // 重试 sends the same file again (refused again: still listed with the reason); 移除 drops it.
     await failed.getByText('重试', { exact: true }).click();
     await settle(county);
+    // While it is sent again the row offers nothing (a 移除 then would be undone by the answer).
     await failed.getByText(/附件过大/).waitFor({ timeout: 60_000 });
     await failed.getByText('移除', { exact: true }).click();
     await failed.waitFor({ state: 'detached' });

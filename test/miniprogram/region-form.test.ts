@@ -50,6 +50,7 @@ describe('mini-program region form: inline errors equal the server’s', functio
   this.timeout(60_000);
   let server: TestServer;
   let token: string;
+  let auditorToken: string;
   let validate: Validator;
   let dir: string;
 
@@ -62,7 +63,9 @@ describe('mini-program region form: inline errors equal the server’s', functio
       options: { clock: manualClock('2027-01-03T10:00:00+08:00') },
     });
     await regionUser('regionFormAdmin', '350102', 'admin');
+    await regionUser('regionFormAuditor', '350102', 'auditor');
     token = await server.login('regionFormAdmin', PASSWORD);
+    auditorToken = await server.login('regionFormAuditor', PASSWORD);
   });
   after(async () => {
     await server?.close();
@@ -84,15 +87,28 @@ describe('mini-program region form: inline errors equal the server’s', functio
   for (const [what, data] of bad) {
     it(`${what}: same sentence and same field messages as the server`, async () => {
       const local = checkForm(REGION_FORM_V1, validate, data);
-      const res = await server.api('/regions/350102/reports/2026Q4', {
+      expect(local.valid).to.equal(false);
+      const put = await server.api('/regions/350102/reports/2026Q4', {
         method: 'PUT',
         token,
         body: { data },
       });
-      expect(res.status).to.equal(400);
-      expect(local.valid).to.equal(false);
-      expect(local.message).to.equal(res.body.error.message);
-      expect(local.errors).to.deep.equal(res.body.error.details.errors);
+      if (checkForm(REGION_FORM_V1, validate, data, { complete: false }).valid) {
+        // Only required fields left blank: a draft may stay incomplete; 上报 is refused in the same words.
+        expect(put.status, JSON.stringify(put.body)).to.equal(200);
+        const res = await server.api('/regions/350102/reports/2026Q4/submit', {
+          method: 'POST',
+          token: auditorToken,
+        });
+        expect(res.status, JSON.stringify(res.body)).to.equal(400);
+        expect(res.body.error.code).to.equal('FORM_INCOMPLETE');
+        expect(local.message).to.equal(res.body.error.message);
+        expect(local.blanks).to.deep.equal(res.body.error.details.fields);
+      } else {
+        expect(put.status).to.equal(400);
+        expect(local.message).to.equal(put.body.error.message);
+        expect(local.errors).to.deep.equal(put.body.error.details.errors);
+      }
     });
   }
 

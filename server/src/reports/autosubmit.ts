@@ -15,7 +15,7 @@ import {
   type ReportingLevel,
 } from '@eduprogress/shared';
 import { isDuplicateKey } from '../db/duplicate-key';
-import { runOnce, type LeaseHandle, type LeaseOutcome } from '../jobs/lease';
+import { Lease, runOnce, type LeaseHandle, type LeaseOutcome } from '../jobs/lease';
 import type { Logger } from '../logger';
 import { emitEvent } from '../outbox/service';
 import { Region, type RegionDoc } from '../regions/model';
@@ -31,6 +31,7 @@ import {
 } from './deadline-close';
 import { autoSubmitNationalSchools } from './national-schools';
 import { Report, reportId, type ReportDoc } from './model';
+import { recountProgress } from './progress';
 import { expiredHints, dropHint, scanReports as scanAllReports } from './return-hints';
 import { completeChange, regionUnit, schoolUnit, transition, type ReportDeps } from './service';
 
@@ -139,6 +140,23 @@ export interface RunFigures {
 }
 
 /**
+ * Whether a build of `kind` rollups of `period` (jobs/rollup-builds.ts, leases
+ * `rollup-build:<kind>:<period>:<root>`) ran at some moment since `since`: it still holds its lease, or
+ * released it after `since`. Such a recount may have read units a deadline step had already reported
+ * but whose deltas came after it wrote (counted twice), or written over deltas a step had applied
+ * (counted never). The leases are few: one per build.
+ */
+async function buildRanSince(kind: 'statistics' | 'progress', period: string, since: Date): Promise<boolean> {
+  const prefix = `rollup-build:${kind}:${period}:`;
+  const leases = await Lease.find(
+    // A period name (2026Q4, 2026-11) holds no pattern characters.
+    { _id: { $regex: `^${prefix}` } },
+    { until: 1 },
+  ).lean<{ until: Date }[]>();
+  return leases.some((l) => l.until > since);
+}
+
+/**
  * Handles one (period, level) deadline: the period's reports, the schools (those created after the
  * deadline left out) and the regions read once, then resumable steps of up to STEP_UNITS units
  * (`stepUnits`) or STEP_REGIONS regions: each region's schools and child regions locked (reported first if they were not), then the region's own report
@@ -157,6 +175,7 @@ export async function autoSubmitDeadline(
   stepUnits = STEP_UNITS,
   figures?: RunFigures,
 ): Promise<void> {
+  const runStartedAt = deps.clock();
   const regions = (await regionsAtLevel(level)).sort((a, b) => a._id.localeCompare(b._id));
   const reason = messages.autoReason(deadlineIso);
   const saved = lease?.progress as DeadlineProgress | undefined;
@@ -289,8 +308,21 @@ export async function autoSubmitDeadline(
   // Bulk closes announce no report.changed per unit: each step applied its read-model deltas itself; a
   // run that took over an interrupted one (saved progress) may have missed some, so it asks for a
   // recount.
+  // A build of the period's rollups that ran alongside (jobs/rollup-builds.ts: the first start after
+  // deadlines passed unseen builds and catches up at once) may have read units a step had reported but
+  // not yet added: recount what it built.
   const closedAt = performance.now();
-  await publishDomainEvent('deadline.closed', { period, level, at: deps.clock(), recount: !!saved });
+  const [statisticsBuilt, progressBuilt] = await Promise.all([
+    buildRanSince('statistics', period, runStartedAt),
+    buildRanSince('progress', period, runStartedAt),
+  ]);
+  if (progressBuilt) await recountProgress(deps.clock, period, NATIONAL_CODE, deps.calendar);
+  await publishDomainEvent('deadline.closed', {
+    period,
+    level,
+    at: deps.clock(),
+    recount: !!saved || statisticsBuilt,
+  });
   timings.readModelsMs = performance.now() - closedAt;
   const byParent = new Map<string, { regions: string[]; schools: number; path: string[] }>();
   for (const region of regions) {

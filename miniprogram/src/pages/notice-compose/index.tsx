@@ -48,6 +48,7 @@ const messages = {
   openDraft: '草稿（点击继续编辑）',
   uploadFailed: '上传失败',
   retry: '重试',
+  resending: '正在重新上传…',
   remove: '移除',
   deleteDraft: '删除草稿',
   confirmDelete: '删除后草稿和已上传的附件都不再保留，确认删除？',
@@ -61,6 +62,8 @@ interface FailedUpload {
   key: number;
   picked: Picked;
   reason: string;
+  /** Being sent again (重试): neither action is offered until the answer comes. */
+  sending?: boolean;
 }
 
 interface NoticeDetail {
@@ -230,7 +233,7 @@ function Compose(props: { resume?: string; onDone: () => void }) {
       item.picked.release?.();
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      setFailed((list) => [...list.filter((x) => x.key !== item.key), { ...item, reason }]);
+      setFailed((list) => [...list.filter((x) => x.key !== item.key), { ...item, reason, sending: false }]);
     }
   };
   const addAttachment = () => {
@@ -245,7 +248,11 @@ function Compose(props: { resume?: string; onDone: () => void }) {
       await send(id, { key: Date.now(), picked, reason: '' });
     });
   };
-  const retry = (item: FailedUpload) => draftId && void run(() => send(draftId, item));
+  const retry = (item: FailedUpload) => {
+    if (!draftId) return;
+    setFailed((list) => list.map((x) => (x.key === item.key ? { ...x, sending: true } : x)));
+    void run(() => send(draftId, item));
+  };
   const dropFailed = (item: FailedUpload) => {
     item.picked.release?.();
     setFailed((list) => list.filter((x) => x.key !== item.key));
@@ -361,15 +368,21 @@ function Compose(props: { resume?: string; onDone: () => void }) {
         {failed.map((f) => (
           <View key={f.key} className="compose-failed" data-failed={f.picked.name}>
             <Text className="wrap block">{f.picked.name}</Text>
-            <Text className="compose-failed-reason block">{f.reason || messages.uploadFailed}</Text>
-            <View className="compose-failed-actions">
-              <Text className="compose-action" onClick={() => retry(f)}>
-                {messages.retry}
-              </Text>
-              <Text className="compose-action" onClick={() => dropFailed(f)}>
-                {messages.remove}
-              </Text>
-            </View>
+            {f.sending ? (
+              <Text className="muted block">{messages.resending}</Text>
+            ) : (
+              <>
+                <Text className="compose-failed-reason block">{f.reason || messages.uploadFailed}</Text>
+                <View className="compose-failed-actions">
+                  <Text className="compose-action" onClick={() => retry(f)}>
+                    {messages.retry}
+                  </Text>
+                  <Text className="compose-action" onClick={() => dropFailed(f)}>
+                    {messages.remove}
+                  </Text>
+                </View>
+              </>
+            )}
           </View>
         ))}
       </Section>
