@@ -6,6 +6,7 @@ import { View, Text } from '@tarojs/components';
 import { Button, Steps, Step } from '@nutui/nutui-react-taro';
 import { useState } from 'react';
 import Field from '../../components/Field';
+import NewPasswordFields, { newPasswordProblem } from '../../components/NewPassword';
 import CodeRow, { codeRequestError, useCountdown } from '../../components/CodeRow';
 import Choice from '../../components/Choice';
 import Section from '../../components/Section';
@@ -27,12 +28,7 @@ const messages = {
   stepProfile: '完善个人信息',
   stepRegion: '地区信息化情况',
   oldPassword: '当前密码',
-  newPassword: '新密码',
-  newPasswordHint: '至少 8 位',
-  confirmPassword: '确认新密码',
-  mismatch: '两次输入的新密码不一致',
   noOldPassword: '请输入当前密码（初始密码或重置后的密码）',
-  tooShort: '新密码至少 8 位',
   savePassword: '确认修改',
   name: '真实姓名',
   gender: '性别',
@@ -91,8 +87,8 @@ function PasswordStep({ onDone }: { onDone: () => void }) {
   const [busy, setBusy] = useState(false);
   const submit = async () => {
     if (!oldPassword) return setError(messages.noOldPassword);
-    if (newPassword.length < 8) return setError(messages.tooShort);
-    if (newPassword !== confirm) return setError(messages.mismatch);
+    const problem = newPasswordProblem(newPassword, confirm);
+    if (problem) return setError(problem);
     setBusy(true);
     try {
       await changePassword(oldPassword, newPassword);
@@ -107,20 +103,11 @@ function PasswordStep({ onDone }: { onDone: () => void }) {
   return (
     <Section title={messages.stepPassword}>
       <Field name="oldPassword" label={messages.oldPassword} password value={oldPassword} onInput={setOld} />
-      <Field
-        name="newPassword"
-        label={messages.newPassword}
-        password
-        placeholder={messages.newPasswordHint}
-        value={newPassword}
-        onInput={setNew}
-      />
-      <Field
-        name="confirmPassword"
-        label={messages.confirmPassword}
-        password
-        value={confirm}
-        onInput={setConfirm}
+      <NewPasswordFields
+        password={newPassword}
+        confirm={confirm}
+        onPassword={setNew}
+        onConfirm={setConfirm}
       />
       {error && <Text className="form-error">{error}</Text>}
       <Button className="wide-button" type="primary" size="large" block loading={busy} onClick={submit}>

@@ -5,10 +5,10 @@ import Taro from '@tarojs/taro';
 import { View, Text, Image } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { useEffect, useState } from 'react';
-import { passwordProblem } from '@eduprogress/shared';
 import Chips from '../../components/Chips';
 import CodeRow, { codeRequestError, useCountdown } from '../../components/CodeRow';
 import Field from '../../components/Field';
+import NewPasswordFields, { newPasswordProblem } from '../../components/NewPassword';
 import Section from '../../components/Section';
 import { login, sendSmsCode } from '../../services/account';
 import { ApiError, request, requestFull } from '../../services/request';
@@ -23,10 +23,6 @@ const messages = {
   captcha: '图形验证码',
   refreshCaptcha: '看不清？点图片换一张',
   code: '验证码',
-  newPassword: '新密码',
-  newPasswordHint: '至少 8 位，含字母和数字',
-  confirmPassword: '确认新密码',
-  mismatch: '两次输入的新密码不一致',
   badMobile: '请输入 11 位手机号',
   badEmail: '请输入正确的电子邮箱',
   needCaptcha: '请输入图形验证码',
@@ -116,9 +112,8 @@ export default function ForgotPasswordPage() {
     if (channel === 'mobile' && !/^1\d{10}$/.test(mobile)) return setError(messages.badMobile);
     if (channel === 'email' && !account) return setError(messages.badEmail);
     if (!/^\d{6}$/.test(code)) return setError(messages.needCode);
-    const problem = passwordProblem(password);
+    const problem = newPasswordProblem(password, confirm);
     if (problem) return setError(problem);
-    if (password !== confirm) return setError(messages.mismatch);
     setBusy(true);
     try {
       await request(channel === 'mobile' ? '/auth/forgot-password' : '/auth/forgot-password/email', {
@@ -200,20 +195,11 @@ export default function ForgotPasswordPage() {
           devCode={devCode}
         />
         {note && <Text className="muted intro">{note}</Text>}
-        <Field
-          name="newPassword"
-          label={messages.newPassword}
-          placeholder={messages.newPasswordHint}
-          password
-          value={password}
-          onInput={setPassword}
-        />
-        <Field
-          name="confirmPassword"
-          label={messages.confirmPassword}
-          password
-          value={confirm}
-          onInput={setConfirm}
+        <NewPasswordFields
+          password={password}
+          confirm={confirm}
+          onPassword={setPassword}
+          onConfirm={setConfirm}
         />
         {error && <Text className="form-error">{error}</Text>}
         <Button className="wide-button" type="primary" size="large" block loading={busy} onClick={submit}>
