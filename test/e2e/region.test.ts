@@ -129,7 +129,8 @@ describe('mini-program H5 for region users, end to end', function () {
     const auto = await server.api(`/regions/${COUNTY}/reports?period=${PERIOD}&autoSubmitted=true`, {
       token: await server.login(`${COUNTY}admin`, REGION_DEMO_PASSWORD),
     });
-    await see(county, `共 ${auto.body.total} 所`);
+    // Schools and the county's own report alike: counted as reports, not 所.
+    await see(county, `共 ${auto.body.total} 份报表（学校与地区）`);
     if (auto.body.total) await see(county, auto.body.items[0].unit.name);
     await shot(county, 'r05-supervision-auto');
   });

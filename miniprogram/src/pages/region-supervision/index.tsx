@@ -38,6 +38,8 @@ const messages = {
   lastUpdate: (t: string) => `最后更新 ${t}`,
   total: (n: number) => `共 ${n} 所`,
   autoAt: (t: string) => `自动上报于 ${t}`,
+  /** Schools and regions alike: reports, not 所 (home's 自动上报 counts schools only). */
+  autoTotal: (n: number) => `共 ${n} 份报表（学校与地区）`,
 };
 
 type Tab = keyof typeof messages.tabs;
@@ -195,7 +197,7 @@ export default function SupervisionPage() {
           </Section>
         )}
         {d && tab === 'auto' && (
-          <Section title={messages.total(d.auto?.total ?? 0)}>
+          <Section title={messages.autoTotal(d.auto?.total ?? 0)}>
             {d.auto?.items.length ? (
               d.auto.items.map((r: UnitReportRow) =>
                 r.unit.kind === 'school' ? (
@@ -206,11 +208,21 @@ export default function SupervisionPage() {
                     extra={`${r.unit.regionName} · ${messages.autoAt(formatTime(r.submittedAt))}`}
                   />
                 ) : (
-                  <View key={r.id} className="row">
+                  <View
+                    key={r.id}
+                    className="row"
+                    data-row={r.unit.id}
+                    onClick={() =>
+                      Taro.navigateTo({
+                        url: `/pages/region-unit-report/index?kind=region&id=${r.unit.id}&period=${d.period}`,
+                      })
+                    }
+                  >
                     <View className="row-main">
                       <Text className="row-title">{r.unit.name}</Text>
                       <Text className="muted">{messages.autoAt(formatTime(r.submittedAt))}</Text>
                     </View>
+                    <Text className="row-arrow">›</Text>
                   </View>
                 ),
               )
