@@ -7,29 +7,40 @@
 // Reporting calendar). The counts feed the badges on the period tabs and the review tabs.
 import { reportingStateAt, type PeriodWork, type ReportState, type Worklist } from '@eduprogress/shared';
 import type { AuthContext } from '../accounts/service';
-import { Region, type RegionDoc } from '../regions/model';
+import type { RegionDoc } from '../regions/model';
+import { cachedChildren } from '../regions/tree';
+import { schoolListSource } from '../schools/list-source';
 import { Report, reportId, type ReportDoc } from './model';
 import { regionWithin, type ProgressDeps } from './progress-view';
 import { schoolReportingLevel, workingPeriod } from './rules';
 
-/** Direct units of `region` (its schools, its child regions) with a report of `period` in `state`. */
-async function countDirect(region: RegionDoc, children: string[], period: string, state: ReportState) {
-  const [schools, regions] = await Promise.all([
-    Report.countDocuments({ period, unitKind: 'school', regionCode: region._id, state }),
-    children.length
-      ? Report.countDocuments({ period, unitKind: 'region', regionCode: { $in: children }, state })
-      : 0,
+/**
+ * What waits in `period` for `region`: its direct schools' report states from the school list source
+ * (on FerretDB the list index, read by `_id`; on MongoDB indexed counts), its child regions' reports and
+ * its own read by `_id` — no query whose cost follows the size of `reports` (FerretDB/SQLite scans the
+ * collection for any other filter).
+ */
+async function workIn(
+  deps: ProgressDeps,
+  region: RegionDoc,
+  children: string[],
+  period: string,
+): Promise<PeriodWork> {
+  const ownId = reportId(period, { regionCode: region._id });
+  const [[schoolRequests, schoolReturned], reports] = await Promise.all([
+    schoolListSource().then((source) =>
+      source.directReportStates(deps, region._id, period, ['withdrawalRequested', 'returned']),
+    ),
+    Report.find(
+      { _id: { $in: [ownId, ...children.map((c) => reportId(period, { regionCode: c }))] } },
+      { state: 1 },
+    ).lean<Pick<ReportDoc, '_id' | 'state'>[]>(),
   ]);
-  return schools + regions;
-}
-
-async function workIn(region: RegionDoc, children: string[], period: string): Promise<PeriodWork> {
-  const [withdrawalRequests, returned, own] = await Promise.all([
-    countDirect(region, children, period, 'withdrawalRequested'),
-    countDirect(region, children, period, 'returned'),
-    Report.findById(reportId(period, { regionCode: region._id }), { state: 1 }).lean<ReportDoc>(),
-  ]);
-  const ownState = own?.state ?? null;
+  const childReports = reports.filter((r) => r._id !== ownId);
+  const regionsIn = (state: ReportState) => childReports.filter((r) => r.state === state).length;
+  const withdrawalRequests = schoolRequests + regionsIn('withdrawalRequested');
+  const returned = schoolReturned + regionsIn('returned');
+  const ownState = reports.find((r) => r._id === ownId)?.state ?? null;
   return {
     period,
     withdrawalRequests,
@@ -50,11 +61,11 @@ export async function getWorklist(deps: ProgressDeps, auth: AuthContext, code: s
   const level = schoolReportingLevel(region) ?? 'county';
   const workingName = workingPeriod(now, level, deps.calendar).period;
   const reportedName = reportingStateAt(now, deps.calendar).period.name;
-  const children = (await Region.find({ parentCode: code }, { _id: 1 }).lean<{ _id: string }[]>()).map(
-    (r) => r._id,
-  );
-  const working = await workIn(region, children, workingName);
-  const reported = reportedName === workingName ? working : await workIn(region, children, reportedName);
-  const landing = reportedName !== workingName && reported.pending > 0 ? reportedName : workingName;
-  return { working, reported, landing };
+  const children = (await cachedChildren(code)).map((r) => r._id);
+  const [working, reported] = await Promise.all([
+    workIn(deps, region, children, workingName),
+    reportedName === workingName ? undefined : workIn(deps, region, children, reportedName),
+  ]);
+  const landing = reported && reported.pending > 0 ? reportedName : workingName;
+  return { working, reported: reported ?? working, landing };
 }

@@ -65,6 +65,16 @@ export interface SchoolListSource {
    * pass where the source allows it. The 已填报 filter (`reported`) is not taken here.
    */
   totals(deps: SchoolDeps, scope: ListScope, filters: Omit<ListFilters, 'reported'>[]): Promise<number[]>;
+  /**
+   * How many schools managed directly by region `code` have a report of `period` in each of `states`
+   * (one count per state, in order; the worklist's badges, reports/worklist.ts).
+   */
+  directReportStates(
+    deps: SchoolDeps,
+    code: string,
+    period: string,
+    states: ReportState[],
+  ): Promise<number[]>;
 }
 
 const itemOf = (view: SchoolView, state: ReportState | null): SchoolListItem => ({
@@ -162,6 +172,11 @@ export const mongoListSource: SchoolListSource = {
   totals(_deps, scope, filters) {
     return Promise.all(filters.map((f) => School.countDocuments(listFilter(scope.schools, f))));
   },
+  directReportStates(_deps, code, period, states) {
+    return Promise.all(
+      states.map((state) => Report.countDocuments({ period, unitKind: 'school', regionCode: code, state })),
+    );
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -233,6 +248,10 @@ export const readModelListSource: SchoolListSource = {
     if (own) rows = rows.filter((r) => r.id === own);
     // No 已填报 filter here, so the period is never read.
     return filters.map((f) => filterRows(rows, f, '').length);
+  },
+  async directReportStates(deps, code, period, states) {
+    const rows = await indexedRows(deps.clock, code, true);
+    return states.map((state) => rows.filter((r) => r.reports?.[period] === state).length);
   },
 };
 
