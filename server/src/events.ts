@@ -61,6 +61,8 @@ export interface DeadlineClosed {
    * may have missed or doubled units: listeners recount the period instead.
    */
   recount: boolean;
+  /** A progress build of the period ran alongside the run: the progress listener recounts the period. */
+  recountProgress?: boolean;
 }
 
 /** What the read models place a school by (its cell, its rows, its list line). */

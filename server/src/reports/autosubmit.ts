@@ -31,7 +31,6 @@ import {
 } from './deadline-close';
 import { autoSubmitNationalSchools } from './national-schools';
 import { Report, reportId, type ReportDoc } from './model';
-import { recountProgress } from './progress';
 import { expiredHints, dropHint, scanReports as scanAllReports } from './return-hints';
 import { completeChange, regionUnit, schoolUnit, transition, type ReportDeps } from './service';
 
@@ -316,12 +315,12 @@ export async function autoSubmitDeadline(
     buildRanSince('statistics', period, runStartedAt),
     buildRanSince('progress', period, runStartedAt),
   ]);
-  if (progressBuilt) await recountProgress(deps.clock, period, NATIONAL_CODE, deps.calendar);
   await publishDomainEvent('deadline.closed', {
     period,
     level,
     at: deps.clock(),
     recount: !!saved || statisticsBuilt,
+    recountProgress: progressBuilt,
   });
   timings.readModelsMs = performance.now() - closedAt;
   const byParent = new Map<string, { regions: string[]; schools: number; path: string[] }>();

@@ -5,7 +5,7 @@
 // region report transition), from the event bus (`subscribeProgress`, once per process: read-models.ts;
 // a deadline's bulk close writes its own batch), and rebuilt by a full recount that repairs any drift.
 import mongoose, { Schema } from 'mongoose';
-import { DEFAULT_CALENDAR, type CalendarConfig, type ReportState } from '@eduprogress/shared';
+import { DEFAULT_CALENDAR, NATIONAL_CODE, type CalendarConfig, type ReportState } from '@eduprogress/shared';
 import type { Clock } from '../clock';
 import { Region, type RegionDoc } from '../regions/model';
 import { School } from '../schools/model';
@@ -507,5 +507,10 @@ export function subscribeProgress(): void {
   onDomainEvent('schools.imported', async ({ schools, periods }) => {
     if (schools.length)
       await applySchoolUnits(periods, { ...schools[0], initialized: false }, schools.length);
+  });
+  // A deadline run that overlapped a progress build of its period: the build may have read units a
+  // step had reported but not yet added (autosubmit.ts `buildRanSince`).
+  onDomainEvent('deadline.closed', async (e) => {
+    if (e.recountProgress) await recountProgress(() => e.at, e.period, NATIONAL_CODE);
   });
 }

@@ -55,7 +55,12 @@ describe('a deadline run that overlapped a rollup build asks for a recount', fun
     closed.length = 0;
     await autoSubmitDeadline(deps, '2026Q4', 'county', '2027-01-04T00:00:00+08:00');
     expect(closed).to.have.length(1);
-    expect(closed[0]).to.include({ period: '2026Q4', level: 'county', recount: false });
+    expect(closed[0]).to.include({
+      period: '2026Q4',
+      level: 'county',
+      recount: false,
+      recountProgress: false,
+    });
   });
 
   it('a statistics build holding its lease during the run: the close asks for a recount', async () => {
@@ -71,5 +76,20 @@ describe('a deadline run that overlapped a rollup build asks for a recount', fun
     await autoSubmitDeadline(deps, '2026Q3', 'county', '2026-10-06T00:00:00+08:00');
     expect(closed).to.have.length(1);
     expect(closed[0]).to.include({ period: '2026Q3', level: 'county', recount: true });
+  });
+
+  it('a progress build holding its lease during the run: the close asks the progress for a recount', async () => {
+    await draftSchool('2026Q2');
+    await Lease.create({
+      _id: 'rollup-build:progress:2026Q2:000000',
+      owner: 'other',
+      until: new Date('2027-01-10T09:20:00+08:00'),
+      done: false,
+      generation: 0,
+    });
+    closed.length = 0;
+    await autoSubmitDeadline(deps, '2026Q2', 'county', '2026-07-06T00:00:00+08:00');
+    expect(closed).to.have.length(1);
+    expect(closed[0]).to.include({ period: '2026Q2', recount: false, recountProgress: true });
   });
 });
