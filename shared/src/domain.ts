@@ -74,15 +74,15 @@ export const REPORT_STATE_LABELS: Record<ReportState, string> = {
 /**
  * States in which the upper level may return (退回) a report (seed 001 §19: a reported report). A returned
  * report is not returned again until it is reported anew — a second return would overwrite the reason and
- * time limit the unit works to. The server's rule (reports/service.ts returnReport) and the app's 退回
- * button (miniprogram region-unit-report) both read this list.
+ * time limit the unit works to. Read by the server's rule (reports/service.ts returnReport); the app's
+ * 退回 button follows the report's `actions`, which that rule's checks compute.
  */
 export const RETURNABLE_STATES: readonly ReportState[] = ['submitted', 'locked', 'withdrawalRequested'];
 
 /**
  * The states from which a unit may ask its upper level to withdraw its report (申请撤报, seed 001 §18):
- * reported (submitted) or locked. The server's rule (reports/service.ts requestWithdrawal) and the
- * mini-program's 申请撤报 button (components/WithdrawalRequest.tsx) both read this list.
+ * reported (submitted) or locked. Read by the server's rule (reports/service.ts requestWithdrawal); the
+ * mini-program's 申请撤报 button follows the report's `actions`, which that rule's checks compute.
  */
 export const WITHDRAWABLE_STATES: readonly ReportState[] = ['submitted', 'locked'];
 
